@@ -1,0 +1,5 @@
+// The one list of test projects. vitest 5 no longer reads this file by itself:
+// vitest.config.ts imports it as `test.projects`.
+export default [
+  'packages/core',
+]
