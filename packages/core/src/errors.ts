@@ -1,0 +1,211 @@
+/**
+ * Every way a delivery can fail, as a stable code. Callers branch on `code`, never on message
+ * text. One table maps each code to the HTTP status every adapter answers with.
+ */
+export type WebhookErrorCode =
+  | 'MISSING_SIGNATURE'
+  | 'MALFORMED_SIGNATURE'
+  | 'SIGNATURE_MISMATCH'
+  | 'MISSING_TIMESTAMP'
+  | 'TIMESTAMP_TOO_OLD'
+  | 'TIMESTAMP_IN_FUTURE'
+  | 'BODY_NOT_AUTHENTICATED'
+  | 'DUPLICATE_DELIVERY'
+  | 'BODY_TOO_LARGE'
+  | 'BODY_ALREADY_PARSED'
+  | 'INVALID_PAYLOAD'
+  | 'STORE_UNAVAILABLE'
+
+/** HTTP status per code. `DUPLICATE_DELIVERY` is 200 for a completed delivery, 409 while in flight. */
+export const STATUS: Readonly<Record<WebhookErrorCode, number>> = Object.freeze({
+  MISSING_SIGNATURE: 401,
+  MALFORMED_SIGNATURE: 400,
+  SIGNATURE_MISMATCH: 401,
+  MISSING_TIMESTAMP: 400,
+  TIMESTAMP_TOO_OLD: 401,
+  TIMESTAMP_IN_FUTURE: 401,
+  BODY_NOT_AUTHENTICATED: 401,
+  DUPLICATE_DELIVERY: 409,
+  BODY_TOO_LARGE: 413,
+  BODY_ALREADY_PARSED: 500,
+  INVALID_PAYLOAD: 400,
+  STORE_UNAVAILABLE: 503,
+})
+
+/** Short human titles used in problem+json responses. */
+export const TITLES: Readonly<Record<WebhookErrorCode, string>> = Object.freeze({
+  MISSING_SIGNATURE: 'Missing webhook signature',
+  MALFORMED_SIGNATURE: 'Malformed webhook signature',
+  SIGNATURE_MISMATCH: 'Webhook signature does not match',
+  MISSING_TIMESTAMP: 'Missing webhook timestamp',
+  TIMESTAMP_TOO_OLD: 'Webhook timestamp too old',
+  TIMESTAMP_IN_FUTURE: 'Webhook timestamp in the future',
+  BODY_NOT_AUTHENTICATED: 'Webhook body not covered by the signature',
+  DUPLICATE_DELIVERY: 'Duplicate webhook delivery',
+  BODY_TOO_LARGE: 'Webhook body too large',
+  BODY_ALREADY_PARSED: 'Raw webhook body unavailable',
+  INVALID_PAYLOAD: 'Invalid webhook payload',
+  STORE_UNAVAILABLE: 'Replay store unavailable',
+})
+
+/**
+ * A rejection as a plain record: what `check()` returns and what the flow passes around, so a
+ * forged request never pays for an `Error` and its stack.
+ */
+export interface Failure {
+  readonly ok: false
+  readonly code: WebhookErrorCode
+  readonly status: number
+  readonly message: string
+  /** Provider the request was checked against (or resembled), when known. */
+  readonly provider?: string
+  /** Seconds to wait before retrying (409 in-flight duplicates, 503 store outages). */
+  readonly retryAfter?: number
+  /** @internal lazily evaluated diagnostics; never serialised. */
+  readonly hints?: () => Promise<string[]>
+}
+
+/** Builds a {@link Failure}; `status` comes from the one table unless overridden. */
+export function fail(
+  code: WebhookErrorCode,
+  message: string,
+  extra?: { provider?: string; status?: number; retryAfter?: number; hints?: () => Promise<string[]> },
+): Failure {
+  return {
+    ok: false,
+    code,
+    status: extra?.status ?? STATUS[code],
+    message,
+    provider: extra?.provider,
+    retryAfter: extra?.retryAfter,
+    hints: extra?.hints,
+  }
+}
+
+/** Body of an `application/problem+json` response (RFC 9457). Holds no secret or signature. */
+export interface ProblemDetails {
+  type: string
+  title: string
+  status: number
+  code: WebhookErrorCode
+  detail: string
+}
+
+const TYPE_BASE = 'https://github.com/hookproof/hookproof/blob/main/packages/core/docs/errors.md#'
+
+/** Problem details for a failure or error; `detail` is the message, which never holds secrets. */
+export function problemDetails(error: Pick<Failure, 'code' | 'status' | 'message'>): ProblemDetails {
+  return {
+    type: TYPE_BASE + error.code.toLowerCase().replaceAll('_', '-'),
+    title: TITLES[error.code],
+    status: error.status,
+    code: error.code,
+    detail: error.message,
+  }
+}
+
+/**
+ * The one error class. `instanceof` and `code` are the API; the message names the header and
+ * what was expected, never the secret or a computed signature.
+ *
+ * @example
+ * try {
+ *   await verify({ body, headers }, { provider: 'orchest', secret })
+ * } catch (error) {
+ *   if (error instanceof WebhookVerificationError) {
+ *     console.warn(error.code, await error.explain())
+ *     return new Response(null, { status: error.status })
+ *   }
+ *   throw error
+ * }
+ */
+export class WebhookVerificationError extends Error {
+  override name = 'WebhookVerificationError'
+  readonly code: WebhookErrorCode
+  readonly status: number
+  readonly provider: string | undefined
+  readonly retryAfter: number | undefined
+  readonly #hints: (() => Promise<string[]>) | undefined
+
+  constructor(
+    code: WebhookErrorCode,
+    message: string,
+    options?: ErrorOptions & {
+      status?: number
+      provider?: string
+      retryAfter?: number
+      hints?: () => Promise<string[]>
+    },
+  ) {
+    super(message, options)
+    this.code = code
+    this.status = options?.status ?? STATUS[code]
+    this.provider = options?.provider
+    this.retryAfter = options?.retryAfter
+    this.#hints = options?.hints
+  }
+
+  /** Wraps a {@link Failure} record into a throwable error. */
+  static from(failure: Failure): WebhookVerificationError {
+    return new WebhookVerificationError(failure.code, failure.message, failure)
+  }
+
+  /**
+   * Diagnostics for server logs, computed only when asked: a re-serialised body, a secret with
+   * whitespace or quotes, milliseconds where seconds are expected, base64 where hex is expected,
+   * a header that belongs to another provider. Never send these to the client.
+   *
+   * @example
+   * logger.warn({ code: error.code, hints: await error.explain() })
+   */
+  async explain(): Promise<string[]> {
+    if (!this.#hints) return []
+    try {
+      return await this.#hints()
+    } catch {
+      return []
+    }
+  }
+
+  /** Problem details (RFC 9457) for this error. */
+  toProblem(): ProblemDetails {
+    return problemDetails(this)
+  }
+
+  /**
+   * A Fetch `Response` with the problem+json body, the status from the code table and
+   * `Retry-After` when the sender should come back later.
+   *
+   * @example
+   * catch (error) { if (error instanceof WebhookVerificationError) return error.toResponse() }
+   */
+  toResponse(): Response {
+    return problemResponse(this)
+  }
+}
+
+/** Headers every adapter sends with a rejection. */
+export function problemHeaders(failure: Pick<Failure, 'retryAfter'>): Record<string, string> {
+  const headers: Record<string, string> = { 'content-type': 'application/problem+json' }
+  if (failure.retryAfter !== undefined) headers['retry-after'] = String(failure.retryAfter)
+  return headers
+}
+
+/** A Fetch `Response` for a failure (used by `toResponse` and the Fetch adapter). */
+export function problemResponse(failure: Pick<Failure, 'code' | 'status' | 'message' | 'retryAfter'>): Response {
+  return new Response(JSON.stringify(problemDetails(failure)), {
+    status: failure.status,
+    headers: problemHeaders(failure),
+  })
+}
+
+/** `true` when a value is a {@link WebhookVerificationError}, also across module copies. */
+export function isWebhookVerificationError(value: unknown): value is WebhookVerificationError {
+  return (
+    value instanceof WebhookVerificationError ||
+    (typeof value === 'object' &&
+      value !== null &&
+      (value as { name?: unknown }).name === 'WebhookVerificationError' &&
+      typeof (value as { code?: unknown }).code === 'string')
+  )
+}
