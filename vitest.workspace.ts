@@ -2,4 +2,5 @@
 // vitest.config.ts imports it as `test.projects`.
 export default [
   'packages/core',
+  'packages/mock-sender',
 ]

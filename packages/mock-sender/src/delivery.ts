@@ -1,0 +1,114 @@
+import { createRng, type Rng, type Seed } from './random.js'
+
+/** The senders the mock speaks for: the same names as core's `providers` registry. */
+export type MockProvider =
+  | 'y42'
+  | 'up42'
+  | 'orchest'
+  | 'designer-cloud'
+  | 'xplenty'
+  | 'github'
+  | 'standard-webhooks'
+
+/** Every provider the mock sender can produce, in the order docs and tables list them. */
+export const MOCK_PROVIDERS: readonly MockProvider[] = Object.freeze([
+  'y42',
+  'up42',
+  'orchest',
+  'designer-cloud',
+  'xplenty',
+  'github',
+  'standard-webhooks',
+])
+
+export type HttpMethod = 'POST' | 'PUT' | 'PATCH' | 'GET' | 'DELETE'
+
+/**
+ * One delivery as the vendor would send it, before signing: the exact body bytes and every
+ * header except the signature headers, which `signDelivery` adds with core's `sign`.
+ */
+export interface UnsignedDelivery {
+  provider: MockProvider
+  method: HttpMethod
+  /** Needed only where the URL is signed (Designer Cloud GET/DELETE); otherwise set at send time. */
+  url?: string
+  /** Non-signature headers with the vendor's own name casing. */
+  headers: Record<string, string>
+  /** The exact bytes sent and signed; empty for GET/DELETE. */
+  body: Uint8Array
+  /** The `Content-Type` header value, if the vendor sends one. */
+  contentType?: string
+  /** The event type, e.g. `project:one-off-job:pipeline-run:failed`, `job.status`, `ping`. */
+  event: string
+  /** The vendor's delivery id (dedup key), when it has one; retries reuse it. */
+  deliveryId?: string
+  /** The value the body was built from (before encoding), for assertions in tests. */
+  payload?: unknown
+  /** When the event happened, in ms since the epoch; signing defaults its clock to this. */
+  createdAt: number
+  /** The vendor's request timeout in ms. */
+  timeoutMs: number
+}
+
+/** Options every factory takes. */
+export interface FactoryOptions {
+  /** Makes every generated id reproducible. Without `now`, a seed also fixes the clock at {@link SEEDED_NOW}. */
+  seed?: Seed
+  /** Event time, ms since the epoch or a `Date`. Default: `Date.now()`, or {@link SEEDED_NOW} with a seed. */
+  now?: number | Date
+  /** Extra headers, or replacements for the vendor's (matched case-insensitively); `undefined` removes one. */
+  headers?: Record<string, string | undefined>
+  /** The receiver URL, when known at creation time. */
+  url?: string
+}
+
+/** The clock of seeded factories without `now`: 2023-11-14T22:13:20Z, the vectors' instant. */
+export const SEEDED_NOW = 1_700_000_000_000
+
+/** @internal what each factory derives from {@link FactoryOptions}. */
+export interface FactoryContext {
+  rng: Rng
+  now: number
+}
+
+/** @internal */
+export function factoryContext(options: FactoryOptions): FactoryContext {
+  const now =
+    options.now instanceof Date
+      ? options.now.getTime()
+      : (options.now ?? (options.seed === undefined ? Date.now() : SEEDED_NOW))
+  if (!Number.isFinite(now)) throw new TypeError('now must be a finite number of ms or a valid Date')
+  return { rng: createRng(options.seed), now }
+}
+
+/** @internal vendor headers with the caller's replacements applied, names compared case-insensitively. */
+export function mergeHeaders(
+  base: Record<string, string>,
+  extra: Record<string, string | undefined> | undefined,
+): Record<string, string> {
+  const out: Record<string, string> = { ...base }
+  for (const [name, value] of Object.entries(extra ?? {})) {
+    for (const existing of Object.keys(out)) {
+      if (existing.toLowerCase() === name.toLowerCase()) delete out[existing]
+    }
+    if (value !== undefined) out[name] = value
+  }
+  return out
+}
+
+const encoder = new TextEncoder()
+
+/** @internal */
+export function utf8(text: string): Uint8Array {
+  return encoder.encode(text)
+}
+
+/**
+ * The body as text (UTF-8), for logs and assertions.
+ *
+ * @example
+ * bodyText(orchestEvent({ seed: 1 })).startsWith('{"delivered_for": ') // true
+ */
+export function bodyText(delivery: Pick<UnsignedDelivery, 'body'>): string {
+  return new TextDecoder().decode(delivery.body)
+}

@@ -1,0 +1,123 @@
+/**
+ * UP42 webhook deliveries: a JSON envelope `{event, liveMode, messageId, timestamp, body}` for
+ * `job.status` and `order.status`. UP42 signs a list of header values (`Signature-Input`), not
+ * the body; the mock's signing lists `content-digest` and `date` so the body is covered. This
+ * factory sets the `Date` header from the event time; core's `sign` adds the digest and signature.
+ *
+ * @see https://docs.up42.com/developers/api-webhooks/create
+ * @see https://github.com/up42/up42-webhooks (snippets/)
+ */
+import {
+  type FactoryOptions,
+  factoryContext,
+  mergeHeaders,
+  type UnsignedDelivery,
+  utf8,
+} from '../delivery.js'
+import { applyOverrides, type DeepPartial } from '../overrides.js'
+import { httpDate, isoMillis } from '../time.js'
+
+export type Up42EventType = 'job.status' | 'order.status'
+export const UP42_EVENT_TYPES: readonly Up42EventType[] = Object.freeze(['job.status', 'order.status'])
+
+/** Job statuses seen in UP42's documentation and samples. */
+export type Up42JobStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ERROR' | 'CANCELLED'
+
+export interface Up42Task {
+  id: string
+  status: Up42JobStatus
+  startedAt: string
+  finishedAt: string | null
+  logUrl: string
+}
+
+export interface Up42JobBody {
+  id: string
+  status: Up42JobStatus
+  startedAt: string
+  finishedAt: string | null
+  tasks: Up42Task[]
+}
+
+/** `status` is documented (samples: `FULFILLED`, `FAILED PERMANENTLY`); `id` is illustrative. */
+export interface Up42OrderBody {
+  id: string
+  status: string
+}
+
+export interface Up42Envelope<B = Up42JobBody | Up42OrderBody> {
+  event: Up42EventType
+  liveMode: boolean
+  messageId: string
+  timestamp: string
+  body: B
+}
+
+export interface Up42EventOptions extends FactoryOptions {
+  /** Default `job.status`. */
+  event?: Up42EventType
+  /** Shortcut for `body.status`: default `SUCCEEDED` for jobs, `FULFILLED` for orders. */
+  status?: string
+  /** Overrides for the envelope, including `messageId` and `body`. */
+  overrides?: DeepPartial<Up42Envelope>
+}
+
+/** UP42's timeout is not published; the mock uses 10 s. */
+export const UP42_TIMEOUT_MS = 10_000
+
+/**
+ * Builds one unsigned UP42 delivery.
+ *
+ * @example
+ * const d = up42Event({ event: 'job.status', status: 'FAILED', seed: 7 })
+ * d.deliveryId === (d.payload as Up42Envelope).messageId // true
+ */
+export function up42Event(options: Up42EventOptions = {}): UnsignedDelivery {
+  const { rng, now } = factoryContext(options)
+  const event = options.event ?? 'job.status'
+  if (!UP42_EVENT_TYPES.includes(event)) throw new TypeError(`unknown UP42 event: ${String(event)}`)
+  const messageId = rng.uuid()
+  const startedMs = now - rng.int(60, 3600) * 1000
+  let body: Up42JobBody | Up42OrderBody
+  if (event === 'job.status') {
+    const status = (options.status ?? 'SUCCEEDED') as Up42JobStatus
+    const finishedAt = status === 'RUNNING' ? null : isoMillis(now)
+    const jobId = rng.uuid()
+    body = {
+      id: jobId,
+      status,
+      startedAt: isoMillis(startedMs),
+      finishedAt,
+      tasks: [0, 1].map(() => {
+        const taskId = rng.uuid()
+        return {
+          id: taskId,
+          status,
+          startedAt: isoMillis(startedMs),
+          finishedAt,
+          logUrl: `https://api.up42.com/v2/jobs/${jobId}/tasks/${taskId}/logs`,
+        }
+      }),
+    }
+  } else {
+    body = { id: rng.uuid(), status: options.status ?? 'FULFILLED' }
+  }
+  const envelope = applyOverrides<Up42Envelope>(
+    { event, liveMode: true, messageId, timestamp: isoMillis(now), body },
+    options.overrides,
+  )
+  const contentType = 'application/json'
+  return {
+    provider: 'up42',
+    method: 'POST',
+    ...(options.url === undefined ? {} : { url: options.url }),
+    headers: mergeHeaders({ 'Content-Type': contentType, Date: httpDate(now) }, options.headers),
+    body: utf8(JSON.stringify(envelope)),
+    contentType,
+    event: envelope.event,
+    deliveryId: envelope.messageId,
+    payload: envelope,
+    createdAt: now,
+    timeoutMs: UP42_TIMEOUT_MS,
+  }
+}

@@ -1,0 +1,15 @@
+import { fileURLToPath } from 'node:url'
+import { defineProject } from 'vitest/config'
+
+export default defineProject({
+  // Tests run against core's TypeScript sources, not its build output.
+  resolve: {
+    alias: {
+      '@hookproof/core': fileURLToPath(new URL('../core/src/index.ts', import.meta.url)),
+    },
+  },
+  test: {
+    name: 'mock-sender',
+    include: ['test/**/*.test.ts'],
+  },
+})
