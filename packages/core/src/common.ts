@@ -1,0 +1,32 @@
+// Everything that does not depend on the crypto backend; both entries re-export it.
+export type { CryptoBackend, Hash, Part } from './crypto/types.js'
+export { base64ToBytes, bytesToBase64, bytesToHex, hexToBytes } from './encoding.js'
+export { optionsFromEnv } from './env.js'
+export {
+  type Failure,
+  isWebhookVerificationError,
+  type ProblemDetails,
+  problemDetails,
+  problemHeaders,
+  problemResponse,
+  STATUS,
+  TITLES,
+  type WebhookErrorCode,
+  WebhookVerificationError,
+} from './errors.js'
+export type { HeadersInput } from './headers.js'
+export {
+  type AfterVerifyContext,
+  defineProvider,
+  type ParsedSignature,
+  type PrefixedHmacOptions,
+  type Provider,
+  type ProviderOptions,
+  prefixedHmac,
+  type RequestView,
+  type SignInput,
+  type SignTools,
+} from './provider.js'
+export { type ProviderName, providers } from './providers/index.js'
+export { type BeginResult, MemoryReplayStore, type MemoryReplayStoreOptions, type ReplayStore } from './replay.js'
+export type { CheckResult, ProviderConfig, VerifiedWebhook, Verifier, VerifierOptions, VerifyInput } from './verify.js'

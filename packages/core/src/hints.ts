@@ -1,0 +1,222 @@
+import type { CryptoBackend, Part } from './crypto/types.js'
+import { base64ToBytes, hexToBytes, utf8 } from './encoding.js'
+import type { Failure } from './errors.js'
+import { mediaType } from './payload.js'
+import type { ParsedSignature, Provider, RequestView } from './provider.js'
+import { providers as registry } from './providers/index.js'
+import { toMs } from './timestamp.js'
+
+/** What `explain()` looks at; kept in a closure, never on an enumerable property. */
+export interface DiagnoseState {
+  entry: { provider: Provider; secrets: readonly string[]; keyBytes: readonly Uint8Array[] }
+  view: RequestView
+  parsed?: ParsedSignature
+  failure: Failure
+  toleranceMs: number
+  nowMs: number
+  configured: readonly Provider[]
+}
+
+/** JSON as Python's `json.dumps` defaults write it (Orchest's format). */
+function pythonJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') {
+    if (typeof value === 'string') {
+      return JSON.stringify(value).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+    }
+    return JSON.stringify(value) ?? 'null'
+  }
+  if (Array.isArray(value)) return `[${value.map(pythonJson).join(', ')}]`
+  return `{${Object.entries(value)
+    .map(([k, v]) => `${pythonJson(k)}: ${pythonJson(v)}`)
+    .join(', ')}}`
+}
+
+const WHITESPACE_OR_QUOTES = /^[\s"'`]+|[\s"'`]+$/g
+
+async function macWith(backend: CryptoBackend, p: ParsedSignature, key: Uint8Array, parts: readonly Part[]): Promise<Uint8Array> {
+  if (p.mac === 'salted-digest') return backend.digest(p.hash, [...parts, key])
+  return backend.hmac(p.hash, await backend.importKey(p.hash, key), parts)
+}
+
+async function anyMatch(backend: CryptoBackend, p: ParsedSignature, keys: readonly Uint8Array[], parts: readonly Part[]): Promise<boolean> {
+  for (const key of keys) {
+    const mac = await macWith(backend, p, key, parts)
+    if (p.signatures.some((s) => backend.equal(mac, s))) return true
+  }
+  return false
+}
+
+function resembles(state: DiagnoseState): string[] {
+  const current = state.entry.provider.name
+  const relaxed: RequestView = { ...state.view, options: { ...state.view.options, allowLegacySha1: true } }
+  const out: string[] = []
+  for (const p of Object.values(registry) as Provider[]) {
+    if (p.name === current) continue
+    let looks = false
+    try {
+      looks = p.detect(relaxed)
+    } catch {
+      looks = false
+    }
+    if (!looks) continue
+    const configured = state.configured.some((c) => c.name === p.name)
+    out.push(
+      p.name === 'github' && current === 'orchest'
+        ? 'X-Hub-Signature holds "sha1=<hex>", GitHub\'s legacy format; Orchest sends a bare 64-hex value. This delivery probably comes from GitHub: use provider "github"'
+        : `The signature headers look like ${p.title} (provider "${p.name}"), not ${state.entry.provider.title}${configured ? '' : `: configure provider "${p.name}"`}`,
+    )
+  }
+  return out
+}
+
+async function secretHints(backend: CryptoBackend, state: DiagnoseState, p: ParsedSignature): Promise<string[]> {
+  const out: string[] = []
+  const provider = state.entry.provider
+  for (let i = 0; i < state.entry.secrets.length; i++) {
+    const secret = state.entry.secrets[i] as string
+    const cleaned = secret.replace(WHITESPACE_OR_QUOTES, '')
+    if (cleaned === secret || cleaned === '') continue
+    let key: Uint8Array
+    try {
+      key = provider.keyFromSecret ? provider.keyFromSecret(cleaned) : utf8(cleaned)
+    } catch {
+      continue
+    }
+    const ok = await anyMatch(backend, p, [key], p.parts)
+    out.push(
+      ok
+        ? `Secret #${i} has surrounding whitespace or quotes; without them the signature matches. Trim the value you configured (e.g. a trailing newline from a secrets file)`
+        : `Secret #${i} has surrounding whitespace or quotes; the sender's settings rarely include them`,
+    )
+  }
+  return out
+}
+
+async function bodyHints(backend: CryptoBackend, state: DiagnoseState, p: ParsedSignature): Promise<string[]> {
+  const { view } = state
+  const at = p.parts.indexOf(view.body)
+  if (at < 0 || view.body.length === 0) return []
+  const text = new TextDecoder().decode(view.body)
+  const ct = view.header('content-type')
+  const type = mediaType(typeof ct === 'string' ? ct : ct?.[0])
+  if (type === 'application/x-www-form-urlencoded' && state.entry.provider.formFieldsAreJson && /[{}"]/.test(text)) {
+    return ['The form body contains raw JSON characters: it looks URL-decoded before verification. Orchest signs the percent-encoded bytes; pass the raw body']
+  }
+  let value: unknown
+  try {
+    value = JSON.parse(text)
+  } catch {
+    return []
+  }
+  const forms: Array<[string, string]> = [
+    ['Python json.dumps (", " and ": " separators, \\u escapes)', pythonJson(value)],
+    ['compact JSON', JSON.stringify(value)],
+    ['JSON indented by 2 spaces', JSON.stringify(value, null, 2)],
+  ]
+  for (const [name, form] of forms) {
+    if (form === text) continue
+    const parts = [...p.parts]
+    parts[at] = utf8(form)
+    if (await anyMatch(backend, p, state.entry.keyBytes, parts)) {
+      return [
+        `The sender signed the body as ${name}, but these bytes differ: the body was re-serialised (a JSON body parser ran before verification). Verify the raw bytes as received`,
+      ]
+    }
+  }
+  if (text === JSON.stringify(value)) {
+    return [
+      'The body is exactly what JSON.stringify would emit. If a JSON body parser ran before verification, the original bytes are lost: verify the raw body',
+    ]
+  }
+  return []
+}
+
+async function encodingHints(backend: CryptoBackend, state: DiagnoseState): Promise<string[]> {
+  const provider = state.entry.provider
+  for (const name of provider.signatureHeaders) {
+    const value = state.view.header(name)
+    if (typeof value !== 'string') continue
+    const token = /[A-Za-z0-9+/]{42,43}=?/.exec(value)?.[0]
+    const bytes = token && token.length % 4 === 0 ? base64ToBytes(token) : undefined
+    if (bytes === undefined || bytes.length !== 32) continue
+    const t = /(?:^|,)\s*t=(\d+)/.exec(value)?.[1]
+    const parts: Part[] = t === undefined ? [state.view.body] : [t, '.', state.view.body]
+    for (const key of state.entry.keyBytes) {
+      const mac = await backend.hmac('SHA-256', await backend.importKey('SHA-256', key), parts)
+      if (backend.equal(mac, bytes)) {
+        return [`${name} holds the right HMAC-SHA256 in base64; ${provider.title} signatures are hex. The sender encodes differently than documented: report it`]
+      }
+    }
+  }
+  return []
+}
+
+async function xplentyHints(backend: CryptoBackend, state: DiagnoseState, p: ParsedSignature): Promise<string[]> {
+  const value = p.value
+  const variants: Array<[string, () => Promise<Uint8Array>]> = []
+  for (const key of state.entry.keyBytes) {
+    variants.push(['HMAC-SHA1 of the body', async () => backend.hmac('SHA-1', await backend.importKey('SHA-1', key), [state.view.body])])
+    variants.push(['HMAC-SHA256 of the body', async () => backend.hmac('SHA-256', await backend.importKey('SHA-256', key), [state.view.body])])
+  }
+  const sig = hexToBytes(value)
+  if (sig === undefined) return []
+  for (const [name, compute] of variants) {
+    if (backend.equal(await compute(), sig)) return [`X-Hook-Signature matches ${name}; set xplentyScheme accordingly`]
+  }
+  return ['X-Hook-Signature matched neither HMAC-SHA1 nor HMAC-SHA256 of the body. If your Xplenty account signs metadata (SHA-1 of id + event + url + secret), try xplentyScheme: "sha1-metadata"']
+}
+
+function timestampHints(state: DiagnoseState): string[] {
+  const unit = state.entry.provider.timestampUnit
+  const ts = state.parsed?.timestamp
+  if (unit === undefined || ts === undefined) return []
+  const within = (ms: number) => Math.abs(state.nowMs - ms) <= state.toleranceMs
+  if (unit === 's' && within(ts)) return ['The timestamp looks like milliseconds; this scheme signs seconds']
+  if (unit === 'ms' && within(toMs(ts, 's'))) return ['The timestamp looks like seconds; this scheme signs milliseconds']
+  const skew = Math.round((toMs(ts, unit) - state.nowMs) / 1000)
+  return [`The signed time differs from this server's clock by ${skew} s. If deliveries are recent, check the server clock (NTP)`]
+}
+
+/** Computes `explain()` hints for a failure, lazily. */
+export async function diagnose(
+  backend: CryptoBackend,
+  state: DiagnoseState,
+  extra?: () => Promise<string[]>,
+): Promise<string[]> {
+  const out: string[] = []
+  const { failure, parsed } = state
+  const provider = state.entry.provider
+  switch (failure.code) {
+    case 'MISSING_SIGNATURE':
+    case 'MALFORMED_SIGNATURE':
+      out.push(...resembles(state))
+      if (failure.code === 'MALFORMED_SIGNATURE') out.push(...(await encodingHints(backend, state)))
+      break
+    case 'SIGNATURE_MISMATCH':
+      if (parsed !== undefined) {
+        out.push(...(await secretHints(backend, state, parsed)))
+        out.push(...(await bodyHints(backend, state, parsed)))
+        if (provider.name === 'xplenty') out.push(...(await xplentyHints(backend, state, parsed)))
+        if (provider.name === 'orchest') {
+          out.push('Orchest signs with a generated secret it never shows when the webhook has none: set an explicit secret in the webhook settings')
+        }
+        if (provider.name === 'up42') {
+          const listed = /\(([^)]*)\)/.exec(String(state.view.header('signature-input')))?.[1]
+          out.push(`The UP42 signature covers the values of these headers, in order: ${listed ?? '(none)'}; a proxy that rewrites one breaks it`)
+        }
+        if (provider.name === 'designer-cloud' && parsed.parts[2] === state.view.url && state.view.url !== undefined) {
+          out.push(`The URL verified was ${state.view.url}. Behind a proxy the sender signed the public URL: pass it as signedUrl`)
+        }
+      }
+      out.push(...resembles(state))
+      break
+    case 'TIMESTAMP_TOO_OLD':
+    case 'TIMESTAMP_IN_FUTURE':
+      out.push(...timestampHints(state))
+      break
+    default:
+      break
+  }
+  if (extra) out.push(...(await extra()))
+  return out
+}

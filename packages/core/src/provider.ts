@@ -1,0 +1,298 @@
+import type { Hash, Part } from './crypto/types.js'
+import { base64ToBytes, bytesToBase64 as toB64, bytesToHex as toHex, hexToBytes } from './encoding.js'
+import { type Failure, fail } from './errors.js'
+import type { HeaderLookup } from './headers.js'
+
+/** The request as a provider row sees it. */
+export interface RequestView {
+  readonly body: Uint8Array
+  /** Raw lookup: arrays mean the header was sent more than once. */
+  readonly header: HeaderLookup
+  readonly method: string | undefined
+  /** The URL as the sender signed it (Designer Cloud GET/DELETE); see `signedUrl`. */
+  readonly url: string | undefined
+  /** Verifier options, for provider-specific switches. */
+  readonly options: ProviderOptions
+  /** Parsed body, for schemes that sign fields of it; computed once on demand. */
+  json(): unknown
+}
+
+/** Options that only some providers read. */
+export interface ProviderOptions {
+  /** UP42: accept deliveries whose signature does not cover the body (`bodyAuthenticated: false`). */
+  allowUnsignedBody?: boolean
+  /** GitHub: accept the legacy HMAC-SHA1 `X-Hub-Signature` when no SHA-256 header is sent. */
+  allowLegacySha1?: boolean
+  /** Xplenty: `'body-hmac'` (default) or the experimental `'sha1-metadata'` (body not authenticated). */
+  xplentyScheme?: 'body-hmac' | 'sha1-metadata'
+  /** Xplenty `sha1-metadata`: the strings hashed before the salt, in order. */
+  xplentyMetadata?: (request: RequestView) => string[]
+}
+
+/** What a row's `parse` extracts from the headers. */
+export interface ParsedSignature {
+  /** Hash for the MAC. */
+  readonly hash: Hash
+  /** Candidate signatures as decoded bytes (several for rotation-friendly headers). */
+  readonly signatures: readonly Uint8Array[]
+  /** The signed content, in pieces. */
+  readonly parts: readonly Part[]
+  /** The signature header value as sent (dedup key fallback, diagnostics). */
+  readonly value: string
+  /** Signed timestamp in the provider's unit, when the scheme has one. */
+  readonly timestamp?: number
+  /** `'hmac'` (default) or `'salted-digest'` (plain hash of parts followed by the secret). */
+  readonly mac?: 'hmac' | 'salted-digest'
+  /** Defaults to true. */
+  readonly bodyAuthenticated?: boolean
+  /** Encoding of `signatures` in the header, for diagnostics. */
+  readonly encoding?: 'hex' | 'base64'
+}
+
+/** Input of `sign`, the sending side. */
+export interface SignInput {
+  /** The secret as entered in the vendor's settings. */
+  secret: string
+  /** Exact bytes that will be sent. */
+  body: Uint8Array | string
+  /** Clock in ms; the signed timestamp is derived from it in the provider's unit. Default `Date.now()`. */
+  now?: number
+  /** Delivery id header where the scheme has one (Orchest, GitHub, Standard Webhooks). */
+  id?: string
+  /** Event header where the scheme has one (Orchest, GitHub). */
+  event?: string
+  /** HTTP method (Designer Cloud signs the URL for GET and DELETE). Default POST. */
+  method?: string
+  /** Full URL (Designer Cloud GET/DELETE). */
+  url?: string
+  /** Other request headers: UP42 signs listed header values. */
+  headers?: Record<string, string>
+  /** UP42: the header names to sign, in order. Default `['content-digest', 'date']`. */
+  signedHeaders?: string[]
+  /** UP42: digest header form. Default `'rfc9530'` (`Content-Digest: sha-256=:<b64>:`). */
+  digest?: 'rfc9530' | 'legacy' | 'none'
+  /** Xplenty / GitHub legacy: hash for the body HMAC. */
+  hash?: 'SHA-1' | 'SHA-256'
+  /** Orchest before v2022.06.3: send `X-Orchest-Signature` instead of `X-Hub-Signature`. */
+  legacyHeader?: boolean
+}
+
+/** Tools a row's `sign` gets from core, so it never writes its own HMAC. */
+export interface SignTools {
+  hmac(hash: Hash, parts: readonly Part[]): Promise<Uint8Array>
+  digest(hash: Hash, parts: readonly Part[]): Promise<Uint8Array>
+}
+
+/** Details a row computes after the MAC holds (UP42 digest and `Date`). */
+export interface AfterVerifyContext {
+  readonly request: RequestView
+  readonly parsed: ParsedSignature
+  readonly nowMs: number
+  readonly toleranceMs: number
+  digest(hash: Hash, parts: readonly Part[]): Promise<Uint8Array>
+  equal(a: Uint8Array, b: Uint8Array): boolean
+}
+
+/**
+ * One sender's scheme, as data plus the few functions that data cannot say. The registry
+ * `providers` is the only list: detection, docs tables, the mock sender and the CLI read it.
+ */
+export interface Provider {
+  /** Registry name, e.g. `'orchest'`. */
+  readonly name: string
+  /** Human name, e.g. `'Orchest'`. */
+  readonly title: string
+  /** Vendor documentation of the scheme. */
+  readonly docs: string
+  /** Environment variable the zero-argument adapters read the secret from. */
+  readonly envVar?: string
+  /** Signature header names (lowercase), first is canonical. */
+  readonly signatureHeaders: readonly string[]
+  /** Unit of the signed timestamp; absent when the scheme signs none. */
+  readonly timestampUnit?: 's' | 'ms'
+  /** How long a processed delivery id is remembered by default: the vendor's retry window. */
+  readonly replayTtlSeconds: number
+  /** What dedup keys on when the delivery has no id: the signature value, or nothing. */
+  readonly dedupFallback: 'signature' | 'none'
+  /** Form bodies whose fields are JSON documents (Orchest). */
+  readonly formFieldsAreJson?: boolean
+  /** Turns the secret into key bytes (default UTF-8). May throw `TypeError` for a malformed secret. */
+  keyFromSecret?(secret: string): Uint8Array
+  /** `true` when the request carries this provider's signature in its grammar. */
+  detect(request: RequestView): boolean
+  /** Reads the signature headers; a `Failure` for missing or malformed ones. */
+  parse(request: RequestView): ParsedSignature | Failure
+  /** Checks that need the MAC to hold first. */
+  afterVerify?(context: AfterVerifyContext): Promise<Failure | undefined>
+  /** Delivery id, for duplicate detection. */
+  deliveryId?(request: RequestView, payload: unknown): string | undefined
+  /** Event name. */
+  event?(request: RequestView, payload: unknown): string | undefined
+  /** The sending side: signature headers (and any header the scheme signs) for a body. */
+  sign(input: SignInput, tools: SignTools): Promise<Record<string, string>>
+}
+
+/**
+ * Declares a provider. Rows are frozen; a malformed row throws `TypeError` at once.
+ *
+ * @example
+ * const acme = defineProvider({
+ *   ...prefixedHmac({ header: 'x-acme-signature', prefix: 'sha256=', encoding: 'hex', hash: 'SHA-256' }),
+ *   name: 'acme', title: 'Acme', docs: 'https://acme.example/webhooks',
+ *   replayTtlSeconds: 86_400, dedupFallback: 'signature',
+ * })
+ * const verifier = createVerifier({ provider: acme, secret })
+ */
+export function defineProvider<P extends Provider>(row: P): Readonly<P> {
+  if (typeof row?.name !== 'string' || !/^[a-z0-9][a-z0-9-]*$/.test(row.name)) {
+    throw new TypeError(`defineProvider: name must be lowercase letters, digits and dashes, got ${String(row?.name)}`)
+  }
+  for (const fn of ['detect', 'parse', 'sign'] as const) {
+    if (typeof row[fn] !== 'function') throw new TypeError(`defineProvider(${row.name}): ${fn} must be a function`)
+  }
+  if (!Array.isArray(row.signatureHeaders) || row.signatureHeaders.length === 0) {
+    throw new TypeError(`defineProvider(${row.name}): signatureHeaders must name at least one header`)
+  }
+  if (!(row.replayTtlSeconds > 0)) {
+    throw new TypeError(`defineProvider(${row.name}): replayTtlSeconds must be a positive number`)
+  }
+  return Object.freeze({ ...row, signatureHeaders: row.signatureHeaders.map((h) => h.toLowerCase()) })
+}
+
+/** Longest header value any row reads; longer ones are malformed, not parsed. */
+export const MAX_HEADER_LENGTH = 8192
+
+/**
+ * Reads one header that must be sent at most once. `undefined` when absent, a `Failure` when sent
+ * twice or absurdly long.
+ */
+export function single(request: RequestView, name: string, display: string, provider: string): string | undefined | Failure {
+  const value = request.header(name)
+  if (value === undefined) return undefined
+  if (typeof value !== 'string') {
+    return fail('MALFORMED_SIGNATURE', `${display} was sent ${value.length} times; send it once`, { provider })
+  }
+  if (value.length > MAX_HEADER_LENGTH) {
+    return fail('MALFORMED_SIGNATURE', `${display} is ${value.length} characters long; at most ${MAX_HEADER_LENGTH} are read`, {
+      provider,
+    })
+  }
+  return value
+}
+
+/** `true` when a value is a `Failure` record. */
+export function isFailure(value: unknown): value is Failure {
+  return typeof value === 'object' && value !== null && (value as { ok?: unknown }).ok === false
+}
+
+/** Decodes a digest in the given encoding. */
+export function decode(encoding: 'hex' | 'base64', text: string): Uint8Array | undefined {
+  return encoding === 'hex' ? hexToBytes(text) : base64ToBytes(text)
+}
+
+const HEX_LENGTH: Record<Hash, number> = { 'SHA-1': 40, 'SHA-256': 64, 'SHA-512': 128 }
+const BYTE_LENGTH: Record<Hash, number> = { 'SHA-1': 20, 'SHA-256': 32, 'SHA-512': 64 }
+
+/** Digest length in bytes. */
+export function digestLength(hash: Hash): number {
+  return BYTE_LENGTH[hash]
+}
+
+/** Expected length in hex characters. */
+export function hexLength(hash: Hash): number {
+  return HEX_LENGTH[hash]
+}
+
+/** Options of {@link prefixedHmac}. */
+export interface PrefixedHmacOptions {
+  /** Header names, canonical first (lowercase). */
+  header: string | readonly string[]
+  /** Text before the digest, e.g. `'sha256='`; `''` for a bare digest. */
+  prefix: string
+  encoding: 'hex' | 'base64'
+  hash: Hash
+  /** Header with the delivery id. */
+  deliveryIdHeader?: string
+  /** Header with the event name. */
+  eventHeader?: string
+  /** How the header is spelled in messages and in `sign`'s output. */
+  display?: string
+}
+
+function canonical(name: string): string {
+  return name.replace(/(^|-)([a-z])/g, (_m, dash: string, c: string) => dash + c.toUpperCase())
+}
+
+/**
+ * The common scheme as data: one header, an optional prefix, a hex or base64 HMAC of the raw
+ * body. Returns the row's functions; spread it into `defineProvider`.
+ */
+export function prefixedHmac(options: PrefixedHmacOptions): Pick<
+  Provider,
+  'signatureHeaders' | 'detect' | 'parse' | 'sign' | 'deliveryId' | 'event'
+> & { name?: never } {
+  const headers = typeof options.header === 'string' ? [options.header] : [...options.header]
+  const { prefix, encoding, hash } = options
+  const length = encoding === 'hex' ? HEX_LENGTH[hash] : Math.ceil(BYTE_LENGTH[hash] / 3) * 4
+  const display = options.display ?? canonical(headers[0] as string)
+  const grammar = `${prefix}<${length} ${encoding === 'hex' ? 'hex digits' : 'base64 characters'}>`
+  const find = (request: RequestView): { name: string; value: string | string[] } | undefined => {
+    for (const name of headers) {
+      const value = request.header(name)
+      if (value !== undefined) return { name, value }
+    }
+    return undefined
+  }
+  return {
+    signatureHeaders: headers,
+    detect(request) {
+      const found = find(request)
+      if (found === undefined || typeof found.value !== 'string') return found !== undefined
+      const v = found.value
+      return v.length === prefix.length + length && v.startsWith(prefix) && decode(encoding, v.slice(prefix.length)) !== undefined
+    },
+    parse(request) {
+      const found = find(request)
+      // the provider name is filled in by the verifier
+      if (found === undefined) return fail('MISSING_SIGNATURE', `No ${display} header`)
+      const value = single(request, found.name, canonical(found.name), '')
+      if (value === undefined || isFailure(value)) return value as Failure
+      if (!value.startsWith(prefix)) {
+        const got = value.slice(0, Math.min(value.indexOf('=') + 1 || 8, 12))
+        return fail(
+          'MALFORMED_SIGNATURE',
+          prefix === ''
+            ? `${canonical(found.name)} must be a bare ${grammar}; it starts with "${got}"`
+            : `${canonical(found.name)} must start with "${prefix}"`,
+        )
+      }
+      const text = value.slice(prefix.length)
+      const bytes = text.length === length ? decode(encoding, text) : undefined
+      if (bytes === undefined) {
+        return fail('MALFORMED_SIGNATURE', `${canonical(found.name)} must be ${grammar}; got ${text.length} characters`)
+      }
+      return { hash, signatures: [bytes], parts: [request.body], value, encoding }
+    },
+    async sign(input, tools) {
+      const mac = await tools.hmac(hash, [typeof input.body === 'string' ? input.body : input.body])
+      const out: Record<string, string> = {
+        [display]: prefix + (encoding === 'hex' ? toHex(mac) : toB64(mac)),
+      }
+      if (options.deliveryIdHeader && input.id !== undefined) out[canonical(options.deliveryIdHeader)] = input.id
+      if (options.eventHeader && input.event !== undefined) out[canonical(options.eventHeader)] = input.event
+      return out
+    },
+    deliveryId: options.deliveryIdHeader ? headerText(options.deliveryIdHeader) : undefined,
+    event: options.eventHeader ? headerText(options.eventHeader) : undefined,
+  }
+}
+
+/** Reads a header as one string (first value if repeated). */
+export function headerText(name: string): (request: RequestView) => string | undefined {
+  return (request) => {
+    const v = request.header(name)
+    return typeof v === 'string' ? v : v?.[0]
+  }
+}
+
+export { canonical as canonicalHeaderName }

@@ -1,0 +1,39 @@
+import { defineProvider, prefixedHmac } from '../provider.js'
+
+const current = prefixedHmac({
+  header: ['x-hub-signature', 'x-orchest-signature'],
+  prefix: '',
+  encoding: 'hex',
+  hash: 'SHA-256',
+  deliveryIdHeader: 'x-orchest-delivery',
+  eventHeader: 'x-orchest-event',
+  display: 'X-Hub-Signature',
+})
+
+/**
+ * Orchest: bare lowercase hex HMAC-SHA256 of the body in `X-Hub-Signature` (v2022.06.3+) or
+ * `X-Orchest-Signature` (before). JSON bodies in Python `json.dumps` format or form-urlencoded
+ * bodies whose fields are JSON. Retries forever with the same `X-Orchest-Delivery`.
+ *
+ * @see https://github.com/orchest/orchest/blob/master/docs/source/fundamentals/notifications.md
+ */
+export const orchest = defineProvider({
+  ...current,
+  name: 'orchest',
+  title: 'Orchest',
+  docs: 'https://github.com/orchest/orchest/blob/master/docs/source/fundamentals/notifications.md',
+  envVar: 'ORCHEST_WEBHOOK_SECRET',
+  // min(2^n, 3600) s backoff with no maximum: a week covers any realistic outage
+  replayTtlSeconds: 7 * 86_400,
+  dedupFallback: 'signature',
+  formFieldsAreJson: true,
+  async sign(input, tools) {
+    const headers = await current.sign(input, tools)
+    headers['User-Agent'] = 'Orchest'
+    if (input.legacyHeader === true) {
+      headers['X-Orchest-Signature'] = headers['X-Hub-Signature'] as string
+      delete headers['X-Hub-Signature']
+    }
+    return headers
+  },
+})

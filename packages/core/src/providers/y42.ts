@@ -1,0 +1,22 @@
+import { defineProvider, prefixedHmac } from '../provider.js'
+
+/**
+ * Y42: `x-y42-signature: sha256=<HMAC-SHA256 of the body>`, lowercase hex (inferred: the page
+ * follows GitHub's guide). No timestamp, no delivery id: dedup keys on the signature value.
+ *
+ * @see https://docs.y42.com/docs/webhooks-1
+ */
+export const y42 = defineProvider({
+  ...prefixedHmac({ header: 'x-y42-signature', prefix: 'sha256=', encoding: 'hex', hash: 'SHA-256', display: 'X-Y42-Signature' }),
+  name: 'y42',
+  title: 'Y42',
+  docs: 'https://docs.y42.com/docs/webhooks-1',
+  envVar: 'Y42_WEBHOOK_SECRET',
+  // retries are undocumented; a retried identical body repeats the signature
+  replayTtlSeconds: 7 * 86_400,
+  dedupFallback: 'signature',
+  event(_request, payload) {
+    const event = (payload as { event?: unknown } | undefined)?.event
+    return typeof event === 'string' ? event : undefined
+  },
+})

@@ -1,0 +1,458 @@
+import type { CryptoBackend, Hash, Part } from './crypto/types.js'
+import { toBytes } from './encoding.js'
+import { type Failure, fail, WebhookVerificationError } from './errors.js'
+import { type HeaderLookup, type HeadersInput, headerLookup } from './headers.js'
+import { diagnose } from './hints.js'
+import { mediaType, parsePayload } from './payload.js'
+import { isFailure, type ParsedSignature, type Provider, type ProviderOptions, type RequestView } from './provider.js'
+import { type ProviderName, providers as registry } from './providers/index.js'
+import type { ReplayStore } from './replay.js'
+import { checkTolerance, toMs } from './timestamp.js'
+
+/** One request as received. */
+export interface VerifyInput {
+  /** The raw body exactly as received. A string is taken as UTF-8: a last resort. */
+  body: Uint8Array | ArrayBuffer | string | null | undefined
+  /** Fetch `Headers`, Node's `IncomingHttpHeaders` / `headersDistinct`, or a plain record. */
+  headers: HeadersInput
+  /** Needed only by schemes that sign it (Designer Cloud GET/DELETE). */
+  method?: string
+  /** Full URL as received (`https://host/path?query`); needed only by Designer Cloud GET/DELETE. */
+  url?: string
+}
+
+/** A provider with its own secret, for receivers of several senders. */
+export interface ProviderConfig {
+  provider: ProviderName | Provider
+  secret?: string | readonly string[]
+  secrets?: readonly string[]
+}
+
+/** Options of {@link createVerifier} and `verify`. */
+export interface VerifierOptions extends ProviderOptions {
+  /** The sender. Or `providers` to accept several, detected by header names and value grammar. */
+  provider?: ProviderName | Provider
+  /** Several senders; each entry may carry its own secret. */
+  providers?: ReadonlyArray<ProviderName | Provider | ProviderConfig>
+  /** The secret as entered in the vendor's settings; an array means `[current, previous]`. */
+  secret?: string | readonly string[]
+  /** Secrets for rotation, current first. The result's `secretIndex` says which matched. */
+  secrets?: readonly string[]
+  /** Two-sided tolerance for signed timestamps, in seconds. Default 300. */
+  toleranceSeconds?: number
+  /** Claims each delivery so it is processed once; see `MemoryReplayStore`. Default none. */
+  replayStore?: ReplayStore | false
+  /** How long a claim holds while the handler runs. Default 60 s. */
+  leaseSeconds?: number
+  /** How long a processed delivery is remembered. Default: the provider's retry window. */
+  replayTtlSeconds?: number
+  /** Your own dedup key (e.g. Designer Cloud `$jobId` + `$jobStatus`); `undefined` skips dedup. */
+  deliveryKey?: (webhook: VerifiedWebhook) => string | undefined
+  /** Clock in ms. Default `Date.now`. */
+  now?: () => number
+  /** Designer Cloud GET/DELETE: the URL the sender signed, when it differs from `url` (proxies). */
+  signedUrl?: string | ((input: VerifyInput) => string | undefined)
+  /** Parse the body after verification. Default true. */
+  parse?: boolean
+}
+
+/** A delivery whose signature holds. */
+export interface VerifiedWebhook<Payload = unknown> {
+  /** Provider name, e.g. `'orchest'`. */
+  readonly provider: string
+  /** Event name, when the scheme or payload names one. */
+  readonly event: string | undefined
+  /** The sender's delivery id (`X-Orchest-Delivery`, UP42 `messageId`, `webhook-id`, …). */
+  readonly deliveryId: string | undefined
+  /** The signed timestamp in ms since the epoch, when the scheme signs one. */
+  readonly timestamp: number | undefined
+  /** The parsed body: JSON, decoded form fields, text, bytes, or `undefined` when empty. */
+  readonly payload: Payload
+  /** The bytes that were verified (the same object that was passed in, when it was bytes). */
+  readonly rawBody: Uint8Array
+  /** Which of the configured secrets matched (0 = current). */
+  readonly secretIndex: number
+  /** `false` when the signature does not cover the body (UP42 opt-out, Xplenty sha1-metadata). */
+  readonly bodyAuthenticated: boolean
+  /** The replay-store key this delivery was claimed under, if any. */
+  readonly replayKey: string | undefined
+  /** Marks the delivery processed (call after your handler succeeded). No-op without a store. */
+  complete(): Promise<void>
+  /** Releases the claim so the sender's retry is processed (call when your handler failed). */
+  abort(): Promise<void>
+}
+
+/** Result of `check`: never throws, never builds an `Error`. */
+export type CheckResult<Payload = unknown> = { ok: true; webhook: VerifiedWebhook<Payload> } | Failure
+
+/** A verifier built once at startup. */
+export interface Verifier {
+  /** Verifies and returns the delivery, or throws `WebhookVerificationError`. */
+  verify<Payload = unknown>(input: VerifyInput): Promise<VerifiedWebhook<Payload>>
+  /** Same work; resolves to `{ ok: false, code, status, message }` instead of throwing. */
+  check<Payload = unknown>(input: VerifyInput): Promise<CheckResult<Payload>>
+  /** Names of the configured providers, in detection order. */
+  readonly providers: readonly string[]
+}
+
+interface Entry {
+  provider: Provider
+  secrets: readonly string[]
+  keyBytes: readonly Uint8Array[]
+  keys: Map<Hash, unknown[]>
+}
+
+const noop = async (): Promise<void> => {}
+
+function resolveProvider(value: unknown): Provider {
+  if (typeof value === 'string') {
+    const p = (registry as Record<string, Provider>)[value]
+    if (p === undefined) {
+      throw new TypeError(`Unknown provider "${value}". Built-in providers: ${Object.keys(registry).join(', ')}`)
+    }
+    return p
+  }
+  if (typeof value === 'object' && value !== null && typeof (value as Provider).parse === 'function') return value as Provider
+  throw new TypeError('provider must be a built-in provider name or a row from defineProvider')
+}
+
+function secretList(where: string, secret: unknown, secrets: unknown): string[] {
+  const list = secrets !== undefined ? secrets : secret
+  const arr = typeof list === 'string' ? [list] : Array.isArray(list) ? [...list] : []
+  if (arr.length === 0) {
+    throw new TypeError(`${where}: no secret. Pass secret (the value entered in the sender's webhook settings) or secrets: [current, previous]`)
+  }
+  for (const s of arr) {
+    if (typeof s !== 'string' || s === '') throw new TypeError(`${where}: every secret must be a non-empty string`)
+  }
+  return arr as string[]
+}
+
+function entries(options: VerifierOptions): Entry[] {
+  const list: Array<{ provider: unknown; secret?: unknown; secrets?: unknown }> = []
+  if (options.provider !== undefined && options.providers !== undefined) {
+    throw new TypeError('Pass either provider or providers, not both')
+  }
+  if (options.provider !== undefined) list.push({ provider: options.provider })
+  else if (Array.isArray(options.providers) && options.providers.length > 0) {
+    for (const item of options.providers) {
+      list.push(typeof item === 'object' && item !== null && 'provider' in item ? item : { provider: item })
+    }
+  } else {
+    throw new TypeError(`No provider. Pass provider (one of ${Object.keys(registry).join(', ')}) or providers: [...]`)
+  }
+  const seen = new Set<string>()
+  return list.map((item) => {
+    const provider = resolveProvider(item.provider)
+    if (seen.has(provider.name)) throw new TypeError(`Provider "${provider.name}" is configured twice`)
+    seen.add(provider.name)
+    const own = item.secret !== undefined || item.secrets !== undefined
+    const secrets = secretList(
+      `provider "${provider.name}"`,
+      own ? item.secret : options.secret,
+      own ? item.secrets : options.secrets,
+    )
+    // a malformed secret (e.g. not base64 after whsec_) fails here, at startup
+    const keyBytes = secrets.map((s) => (provider.keyFromSecret ? provider.keyFromSecret(s) : utf8Key(s)))
+    return { provider, secrets, keyBytes, keys: new Map() }
+  })
+}
+
+const encoder = new TextEncoder()
+function utf8Key(secret: string): Uint8Array {
+  return encoder.encode(secret)
+}
+
+function positive(name: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    throw new TypeError(`${name} must be a positive number of seconds, got ${String(value)}`)
+  }
+  return value
+}
+
+/** State shared by the steps of one request. */
+interface Attempt {
+  entry: Entry
+  view: RequestView
+  parsed?: ParsedSignature
+}
+
+/** @internal Builds `createVerifier` over a crypto backend. */
+export function verifierFactory(backend: CryptoBackend) {
+  /**
+   * Builds a verifier once at startup: validates options (throws `TypeError` on a bad setup,
+   * never per request) and prepares keys.
+   *
+   * @example
+   * const verifier = createVerifier({ provider: 'orchest', secret: process.env.ORCHEST_WEBHOOK_SECRET })
+   * const hook = await verifier.verify({ body, headers })
+   * // or, never throwing: const result = await verifier.check({ body, headers })
+   */
+  return function createVerifier(options: VerifierOptions): Verifier {
+    if (typeof options !== 'object' || options === null) throw new TypeError('createVerifier(options): options must be an object')
+    const list = entries(options)
+    const toleranceMs = positive('toleranceSeconds', options.toleranceSeconds, 300) * 1000
+    const leaseMs = positive('leaseSeconds', options.leaseSeconds, 60) * 1000
+    const ttlOverride = options.replayTtlSeconds === undefined ? undefined : positive('replayTtlSeconds', options.replayTtlSeconds, 1) * 1000
+    const store = options.replayStore === false ? undefined : options.replayStore
+    if (store !== undefined && (typeof store.begin !== 'function' || typeof store.complete !== 'function' || typeof store.abort !== 'function')) {
+      throw new TypeError('replayStore must implement begin, complete and abort')
+    }
+    const clock = options.now ?? Date.now
+    if (typeof clock !== 'function') throw new TypeError('now must be a function returning ms')
+    const parseBody = options.parse !== false
+    const single = list.length === 1 ? list[0] : undefined
+    const signedUrl = options.signedUrl
+    const deliveryKey = options.deliveryKey
+
+    function keysFor(entry: Entry, hash: Hash): unknown[] {
+      let keys = entry.keys.get(hash)
+      if (keys === undefined) {
+        keys = entry.keyBytes.map((k) => backend.importKey(hash, k))
+        entry.keys.set(hash, keys)
+      }
+      return keys
+    }
+
+    async function mac(entry: Entry, parsed: ParsedSignature, index: number): Promise<Uint8Array> {
+      if (parsed.mac === 'salted-digest') {
+        return backend.digest(parsed.hash, [...parsed.parts, entry.keyBytes[index] as Uint8Array])
+      }
+      return backend.hmac(parsed.hash, keysFor(entry, parsed.hash)[index], parsed.parts)
+    }
+
+    /** Index of the secret whose MAC equals one of the signatures, or -1. */
+    async function match(entry: Entry, parsed: ParsedSignature): Promise<number> {
+      for (let i = 0; i < entry.keyBytes.length; i++) {
+        const expected = await mac(entry, parsed, i)
+        for (const candidate of parsed.signatures) if (backend.equal(expected, candidate)) return i
+      }
+      return -1
+    }
+
+    function makeView(body: Uint8Array, header: HeaderLookup, input: VerifyInput): RequestView {
+      let json: { value: unknown } | undefined
+      const url = typeof signedUrl === 'function' ? signedUrl(input) : (signedUrl ?? input.url)
+      return {
+        body,
+        header,
+        method: typeof input.method === 'string' ? input.method : undefined,
+        url: typeof url === 'string' ? url : undefined,
+        options,
+        json() {
+          if (json === undefined) {
+            let value: unknown
+            try {
+              value = JSON.parse(new TextDecoder().decode(body))
+            } catch {
+              value = undefined
+            }
+            json = { value }
+          }
+          return json.value
+        },
+      }
+    }
+
+    function withProvider(failure: Failure, attempt: Attempt, extra?: () => Promise<string[]>): Failure {
+      const name = attempt.entry.provider.name
+      return fail(failure.code, failure.message, {
+        provider: failure.provider || name,
+        status: failure.status,
+        retryAfter: failure.retryAfter,
+        hints: () => diagnose(backend, { ...attempt, failure, toleranceMs, nowMs: clock(), configured: list.map((e) => e.provider) }, extra),
+      })
+    }
+
+    /** Runs one provider over the request: parse, MAC, timestamp, provider checks. */
+    async function attempt(entry: Entry, view: RequestView): Promise<{ parsed: ParsedSignature; secretIndex: number } | Failure> {
+      const a: Attempt = { entry, view }
+      let parsed: ParsedSignature | Failure
+      try {
+        parsed = entry.provider.parse(view)
+      } catch {
+        return withProvider(fail('MALFORMED_SIGNATURE', `The ${entry.provider.title} signature headers could not be read`), a)
+      }
+      if (isFailure(parsed)) return withProvider(parsed, a)
+      a.parsed = parsed
+      const secretIndex = await match(entry, parsed)
+      if (secretIndex < 0) {
+        const title = entry.provider.title
+        const n = entry.keyBytes.length
+        return withProvider(
+          fail(
+            'SIGNATURE_MISMATCH',
+            `The ${title} signature does not match the body with ${n === 1 ? 'the configured secret' : `any of the ${n} configured secrets`}`,
+          ),
+          a,
+        )
+      }
+      const nowMs = clock()
+      const unit = entry.provider.timestampUnit
+      if (unit !== undefined && parsed.timestamp !== undefined) {
+        const late = checkTolerance(toMs(parsed.timestamp, unit), nowMs, toleranceMs, `The ${entry.provider.title} timestamp`)
+        if (late) return withProvider(late, a)
+      }
+      if (entry.provider.afterVerify) {
+        const after = await entry.provider.afterVerify({
+          request: view,
+          parsed,
+          nowMs,
+          toleranceMs,
+          digest: (hash: Hash, parts: readonly Part[]) => Promise.resolve(backend.digest(hash, parts)),
+          equal: backend.equal,
+        })
+        if (after) return withProvider(after, a)
+      }
+      return { parsed, secretIndex }
+    }
+
+    function select(view: RequestView): Entry[] | Failure {
+      if (single !== undefined) return [single]
+      const matches = list.filter((e) => safeDetect(e.provider, view))
+      if (matches.length > 0) return matches
+      // a header of some provider is present but its grammar is wrong: let that provider say why
+      const present = list.find((e) => e.provider.signatureHeaders.some((h) => view.header(h) !== undefined))
+      if (present !== undefined) return [present]
+      const expected = list.map((e) => `${e.provider.signatureHeaders[0]} (${e.provider.name})`).join(', ')
+      return fail('MISSING_SIGNATURE', `No webhook signature header. Expected one of: ${expected}`, {
+        hints: () => diagnose(backend, { entry: list[0] as Entry, view, failure: fail('MISSING_SIGNATURE', ''), toleranceMs, nowMs: clock(), configured: list.map((e) => e.provider) }),
+      })
+    }
+
+    async function claim(webhook: Omit<VerifiedWebhook, 'complete' | 'abort' | 'replayKey'>, entry: Entry, parsed: ParsedSignature): Promise<VerifiedWebhook | Failure> {
+      let key: string | undefined
+      if (store !== undefined) {
+        if (deliveryKey !== undefined) {
+          const own = deliveryKey({ ...webhook, replayKey: undefined, complete: noop, abort: noop })
+          key = own === undefined ? undefined : `${webhook.provider}:${own}`
+        } else if (webhook.deliveryId !== undefined) key = `${webhook.provider}:${webhook.deliveryId}`
+        else if (entry.provider.dedupFallback === 'signature') key = `${webhook.provider}:sig:${parsed.value}`
+      }
+      if (store === undefined || key === undefined) return { ...webhook, replayKey: undefined, complete: noop, abort: noop }
+      let state: string
+      try {
+        state = await store.begin(key, leaseMs)
+      } catch (error) {
+        const code = (error as { code?: unknown })?.code
+        return fail('STORE_UNAVAILABLE', 'The replay store did not answer; retry later', {
+          provider: webhook.provider,
+          retryAfter: (error as { retryAfter?: number })?.retryAfter ?? 5,
+          status: code === 'STORE_UNAVAILABLE' ? (error as { status?: number }).status : undefined,
+        })
+      }
+      if (state === 'done') {
+        return fail('DUPLICATE_DELIVERY', `Delivery ${webhook.deliveryId ?? '(by signature)'} was already processed`, {
+          provider: webhook.provider,
+          status: 200,
+        })
+      }
+      if (state === 'in-flight') {
+        return fail('DUPLICATE_DELIVERY', `Delivery ${webhook.deliveryId ?? '(by signature)'} is being processed right now`, {
+          provider: webhook.provider,
+          status: 409,
+          retryAfter: Math.max(1, Math.ceil(leaseMs / 1000)),
+        })
+      }
+      const ttlMs = ttlOverride ?? entry.provider.replayTtlSeconds * 1000
+      const k = key
+      let settled = false
+      return {
+        ...webhook,
+        replayKey: k,
+        complete: () => {
+          if (settled) return Promise.resolve()
+          settled = true
+          return store.complete(k, ttlMs)
+        },
+        abort: () => {
+          if (settled) return Promise.resolve()
+          settled = true
+          return store.abort(k)
+        },
+      }
+    }
+
+    async function check<Payload = unknown>(input: VerifyInput): Promise<CheckResult<Payload>> {
+      if (typeof input !== 'object' || input === null) return fail('MISSING_SIGNATURE', 'verify() needs { body, headers }')
+      const body = toBytes(input.body)
+      if (body === undefined) {
+        return fail('INVALID_PAYLOAD', 'body must be the raw bytes (Uint8Array, Buffer, ArrayBuffer) or, as a last resort, a string')
+      }
+      const header = headerLookup(input.headers)
+      const view = makeView(body, header, input)
+      const chosen = select(view)
+      if (isFailure(chosen)) return chosen
+      let first: Failure | undefined
+      for (const entry of chosen) {
+        const result = await attempt(entry, view)
+        if (isFailure(result)) {
+          first ??= result
+          continue
+        }
+        const { parsed, secretIndex } = result
+        const provider = entry.provider
+        let payload: unknown
+        if (parseBody) {
+          const ct = header('content-type')
+          const out = parsePayload(body, typeof ct === 'string' ? ct : ct?.[0], provider.formFieldsAreJson === true)
+          if (isFailure(out)) return withProvider(out, { entry, view, parsed })
+          payload = out.value
+        }
+        let deliveryId: string | undefined
+        let event: string | undefined
+        try {
+          deliveryId = provider.deliveryId?.(view, payload)
+          event = provider.event?.(view, payload)
+        } catch {
+          // a custom row's extractor must not turn a verified delivery into a crash
+        }
+        const claimed = await claim(
+          {
+            provider: provider.name,
+            event,
+            deliveryId,
+            timestamp: parsed.timestamp === undefined || provider.timestampUnit === undefined ? undefined : toMs(parsed.timestamp, provider.timestampUnit),
+            payload,
+            rawBody: body,
+            secretIndex,
+            bodyAuthenticated: parsed.bodyAuthenticated !== false,
+          },
+          entry,
+          parsed,
+        )
+        if (isFailure(claimed)) return claimed
+        return { ok: true, webhook: claimed as VerifiedWebhook<Payload> }
+      }
+      return first as Failure
+    }
+
+    async function safeCheck<Payload>(input: VerifyInput): Promise<CheckResult<Payload>> {
+      try {
+        return await check<Payload>(input)
+      } catch (error) {
+        // never let a bug or a hostile input escape as anything but a rejection
+        return fail('MALFORMED_SIGNATURE', 'The request could not be verified', { hints: async () => [String(error)] })
+      }
+    }
+
+    return {
+      providers: list.map((e) => e.provider.name),
+      check: safeCheck,
+      async verify<Payload>(input: VerifyInput): Promise<VerifiedWebhook<Payload>> {
+        const result = await safeCheck<Payload>(input)
+        if (result.ok) return result.webhook
+        throw WebhookVerificationError.from(result)
+      },
+    }
+  }
+}
+
+function safeDetect(provider: Provider, view: RequestView): boolean {
+  try {
+    return provider.detect(view)
+  } catch {
+    return false
+  }
+}

@@ -1,0 +1,12 @@
+import { fileURLToPath } from 'node:url'
+
+// Tests run against the TypeScript sources: workspace packages resolve to src, not dist.
+const src = (path: string) => fileURLToPath(new URL(path, import.meta.url))
+
+export const alias = {
+  '@hookproof/core': src('./packages/core/src/node.ts'),
+  '@hookproof/express': src('./packages/express/src/index.ts'),
+  '@hookproof/koa': src('./packages/koa/src/index.ts'),
+  '@hookproof/mock-sender': src('./packages/mock-sender/src/index.ts'),
+  '@hookproof/redis': src('./packages/redis/src/index.ts'),
+}
