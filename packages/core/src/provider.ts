@@ -257,6 +257,12 @@ export function prefixedHmac(options: PrefixedHmacOptions): Pick<
       if (found === undefined) return fail('MISSING_SIGNATURE', `No ${display} header`)
       const value = single(request, found.name, canonical(found.name), '')
       if (value === undefined || isFailure(value)) return value as Failure
+      if (prefix === '' && /^[A-Za-z0-9-]{1,10}=/.test(value)) {
+        return fail(
+          'MALFORMED_SIGNATURE',
+          `${canonical(found.name)} must be a bare ${grammar}; it starts with "${value.slice(0, value.indexOf('=') + 1)}"`,
+        )
+      }
       if (!value.startsWith(prefix)) {
         const got = value.slice(0, Math.min(value.indexOf('=') + 1 || 8, 12))
         return fail(
