@@ -3,4 +3,5 @@
 export default [
   'packages/core',
   'packages/mock-sender',
+  'packages/redis',
 ]

@@ -1,0 +1,8 @@
+export {
+  type IoredisClientLike,
+  type NodeRedisClientLike,
+  type RedisClientLike,
+  RedisReplayStore,
+  type RedisReplayStoreOptions,
+  type ReplayStoreLogger,
+} from './store.js'
