@@ -5,7 +5,12 @@ import { describeReplayStore } from './replay-contract.js'
 /** A clock the test moves by hand. */
 function manualClock(start = 1_700_000_000_000) {
   let now = start
-  return { now: () => now, advance: (ms: number) => void (now += ms) }
+  return {
+    now: () => now,
+    advance: (ms: number) => {
+      now += ms
+    },
+  }
 }
 
 describeReplayStore('MemoryReplayStore with an injected clock', async () => {

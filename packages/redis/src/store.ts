@@ -73,7 +73,7 @@ interface Commands {
 /** Picks the calling convention by what the client has: ioredis `evalsha`, node-redis `evalSha`. */
 function commandsOf(client: unknown): Commands {
   if (typeof client !== 'object' || client === null) {
-    throw new TypeError('RedisReplayStore: `client` must be an ioredis or node-redis client, got ' + typeof client)
+    throw new TypeError(`RedisReplayStore: \`client\` must be an ioredis or node-redis client, got ${typeof client}`)
   }
   const c = client as Record<string, unknown>
   if (typeof c.evalsha === 'function') {

@@ -202,14 +202,16 @@ describe.runIf(available)('RedisReplayStore on a real redis-server', () => {
     ])
     try {
       const stores = connections.map(({ client }) => new RedisReplayStore({ client, prefix }))
+      const [first] = stores
+      if (first === undefined) throw new Error('no store')
       const results = await Promise.all(
-        Array.from({ length: 100 }, (_, i) => stores[i % stores.length]!.begin('orchest:shared', 30_000)),
+        Array.from({ length: 25 }).flatMap(() => stores.map((store) => store.begin('orchest:shared', 30_000))),
       )
       expect(results.filter((r) => r === 'new')).toHaveLength(1)
       expect(results.filter((r) => r === 'in-flight')).toHaveLength(99)
 
       // the instance that got `new` completes; every instance then sees `done`
-      await stores[0]!.complete('orchest:shared', 60_000)
+      await first.complete('orchest:shared', 60_000)
       expect(await Promise.all(stores.map((s) => s.begin('orchest:shared', 30_000)))).toEqual([
         'done',
         'done',
