@@ -55,3 +55,14 @@ export {
   statusesMatch,
   statusMatches,
 } from './faults.js'
+export type { SignDeliveryOptions, SignedDelivery } from './sign.js'
+export { signDelivery } from './sign.js'
+export type { CaseOptions, DeliveryCase } from './cases.js'
+export {
+  buildCase,
+  defaultWrongSecret,
+  malformSignatureValue,
+  tamperBody,
+  tamperSignatureValue,
+  VALID_EXPECT,
+} from './cases.js'

@@ -1,8 +1,8 @@
 /**
  * UP42 webhook deliveries: a JSON envelope `{event, liveMode, messageId, timestamp, body}` for
  * `job.status` and `order.status`. UP42 signs a list of header values (`Signature-Input`), not
- * the body; the mock's signing lists `content-digest` and `date` so the body is covered. This
- * factory sets the `Date` header from the event time; core's `sign` adds the digest and signature.
+ * the body; the mock's signing lists `content-digest` and `date` so the body is covered. Core's
+ * `sign` adds `Content-Digest`, `Date` (from the signing clock) and the signature headers.
  *
  * @see https://docs.up42.com/developers/api-webhooks/create
  * @see https://github.com/up42/up42-webhooks (snippets/)
@@ -15,7 +15,7 @@ import {
   utf8,
 } from '../delivery.js'
 import { applyOverrides, type DeepPartial } from '../overrides.js'
-import { httpDate, isoMillis } from '../time.js'
+import { isoMillis } from '../time.js'
 
 export type Up42EventType = 'job.status' | 'order.status'
 export const UP42_EVENT_TYPES: readonly Up42EventType[] = Object.freeze(['job.status', 'order.status'])
@@ -111,7 +111,8 @@ export function up42Event(options: Up42EventOptions = {}): UnsignedDelivery {
     provider: 'up42',
     method: 'POST',
     ...(options.url === undefined ? {} : { url: options.url }),
-    headers: mergeHeaders({ 'Content-Type': contentType, Date: httpDate(now) }, options.headers),
+    // No Date here: core's sign() sets it from the signing clock, so the signed Date is current.
+    headers: mergeHeaders({ 'Content-Type': contentType }, options.headers),
     body: utf8(JSON.stringify(envelope)),
     contentType,
     event: envelope.event,
