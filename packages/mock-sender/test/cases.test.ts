@@ -1,0 +1,127 @@
+import { createVerifier, MemoryReplayStore } from '@hookproof/core'
+import { describe, expect, it } from 'vitest'
+import {
+  buildCase,
+  defaultWrongSecret,
+  malformSignatureValue,
+  tamperBody,
+  tamperSignatureValue,
+} from '../src/cases.js'
+import { bodyText, MOCK_PROVIDERS, type MockProvider } from '../src/delivery.js'
+import { createDelivery } from '../src/events.js'
+import { FAULTS, faultApplies } from '../src/faults.js'
+import { designerCloudEvent } from '../src/vendors/designer-cloud.js'
+import { orchestPing } from '../src/vendors/orchest.js'
+
+const NOW = 1_750_000_000_000
+const SECRETS: Record<MockProvider, { current: string; previous: string }> = {
+  y42: { current: 'y42-current', previous: 'y42-previous' },
+  up42: { current: 'up42-current', previous: 'up42-previous' },
+  orchest: { current: 'orchest-current', previous: 'orchest-previous' },
+  'designer-cloud': { current: 'dc-current', previous: 'dc-previous' },
+  xplenty: { current: 'xplenty-current', previous: 'xplenty-previous' },
+  github: { current: "It's a Secret to Everybody", previous: 'old secret' },
+  'standard-webhooks': {
+    current: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
+    previous: 'whsec_AAECAwQFBgcICQoLDA0ODxAREhMUFRYX',
+  },
+}
+
+describe('fault value helpers', () => {
+  it.each([
+    ['sha256=757107ea', 'sha256=057107ea'],
+    ['t=1700000000000,sha256=d278', 't=1700000000000,sha256=0278'],
+    ['up42-sig=tWdkN0TG=', 'up42-sig=0WdkN0TG='],
+    ['v1,g0hM9SsE', 'v1,00hM9SsE'],
+    ['013a0a24', '113a0a24'],
+  ])('tamperSignatureValue(%s) is %s', (input, expected) => {
+    expect(tamperSignatureValue(input)).toBe(expected)
+  })
+
+  it.each([
+    ['sha256=757107ea', 'sha256=!not-hex-or-base64!'],
+    ['t=1,sha256=d278', 't=1,sha256=!not-hex-or-base64!'],
+    ['013a0a24', '!not-hex-or-base64!'],
+  ])('malformSignatureValue(%s) is %s', (input, expected) => {
+    expect(malformSignatureValue(input)).toBe(expected)
+  })
+
+  it('tamperBody changes exactly the last letter or digit and leaves the input alone', () => {
+    const body = new TextEncoder().encode('{"a": "xyz"}')
+    expect(new TextDecoder().decode(tamperBody(body))).toBe('{"a": "xya"}')
+    expect(new TextDecoder().decode(body)).toBe('{"a": "xyz"}')
+    expect(new TextDecoder().decode(tamperBody(new TextEncoder().encode('[9]')))).toBe('[0]')
+  })
+
+  it('defaultWrongSecret keeps a whsec_ key well-formed', () => {
+    expect(defaultWrongSecret('abc')).toBe('abc-wrong')
+    expect(defaultWrongSecret('whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw')).toBe('whsec_WlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpa')
+  })
+})
+
+describe('buildCase()', () => {
+  it('refuses a fault that does not apply, and rotated-secret without previousSecret', async () => {
+    await expect(buildCase(orchestPing(), 'stale-timestamp', { secret: 's' })).rejects.toThrow(/does not apply/)
+    await expect(buildCase(orchestPing(), 'rotated-secret', { secret: 's' })).rejects.toThrow(/previousSecret/)
+    await expect(
+      buildCase(designerCloudEvent({ method: 'DELETE', url: 'https://x.example/' }), 'tampered-body', { secret: 's' }),
+    ).rejects.toThrow(/does not apply/)
+  })
+
+  it('reserialized-body sends the JSON.stringify form of the Orchest body under the original signature', async () => {
+    const c = await buildCase(orchestPing({ seed: 1 }), 'reserialized-body', { secret: 's', now: NOW })
+    const [request] = c.requests
+    expect(bodyText(request!)).toMatch(/^\{"delivered_for":\{"name":"Test webhook","verify_ssl":false,/)
+  })
+
+  it('duplicate cases send two identical requests', async () => {
+    const c = await buildCase(orchestPing({ seed: 1 }), 'concurrent-duplicate', { secret: 's', now: NOW })
+    expect(c.requests).toHaveLength(2)
+    expect(c.concurrent).toBe(true)
+    expect(bodyText(c.requests[0]!)).toBe(bodyText(c.requests[1]!))
+    expect(c.requests[0]!.headers).toEqual(c.requests[1]!.headers)
+  })
+})
+
+// Every applicable case of every provider, checked by core's verifier configured as a correct
+// receiver would be: [current, previous] secrets, 300 s tolerance, a replay store.
+describe.each(MOCK_PROVIDERS)('buildCase() for %s against core’s verifier', (provider) => {
+  const { current, previous } = SECRETS[provider]
+  const delivery = createDelivery(provider, { seed: `cases-${provider}`, now: NOW, url: 'https://receiver.example/hook' })
+  const verifier = () =>
+    createVerifier({ provider, secrets: [current, previous], now: () => NOW, replayStore: new MemoryReplayStore() })
+  const input = (r: { body: Uint8Array; headers: Record<string, string>; method: string; url?: string }) => ({
+    body: r.body,
+    headers: r.headers,
+    method: r.method,
+    ...(r.url === undefined ? {} : { url: r.url }),
+  })
+
+  it('the valid case is accepted', async () => {
+    const c = await buildCase(delivery, 'valid', { secret: current, now: NOW })
+    const result = await verifier().check(input(c.requests[0]!))
+    expect(result.ok ? 'ok' : `${result.code}: ${result.message}`).toBe('ok')
+  })
+
+  const single = FAULTS.filter((f) => f.requests === 1 && faultApplies(f, delivery))
+  it.each(single.map((f) => [f.name, f] as const))('%s gets the fault’s answer', async (_, fault) => {
+    const c = await buildCase(delivery, fault.name, { secret: current, previousSecret: previous, now: NOW })
+    const result = await verifier().check(input(c.requests[0]!))
+    const expected = fault.expect[0]!
+    if (expected.status === '2xx') {
+      expect(result.ok ? 'ok' : `${result.code}: ${result.message}`).toBe('ok')
+    } else {
+      expect(result.ok).toBe(false)
+      if (!result.ok) {
+        expect(result.code).toBe(expected.code)
+        expect(expected.status).toContain(result.status)
+      }
+    }
+  })
+
+  it('timestamp faults apply exactly where the scheme signs a timestamp', () => {
+    const signsTime = ['designer-cloud', 'standard-webhooks', 'up42'].includes(provider)
+    expect(faultApplies('stale-timestamp', delivery)).toBe(signsTime)
+    expect(faultApplies('future-timestamp', delivery)).toBe(signsTime)
+  })
+})

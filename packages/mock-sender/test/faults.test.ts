@@ -1,0 +1,129 @@
+import { describe, expect, it } from 'vitest'
+import { utf8 } from '../src/delivery.js'
+import {
+  FAULT_NAMES,
+  FAULTS,
+  faultApplies,
+  faultsFor,
+  getFault,
+  reserializedBody,
+  statusesMatch,
+} from '../src/faults.js'
+import { designerCloudEvent } from '../src/vendors/designer-cloud.js'
+import { orchestPing } from '../src/vendors/orchest.js'
+import { y42Event } from '../src/vendors/y42.js'
+
+describe('FAULTS', () => {
+  it('lists exactly the names of DESIGN.md, in its order', () => {
+    expect(FAULT_NAMES).toEqual([
+      'tampered-body',
+      'tampered-signature',
+      'wrong-secret',
+      'rotated-secret',
+      'stale-timestamp',
+      'future-timestamp',
+      'missing-signature',
+      'malformed-signature',
+      'duplicate',
+      'concurrent-duplicate',
+      'reserialized-body',
+    ])
+  })
+
+  it.each([
+    ['tampered-body', [{ status: [401], code: 'SIGNATURE_MISMATCH' }], 0],
+    ['tampered-signature', [{ status: [401], code: 'SIGNATURE_MISMATCH' }], 0],
+    ['wrong-secret', [{ status: [401], code: 'SIGNATURE_MISMATCH' }], 0],
+    ['rotated-secret', [{ status: '2xx' }], 1],
+    ['stale-timestamp', [{ status: [401], code: 'TIMESTAMP_TOO_OLD' }], 0],
+    ['future-timestamp', [{ status: [401], code: 'TIMESTAMP_IN_FUTURE' }], 0],
+    ['missing-signature', [{ status: [401], code: 'MISSING_SIGNATURE' }], 0],
+    ['malformed-signature', [{ status: [400], code: 'MALFORMED_SIGNATURE' }], 0],
+    ['duplicate', [{ status: '2xx' }, { status: [200], code: 'DUPLICATE_DELIVERY' }], 1],
+    ['concurrent-duplicate', [{ status: '2xx' }, { status: [409, 200], code: 'DUPLICATE_DELIVERY' }], 1],
+    ['reserialized-body', [{ status: [401], code: 'SIGNATURE_MISMATCH' }], 0],
+  ])('%s expects %j and %i handler call(s)', (name, expected, calls) => {
+    const fault = getFault(name)
+    expect(fault.expect).toEqual(expected)
+    expect(fault.handlerCalls).toBe(calls)
+    expect(fault.requests).toBe(expected.length)
+  })
+
+  it('only concurrent-duplicate is concurrent', () => {
+    expect(FAULTS.filter((f) => f.concurrent).map((f) => f.name)).toEqual(['concurrent-duplicate'])
+  })
+
+  it('getFault names the valid faults when given an unknown one', () => {
+    expect(() => getFault('tampered')).toThrow(/unknown fault "tampered"; one of: tampered-body, /)
+  })
+})
+
+describe('which providers a fault applies to', () => {
+  it('timestamp faults: only designer-cloud, standard-webhooks and up42', () => {
+    expect(getFault('stale-timestamp').appliesTo).toEqual(['designer-cloud', 'standard-webhooks', 'up42'])
+    expect(getFault('future-timestamp').appliesTo).toEqual(['designer-cloud', 'standard-webhooks', 'up42'])
+  })
+
+  it('reserialized-body: only Orchest, whose Python spacing differs from JSON.stringify', () => {
+    expect(getFault('reserialized-body').appliesTo).toEqual(['orchest'])
+    expect(faultApplies('reserialized-body', orchestPing({ seed: 1 }))).toBe(true)
+    expect(faultApplies('reserialized-body', orchestPing({ seed: 1, contentType: 'application/x-www-form-urlencoded' }))).toBe(false)
+  })
+
+  it('duplicates: every provider but Xplenty, which has no dedup key', () => {
+    expect(getFault('duplicate').appliesTo).not.toContain('xplenty')
+    expect(getFault('duplicate').appliesTo).toHaveLength(6)
+  })
+
+  it('faultsFor(orchest) has no timestamp faults; faultsFor(up42) has no reserialized-body', () => {
+    expect(faultsFor('orchest').map((f) => f.name)).toEqual([
+      'tampered-body',
+      'tampered-signature',
+      'wrong-secret',
+      'rotated-secret',
+      'missing-signature',
+      'malformed-signature',
+      'duplicate',
+      'concurrent-duplicate',
+      'reserialized-body',
+    ])
+    expect(faultsFor('up42').map((f) => f.name)).not.toContain('reserialized-body')
+  })
+
+  it('tampered-body does not apply to a body-less Designer Cloud GET', () => {
+    expect(faultApplies('tampered-body', designerCloudEvent({ method: 'GET' }))).toBe(false)
+    expect(faultApplies('tampered-body', designerCloudEvent({ method: 'POST' }))).toBe(true)
+  })
+})
+
+describe('reserializedBody()', () => {
+  it('gives JSON.stringify’s form of a Python-format body', () => {
+    expect(reserializedBody({ body: utf8('{"a": 1, "b": [1, 2]}') })).toBe('{"a":1,"b":[1,2]}')
+  })
+
+  it('is undefined for compact JSON (nothing would change) and for non-JSON', () => {
+    expect(reserializedBody(y42Event({ seed: 1 }))).toBeUndefined()
+    expect(reserializedBody({ body: utf8('a=1&b=2') })).toBeUndefined()
+  })
+})
+
+describe('statusesMatch()', () => {
+  it.each<[string, number[], boolean]>([
+    ['tampered-body', [401], true],
+    ['tampered-body', [400], false],
+    ['tampered-body', [200], false],
+    ['rotated-secret', [204], true],
+    ['rotated-secret', [401], false],
+    ['malformed-signature', [400], true],
+    ['duplicate', [200, 200], true],
+    ['duplicate', [201, 200], true],
+    ['duplicate', [200, 409], false],
+    ['duplicate', [200], false],
+    ['concurrent-duplicate', [409, 202], true],
+    ['concurrent-duplicate', [200, 200], true],
+    ['concurrent-duplicate', [409, 409], false],
+    ['concurrent-duplicate', [500, 200], false],
+  ])('%s with %j is %s', (name, statuses, ok) => {
+    expect(statusesMatch(getFault(name), statuses)).toBe(ok)
+  })
+})
