@@ -1,4 +1,6 @@
 import type { CryptoBackend } from './crypto/types.js'
+import { fetchFactory } from './fetch.js'
+import { lambdaFactory } from './lambda.js'
 import { signerFactory } from './sign.js'
 import { type CheckResult, type VerifiedWebhook, type VerifierOptions, type VerifyInput, verifierFactory } from './verify.js'
 
@@ -29,5 +31,8 @@ export function bind(backend: CryptoBackend) {
     return createVerifier(options).check<Payload>(input)
   }
 
-  return { createVerifier, verify, check, sign, backend }
+  const { verifyRequest, checkRequest } = fetchFactory(createVerifier)
+  const { verifyLambdaEvent, checkLambdaEvent } = lambdaFactory(createVerifier)
+
+  return { createVerifier, verify, check, sign, backend, verifyRequest, checkRequest, verifyLambdaEvent, checkLambdaEvent }
 }

@@ -14,7 +14,9 @@ export {
   type WebhookErrorCode,
   WebhookVerificationError,
 } from './errors.js'
+export { type RequestLike, type RequestOptions, respond, toResponse } from './fetch.js'
 export type { HeadersInput } from './headers.js'
+export { type LambdaEventV1, type LambdaEventV2, type LambdaHttpEvent, type LambdaResult, toLambdaResult } from './lambda.js'
 export {
   type AfterVerifyContext,
   defineProvider,

@@ -1,3 +1,3 @@
 // Web Crypto entry: browsers, Cloudflare Workers, Deno, Bun, edge runtimes.
 export * from './common.js'
-export { check, createVerifier, sign, verify } from './web.js'
+export { check, checkLambdaEvent, checkRequest, createVerifier, sign, verify, verifyLambdaEvent, verifyRequest } from './web.js'

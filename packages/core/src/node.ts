@@ -1,3 +1,3 @@
 // node:crypto entry (selected by the exports map's `node` condition).
 export * from './common.js'
-export { check, createVerifier, sign, verify } from './node-api.js'
+export { check, checkLambdaEvent, checkRequest, createVerifier, sign, verify, verifyLambdaEvent, verifyRequest } from './node-api.js'

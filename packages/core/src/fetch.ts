@@ -1,0 +1,147 @@
+import { type Failure, fail, isWebhookVerificationError, problemResponse, WebhookVerificationError } from './errors.js'
+import { isFailure } from './provider.js'
+import type { CheckResult, VerifiedWebhook, Verifier, VerifierOptions } from './verify.js'
+
+/** Options of the Fetch adapter itself (the verifier's options go in the second argument). */
+export interface RequestOptions {
+  /**
+   * Largest body accepted, in bytes. Default 5 MiB. Checked against `Content-Length` before the
+   * body is read, and against the bytes read (chunked bodies have no `Content-Length`).
+   */
+  limit?: number
+}
+
+/** The smallest view of a Fetch `Request` the adapter reads: Workers, Deno, Bun, undici all fit. */
+export interface RequestLike {
+  readonly method: string
+  readonly url: string
+  readonly headers: { get(name: string): string | null }
+  readonly bodyUsed: boolean
+  arrayBuffer(): Promise<ArrayBuffer>
+}
+
+const DEFAULT_LIMIT = 5 * 1024 * 1024
+
+/** @internal Turns `options | verifier` into a verifier; one verifier per options object, so keys are imported once. */
+export function verifierResolver(createVerifier: (options: VerifierOptions) => Verifier) {
+  const cache = new WeakMap<object, Verifier>()
+  return function verifierFor(source: Verifier | VerifierOptions): Verifier {
+    if (typeof source !== 'object' || source === null) {
+      throw new TypeError('Pass a verifier from createVerifier(...) or the verifier options as the second argument')
+    }
+    const candidate = source as Partial<Verifier>
+    if (typeof candidate.check === 'function' && typeof candidate.verify === 'function') return source as Verifier
+    let verifier = cache.get(source)
+    if (verifier === undefined) {
+      verifier = createVerifier(source as VerifierOptions)
+      cache.set(source, verifier)
+    }
+    return verifier
+  }
+}
+
+function limitOf(options: RequestOptions | undefined): number {
+  const limit = options?.limit ?? DEFAULT_LIMIT
+  if (typeof limit !== 'number' || !Number.isFinite(limit) || limit < 0) {
+    throw new TypeError(`limit must be a number of bytes, got ${String(limit)}`)
+  }
+  return limit
+}
+
+function tooLarge(size: number, limit: number): Failure {
+  return fail('BODY_TOO_LARGE', `The body is ${size} bytes; the limit is ${limit} bytes`)
+}
+
+/** Reads the body once, as bytes; a failure record instead of a throw when it cannot. */
+async function readBody(request: RequestLike, limit: number): Promise<Uint8Array | Failure> {
+  if (request.bodyUsed) {
+    return fail(
+      'BODY_ALREADY_PARSED',
+      'The request body was already read (request.json(), .text() or a framework body parser). Call verifyRequest(request) before anything reads the body, or pass request.clone()',
+    )
+  }
+  const declared = request.headers.get('content-length')
+  if (declared !== null && /^\d+$/.test(declared.trim()) && Number(declared) > limit) return tooLarge(Number(declared), limit)
+  const bytes = new Uint8Array(await request.arrayBuffer())
+  if (bytes.byteLength > limit) return tooLarge(bytes.byteLength, limit)
+  return bytes
+}
+
+/** @internal Builds the Fetch functions over one entry's `createVerifier`. */
+export function fetchFactory(createVerifier: (options: VerifierOptions) => Verifier) {
+  const verifierFor = verifierResolver(createVerifier)
+
+  /**
+   * Same work as {@link verifyRequest}, never throwing: `{ ok: true, webhook }` or
+   * `{ ok: false, code, status, message }`. A rejection builds no `Error`, so a flood of forged
+   * requests stays cheap.
+   *
+   * @example
+   * const result = await checkRequest(request, verifier)
+   * if (!result.ok) return toResponse(result)
+   */
+  async function checkRequest<Payload = unknown>(
+    request: RequestLike,
+    verifier: Verifier | VerifierOptions,
+    options?: RequestOptions,
+  ): Promise<CheckResult<Payload>> {
+    const v = verifierFor(verifier)
+    const limit = limitOf(options)
+    let body: Uint8Array | Failure
+    try {
+      body = await readBody(request, limit)
+    } catch {
+      return fail('INVALID_PAYLOAD', 'The request body could not be read (the client disconnected or the stream failed)')
+    }
+    if (isFailure(body)) return body
+    return v.check<Payload>({ body, headers: request.headers, method: request.method, url: request.url })
+  }
+
+  /**
+   * Verifies a Fetch `Request` (Cloudflare Workers, Deno, Bun, Next.js route handlers, Hono's
+   * `c.req.raw`, Node 20+): reads the body once as bytes, then verifies it with the request's
+   * headers, method and URL. The result carries `rawBody` and the parsed `payload`, so the
+   * handler never reads the body again.
+   *
+   * Pass a verifier built once (per isolate) so keys are imported once; an options object works
+   * too and is turned into a verifier once per object.
+   *
+   * @example
+   * const verifier = createVerifier({ provider: 'orchest', secret: env.ORCHEST_WEBHOOK_SECRET })
+   * try {
+   *   const { payload, deliveryId } = await verifyRequest(request, verifier)
+   *   return Response.json({ received: deliveryId })
+   * } catch (error) {
+   *   return toResponse(error) // problem+json with the status of the error code
+   * }
+   * @throws {WebhookVerificationError} with a stable `code` (`BODY_TOO_LARGE` and `BODY_ALREADY_PARSED` included).
+   */
+  async function verifyRequest<Payload = unknown>(
+    request: RequestLike,
+    verifier: Verifier | VerifierOptions,
+    options?: RequestOptions,
+  ): Promise<VerifiedWebhook<Payload>> {
+    const result = await checkRequest<Payload>(request, verifier, options)
+    if (result.ok) return result.webhook
+    throw WebhookVerificationError.from(result)
+  }
+
+  return { verifyRequest, checkRequest }
+}
+
+/**
+ * The problem+json `Response` (RFC 9457) for a rejection: the status from the code table,
+ * `Retry-After` when the sender should come back later. Takes a `WebhookVerificationError` or a
+ * `check` failure; any other error is thrown again, so bugs are not answered as 4xx.
+ *
+ * @example
+ * catch (error) { return toResponse(error) }
+ * @throws the `error` itself when it is not a webhook rejection.
+ */
+export function toResponse(error: unknown): Response {
+  if (isWebhookVerificationError(error) || isFailure(error)) return problemResponse(error)
+  throw error
+}
+
+/** Alias of {@link toResponse}. */
+export const respond: (error: unknown) => Response = toResponse

@@ -1,0 +1,206 @@
+import { type Failure, fail, isWebhookVerificationError, problemDetails, problemHeaders, WebhookVerificationError } from './errors.js'
+import { verifierResolver } from './fetch.js'
+import { isFailure } from './provider.js'
+import type { CheckResult, VerifiedWebhook, Verifier, VerifierOptions, VerifyInput } from './verify.js'
+
+/**
+ * API Gateway REST API (payload format 1.0) proxy event, and ALB events, which share its shape.
+ * Only the fields the verifier reads are typed.
+ */
+export interface LambdaEventV1 {
+  version?: '1.0'
+  httpMethod: string
+  path?: string
+  headers?: Record<string, string | undefined> | null
+  multiValueHeaders?: Record<string, readonly string[] | undefined> | null
+  queryStringParameters?: Record<string, string | undefined> | null
+  multiValueQueryStringParameters?: Record<string, readonly string[] | undefined> | null
+  requestContext?: { path?: string; domainName?: string; elb?: unknown } | null
+  body?: string | null
+  isBase64Encoded?: boolean
+}
+
+/** API Gateway HTTP API (payload format 2.0) and Lambda function URL event. */
+export interface LambdaEventV2 {
+  version: '2.0'
+  rawPath: string
+  rawQueryString?: string
+  cookies?: readonly string[]
+  headers?: Record<string, string | undefined> | null
+  requestContext: { domainName?: string; http: { method: string; path?: string } }
+  body?: string | null
+  isBase64Encoded?: boolean
+}
+
+/** Any event `verifyLambdaEvent` reads. */
+export type LambdaHttpEvent = LambdaEventV1 | LambdaEventV2
+
+/** What a Lambda proxy integration, an HTTP API and a function URL all accept as a response. */
+export interface LambdaResult {
+  statusCode: number
+  headers: Record<string, string>
+  body: string
+  isBase64Encoded: false
+}
+
+function isV2(event: LambdaHttpEvent): event is LambdaEventV2 {
+  return (event as LambdaEventV2).version === '2.0' || typeof (event as LambdaEventV2).rawPath === 'string'
+}
+
+/** Lowercased header names; a header sent twice (or under two spellings) becomes an array. */
+function lowerHeaders(event: LambdaHttpEvent): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {}
+  const add = (name: string, value: string) => {
+    const k = name.toLowerCase()
+    const prev = out[k]
+    out[k] = prev === undefined ? value : ([] as string[]).concat(prev, value)
+  }
+  const multi = isV2(event) ? undefined : event.multiValueHeaders
+  if (multi) {
+    // REST APIs keep every copy of a repeated header here; `headers` holds only the last one
+    for (const [name, values] of Object.entries(multi)) for (const v of values ?? []) add(name, v)
+  } else {
+    for (const [name, value] of Object.entries(event.headers ?? {})) if (typeof value === 'string') add(name, value)
+  }
+  if (isV2(event) && event.cookies?.length && out.cookie === undefined) {
+    // payload 2.0 moves the Cookie header into `cookies`
+    out.cookie = event.cookies.join('; ')
+  }
+  return out
+}
+
+function first(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value
+}
+
+function v1Query(event: LambdaEventV1): string {
+  const raw = event.requestContext?.elb !== undefined // ALB passes the query as received, still encoded
+  const enc = raw ? (s: string) => s : encodeURIComponent
+  const pairs: string[] = []
+  const multi = event.multiValueQueryStringParameters
+  if (multi) {
+    for (const [k, vs] of Object.entries(multi)) for (const v of vs ?? []) pairs.push(`${enc(k)}=${enc(v)}`)
+  } else {
+    for (const [k, v] of Object.entries(event.queryStringParameters ?? {})) if (v !== undefined) pairs.push(`${enc(k)}=${enc(v)}`)
+  }
+  return pairs.join('&')
+}
+
+/**
+ * The URL the client called: `https://` + host + path + query. API Gateway and function URLs
+ * only serve HTTPS. REST (1.0) events carry no raw query string, so its query is re-encoded:
+ * when a sender signs the URL (Designer Cloud GET/DELETE), pass `signedUrl` if it differs.
+ */
+function rebuildUrl(event: LambdaHttpEvent, headers: Record<string, string | string[]>): string | undefined {
+  const host = first(headers.host) ?? event.requestContext?.domainName
+  if (host === undefined) return undefined
+  let path: string
+  let query: string
+  if (isV2(event)) {
+    path = event.rawPath
+    query = event.rawQueryString ?? ''
+  } else {
+    // requestContext.path is the path as called (with the stage on execute-api hosts); `path` drops the stage
+    path = event.requestContext?.path ?? event.path ?? '/'
+    query = v1Query(event)
+  }
+  return `https://${host}${path}${query ? `?${query}` : ''}`
+}
+
+/** Base64 to bytes with `atob`: available in Node 16+, Workers, Deno, Bun; no `Buffer`. */
+function fromBase64(text: string): Uint8Array | undefined {
+  let binary: string
+  try {
+    binary = atob(text)
+  } catch {
+    return undefined
+  }
+  const out = new Uint8Array(binary.length)
+  for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i)
+  return out
+}
+
+const encoder = new TextEncoder()
+
+/**
+ * The verifier input for an event: the body decoded from base64 when `isBase64Encoded`, header
+ * names lowercased (repeated headers kept as arrays, so a duplicated signature header is
+ * rejected), the full URL rebuilt. A failure when the base64 body does not decode.
+ */
+function eventInput(event: LambdaHttpEvent): VerifyInput | Failure {
+  if (typeof event !== 'object' || event === null || (!isV2(event) && typeof (event as LambdaEventV1).httpMethod !== 'string')) {
+    throw new TypeError('verifyLambdaEvent(event): not an API Gateway (REST or HTTP API), function URL or ALB event')
+  }
+  const headers = lowerHeaders(event)
+  const method = isV2(event) ? event.requestContext.http.method : event.httpMethod
+  const raw = event.body ?? ''
+  const body = event.isBase64Encoded === true ? fromBase64(raw) : encoder.encode(raw)
+  if (body === undefined) return fail('INVALID_PAYLOAD', 'The event says isBase64Encoded, but its body is not valid base64')
+  return { body, headers, method, url: rebuildUrl(event, headers) }
+}
+
+/** @internal Builds the Lambda functions over one entry's `createVerifier`. */
+export function lambdaFactory(createVerifier: (options: VerifierOptions) => Verifier) {
+  const verifierFor = verifierResolver(createVerifier)
+
+  /**
+   * Same work as {@link verifyLambdaEvent}, never throwing.
+   *
+   * @example
+   * const result = await checkLambdaEvent(event, verifier)
+   * if (!result.ok) return toLambdaResult(result)
+   */
+  async function checkLambdaEvent<Payload = unknown>(event: LambdaHttpEvent, verifier: Verifier | VerifierOptions): Promise<CheckResult<Payload>> {
+    const v = verifierFor(verifier)
+    const input = eventInput(event)
+    if (isFailure(input)) return input
+    return v.check<Payload>(input)
+  }
+
+  /**
+   * Verifies an AWS Lambda event from API Gateway REST (1.0), HTTP API (2.0) or a function URL:
+   * base64 bodies decoded, header case normalised, multi-value headers read, the URL rebuilt for
+   * schemes that sign it. Returns the same result as `verify`.
+   *
+   * Build the verifier once, outside the handler, so keys are prepared once per container.
+   *
+   * @example
+   * const verifier = createVerifier({ provider: 'orchest', secret: process.env.ORCHEST_WEBHOOK_SECRET })
+   * export async function handler(event) {
+   *   try {
+   *     const { payload } = await verifyLambdaEvent(event, verifier)
+   *     return { statusCode: 204, body: '' }
+   *   } catch (error) {
+   *     return toLambdaResult(error)
+   *   }
+   * }
+   * @throws {WebhookVerificationError} with a stable `code`.
+   */
+  async function verifyLambdaEvent<Payload = unknown>(event: LambdaHttpEvent, verifier: Verifier | VerifierOptions): Promise<VerifiedWebhook<Payload>> {
+    const result = await checkLambdaEvent<Payload>(event, verifier)
+    if (result.ok) return result.webhook
+    throw WebhookVerificationError.from(result)
+  }
+
+  return { verifyLambdaEvent, checkLambdaEvent }
+}
+
+/**
+ * The Lambda proxy response for a rejection (`{ statusCode, headers, body }`, problem+json),
+ * valid for REST APIs, HTTP APIs and function URLs. Any other error is thrown again.
+ *
+ * @example
+ * catch (error) { return toLambdaResult(error) }
+ * @throws the `error` itself when it is not a webhook rejection.
+ */
+export function toLambdaResult(error: unknown): LambdaResult {
+  if (isWebhookVerificationError(error) || isFailure(error)) {
+    return {
+      statusCode: error.status,
+      headers: problemHeaders(error),
+      body: JSON.stringify(problemDetails(error)),
+      isBase64Encoded: false,
+    }
+  }
+  throw error
+}
