@@ -14,6 +14,16 @@ export {
   type WebhookErrorCode,
   WebhookVerificationError,
 } from './errors.js'
+export {
+  adapterOptions,
+  createWebhookFlow,
+  type FlowHooks,
+  type FlowRequest,
+  type FlowResponse,
+  type WebhookEvent,
+  type WebhookFlow,
+  type WebhookFlowOptions,
+} from './flow.js'
 export { type RequestLike, type RequestOptions, respond, toResponse } from './fetch.js'
 export type { HeadersInput } from './headers.js'
 export { type LambdaEventV1, type LambdaEventV2, type LambdaHttpEvent, type LambdaResult, toLambdaResult } from './lambda.js'

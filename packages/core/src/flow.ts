@@ -1,0 +1,202 @@
+import { optionsFromEnv } from './env.js'
+import { type Failure, fail, problemDetails, problemHeaders, type WebhookErrorCode, WebhookVerificationError } from './errors.js'
+import type { HeadersInput } from './headers.js'
+import { MemoryReplayStore } from './replay.js'
+import type { VerifiedWebhook, Verifier, VerifierOptions, VerifyInput } from './verify.js'
+
+/** What an adapter reports after each request, for logs and metrics. Never holds a secret or a signature. */
+export interface WebhookEvent {
+  /** `verified`: the handler ran; `rejected`: verification failed; `duplicate`: already processed or in flight. */
+  readonly type: 'verified' | 'rejected' | 'duplicate'
+  /** Provider the request was checked against, when known. */
+  readonly provider: string | undefined
+  /** The error code for `rejected` and `duplicate`; `undefined` for `verified`. */
+  readonly code: WebhookErrorCode | undefined
+  /** The HTTP status sent (for `verified`, the handler's; `undefined` when the connection closed first). */
+  readonly status: number | undefined
+  readonly deliveryId: string | undefined
+  readonly event: string | undefined
+  /** From the start of the request to the end of the flow (handler included), in ms. */
+  readonly durationMs: number
+  /** Reading the body and verifying it, in ms. */
+  readonly verifyMs: number
+  /** `verified` only: whether the delivery was marked processed or released for a retry. */
+  readonly outcome?: 'completed' | 'aborted'
+  /** `rejected` only: server-side diagnostics, computed on demand (see `WebhookVerificationError.explain`). */
+  readonly explain?: () => Promise<string[]>
+  /** `rejected` only: the human message (never a secret or an expected signature). */
+  readonly message?: string
+}
+
+/** Options every adapter accepts on top of {@link VerifierOptions}. */
+export interface WebhookFlowOptions extends VerifierOptions {
+  /**
+   * `'respond'` (default): answer a rejection with `application/problem+json`. `'next'`: hand a
+   * `WebhookVerificationError` to the framework's error handling instead. Duplicates are always
+   * answered (200 or 409), they are not errors.
+   */
+  onError?: 'respond' | 'next'
+  /** Called once per request with a {@link WebhookEvent}. Exceptions it throws are ignored. */
+  onEvent?: (event: WebhookEvent) => void
+  /** Anything with `emit(name, event)`, e.g. a Node `EventEmitter`: gets `verified`, `rejected`, `duplicate`. */
+  emitter?: { emit(name: string, event: WebhookEvent): unknown }
+}
+
+/** A response the flow asks the adapter to send. */
+export interface FlowResponse {
+  readonly status: number
+  readonly headers: Readonly<Record<string, string>>
+  readonly body: string
+}
+
+/** The request parts an adapter reads from its framework. */
+export interface FlowRequest {
+  readonly headers: HeadersInput
+  readonly method?: string
+  readonly url?: string
+}
+
+/**
+ * The three framework hooks, plus how to run the app's handler. Everything else (verify, claim,
+ * settle, events, responses) happens in {@link WebhookFlow.run}.
+ */
+export interface FlowHooks {
+  /** The raw body bytes, or a failure (`BODY_TOO_LARGE`, `BODY_ALREADY_PARSED`, aborted request). */
+  readBody(): Promise<Uint8Array | Failure>
+  /** Headers, method and the full URL as received. */
+  readRequest(): FlowRequest
+  /** Sends a rejection or a duplicate acknowledgement. */
+  send(response: FlowResponse): void | Promise<void>
+  /** With `onError: 'next'`: hands the error to the framework. Without this hook, the flow sends. */
+  forward?(error: WebhookVerificationError): void | Promise<void>
+  /**
+   * Runs the app's handler with the verified delivery in place and resolves to the status it
+   * answered with, or `undefined` if the connection closed before an answer. A throw means failure.
+   */
+  handle(webhook: VerifiedWebhook): Promise<number | undefined>
+}
+
+/** Verify, claim, handle, settle, report: the one ordering every adapter shares. */
+export interface WebhookFlow {
+  readonly verifier: Verifier
+  /** The options the verifier was built with (env secrets and the default replay store filled in). */
+  readonly options: VerifierOptions
+  /** Runs one request through the hooks. Rejects only when `handle` throws (after releasing the claim). */
+  run(hooks: FlowHooks): Promise<void>
+}
+
+/**
+ * Adapter defaults: with no `provider`/`providers`, secrets come from `*_WEBHOOK_SECRET`
+ * environment variables (throws `TypeError` at startup when none is set); `replayStore` defaults
+ * to a {@link MemoryReplayStore} (`false` turns dedup off).
+ *
+ * @example
+ * const options = adapterOptions({ provider: 'orchest', secret })
+ */
+export function adapterOptions(options: WebhookFlowOptions = {}): VerifierOptions {
+  const { onError, onEvent, emitter, ...rest } = options
+  if (onError !== undefined && onError !== 'respond' && onError !== 'next') {
+    throw new TypeError(`onError must be 'respond' or 'next', got ${String(onError)}`)
+  }
+  if (onEvent !== undefined && typeof onEvent !== 'function') throw new TypeError('onEvent must be a function')
+  if (emitter !== undefined && typeof emitter?.emit !== 'function') throw new TypeError('emitter must have an emit(name, event) method')
+  const env = rest.provider === undefined && rest.providers === undefined ? optionsFromEnv() : {}
+  return { ...rest, ...env, replayStore: rest.replayStore ?? new MemoryReplayStore() }
+}
+
+const clock: () => number = typeof globalThis.performance?.now === 'function' ? () => globalThis.performance.now() : Date.now
+
+/**
+ * Builds the shared adapter flow once at startup. Adapters pass their crypto-bound
+ * `createVerifier` and implement {@link FlowHooks}.
+ *
+ * @example
+ * const flow = createWebhookFlow(createVerifier, { provider: 'orchest', secret })
+ * await flow.run({ readBody, readRequest, send, handle })
+ */
+export function createWebhookFlow(createVerifier: (options: VerifierOptions) => Verifier, options: WebhookFlowOptions = {}): WebhookFlow {
+  const verifierOptions = adapterOptions(options)
+  const verifier = createVerifier(verifierOptions)
+  const forwardErrors = options.onError === 'next'
+  const { onEvent, emitter } = options
+
+  function report(event: WebhookEvent): void {
+    try {
+      onEvent?.(event)
+      emitter?.emit(event.type, event)
+    } catch {
+      // a broken logger must not turn a verified delivery into a failure
+    }
+  }
+
+  async function reject(hooks: FlowHooks, failure: Failure, start: number, verifyMs: number): Promise<void> {
+    const duplicate = failure.code === 'DUPLICATE_DELIVERY'
+    report({
+      type: duplicate ? 'duplicate' : 'rejected',
+      provider: failure.provider,
+      code: failure.code,
+      status: failure.status,
+      deliveryId: undefined,
+      event: undefined,
+      durationMs: clock() - start,
+      verifyMs,
+      ...(duplicate ? {} : { message: failure.message, explain: () => WebhookVerificationError.from(failure).explain() }),
+    })
+    if (!duplicate && forwardErrors && hooks.forward) return hooks.forward(WebhookVerificationError.from(failure))
+    const body = JSON.stringify(problemDetails(failure))
+    // a processed duplicate is an acknowledgement, not a problem: the sender must stop retrying
+    const headers = failure.status < 300 ? { 'content-type': 'application/json' } : problemHeaders(failure)
+    return hooks.send({ status: failure.status, headers, body })
+  }
+
+  async function run(hooks: FlowHooks): Promise<void> {
+    const start = clock()
+    let body: Uint8Array | Failure
+    try {
+      body = await hooks.readBody()
+    } catch (error) {
+      body = fail('INVALID_PAYLOAD', 'The request body could not be read', { hints: async () => [String(error)] })
+    }
+    if (!(body instanceof Uint8Array)) return reject(hooks, body, start, clock() - start)
+    const request = hooks.readRequest()
+    const input: VerifyInput = { body, headers: request.headers, method: request.method, url: request.url }
+    const result = await verifier.check(input)
+    const verifyMs = clock() - start
+    if (!result.ok) return reject(hooks, result, start, verifyMs)
+    const webhook = result.webhook
+    const done = (outcome: 'completed' | 'aborted', status: number | undefined) =>
+      report({
+        type: 'verified',
+        provider: webhook.provider,
+        code: undefined,
+        status,
+        deliveryId: webhook.deliveryId,
+        event: webhook.event,
+        durationMs: clock() - start,
+        verifyMs,
+        outcome,
+      })
+    let status: number | undefined
+    try {
+      status = await hooks.handle(webhook)
+    } catch (error) {
+      await settle(webhook.abort())
+      done('aborted', undefined)
+      throw error
+    }
+    // below 500 the sender will not retry, so the delivery counts as processed
+    const ok = status !== undefined && status < 500
+    await settle(ok ? webhook.complete() : webhook.abort())
+    done(ok ? 'completed' : 'aborted', status)
+  }
+
+  return { verifier, options: verifierOptions, run }
+}
+
+async function settle(promise: Promise<void>): Promise<void> {
+  try {
+    await promise
+  } catch {
+    // the store is down: the claim's lease expires and the sender's retry is processed then
+  }
+}
