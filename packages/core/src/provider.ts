@@ -236,6 +236,8 @@ export function prefixedHmac(options: PrefixedHmacOptions): Pick<
   const length = encoding === 'hex' ? HEX_LENGTH[hash] : Math.ceil(BYTE_LENGTH[hash] / 3) * 4
   const display = options.display ?? canonical(headers[0] as string)
   const grammar = `${prefix}<${length} ${encoding === 'hex' ? 'hex digits' : 'base64 characters'}>`
+  // spelled once here, not per request: the regex replace cost ~0.5 µs on every verification
+  const spelled = new Map(headers.map((h) => [h, canonical(h)]))
   const find = (request: RequestView): { name: string; value: string | string[] } | undefined => {
     for (const name of headers) {
       const value = request.header(name)
@@ -255,7 +257,7 @@ export function prefixedHmac(options: PrefixedHmacOptions): Pick<
       const found = find(request)
       // the provider name is filled in by the verifier
       if (found === undefined) return fail('MISSING_SIGNATURE', `No ${display} header`)
-      const value = single(request, found.name, canonical(found.name), '')
+      const value = single(request, found.name, spelled.get(found.name) as string, '')
       if (value === undefined || isFailure(value)) return value as Failure
       if (prefix === '' && /^[A-Za-z0-9-]{1,10}=/.test(value)) {
         return fail(
