@@ -92,6 +92,46 @@ async function secretHints(backend: CryptoBackend, state: DiagnoseState, p: Pars
   return out
 }
 
+/** `true` when the bytes hold EF BF BD, the UTF-8 form of U+FFFD that lenient decoders put for invalid bytes. */
+function hasReplacementChar(bytes: Uint8Array): boolean {
+  for (let i = bytes.indexOf(0xef); i >= 0 && i + 2 < bytes.length; i = bytes.indexOf(0xef, i + 1)) {
+    if (bytes[i + 1] === 0xbf && bytes[i + 2] === 0xbd) return true
+  }
+  return false
+}
+
+/** The bytes the sender signed, if a proxy or gateway re-encoded them on the way (base64, Latin-1). */
+async function transportHints(backend: CryptoBackend, state: DiagnoseState, p: ParsedSignature, at: number, text: string): Promise<string[]> {
+  const matches = async (bytes: Uint8Array) => {
+    const parts = [...p.parts]
+    parts[at] = bytes
+    return anyMatch(backend, p, state.entry.keyBytes, parts)
+  }
+  const compact = text.replace(/\s+/g, '')
+  const decoded = compact.length >= 4 && /^[A-Za-z0-9+/]+={0,2}$/.test(compact) ? base64ToBytes(compact) : undefined
+  if (decoded !== undefined && (await matches(decoded))) {
+    return [
+      'The body is base64 of the signed bytes: it was base64-encoded on the way (API Gateway or a function URL with isBase64Encoded not honoured, or a proxy). Verify the decoded bytes; verifyLambdaEvent(event) decodes them when isBase64Encoded is true',
+    ]
+  }
+  if (hasReplacementChar(state.view.body)) {
+    return [
+      'The body contains U+FFFD replacement characters: binary bytes were decoded as UTF-8 text before verification and the original bytes are lost. On API Gateway REST APIs add the content type to binaryMediaTypes so the body arrives base64-encoded (verifyLambdaEvent decodes it); elsewhere pass the raw bytes, not text',
+    ]
+  }
+  // every character below U+0100 and some above ASCII: the signed bytes may be these code points
+  if (/[\u0080-\u00ff]/.test(text) && !/[^\u0000-\u00ff]/.test(text)) {
+    const latin1 = new Uint8Array(text.length)
+    for (let i = 0; i < text.length; i++) latin1[i] = text.charCodeAt(i)
+    if (await matches(latin1)) {
+      return [
+        'The body was re-encoded as UTF-8 from single-byte text (ISO-8859-1 / Latin-1): a proxy or gateway decoded the bytes with the wrong charset. The signed bytes are the Latin-1 form; pass the body through untouched',
+      ]
+    }
+  }
+  return []
+}
+
 async function bodyHints(backend: CryptoBackend, state: DiagnoseState, p: ParsedSignature): Promise<string[]> {
   const { view } = state
   const at = p.parts.indexOf(view.body)
@@ -102,6 +142,8 @@ async function bodyHints(backend: CryptoBackend, state: DiagnoseState, p: Parsed
   if (type === 'application/x-www-form-urlencoded' && state.entry.provider.formFieldsAreJson && /[{}"]/.test(text)) {
     return ['The form body contains raw JSON characters: it looks URL-decoded before verification. Orchest signs the percent-encoded bytes; pass the raw body']
   }
+  const transport = await transportHints(backend, state, p, at, text)
+  if (transport.length > 0) return transport
   let value: unknown
   try {
     value = JSON.parse(text)
