@@ -2,6 +2,8 @@
 // vitest.config.ts imports it as `test.projects`.
 export default [
   'packages/core',
+  'packages/express',
+  'packages/koa',
   'packages/mock-sender',
   'packages/redis',
 ]

@@ -8,8 +8,8 @@ const secret = 'test-secret-1'
 const body = '{"event":"ping"}'
 
 async function orchestDelivery(id = 'delivery-1', payload = body) {
-  const headers = await sign('orchest', { secret, body: payload, id, event: 'ping' })
-  return { body: new TextEncoder().encode(payload), headers: { ...headers, 'content-type': 'application/json' } }
+  const headers: Record<string, string> = { ...(await sign('orchest', { secret, body: payload, id, event: 'ping' })), 'content-type': 'application/json' }
+  return { body: new TextEncoder().encode(payload), headers }
 }
 
 /** Hooks that record what the flow asked for; `answer` is what the handler does. */

@@ -1,0 +1,68 @@
+import { createVerifier, createWebhookFlow, type FlowHooks } from '@hookproof/core'
+import type { NextFunction, Request, RequestHandler, Response } from 'express'
+import { DEFAULT_LIMIT, readRawBody } from './body.js'
+import type { ExpressWebhookOptions } from './types.js'
+import { requestUrl } from './url.js'
+
+/**
+ * Express 4 and 5 middleware: reads the raw body, verifies it, claims the delivery, then sets
+ * `req.webhook` and `req.body = payload` and calls the next handler. Rejections answer
+ * `application/problem+json`; a processed duplicate answers 200 without calling the handler, one
+ * in flight 409 with `Retry-After`. A handler that throws or answers 5xx releases the delivery so
+ * the sender's retry is processed. Without options, secrets come from `*_WEBHOOK_SECRET`.
+ *
+ * @example
+ * app.post('/webhooks/orchest', verifyWebhook({ provider: 'orchest', secret: process.env.ORCHEST_WEBHOOK_SECRET }), (req, res) => {
+ *   console.log(req.webhook?.event, req.body)
+ *   res.sendStatus(204)
+ * })
+ * @throws {TypeError} at startup on a bad configuration, or with no options and no secret in the environment.
+ */
+export function verifyWebhook(options: ExpressWebhookOptions = {}): RequestHandler {
+  const { limit = DEFAULT_LIMIT, publicUrl, ...flowOptions } = options
+  if (publicUrl !== undefined && typeof publicUrl !== 'string' && typeof publicUrl !== 'function') {
+    throw new TypeError('publicUrl must be a base URL string or a function of the request')
+  }
+  const flow = createWebhookFlow(createVerifier, flowOptions)
+  const base = typeof publicUrl === 'string' ? publicUrl.replace(/\/+$/, '') : undefined
+
+  return function hookproofWebhook(req: Request, res: Response, next: NextFunction): void {
+    let nextCalled = false
+    const hooks: FlowHooks = {
+      readBody: () => readRawBody(req, limit),
+      readRequest: () => ({
+        // headersDistinct keeps a header sent twice as two values, so a duplicated signature is caught
+        headers: req.headersDistinct ?? req.headers,
+        method: req.method,
+        url: typeof publicUrl === 'function' ? publicUrl(req) : base !== undefined ? base + req.originalUrl : requestUrl(req),
+      }),
+      send: ({ status, headers, body }) => {
+        if (res.headersSent) return
+        res.statusCode = status
+        for (const [name, value] of Object.entries(headers)) res.setHeader(name, value)
+        res.end(body)
+      },
+      forward: (error) => {
+        nextCalled = true
+        next(error)
+      },
+      handle: (webhook) =>
+        new Promise((resolve) => {
+          const finished = () => {
+            res.off('finish', finished)
+            res.off('close', finished)
+            resolve(res.writableFinished ? res.statusCode : undefined)
+          }
+          res.on('finish', finished)
+          res.on('close', finished)
+          req.webhook = webhook
+          req.body = webhook.payload
+          nextCalled = true
+          next()
+        }),
+    }
+    flow.run(hooks).catch((error: unknown) => {
+      if (!nextCalled) next(error)
+    })
+  }
+}

@@ -1,0 +1,25 @@
+import type { VerifiedWebhook, WebhookFlowOptions } from '@hookproof/core'
+import type { Request } from 'express'
+
+declare global {
+  namespace Express {
+    interface Request {
+      /** Set by `verifyWebhook()` from `@hookproof/express`: the verified delivery. */
+      webhook?: VerifiedWebhook
+    }
+  }
+}
+
+/** Options of {@link verifyWebhook}: every core verifier option, plus these. */
+export interface ExpressWebhookOptions extends WebhookFlowOptions {
+  /** Largest body accepted, in bytes or a string like `'1mb'`. Default 5 MiB; above it: 413 `BODY_TOO_LARGE`. */
+  limit?: number | string
+  /**
+   * The public URL Designer Cloud signs for GET/DELETE, when a proxy changes it: a base such as
+   * `'https://hooks.example.com'` (the request's `originalUrl` is appended) or a function of the request.
+   */
+  publicUrl?: string | ((req: Request) => string)
+}
+
+/** A request after `verifyWebhook()`: `webhook` is set and `body` is its payload. */
+export type WebhookRequest<Payload = unknown> = Request & { webhook: VerifiedWebhook<Payload>; body: Payload }
