@@ -1,0 +1,197 @@
+#!/usr/bin/env node
+// npm run check:package
+//
+// Builds every workspace, then proves that each package under packages/ can be published as it is:
+//   1. package.json has the fields a published package needs (exports map types-first, files,
+//      sideEffects, engines, license, repository, keywords) and a LICENSE file ships beside it;
+//   2. `publint --strict` (warnings count as errors);
+//   3. `attw --pack` with the strict profile: every resolution mode (node10, node16 from CJS and
+//      from ESM, bundler) must find types of the right module format. No rule is ignored.
+//   4. core only: the browser/edge entry (what `@hookproof/core` resolves to without the `node`
+//      condition) bundles with no Node built-in, and its minified + gzipped size is reported
+//      against the 8 KB target.
+//
+// Options: --no-build (use the dist folders as they are), --only <folder> (one package).
+import { spawnSync } from 'node:child_process'
+import { existsSync, readFileSync } from 'node:fs'
+import { join, relative } from 'node:path'
+import { gzipSync } from 'node:zlib'
+import { listPackages, pendingPackages, root } from './lib/packages.mjs'
+
+const SIZE_TARGET = 8 * 1024
+const args = process.argv.slice(2)
+const build = !args.includes('--no-build')
+const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined
+const bin = (name) => join(root, 'node_modules', '.bin', name)
+
+const failures = []
+const warnings = []
+const fail = (pkg, message) => failures.push(`${pkg}: ${message}`)
+const warn = (pkg, message) => warnings.push(`${pkg}: ${message}`)
+
+function run(command, commandArgs, options = {}) {
+  const result = spawnSync(command, commandArgs, { cwd: root, encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' }, ...options })
+  return { ok: result.status === 0, output: `${result.stdout ?? ''}${result.stderr ?? ''}`.trim(), status: result.status }
+}
+
+const packages = listPackages().filter((p) => !only || p.folder === only)
+for (const folder of pendingPackages()) console.log(`skip packages/${folder}: no package.json yet`)
+if (packages.length === 0) {
+  console.error('no package found under packages/')
+  process.exit(1)
+}
+
+if (build) {
+  console.log('\n== build: npm run build --workspaces --if-present')
+  const result = spawnSync('npm', ['run', 'build', '--workspaces', '--if-present'], { cwd: root, stdio: 'inherit' })
+  if (result.status !== 0) {
+    console.error('\nbuild failed: nothing else is checked')
+    process.exit(1)
+  }
+}
+
+for (const pkg of packages) {
+  const where = relative(root, pkg.dir)
+  console.log(`\n== ${pkg.name} (${where})`)
+  if (!pkg.json.scripts?.build) fail(pkg.name, 'no "build" script')
+  checkManifest(pkg)
+
+  const publint = run(bin('publint'), ['run', where, '--strict'])
+  console.log(indent(publint.output))
+  if (!publint.ok) fail(pkg.name, 'publint --strict reported problems')
+
+  // strict profile, no --ignore-rules: nothing is tolerated
+  const attw = run(bin('attw'), ['--pack', where, '--profile', 'strict', '--format', 'table-flipped', '--no-emoji', '--no-color'])
+  console.log(indent(attw.output))
+  if (!attw.ok) fail(pkg.name, '@arethetypeswrong/cli reported problems')
+
+  if (pkg.name === '@hookproof/core') await checkEdgeEntry(pkg)
+}
+
+if (warnings.length > 0) {
+  console.log('\nwarnings:')
+  for (const line of warnings) console.log(`  - ${line}`)
+}
+if (failures.length > 0) {
+  console.error('\ncheck:package FAILED:')
+  for (const line of failures) console.error(`  - ${line}`)
+  process.exit(1)
+}
+console.log(`\ncheck:package: ${packages.length} package(s) OK: ${packages.map((p) => p.name).join(', ')}`)
+
+function checkManifest(pkg) {
+  const j = pkg.json
+  const need = (cond, message) => {
+    if (!cond) fail(pkg.name, `package.json: ${message}`)
+  }
+  need(j.type === 'module', '"type" must be "module"')
+  need(j.sideEffects === false, '"sideEffects" must be false')
+  need(JSON.stringify(j.files) === '["dist"]', '"files" must be ["dist"]')
+  need(typeof j.engines?.node === 'string', '"engines.node" is missing')
+  need(j.license === 'MIT', '"license" must be "MIT"')
+  need(typeof j.description === 'string' && j.description.length > 0, '"description" is missing')
+  need(Array.isArray(j.keywords) && j.keywords.length > 0, '"keywords" is missing')
+  need(typeof j.repository === 'object' && j.repository?.directory === `packages/${pkg.folder}`, `"repository" must name directory "packages/${pkg.folder}"`)
+  need(typeof j.exports === 'object' && j.exports?.['./package.json'] === './package.json', '"exports" must include "./package.json"')
+  for (const [path, target] of Object.entries(j.exports ?? {})) {
+    if (typeof target === 'object') checkConditions(pkg, `exports["${path}"]`, target)
+  }
+  for (const [name, range] of Object.entries(j.dependencies ?? {})) {
+    if (range.startsWith('workspace:') || range.startsWith('file:')) fail(pkg.name, `dependency ${name} uses "${range}", which npm cannot publish`)
+  }
+  if (!existsSync(join(pkg.dir, 'LICENSE'))) fail(pkg.name, 'LICENSE file is missing')
+  else if (!/MIT License/.test(readFileSync(join(pkg.dir, 'LICENSE'), 'utf8'))) fail(pkg.name, 'LICENSE is not the MIT text')
+  if (!existsSync(join(pkg.dir, 'README.md'))) warn(pkg.name, 'README.md is missing (npm shows an empty page)')
+}
+
+// Conditions are matched in object order: `types` must come first in every branch, and each
+// branch that ships JavaScript must ship types for it.
+function checkConditions(pkg, where, node) {
+  const keys = Object.keys(node)
+  if (keys.includes('types') && keys[0] !== 'types') fail(pkg.name, `${where}: "types" must be the first condition`)
+  if ('default' in node && typeof node.default === 'string' && !('types' in node) && !node.default.endsWith('.json')) {
+    fail(pkg.name, `${where}: no "types" beside "default"`)
+  }
+  for (const [key, value] of Object.entries(node)) {
+    if (value && typeof value === 'object') checkConditions(pkg, `${where}.${key}`, value)
+  }
+}
+
+async function checkEdgeEntry(pkg) {
+  const esbuild = await import('esbuild')
+  // Resolve through the exports map as a bundler for browsers and workers does (no `node` condition).
+  const result = await esbuild.build({
+    stdin: { contents: `export * from '${pkg.name}'`, resolveDir: root, loader: 'js' },
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: 'browser',
+    conditions: ['workerd', 'worker', 'browser'],
+    splitting: true,
+    outdir: join(root, '.tmp', 'edge-bundle'),
+    write: false,
+    metafile: true,
+    logLevel: 'silent',
+    // the root tsconfig maps @hookproof/* to src for tests; a user's bundler sees only the package
+    tsconfigRaw: {},
+  }).catch((error) => {
+    fail(pkg.name, `edge bundle failed: ${error.message}`)
+    return undefined
+  })
+  if (!result) return
+
+  const inputs = Object.keys(result.metafile.inputs)
+  const entryFile = inputs.find((path) => path.includes('/dist/'))
+  const usedNodeEntry = inputs.some((path) => /\/dist\/node\.[cm]?js$/.test(path))
+  console.log(`  edge entry resolves to ${entryFile ?? '(nothing in dist)'} and bundles ${inputs.length - 1} file(s)`)
+  if (usedNodeEntry) fail(pkg.name, 'the browser/edge resolution reached dist/node.* (the `node` condition leaks)')
+
+  const outputs = result.outputFiles.map((file) => {
+    const meta = result.metafile.outputs[relative(root, file.path)] ?? {}
+    return { path: relative(root, file.path), text: file.text, meta }
+  })
+  for (const out of outputs) {
+    const externals = (out.meta.imports ?? []).filter((i) => i.external)
+    if (/["'`]node:/.test(out.text) || externals.length > 0) {
+      fail(pkg.name, `edge bundle ${out.path} imports a Node built-in or an external module: ${externals.map((i) => i.path).join(', ') || 'node:'}`)
+    }
+  }
+  // The dist files themselves: neither web entry may import node:* in either format.
+  for (const file of ['dist/index.js', 'dist/index.cjs']) {
+    const text = readFileSync(join(pkg.dir, file), 'utf8')
+    if (/(?:from|require\(|import\()\s*["'](?:node:)?(?:crypto|buffer|fs|path|util|stream)["']/.test(text)) {
+      fail(pkg.name, `${file} imports a Node built-in`)
+    }
+  }
+
+  // Size: what an edge runtime loads at start (the entry chunk and chunks it imports statically),
+  // then what loads only when used (dynamic imports, e.g. explain() hints), listed apart.
+  const entry = outputs.find((o) => o.meta.entryPoint !== undefined) ?? outputs.find((o) => o.path.endsWith('.js'))
+  const byPath = new Map(outputs.map((o) => [o.path, o]))
+  const eager = new Set()
+  const walk = (out) => {
+    if (!out || eager.has(out.path)) return
+    eager.add(out.path)
+    for (const imp of out.meta.imports ?? []) if (imp.kind === 'import-statement') walk(byPath.get(imp.path))
+  }
+  walk(entry)
+  const size = (list) => ({
+    min: list.reduce((n, o) => n + Buffer.byteLength(o.text), 0),
+    gz: list.reduce((n, o) => n + gzipSync(o.text, { level: 9 }).length, 0),
+  })
+  const js = outputs.filter((o) => o.path.endsWith('.js'))
+  const start = size(js.filter((o) => eager.has(o.path)))
+  const lazy = size(js.filter((o) => !eager.has(o.path)))
+  const kb = (n) => `${(n / 1024).toFixed(2)} KB`
+  const verdict = start.gz <= SIZE_TARGET ? 'within' : 'OVER'
+  console.log(`  core browser/edge entry: ${kb(start.min)} minified, ${kb(start.gz)} min+gzip (${verdict} the ${kb(SIZE_TARGET)} target)`)
+  if (lazy.min > 0) console.log(`  loaded on demand (dynamic import): ${kb(lazy.min)} minified, ${kb(lazy.gz)} min+gzip more`)
+  if (start.gz > SIZE_TARGET) fail(pkg.name, `edge entry is ${kb(start.gz)} min+gzip, over the ${kb(SIZE_TARGET)} target`)
+}
+
+function indent(text) {
+  return text
+    .split('\n')
+    .map((line) => `  ${line}`)
+    .join('\n')
+}

@@ -1,0 +1,32 @@
+// import from '@hookproof/koa' in strict TypeScript: `ctx.state.webhook` is typed by the package's augmentation.
+import assert from 'node:assert/strict'
+import { once } from 'node:events'
+import type { AddressInfo } from 'node:net'
+import { sign } from '@hookproof/core'
+import { verifyWebhook } from '@hookproof/koa'
+import Koa from 'koa'
+
+const secret = 'install-test-secret'
+const app = new Koa()
+app.use(verifyWebhook({ provider: 'orchest', secret }))
+app.use((ctx) => {
+  const name = (ctx.request.body as { delivered_for: { name: string } }).delivered_for.name
+  ctx.body = { event: ctx.state.webhook?.event, name }
+})
+const server = app.listen(0, '127.0.0.1')
+await once(server, 'listening')
+try {
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks/orchest`
+  const body = '{"type": "ping", "delivered_for": {"name": "koa esm"}}'
+  const headers = { 'content-type': 'application/json', ...(await sign('orchest', { secret, body, event: 'ping' })) }
+
+  const ok = await fetch(url, { method: 'POST', headers, body })
+  assert.equal(ok.status, 200)
+  assert.deepEqual(await ok.json(), { event: 'ping', name: 'koa esm' })
+
+  const forged = await fetch(url, { method: 'POST', headers, body: body.replace('esm', 'forged') })
+  assert.equal(forged.status, 401)
+  assert.equal(((await forged.json()) as { code: string }).code, 'SIGNATURE_MISMATCH')
+} finally {
+  server.close()
+}
