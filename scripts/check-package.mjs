@@ -9,7 +9,7 @@
 //      from ESM, bundler) must find types of the right module format. No rule is ignored.
 //   4. core only: the browser/edge entry (what `@hookproof/core` resolves to without the `node`
 //      condition) bundles with no Node built-in, and its minified + gzipped size is reported
-//      against the 8 KB target.
+//      against the 8 KB target (a warning) and a 20 KB limit (a failure); see SIZE_TARGET below.
 //
 // Options: --no-build (use the dist folders as they are), --only <folder> (one package).
 import { spawnSync } from 'node:child_process'
@@ -18,7 +18,11 @@ import { join, relative } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { listPackages, pendingPackages, root } from './lib/packages.mjs'
 
+// The edge entry's budget: over SIZE_TARGET is reported as a warning; over SIZE_LIMIT fails (a
+// regression such as a bundled polyfill or a second copy of a table). To make the target a gate,
+// set SIZE_LIMIT = SIZE_TARGET.
 const SIZE_TARGET = 8 * 1024
+const SIZE_LIMIT = 20 * 1024
 const args = process.argv.slice(2)
 const build = !args.includes('--no-build')
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined
@@ -30,7 +34,12 @@ const fail = (pkg, message) => failures.push(`${pkg}: ${message}`)
 const warn = (pkg, message) => warnings.push(`${pkg}: ${message}`)
 
 function run(command, commandArgs, options = {}) {
-  const result = spawnSync(command, commandArgs, { cwd: root, encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' }, ...options })
+  const result = spawnSync(command, commandArgs, {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' },
+    ...options,
+  })
   return { ok: result.status === 0, output: `${result.stdout ?? ''}${result.stderr ?? ''}`.trim(), status: result.status }
 }
 
@@ -91,13 +100,17 @@ function checkManifest(pkg) {
   need(j.license === 'MIT', '"license" must be "MIT"')
   need(typeof j.description === 'string' && j.description.length > 0, '"description" is missing')
   need(Array.isArray(j.keywords) && j.keywords.length > 0, '"keywords" is missing')
-  need(typeof j.repository === 'object' && j.repository?.directory === `packages/${pkg.folder}`, `"repository" must name directory "packages/${pkg.folder}"`)
+  need(
+    typeof j.repository === 'object' && j.repository?.directory === `packages/${pkg.folder}`,
+    `"repository" must name directory "packages/${pkg.folder}"`,
+  )
   need(typeof j.exports === 'object' && j.exports?.['./package.json'] === './package.json', '"exports" must include "./package.json"')
   for (const [path, target] of Object.entries(j.exports ?? {})) {
     if (typeof target === 'object') checkConditions(pkg, `exports["${path}"]`, target)
   }
   for (const [name, range] of Object.entries(j.dependencies ?? {})) {
-    if (range.startsWith('workspace:') || range.startsWith('file:')) fail(pkg.name, `dependency ${name} uses "${range}", which npm cannot publish`)
+    if (range.startsWith('workspace:') || range.startsWith('file:'))
+      fail(pkg.name, `dependency ${name} uses "${range}", which npm cannot publish`)
   }
   if (!existsSync(join(pkg.dir, 'LICENSE'))) fail(pkg.name, 'LICENSE file is missing')
   else if (!/MIT License/.test(readFileSync(join(pkg.dir, 'LICENSE'), 'utf8'))) fail(pkg.name, 'LICENSE is not the MIT text')
@@ -120,24 +133,26 @@ function checkConditions(pkg, where, node) {
 async function checkEdgeEntry(pkg) {
   const esbuild = await import('esbuild')
   // Resolve through the exports map as a bundler for browsers and workers does (no `node` condition).
-  const result = await esbuild.build({
-    stdin: { contents: `export * from '${pkg.name}'`, resolveDir: root, loader: 'js' },
-    bundle: true,
-    minify: true,
-    format: 'esm',
-    platform: 'browser',
-    conditions: ['workerd', 'worker', 'browser'],
-    splitting: true,
-    outdir: join(root, '.tmp', 'edge-bundle'),
-    write: false,
-    metafile: true,
-    logLevel: 'silent',
-    // the root tsconfig maps @hookproof/* to src for tests; a user's bundler sees only the package
-    tsconfigRaw: {},
-  }).catch((error) => {
-    fail(pkg.name, `edge bundle failed: ${error.message}`)
-    return undefined
-  })
+  const result = await esbuild
+    .build({
+      stdin: { contents: `export * from '${pkg.name}'`, resolveDir: root, loader: 'js' },
+      bundle: true,
+      minify: true,
+      format: 'esm',
+      platform: 'browser',
+      conditions: ['workerd', 'worker', 'browser'],
+      splitting: true,
+      outdir: join(root, '.tmp', 'edge-bundle'),
+      write: false,
+      metafile: true,
+      logLevel: 'silent',
+      // the root tsconfig maps @hookproof/* to src for tests; a user's bundler sees only the package
+      tsconfigRaw: {},
+    })
+    .catch((error) => {
+      fail(pkg.name, `edge bundle failed: ${error.message}`)
+      return undefined
+    })
   if (!result) return
 
   const inputs = Object.keys(result.metafile.inputs)
@@ -153,7 +168,10 @@ async function checkEdgeEntry(pkg) {
   for (const out of outputs) {
     const externals = (out.meta.imports ?? []).filter((i) => i.external)
     if (/["'`]node:/.test(out.text) || externals.length > 0) {
-      fail(pkg.name, `edge bundle ${out.path} imports a Node built-in or an external module: ${externals.map((i) => i.path).join(', ') || 'node:'}`)
+      fail(
+        pkg.name,
+        `edge bundle ${out.path} imports a Node built-in or an external module: ${externals.map((i) => i.path).join(', ') || 'node:'}`,
+      )
     }
   }
   // The dist files themselves: neither web entry may import node:* in either format.
@@ -186,7 +204,8 @@ async function checkEdgeEntry(pkg) {
   const verdict = start.gz <= SIZE_TARGET ? 'within' : 'OVER'
   console.log(`  core browser/edge entry: ${kb(start.min)} minified, ${kb(start.gz)} min+gzip (${verdict} the ${kb(SIZE_TARGET)} target)`)
   if (lazy.min > 0) console.log(`  loaded on demand (dynamic import): ${kb(lazy.min)} minified, ${kb(lazy.gz)} min+gzip more`)
-  if (start.gz > SIZE_TARGET) fail(pkg.name, `edge entry is ${kb(start.gz)} min+gzip, over the ${kb(SIZE_TARGET)} target`)
+  if (start.gz > SIZE_LIMIT) fail(pkg.name, `edge entry is ${kb(start.gz)} min+gzip, over the ${kb(SIZE_LIMIT)} limit`)
+  else if (start.gz > SIZE_TARGET) warn(pkg.name, `edge entry is ${kb(start.gz)} min+gzip, over the ${kb(SIZE_TARGET)} target`)
 }
 
 function indent(text) {

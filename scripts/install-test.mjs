@@ -61,7 +61,6 @@ for (const pkg of packages) {
   if (!existsSync(join(pkg.dir, 'dist'))) must(`${pkg.name}: no dist/ (run npm run build)`, { ok: false, status: 1, output: '' })
 }
 
-
 scratch = mkdtempSync(join(tmpdir(), 'hookproof-install-'))
 
 // 1. tarballs, exactly what `npm publish` would upload
@@ -157,12 +156,10 @@ const tsconfigs = {
   bundler: { compilerOptions: { ...strict, module: 'esnext', moduleResolution: 'bundler', noEmit: true }, include: ['src'] },
 }
 const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc')
-let typesOk = true
 for (const [mode, config] of Object.entries(tsconfigs)) {
   writeFileSync(join(esmDir, `tsconfig.${mode}.json`), `${JSON.stringify(config, null, 2)}\n`)
   const result = run(process.execPath, [tsc, '-p', `tsconfig.${mode}.json`], { cwd: esmDir })
   record('(all packages)', `tsc --strict, moduleResolution ${mode}`, result)
-  typesOk &&= result.ok
 }
 if (existsSync(join(esmDir, 'out'))) {
   for (const pkg of packages) {
@@ -194,7 +191,11 @@ for (const pkg of packages) {
     const nodeEntry = Object.keys(built.metafile.inputs).filter((path) => /\/dist\/node\.[cm]?js$/.test(path))
     if (nodeEntry.length > 0) throw new Error(`the worker bundle reached ${nodeEntry.join(', ')}`)
   } catch (error) {
-    record(pkg.name, 'edge bundle (browser/worker conditions)', { ok: false, ms: Date.now() - started, output: String(error.message ?? error) })
+    record(pkg.name, 'edge bundle (browser/worker conditions)', {
+      ok: false,
+      ms: Date.now() - started,
+      output: String(error.message ?? error),
+    })
     continue
   }
   const result = run(process.execPath, [outfile], { cwd: esmDir })
@@ -203,7 +204,9 @@ for (const pkg of packages) {
 
 cleanup()
 const failed = results.filter((r) => !r.ok)
-console.log(`\ntest:install: ${results.length - failed.length} of ${results.length} checks passed for ${packages.map((p) => p.name).join(', ')}`)
+console.log(
+  `\ntest:install: ${results.length - failed.length} of ${results.length} checks passed for ${packages.map((p) => p.name).join(', ')}`,
+)
 if (failed.length > 0) {
   for (const r of failed) console.error(`  FAILED ${r.pkg} ${r.mode}`)
   process.exit(1)

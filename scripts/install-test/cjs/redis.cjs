@@ -4,10 +4,12 @@ const { RedisReplayStore } = require('@hookproof/redis')
 
 async function main() {
   const calls = []
-  const reply = (name, value) => async (...args) => {
-    calls.push([name, ...args])
-    return value
-  }
+  const reply =
+    (name, value) =>
+    async (...args) => {
+      calls.push([name, ...args])
+      return value
+    }
   const client = { evalsha: reply('evalsha', 'new'), eval: reply('eval', 'new'), set: reply('set', 'OK'), del: reply('del', 1) }
   const store = new RedisReplayStore({ client, prefix: 'install-test:' })
   assert.equal(await store.begin('orchest:1', 60_000), 'new')
