@@ -9,4 +9,5 @@ export default defineConfig({
   clean: true,
   target: 'es2022',
   platform: 'node',
+  removeNodeProtocol: false,
 })
