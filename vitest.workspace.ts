@@ -6,4 +6,5 @@ export default [
   'packages/koa',
   'packages/mock-sender',
   'packages/redis',
+  'examples/serverless',
 ]
