@@ -17,6 +17,7 @@ export {
 export {
   adapterOptions,
   createWebhookFlow,
+  DEFAULT_BODY_LIMIT,
   type FlowHooks,
   type FlowRequest,
   type FlowResponse,

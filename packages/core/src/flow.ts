@@ -4,6 +4,9 @@ import type { HeadersInput } from './headers.js'
 import { MemoryReplayStore } from './replay.js'
 import type { VerifiedWebhook, Verifier, VerifierOptions, VerifyInput } from './verify.js'
 
+/** 5 MiB: the default body `limit` of every adapter; above it, 413 `BODY_TOO_LARGE`. */
+export const DEFAULT_BODY_LIMIT = 5 * 1024 * 1024
+
 /** What an adapter reports after each request, for logs and metrics. Never holds a secret or a signature. */
 export interface WebhookEvent {
   /** `verified`: the handler ran; `rejected`: verification failed; `duplicate`: already processed or in flight. */

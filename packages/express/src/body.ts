@@ -2,9 +2,6 @@ import type { IncomingMessage } from 'node:http'
 import { type Failure, STATUS, type WebhookErrorCode } from '@hookproof/core'
 import getRawBody from 'raw-body'
 
-/** 5 MiB: the default body limit of every hookproof adapter. */
-export const DEFAULT_LIMIT = 5 * 1024 * 1024
-
 const FIX =
   'express.json() (or another body parser) already read this request, so the exact bytes the signature covers are gone. ' +
   'Register the webhook route before app.use(express.json()), e.g. app.post(path, verifyWebhook(), handler), ' +

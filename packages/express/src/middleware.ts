@@ -1,6 +1,6 @@
-import { createVerifier, createWebhookFlow, type FlowHooks } from '@hookproof/core'
+import { createVerifier, createWebhookFlow, DEFAULT_BODY_LIMIT, type FlowHooks } from '@hookproof/core'
 import type { NextFunction, Request, RequestHandler, Response } from 'express'
-import { DEFAULT_LIMIT, readRawBody } from './body.js'
+import { readRawBody } from './body.js'
 import type { ExpressWebhookOptions } from './types.js'
 import { requestUrl } from './url.js'
 
@@ -19,7 +19,7 @@ import { requestUrl } from './url.js'
  * @throws {TypeError} at startup on a bad configuration, or with no options and no secret in the environment.
  */
 export function verifyWebhook(options: ExpressWebhookOptions = {}): RequestHandler {
-  const { limit = DEFAULT_LIMIT, publicUrl, ...flowOptions } = options
+  const { limit = DEFAULT_BODY_LIMIT, publicUrl, ...flowOptions } = options
   if (publicUrl !== undefined && typeof publicUrl !== 'string' && typeof publicUrl !== 'function') {
     throw new TypeError('publicUrl must be a base URL string or a function of the request')
   }
