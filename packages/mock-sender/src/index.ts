@@ -66,3 +66,28 @@ export {
   tamperSignatureValue,
   VALID_EXPECT,
 } from './cases.js'
+export type { RetryOption, RetryPolicy } from './retry.js'
+export { NO_RETRY, ORCHEST_RETRY, retryPolicy, VENDOR_RETRY } from './retry.js'
+export type { FetchLike, TransportError, WireRequest, WireResponse } from './transport.js'
+export { UNREACHABLE_CODES } from './transport.js'
+export type { SendAttempt, SendClock, SendOptions, SendResult } from './send.js'
+export { fakeClock, isUnreachable, realClock, send } from './send.js'
+export type {
+  CaseName,
+  ConformanceCase,
+  ConformanceOptions,
+  ConformanceReport,
+  ObservedResponse,
+} from './conformance.js'
+export {
+  conformance,
+  describeExpected,
+  describeObserved,
+  formatReport,
+  judgeCase,
+  readCounter,
+  reportRows,
+  responseCode,
+  runCase,
+} from './conformance.js'
+export { formatTable } from './table.js'
