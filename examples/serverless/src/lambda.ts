@@ -2,6 +2,7 @@
 // REST APIs: add the webhook content types (or */*) to binaryMediaTypes so bodies arrive base64-encoded, byte-exact.
 import {
   createVerifier,
+  MemoryReplayStore,
   type LambdaHttpEvent,
   type LambdaResult,
   toLambdaResult,
@@ -43,6 +44,8 @@ const verifier = createVerifier({
     { provider: 'orchest', secret: process.env.ORCHEST_WEBHOOK_SECRET },
     { provider: 'designer-cloud', secret: process.env.DESIGNER_CLOUD_WEBHOOK_SECRET },
   ],
+  // per container only: concurrent containers need a shared store such as @hookproof/redis
+  replayStore: new MemoryReplayStore(),
 })
 
 export const handler = createHandler(verifier)
