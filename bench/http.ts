@@ -1,0 +1,182 @@
+/**
+ * Requests/s and latency with autocannon on 127.0.0.1. Each route runs in its own server process
+ * (bench/http/server.ts), so the load generator (this process) and the server never share an
+ * event loop; on a 2-core machine each gets a core. Latency percentiles are computed here from
+ * every response's own hrtime duration (autocannon's histogram rounds to whole milliseconds).
+ */
+import { type ChildProcess, fork } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import autocannon from 'autocannon'
+import { sign } from '@hookproof/core'
+import { HTTP_SIZES, jsonBody, label, SECRET } from './lib/fixtures.ts'
+import { spread, type Spread } from './lib/measure.ts'
+
+export const ROUTES = ['bare', 'hand', 'hookproof', 'hookproof-store'] as const
+export type Route = (typeof ROUTES)[number]
+
+export interface HttpOptions {
+  durationS: number
+  warmupS: number
+  rounds: number
+  connections: number
+}
+
+export interface RunResult {
+  rps: number
+  p50: number
+  p99: number
+  non2xx: number
+  errors: number
+  handled: number
+}
+
+export interface RouteResult {
+  framework: string
+  route: Route
+  size: string
+  rounds: RunResult[]
+  rps: Spread
+  p50: Spread
+  p99: Spread
+  /** req/s divided by the hand-written route's req/s in the same round. */
+  rpsVsHand?: Spread
+  /** p99 divided by the hand-written route's p99 in the same round. */
+  p99VsHand?: Spread
+  skipped?: string
+}
+
+interface Server {
+  child: ChildProcess
+  port?: number
+  skip?: string
+}
+
+const serverScript = fileURLToPath(new URL('./http/server.ts', import.meta.url))
+
+function start(framework: string, route: Route): Promise<Server> {
+  const child = fork(serverScript, [framework, route], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
+  })
+  let stderr = ''
+  child.stderr?.on('data', (d) => {
+    stderr += d
+  })
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve({ child, skip: `${framework} ${route}: server did not start in 20 s` }), 20_000)
+    child.once('message', (m: { port?: number; skip?: string }) => {
+      clearTimeout(timer)
+      resolve({ child, port: m.port, skip: m.skip })
+    })
+    child.once('exit', (code) => {
+      clearTimeout(timer)
+      resolve({ child, skip: `${framework} ${route}: server exited (${code}) ${stderr.split('\n').find((l) => l.includes('Error')) ?? ''}`.trim() })
+    })
+  })
+}
+
+function stats(server: Server): Promise<number> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(-1), 2000)
+    server.child.once('message', (m: { handled?: number }) => {
+      clearTimeout(timer)
+      resolve(m.handled ?? -1)
+    })
+    server.child.send({ cmd: 'stats' })
+  })
+}
+
+let delivery = 0
+
+async function load(port: number, body: Buffer, headers: Record<string, string>, seconds: number, connections: number): Promise<RunResult & { latencies: number }> {
+  const latencies: number[] = []
+  const instance = autocannon({
+    url: `http://127.0.0.1:${port}`,
+    connections,
+    duration: seconds,
+    requests: [
+      {
+        method: 'POST',
+        path: '/webhook',
+        body,
+        headers,
+        // a new delivery id per request, so the replay store admits each; the same for every route
+        setupRequest: (req: { headers?: Record<string, string> }) => {
+          req.headers = { ...headers, 'x-github-delivery': `bench-${process.pid}-${++delivery}` }
+          return req
+        },
+      },
+    ],
+  } as autocannon.Options)
+  instance.on('response', (_client: unknown, _status: number, _bytes: number, ms: number) => {
+    latencies.push(ms)
+  })
+  const result = await instance
+  latencies.sort((a, b) => a - b)
+  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? Number.NaN
+  return {
+    rps: result.requests.total / (result.duration || seconds),
+    p50: at(0.5),
+    p99: at(0.99),
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+    handled: 0,
+    latencies: latencies.length,
+  }
+}
+
+export async function runHttp(opts: HttpOptions, log: (line: string) => void): Promise<RouteResult[]> {
+  const out: RouteResult[] = []
+  for (const framework of ['express', 'koa']) {
+    const servers = new Map<Route, Server>()
+    for (const route of ROUTES) servers.set(route, await start(framework, route))
+    try {
+      for (const size of HTTP_SIZES) {
+        const body = jsonBody(size)
+        const signed = await sign('github', { secret: SECRET, body, event: 'push' })
+        const headers: Record<string, string> = { 'content-type': 'application/json', ...signed }
+        const results = new Map<Route, RunResult[]>()
+        const live = ROUTES.filter((r) => servers.get(r)?.port !== undefined)
+        for (const route of live) await load(servers.get(route)?.port as number, body, headers, opts.warmupS, opts.connections)
+        for (let round = 0; round < opts.rounds; round++) {
+          // rotate the order each round so no route always runs first
+          const order = live.map((_, i) => live[(i + round) % live.length] as Route)
+          for (const route of order) {
+            const server = servers.get(route) as Server
+            const before = await stats(server)
+            const r = await load(server.port as number, body, headers, opts.durationS, opts.connections)
+            r.handled = (await stats(server)) - before
+            ;(results.get(route) ?? results.set(route, []).get(route))?.push(r)
+            log(`http ${framework} ${label(size)} ${route}: ${Math.round(r.rps)} req/s, p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms${r.non2xx || r.errors ? `, ${r.non2xx} non-2xx, ${r.errors} errors` : ''}`)
+          }
+        }
+        const hand = results.get('hand')
+        for (const route of ROUTES) {
+          const server = servers.get(route) as Server
+          const runs = results.get(route)
+          if (runs === undefined) {
+            out.push({ framework, route, size: label(size), rounds: [], rps: spread([Number.NaN]), p50: spread([Number.NaN]), p99: spread([Number.NaN]), skipped: server.skip ?? 'not run' })
+            continue
+          }
+          const row: RouteResult = {
+            framework,
+            route,
+            size: label(size),
+            rounds: runs,
+            rps: spread(runs.map((r) => r.rps)),
+            p50: spread(runs.map((r) => r.p50)),
+            p99: spread(runs.map((r) => r.p99)),
+          }
+          if (hand !== undefined) {
+            row.rpsVsHand = spread(runs.map((r, i) => r.rps / (hand[i] as RunResult).rps))
+            row.p99VsHand = spread(runs.map((r, i) => r.p99 / (hand[i] as RunResult).p99))
+          }
+          out.push(row)
+        }
+      }
+    } finally {
+      for (const server of servers.values()) server.child.kill()
+    }
+  }
+  return out
+}

@@ -1,0 +1,105 @@
+/**
+ * What every benchmark shares: sizes, secrets, byte-exact JSON bodies and the Stripe-like row.
+ * Bodies are Buffers (what raw-body / express.raw() hand a receiver); every contender gets the
+ * same bytes.
+ */
+import { bytesToHex, defineProvider, type Failure, hexToBytes, type Provider, STATUS, type WebhookErrorCode } from '@hookproof/core'
+
+export const KiB = 1024
+export const MiB = 1024 * KiB
+export const SIZES = [256, 4 * KiB, 64 * KiB, MiB] as const
+export const HTTP_SIZES = [KiB, 64 * KiB] as const
+
+/** GitHub docs' example secret; also used as the Stripe-like and hand-written HMAC key. */
+export const SECRET = "It's a Secret to Everybody"
+/** Standard Webhooks / Svix secret: `whsec_` + base64 of 32 fixed bytes. */
+export const WHSEC = `whsec_${Buffer.alloc(32, 7).toString('base64')}`
+/** Stripe signs with the whole `whsec_...` string as the key. */
+export const STRIPE_SECRET = 'whsec_bench_0123456789abcdefghijklmnopqrstuv'
+
+export function label(size: number): string {
+  return size >= MiB ? `${size / MiB} MiB` : size >= KiB ? `${size / KiB} KiB` : `${size} B`
+}
+
+/**
+ * A JSON event of exactly `size` bytes: an array of small records (so JSON.parse has real work)
+ * closed by a padding string.
+ */
+export function jsonBody(size: number): Buffer {
+  const head = '{"id":"evt_1Nbench","type":"bench.event","created":1700000000,"data":['
+  const items: string[] = []
+  let length = head.length
+  const tail = (pad: number) => `],"pad":"${'x'.repeat(pad)}"}`
+  for (let i = 0; ; i++) {
+    const item = `${i === 0 ? '' : ','}{"i":${i},"name":"item-${i}","ok":true,"tags":["a","b"],"n":${(i * 7919) % 10007}}`
+    if (length + item.length + tail(0).length > size) break
+    items.push(item)
+    length += item.length
+  }
+  const text = head + items.join('') + tail(size - length - tail(0).length)
+  const body = Buffer.from(text)
+  if (body.length !== size) throw new Error(`jsonBody(${size}) built ${body.length} bytes`)
+  JSON.parse(text)
+  return body
+}
+
+/** Node's IncomingHttpHeaders: lowercase keys. */
+export function lower(headers: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const [k, v] of Object.entries(headers)) out[k.toLowerCase()] = v
+  return out
+}
+
+function failure(code: WebhookErrorCode, message: string): Failure {
+  return { ok: false, code, status: STATUS[code], message }
+}
+
+/**
+ * Stripe's scheme as a user would add it with `defineProvider`: `Stripe-Signature: t=<s>,v1=<hex>`
+ * (several `v1` allowed), HMAC-SHA256 over `<t>.<body>` with the whole secret string as the key.
+ */
+export const stripeLike: Provider = defineProvider({
+  name: 'stripe-like',
+  title: 'Stripe-like',
+  docs: 'https://docs.stripe.com/webhooks#verify-manually',
+  signatureHeaders: ['stripe-signature'],
+  timestampUnit: 's',
+  replayTtlSeconds: 3 * 86_400,
+  dedupFallback: 'signature',
+  detect(request) {
+    const v = request.header('stripe-signature')
+    return typeof v === 'string' && /(^|,)t=\d+/.test(v) && /(^|,)v1=[0-9a-f]{64}/.test(v)
+  },
+  parse(request) {
+    const value = request.header('stripe-signature')
+    if (value === undefined) return failure('MISSING_SIGNATURE', 'No Stripe-Signature header')
+    if (typeof value !== 'string') return failure('MALFORMED_SIGNATURE', 'Stripe-Signature was sent more than once')
+    let t: string | undefined
+    const signatures: Uint8Array[] = []
+    for (const item of value.split(',')) {
+      const eq = item.indexOf('=')
+      if (eq < 0) continue
+      const key = item.slice(0, eq)
+      if (key === 't') t = item.slice(eq + 1)
+      else if (key === 'v1') {
+        const bytes = eq + 65 === item.length ? hexToBytes(item.slice(eq + 1)) : undefined
+        if (bytes === undefined) return failure('MALFORMED_SIGNATURE', '"v1" in Stripe-Signature must be 64 hex digits')
+        signatures.push(bytes)
+      }
+    }
+    if (t === undefined || !/^\d{1,12}$/.test(t)) return failure('MISSING_TIMESTAMP', 'Stripe-Signature has no "t=<seconds>"')
+    if (signatures.length === 0) return failure('MALFORMED_SIGNATURE', 'Stripe-Signature has no "v1=" signature')
+    return { hash: 'SHA-256', signatures, parts: [t, '.', request.body], value, timestamp: Number(t), encoding: 'hex' }
+  },
+  async sign(input, tools) {
+    const t = String(Math.floor((input.now ?? Date.now()) / 1000))
+    const mac = await tools.hmac('SHA-256', [t, '.', input.body])
+    return { 'Stripe-Signature': `t=${t},v1=${bytesToHex(mac)}` }
+  },
+})
+
+/** Flips one hex digit: still well-formed, so the rejection is SIGNATURE_MISMATCH. */
+export function tamperHex(value: string): string {
+  const i = value.length - 1
+  return value.slice(0, i) + (value[i] === '0' ? '1' : '0')
+}
