@@ -60,6 +60,7 @@ describe('Lambda example handler', () => {
     const again = await handler(httpApiEvent('/hook', headers, body))
     expect(again.statusCode).toBe(200)
     expect(JSON.parse(again.body).code).toBe('DUPLICATE_DELIVERY')
+    expect(again.headers['content-type']).toBe('application/json')
   })
 
   it.each([

@@ -195,7 +195,8 @@ export function problemHeaders(failure: Pick<Failure, 'retryAfter'>): Record<str
 export function problemResponse(failure: Pick<Failure, 'code' | 'status' | 'message' | 'retryAfter'>): Response {
   return new Response(JSON.stringify(problemDetails(failure)), {
     status: failure.status,
-    headers: problemHeaders(failure),
+    // a processed duplicate (200) is an acknowledgement, not a problem, as in the adapter flow
+    headers: failure.status < 300 ? { 'content-type': 'application/json' } : problemHeaders(failure),
   })
 }
 

@@ -1,4 +1,5 @@
 import { type Failure, fail, isWebhookVerificationError, problemResponse, WebhookVerificationError } from './errors.js'
+import { DEFAULT_BODY_LIMIT } from './flow.js'
 import { isFailure } from './provider.js'
 import type { CheckResult, VerifiedWebhook, Verifier, VerifierOptions } from './verify.js'
 
@@ -20,8 +21,6 @@ export interface RequestLike {
   arrayBuffer(): Promise<ArrayBuffer>
 }
 
-const DEFAULT_LIMIT = 5 * 1024 * 1024
-
 /** @internal Turns `options | verifier` into a verifier; one verifier per options object, so keys are imported once. */
 export function verifierResolver(createVerifier: (options: VerifierOptions) => Verifier) {
   const cache = new WeakMap<object, Verifier>()
@@ -41,7 +40,7 @@ export function verifierResolver(createVerifier: (options: VerifierOptions) => V
 }
 
 function limitOf(options: RequestOptions | undefined): number {
-  const limit = options?.limit ?? DEFAULT_LIMIT
+  const limit = options?.limit ?? DEFAULT_BODY_LIMIT
   if (typeof limit !== 'number' || !Number.isFinite(limit) || limit < 0) {
     throw new TypeError(`limit must be a number of bytes, got ${String(limit)}`)
   }

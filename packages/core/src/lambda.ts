@@ -197,7 +197,8 @@ export function toLambdaResult(error: unknown): LambdaResult {
   if (isWebhookVerificationError(error) || isFailure(error)) {
     return {
       statusCode: error.status,
-      headers: problemHeaders(error),
+      // a processed duplicate (200) is an acknowledgement, not a problem, as in the adapter flow
+      headers: error.status < 300 ? { 'content-type': 'application/json' } : problemHeaders(error),
       body: JSON.stringify(problemDetails(error)),
       isBase64Encoded: false,
     }

@@ -154,7 +154,10 @@ describe.each(backends)('verifyRequest (%s)', (_name, api) => {
     await first.complete()
     const done = await rejection(api.verifyRequest(post(PING, headers), verifier))
     expect(done.code).toBe('DUPLICATE_DELIVERY')
-    expect(toResponse(done).status).toBe(200)
+    const ack = toResponse(done)
+    expect(ack.status).toBe(200)
+    expect(ack.headers.get('content-type')).toBe('application/json')
+    expect(done.toResponse().headers.get('content-type')).toBe('application/json')
   })
 })
 
