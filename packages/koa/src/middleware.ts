@@ -1,0 +1,57 @@
+import { createVerifier, createWebhookFlow, DEFAULT_BODY_LIMIT, type FlowHooks } from '@hookproof/core'
+import type { Middleware } from 'koa'
+import { readRawBody } from './body.js'
+import type { KoaWebhookOptions } from './types.js'
+
+/**
+ * Koa 2 and 3 middleware: reads the raw body, verifies it, claims the delivery, then sets
+ * `ctx.state.webhook` and `ctx.request.body = payload` and awaits the next middleware.
+ * Rejections answer `application/problem+json`; a processed duplicate answers 200 without calling
+ * the rest, one in flight 409 with `Retry-After`. When the rest throws or answers 5xx the delivery
+ * is released so the sender's retry is processed. Without options, secrets come from `*_WEBHOOK_SECRET`.
+ *
+ * @example
+ * router.post('/webhooks/orchest', verifyWebhook({ provider: 'orchest', secret: process.env.ORCHEST_WEBHOOK_SECRET }), (ctx) => {
+ *   console.log(ctx.state.webhook?.event, ctx.request.body)
+ *   ctx.status = 204
+ * })
+ * @throws {TypeError} at startup on a bad configuration, or with no options and no secret in the environment.
+ */
+export function verifyWebhook(options: KoaWebhookOptions = {}): Middleware {
+  const { limit = DEFAULT_BODY_LIMIT, publicUrl, ...flowOptions } = options
+  if (publicUrl !== undefined && typeof publicUrl !== 'string' && typeof publicUrl !== 'function') {
+    throw new TypeError('publicUrl must be a base URL string or a function of the context')
+  }
+  const flow = createWebhookFlow(createVerifier, flowOptions)
+  const base = typeof publicUrl === 'string' ? publicUrl.replace(/\/+$/, '') : undefined
+
+  return async function hookproofWebhook(ctx, next) {
+    const hooks: FlowHooks = {
+      readBody: () => readRawBody(ctx, limit),
+      readRequest: () => ({
+        // headersDistinct keeps a header sent twice as two values, so a duplicated signature is caught
+        headers: ctx.req.headersDistinct ?? ctx.req.headers,
+        method: ctx.method,
+        // ctx.href follows X-Forwarded-Proto/-Host when app.proxy is true
+        url: typeof publicUrl === 'function' ? publicUrl(ctx) : base !== undefined ? base + ctx.originalUrl : ctx.href,
+      }),
+      send: ({ status, headers, body }) => {
+        ctx.status = status
+        ctx.set(headers)
+        ctx.body = body
+      },
+      forward: (error) => {
+        throw error
+      },
+      handle: async (webhook) => {
+        ctx.state.webhook = webhook
+        ctx.request.body = webhook.payload
+        // the raw stream is spent: a body parser registered after this one must skip it
+        ;(ctx as { disableBodyParser?: boolean }).disableBodyParser = true
+        await next()
+        return ctx.status
+      },
+    }
+    await flow.run(hooks)
+  }
+}

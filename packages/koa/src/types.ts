@@ -1,0 +1,29 @@
+import type { VerifiedWebhook, WebhookFlowOptions } from '@hookproof/core'
+import type { Context } from 'koa'
+
+declare module 'koa' {
+  interface DefaultState {
+    /** Set by `verifyWebhook()` from `@hookproof/koa`: the verified delivery. */
+    webhook?: VerifiedWebhook
+  }
+  interface Request {
+    /** The verified payload after `verifyWebhook()` (same declaration as `@koa/bodyparser`). */
+    body?: unknown
+  }
+}
+
+/** Options of {@link verifyWebhook}: every core verifier option, plus these. */
+export interface KoaWebhookOptions extends WebhookFlowOptions {
+  /** Largest body accepted, in bytes or a string like `'1mb'`. Default 5 MiB; above it: 413 `BODY_TOO_LARGE`. */
+  limit?: number | string
+  /**
+   * The public URL Designer Cloud signs for GET/DELETE, when a proxy changes it: a base such as
+   * `'https://hooks.example.com'` (`ctx.originalUrl` is appended) or a function of the context.
+   */
+  publicUrl?: string | ((ctx: Context) => string)
+}
+
+/** The state after `verifyWebhook()`: `webhook` is set. */
+export interface WebhookState<Payload = unknown> {
+  webhook: VerifiedWebhook<Payload>
+}
