@@ -1,15 +1,12 @@
-import { fileURLToPath } from 'node:url'
 import { defineProject } from 'vitest/config'
+import { alias } from '../../vitest.shared.js'
 
 export default defineProject({
-  resolve: {
-    // tests run against core's TypeScript sources (the node entry, as Node resolves it), not its build
-    alias: { '@hookproof/core': fileURLToPath(new URL('../core/src/node.ts', import.meta.url)) },
-  },
+  resolve: { alias },
   test: {
     name: 'redis',
     include: ['test/**/*.test.ts'],
-    // one redis-server per test file; the files share nothing
+    // each describe starts its own redis-server; outage tests wait out real timeouts
     testTimeout: 20_000,
     hookTimeout: 20_000,
   },
