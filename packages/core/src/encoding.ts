@@ -14,7 +14,13 @@ export function utf8(text: string): Uint8Array {
   return encoder.encode(text)
 }
 
-/** Decodes hex of either case; `undefined` for odd length or a non-hex character. */
+/**
+ * Decodes hex of either case; `undefined` for odd length or a non-hex character.
+ *
+ * @example
+ * hexToBytes('00ff') // Uint8Array [0, 255]
+ * hexToBytes('0g') // undefined
+ */
 export function hexToBytes(hex: string): Uint8Array | undefined {
   const n = hex.length
   if (n % 2 !== 0) return undefined
@@ -30,7 +36,12 @@ export function hexToBytes(hex: string): Uint8Array | undefined {
   return out
 }
 
-/** Lowercase hex of bytes. */
+/**
+ * Lowercase hex of bytes.
+ *
+ * @example
+ * bytesToHex(new Uint8Array([0, 255])) // '00ff'
+ */
 export function bytesToHex(bytes: Uint8Array): string {
   let out = ''
   for (let i = 0; i < bytes.length; i++) {
@@ -47,6 +58,10 @@ for (let i = 0; i < 64; i++) B64_VALUE[B64.charCodeAt(i)] = i
 /**
  * Decodes standard base64. Padding is required (`=`), as every supported sender pads; the
  * URL-safe alphabet is accepted too. `undefined` for anything else.
+ *
+ * @example
+ * base64ToBytes('AP8=') // Uint8Array [0, 255]
+ * base64ToBytes('AP8') // undefined: no padding
  */
 export function base64ToBytes(text: string): Uint8Array | undefined {
   const n = text.length
@@ -75,7 +90,12 @@ export function base64ToBytes(text: string): Uint8Array | undefined {
   return out
 }
 
-/** Standard, padded base64 of bytes. */
+/**
+ * Standard, padded base64 of bytes.
+ *
+ * @example
+ * bytesToBase64(new Uint8Array([0, 255])) // 'AP8='
+ */
 export function bytesToBase64(bytes: Uint8Array): string {
   let out = ''
   let i = 0

@@ -1,6 +1,10 @@
 /**
  * Every way a delivery can fail, as a stable code. Callers branch on `code`, never on message
  * text. One table maps each code to the HTTP status every adapter answers with.
+ *
+ * @example
+ * const result = await verifier.check({ body, headers })
+ * if (!result.ok && result.code === 'TIMESTAMP_TOO_OLD') metrics.increment('webhook.stale')
  */
 export type WebhookErrorCode =
   | 'MISSING_SIGNATURE'
@@ -16,7 +20,13 @@ export type WebhookErrorCode =
   | 'INVALID_PAYLOAD'
   | 'STORE_UNAVAILABLE'
 
-/** HTTP status per code. `DUPLICATE_DELIVERY` is 200 for a completed delivery, 409 while in flight. */
+/**
+ * HTTP status per code. `DUPLICATE_DELIVERY` is 200 for a completed delivery, 409 while in flight.
+ *
+ * @example
+ * STATUS.SIGNATURE_MISMATCH // 401
+ * STATUS.BODY_TOO_LARGE // 413
+ */
 export const STATUS: Readonly<Record<WebhookErrorCode, number>> = Object.freeze({
   MISSING_SIGNATURE: 401,
   MALFORMED_SIGNATURE: 400,
@@ -32,7 +42,12 @@ export const STATUS: Readonly<Record<WebhookErrorCode, number>> = Object.freeze(
   STORE_UNAVAILABLE: 503,
 })
 
-/** Short human titles used in problem+json responses. */
+/**
+ * Short human titles used in problem+json responses.
+ *
+ * @example
+ * TITLES.SIGNATURE_MISMATCH // 'Webhook signature does not match'
+ */
 export const TITLES: Readonly<Record<WebhookErrorCode, string>> = Object.freeze({
   MISSING_SIGNATURE: 'Missing webhook signature',
   MALFORMED_SIGNATURE: 'Malformed webhook signature',
@@ -51,6 +66,10 @@ export const TITLES: Readonly<Record<WebhookErrorCode, string>> = Object.freeze(
 /**
  * A rejection as a plain record: what `check()` returns and what the flow passes around, so a
  * forged request never pays for an `Error` and its stack.
+ *
+ * @example
+ * const result = await verifier.check({ body, headers })
+ * if (!result.ok) return new Response(null, { status: result.status }) // result is a Failure
  */
 export interface Failure {
   readonly ok: false
@@ -82,7 +101,13 @@ export function fail(
   }
 }
 
-/** Body of an `application/problem+json` response (RFC 9457). Holds no secret or signature. */
+/**
+ * Body of an `application/problem+json` response (RFC 9457). Holds no secret or signature.
+ *
+ * @example
+ * const problem: ProblemDetails = await response.json()
+ * if (problem.code === 'DUPLICATE_DELIVERY') return // already processed
+ */
 export interface ProblemDetails {
   type: string
   title: string
@@ -93,7 +118,13 @@ export interface ProblemDetails {
 
 const TYPE_BASE = 'https://github.com/hookproof/hookproof/blob/main/packages/core/docs/errors.md#'
 
-/** Problem details for a failure or error; `detail` is the message, which never holds secrets. */
+/**
+ * Problem details for a failure or error; `detail` is the message, which never holds secrets.
+ *
+ * @example
+ * const result = await verifier.check({ body, headers })
+ * if (!result.ok) res.status(result.status).set(problemHeaders(result)).json(problemDetails(result))
+ */
 export function problemDetails(error: Pick<Failure, 'code' | 'status' | 'message'>): ProblemDetails {
   return {
     type: TYPE_BASE + error.code.toLowerCase().replaceAll('_', '-'),
@@ -184,14 +215,25 @@ export class WebhookVerificationError extends Error {
   }
 }
 
-/** Headers every adapter sends with a rejection. */
+/**
+ * Headers every adapter sends with a rejection.
+ *
+ * @example
+ * problemHeaders({ retryAfter: 5 }) // { 'content-type': 'application/problem+json', 'retry-after': '5' }
+ */
 export function problemHeaders(failure: Pick<Failure, 'retryAfter'>): Record<string, string> {
   const headers: Record<string, string> = { 'content-type': 'application/problem+json' }
   if (failure.retryAfter !== undefined) headers['retry-after'] = String(failure.retryAfter)
   return headers
 }
 
-/** A Fetch `Response` for a failure (used by `toResponse` and the Fetch adapter). */
+/**
+ * A Fetch `Response` for a failure (used by `toResponse` and the Fetch adapter).
+ *
+ * @example
+ * const result = await verifier.check({ body: await request.arrayBuffer(), headers: request.headers })
+ * if (!result.ok) return problemResponse(result)
+ */
 export function problemResponse(failure: Pick<Failure, 'code' | 'status' | 'message' | 'retryAfter'>): Response {
   return new Response(JSON.stringify(problemDetails(failure)), {
     status: failure.status,
@@ -200,7 +242,17 @@ export function problemResponse(failure: Pick<Failure, 'code' | 'status' | 'mess
   })
 }
 
-/** `true` when a value is a {@link WebhookVerificationError}, also across module copies. */
+/**
+ * `true` when a value is a {@link WebhookVerificationError}, also across module copies.
+ *
+ * @example
+ * try {
+ *   await verify({ body, headers }, { provider: 'y42', secret })
+ * } catch (error) {
+ *   if (isWebhookVerificationError(error)) log.warn(error.code)
+ *   else throw error
+ * }
+ */
 export function isWebhookVerificationError(value: unknown): value is WebhookVerificationError {
   return (
     value instanceof WebhookVerificationError ||

@@ -1,6 +1,11 @@
 /**
  * Case-insensitive header lookup over a Fetch `Headers`, Node's `IncomingHttpHeaders` (or
  * `headersDistinct`) and plain records. A header sent several times comes back as an array.
+ *
+ * @example
+ * await verifier.verify({ body, headers: request.headers }) // Fetch Headers
+ * await verifier.verify({ body, headers: req.headersDistinct }) // Node: a repeated header stays visible
+ * await verifier.verify({ body, headers: { 'X-Hub-Signature': signature } }) // any casing
  */
 export type HeadersInput =
   | { get(name: string): string | null }

@@ -3,7 +3,13 @@ import { base64ToBytes, bytesToBase64 as toB64, bytesToHex as toHex, hexToBytes 
 import { type Failure, fail } from './errors.js'
 import type { HeaderLookup } from './headers.js'
 
-/** The request as a provider row sees it. */
+/**
+ * The request as a provider row sees it.
+ *
+ * @example
+ * // in a custom row: read the signature header as one value
+ * detect: (request) => typeof request.header('x-acme-signature') === 'string',
+ */
 export interface RequestView {
   readonly body: Uint8Array
   /** Raw lookup: arrays mean the header was sent more than once. */
@@ -17,7 +23,12 @@ export interface RequestView {
   json(): unknown
 }
 
-/** Options that only some providers read. */
+/**
+ * Options that only some providers read.
+ *
+ * @example
+ * createVerifier({ provider: 'github', secret, allowLegacySha1: true })
+ */
 export interface ProviderOptions {
   /** UP42: accept deliveries whose signature does not cover the body (`bodyAuthenticated: false`). */
   allowUnsignedBody?: boolean
@@ -29,7 +40,18 @@ export interface ProviderOptions {
   xplentyMetadata?: (request: RequestView) => string[]
 }
 
-/** What a row's `parse` extracts from the headers. */
+/**
+ * What a row's `parse` extracts from the headers.
+ *
+ * @example
+ * // a custom row: hex HMAC-SHA256 of the body in X-Acme-Signature
+ * parse(request) {
+ *   const value = request.header('x-acme-signature')
+ *   const bytes = typeof value === 'string' ? hexToBytes(value) : undefined
+ *   if (typeof value !== 'string' || bytes === undefined) return { ok: false, code: 'MALFORMED_SIGNATURE', status: 400, message: 'X-Acme-Signature is not hex' }
+ *   return { hash: 'SHA-256', signatures: [bytes], parts: [request.body], value }
+ * },
+ */
 export interface ParsedSignature {
   /** Hash for the MAC. */
   readonly hash: Hash
@@ -49,7 +71,12 @@ export interface ParsedSignature {
   readonly encoding?: 'hex' | 'base64'
 }
 
-/** Input of `sign`, the sending side. */
+/**
+ * Input of `sign`, the sending side.
+ *
+ * @example
+ * const headers = await sign('orchest', { secret: 'test-secret-1', body, id: crypto.randomUUID(), event: 'ping' })
+ */
 export interface SignInput {
   /** The secret as entered in the vendor's settings. */
   secret: string
@@ -77,13 +104,31 @@ export interface SignInput {
   legacyHeader?: boolean
 }
 
-/** Tools a row's `sign` gets from core, so it never writes its own HMAC. */
+/**
+ * Tools a row's `sign` gets from core, so it never writes its own HMAC.
+ *
+ * @example
+ * // a custom row's sign
+ * async sign(input, tools) {
+ *   const mac = await tools.hmac('SHA-256', [typeof input.body === 'string' ? new TextEncoder().encode(input.body) : input.body])
+ *   return { 'X-Acme-Signature': bytesToHex(mac) }
+ * },
+ */
 export interface SignTools {
   hmac(hash: Hash, parts: readonly Part[]): Promise<Uint8Array>
   digest(hash: Hash, parts: readonly Part[]): Promise<Uint8Array>
 }
 
-/** Details a row computes after the MAC holds (UP42 digest and `Date`). */
+/**
+ * Details a row computes after the MAC holds (UP42 digest and `Date`).
+ *
+ * @example
+ * // a custom row that also requires a header the MAC does not cover
+ * async afterVerify({ request }) {
+ *   if (request.header('x-acme-tenant') === undefined) return { ok: false, code: 'INVALID_PAYLOAD', status: 400, message: 'X-Acme-Tenant is missing' }
+ *   return undefined
+ * },
+ */
 export interface AfterVerifyContext {
   readonly request: RequestView
   readonly parsed: ParsedSignature
@@ -96,6 +141,9 @@ export interface AfterVerifyContext {
 /**
  * One sender's scheme, as data plus the few functions that data cannot say. The registry
  * `providers` is the only list: detection, docs tables, the mock sender and the CLI read it.
+ *
+ * @example
+ * for (const provider of Object.values(providers)) console.log(provider.name, provider.signatureHeaders[0], provider.docs)
  */
 export interface Provider {
   /** Registry name, e.g. `'orchest'`. */
@@ -203,7 +251,12 @@ export function hexLength(hash: Hash): number {
   return HEX_LENGTH[hash]
 }
 
-/** Options of {@link prefixedHmac}. */
+/**
+ * Options of {@link prefixedHmac}.
+ *
+ * @example
+ * const options: PrefixedHmacOptions = { header: 'x-acme-signature', prefix: 'sha256=', encoding: 'hex', hash: 'SHA-256' }
+ */
 export interface PrefixedHmacOptions {
   /** Header names, canonical first (lowercase). */
   header: string | readonly string[]
@@ -226,6 +279,13 @@ function canonical(name: string): string {
 /**
  * The common scheme as data: one header, an optional prefix, a hex or base64 HMAC of the raw
  * body. Returns the row's functions; spread it into `defineProvider`.
+ *
+ * @example
+ * const acme = defineProvider({
+ *   ...prefixedHmac({ header: 'x-acme-signature', prefix: 'sha256=', encoding: 'hex', hash: 'SHA-256', deliveryIdHeader: 'x-acme-delivery' }),
+ *   name: 'acme', title: 'Acme', docs: 'https://acme.example/webhooks',
+ *   replayTtlSeconds: 86_400, dedupFallback: 'signature',
+ * })
  */
 export function prefixedHmac(options: PrefixedHmacOptions): Pick<
   Provider,

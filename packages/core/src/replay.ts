@@ -2,6 +2,10 @@
  * At-least-once delivery, processed once. A store claims a delivery key before the handler runs,
  * remembers it when the handler succeeded and frees it when the handler failed, so the sender's
  * retry gets through.
+ *
+ * @example
+ * const state: BeginResult = await store.begin('orchest:5f1c…', 60_000)
+ * if (state === 'done') return new Response(null, { status: 200 }) // processed before: acknowledge
  */
 export type BeginResult = 'new' | 'in-flight' | 'done'
 
@@ -21,7 +25,12 @@ export interface ReplayStore {
   abort(key: string): Promise<void>
 }
 
-/** Options of {@link MemoryReplayStore}. */
+/**
+ * Options of {@link MemoryReplayStore}.
+ *
+ * @example
+ * const replayStore = new MemoryReplayStore({ maxEntries: 50_000 })
+ */
 export interface MemoryReplayStoreOptions {
   /** Most keys kept; the least recently used goes first. Default 10 000. */
   maxEntries?: number

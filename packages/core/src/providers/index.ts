@@ -24,7 +24,13 @@ export const providers = Object.freeze({
   'standard-webhooks': standardWebhooks,
 } satisfies Record<string, Provider>)
 
-/** Name of a built-in provider. */
+/**
+ * Name of a built-in provider.
+ *
+ * @example
+ * const provider: ProviderName = 'designer-cloud'
+ * createVerifier({ provider, secret: process.env.DESIGNER_CLOUD_WEBHOOK_SECRET })
+ */
 export type ProviderName = keyof typeof providers
 
 export { designerCloud, github, orchest, standardWebhooks, up42, xplenty, y42 }
