@@ -22,16 +22,25 @@ function webhook(pick: (verifiers: Verifiers) => Verifier) {
 
 const app = new Hono<App>()
 
-app.post('/webhooks/orchest', webhook((v) => v.orchest), (c) => {
-  const { provider, event, deliveryId, payload } = c.var.webhook
-  return c.json({ provider, event, deliveryId, payload })
-})
+app.post(
+  '/webhooks/orchest',
+  webhook((v) => v.orchest),
+  (c) => {
+    const { provider, event, deliveryId, payload } = c.var.webhook
+    return c.json({ provider, event, deliveryId, payload })
+  },
+)
 
 // Designer Cloud can be set to POST, PUT, PATCH, GET or DELETE; GET and DELETE sign the URL
-app.on(['POST', 'PUT', 'PATCH', 'GET', 'DELETE'], '/webhooks/designer-cloud', webhook((v) => v.designerCloud), (c) => {
-  const { provider, event, deliveryId, payload } = c.var.webhook
-  return c.json({ provider, event, deliveryId, payload })
-})
+app.on(
+  ['POST', 'PUT', 'PATCH', 'GET', 'DELETE'],
+  '/webhooks/designer-cloud',
+  webhook((v) => v.designerCloud),
+  (c) => {
+    const { provider, event, deliveryId, payload } = c.var.webhook
+    return c.json({ provider, event, deliveryId, payload })
+  },
+)
 
 // problem+json with the status of the error code; anything else is a bug: 500 without details
 app.onError((error, c) => (isWebhookVerificationError(error) ? error.toResponse() : c.text('Internal Server Error', 500)))

@@ -2,9 +2,9 @@
 // REST APIs: add the webhook content types (or */*) to binaryMediaTypes so bodies arrive base64-encoded, byte-exact.
 import {
   createVerifier,
-  MemoryReplayStore,
   type LambdaHttpEvent,
   type LambdaResult,
+  MemoryReplayStore,
   toLambdaResult,
   type VerifiedWebhook,
   type Verifier,

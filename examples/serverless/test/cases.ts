@@ -48,7 +48,12 @@ async function orchest(delivery: string, body: string, contentType = 'applicatio
   return {
     method: 'POST',
     path: '/webhooks/orchest',
-    headers: [['content-type', contentType], ['x-orchest-delivery', delivery], ['x-orchest-event', 'project:one-off-job:pipeline-run:failed'], ...Object.entries(headers)],
+    headers: [
+      ['content-type', contentType],
+      ['x-orchest-delivery', delivery],
+      ['x-orchest-event', 'project:one-off-job:pipeline-run:failed'],
+      ...Object.entries(headers),
+    ],
     body,
   }
 }
@@ -84,15 +89,31 @@ export async function cases(run: string): Promise<Case[]> {
       name: 'a valid Orchest JSON delivery is answered 200 with its payload',
       clock: 'live',
       send: ok,
-      expect: { status: 200, json: { provider: 'orchest', deliveryId: id(1), event: 'project:one-off-job:pipeline-run:failed', payload: JSON.parse(String(ok.body)) } },
+      expect: {
+        status: 200,
+        json: {
+          provider: 'orchest',
+          deliveryId: id(1),
+          event: 'project:one-off-job:pipeline-run:failed',
+          payload: JSON.parse(String(ok.body)),
+        },
+      },
     },
     {
       name: 'a valid Orchest form delivery is answered 200 with its JSON-decoded fields',
       clock: 'live',
       send: await orchest(id(2), form, 'application/x-www-form-urlencoded'),
-      expect: { status: 200, json: { payload: { delivered_for: { name: 'Form', type: 'webhook' }, event: { type: 'ping', uuid: id(2) } } } },
+      expect: {
+        status: 200,
+        json: { payload: { delivered_for: { name: 'Form', type: 'webhook' }, event: { type: 'ping', uuid: id(2) } } },
+      },
     },
-    { name: 'a tampered Orchest body is 401 SIGNATURE_MISMATCH', clock: 'live', send: tampered(ok), expect: { status: 401, code: 'SIGNATURE_MISMATCH' } },
+    {
+      name: 'a tampered Orchest body is 401 SIGNATURE_MISMATCH',
+      clock: 'live',
+      send: tampered(ok),
+      expect: { status: 401, code: 'SIGNATURE_MISMATCH' },
+    },
     {
       name: 'an Orchest signature header sent twice is 400 MALFORMED_SIGNATURE',
       clock: 'live',
@@ -106,15 +127,30 @@ export async function cases(run: string): Promise<Case[]> {
       send: redelivered,
       expect: { status: 200, code: 'DUPLICATE_DELIVERY' },
     },
-    { name: 'a request without a signature is 401 MISSING_SIGNATURE', clock: 'live', send: { ...ok, headers: [json] }, expect: { status: 401, code: 'MISSING_SIGNATURE' } },
+    {
+      name: 'a request without a signature is 401 MISSING_SIGNATURE',
+      clock: 'live',
+      send: { ...ok, headers: [json] },
+      expect: { status: 401, code: 'MISSING_SIGNATURE' },
+    },
     {
       name: 'a valid Designer Cloud delivery is answered 200 with its payload',
       clock: 'live',
       send: dc,
       expect: { status: 200, json: { provider: 'designer-cloud', payload: { jobId: run, jobStatus: 'Complete' } } },
     },
-    { name: 'a binary Designer Cloud body (invalid UTF-8) verifies byte for byte', clock: 'live', send: await designer(binary, now, 'application/octet-stream'), expect: { status: 200 } },
-    { name: 'a tampered Designer Cloud body is 401 SIGNATURE_MISMATCH', clock: 'live', send: tampered(dc), expect: { status: 401, code: 'SIGNATURE_MISMATCH' } },
+    {
+      name: 'a binary Designer Cloud body (invalid UTF-8) verifies byte for byte',
+      clock: 'live',
+      send: await designer(binary, now, 'application/octet-stream'),
+      expect: { status: 200 },
+    },
+    {
+      name: 'a tampered Designer Cloud body is 401 SIGNATURE_MISMATCH',
+      clock: 'live',
+      send: tampered(dc),
+      expect: { status: 401, code: 'SIGNATURE_MISMATCH' },
+    },
     {
       name: 'a Designer Cloud t 360 s old is 401 TIMESTAMP_TOO_OLD',
       clock: 'live',
@@ -154,14 +190,22 @@ export async function cases(run: string): Promise<Case[]> {
     {
       name: 'the published orchest-ping-json vector is accepted',
       clock: 'clocked',
-      send: { method: 'POST', path: '/webhooks/orchest', headers: [json, ['x-orchest-event', 'ping'], ['x-hub-signature', PING_SIG]], body: PING },
+      send: {
+        method: 'POST',
+        path: '/webhooks/orchest',
+        headers: [json, ['x-orchest-event', 'ping'], ['x-hub-signature', PING_SIG]],
+        body: PING,
+      },
       expect: { status: 200, json: { provider: 'orchest', event: 'ping', payload: JSON.parse(PING) } },
     },
   ]
 }
 
 /** Sends one request through `fetch` (workerd's or a Node-side handler's) and checks the answer. */
-export async function answer(fetch: (url: string, init: RequestInit) => Promise<Response>, send: Send): Promise<{ status: number; body: Record<string, unknown>; type: string | null }> {
+export async function answer(
+  fetch: (url: string, init: RequestInit) => Promise<Response>,
+  send: Send,
+): Promise<{ status: number; body: Record<string, unknown>; type: string | null }> {
   const init: RequestInit = { method: send.method, headers: send.headers }
   if (send.body !== undefined) init.body = send.body as BodyInit
   const response = await fetch(ORIGIN + send.path, init)
@@ -192,7 +236,8 @@ export async function mismatches(fetch: (url: string, init: RequestInit) => Prom
     if (got.type !== type) out.push(`content-type ${got.type}, expected ${type}`)
   }
   for (const [key, value] of Object.entries(want.json ?? {})) {
-    if (JSON.stringify(got.body[key]) !== JSON.stringify(value)) out.push(`${key} ${JSON.stringify(got.body[key])?.slice(0, 200)}, expected ${JSON.stringify(value).slice(0, 200)}`)
+    if (JSON.stringify(got.body[key]) !== JSON.stringify(value))
+      out.push(`${key} ${JSON.stringify(got.body[key])?.slice(0, 200)}, expected ${JSON.stringify(value).slice(0, 200)}`)
   }
   return out
 }

@@ -22,7 +22,10 @@ function httpApiEvent(path: string, headers: Record<string, string>, body: strin
     version: '2.0',
     rawPath: path,
     rawQueryString: '',
-    headers: { host: 'q1w2e3r4t5.execute-api.eu-west-1.amazonaws.com', ...Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v])) },
+    headers: {
+      host: 'q1w2e3r4t5.execute-api.eu-west-1.amazonaws.com',
+      ...Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v])),
+    },
     requestContext: { domainName: 'q1w2e3r4t5.execute-api.eu-west-1.amazonaws.com', http: { method: 'POST', path } },
     body: base64 ? btoa(body) : body,
     isBase64Encoded: base64,
@@ -31,19 +34,36 @@ function httpApiEvent(path: string, headers: Record<string, string>, body: strin
 
 describe('Lambda example handler', () => {
   it('fails at cold start, naming the secret, when one is missing', async () => {
-    await expect(loadHandler({ ORCHEST_WEBHOOK_SECRET: SECRET, DESIGNER_CLOUD_WEBHOOK_SECRET: undefined })).rejects.toThrow(/designer-cloud/)
+    await expect(loadHandler({ ORCHEST_WEBHOOK_SECRET: SECRET, DESIGNER_CLOUD_WEBHOOK_SECRET: undefined })).rejects.toThrow(
+      /designer-cloud/,
+    )
   })
 
   it('accepts a signed Orchest delivery and a signed Designer Cloud delivery on one URL (provider detected)', async () => {
     const { handler } = await loadHandler({ ORCHEST_WEBHOOK_SECRET: SECRET, DESIGNER_CLOUD_WEBHOOK_SECRET: SECRET })
     const orchestBody = '{"event": {"type": "ping", "uuid": "e1"}}'
     const o = await handler(
-      httpApiEvent('/hook', { 'content-type': 'application/json', 'x-orchest-delivery': 'e1', ...(await sign('orchest', { secret: SECRET, body: orchestBody })) }, orchestBody, true),
+      httpApiEvent(
+        '/hook',
+        {
+          'content-type': 'application/json',
+          'x-orchest-delivery': 'e1',
+          ...(await sign('orchest', { secret: SECRET, body: orchestBody })),
+        },
+        orchestBody,
+        true,
+      ),
     )
     expect(o.statusCode).toBe(200)
     expect(JSON.parse(o.body)).toMatchObject({ provider: 'orchest', deliveryId: 'e1', payload: { event: { type: 'ping' } } })
     const dcBody = '{"jobId":"77","jobStatus":"Complete"}'
-    const d = await handler(httpApiEvent('/hook', { 'content-type': 'application/json', ...(await sign('designer-cloud', { secret: SECRET, body: dcBody })) }, dcBody))
+    const d = await handler(
+      httpApiEvent(
+        '/hook',
+        { 'content-type': 'application/json', ...(await sign('designer-cloud', { secret: SECRET, body: dcBody })) },
+        dcBody,
+      ),
+    )
     expect(d.statusCode).toBe(200)
     expect(JSON.parse(d.body)).toMatchObject({ provider: 'designer-cloud', payload: { jobId: '77' } })
   })

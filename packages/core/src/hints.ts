@@ -101,7 +101,13 @@ function hasReplacementChar(bytes: Uint8Array): boolean {
 }
 
 /** The bytes the sender signed, if a proxy or gateway re-encoded them on the way (base64, Latin-1). */
-async function transportHints(backend: CryptoBackend, state: DiagnoseState, p: ParsedSignature, at: number, text: string): Promise<string[]> {
+async function transportHints(
+  backend: CryptoBackend,
+  state: DiagnoseState,
+  p: ParsedSignature,
+  at: number,
+  text: string,
+): Promise<string[]> {
   const matches = async (bytes: Uint8Array) => {
     const parts = [...p.parts]
     parts[at] = bytes
@@ -120,7 +126,7 @@ async function transportHints(backend: CryptoBackend, state: DiagnoseState, p: P
     ]
   }
   // every character below U+0100 and some above ASCII: the signed bytes may be these code points
-  if (/[\u0080-\u00ff]/.test(text) && !/[^\u0000-\u00ff]/.test(text)) {
+  if (/[\u0080-\u00ff]/.test(text) && !/[\u0100-\uffff]/.test(text)) {
     const latin1 = new Uint8Array(text.length)
     for (let i = 0; i < text.length; i++) latin1[i] = text.charCodeAt(i)
     if (await matches(latin1)) {
@@ -140,7 +146,9 @@ async function bodyHints(backend: CryptoBackend, state: DiagnoseState, p: Parsed
   const ct = view.header('content-type')
   const type = mediaType(typeof ct === 'string' ? ct : ct?.[0])
   if (type === 'application/x-www-form-urlencoded' && state.entry.provider.formFieldsAreJson && /[{}"]/.test(text)) {
-    return ['The form body contains raw JSON characters: it looks URL-decoded before verification. Orchest signs the percent-encoded bytes; pass the raw body']
+    return [
+      'The form body contains raw JSON characters: it looks URL-decoded before verification. Orchest signs the percent-encoded bytes; pass the raw body',
+    ]
   }
   const transport = await transportHints(backend, state, p, at, text)
   if (transport.length > 0) return transport
@@ -186,7 +194,9 @@ async function encodingHints(backend: CryptoBackend, state: DiagnoseState): Prom
     for (const key of state.entry.keyBytes) {
       const mac = await backend.hmac('SHA-256', await backend.importKey('SHA-256', key), parts)
       if (backend.equal(mac, bytes)) {
-        return [`${name} holds the right HMAC-SHA256 in base64; ${provider.title} signatures are hex. The sender encodes differently than documented: report it`]
+        return [
+          `${name} holds the right HMAC-SHA256 in base64; ${provider.title} signatures are hex. The sender encodes differently than documented: report it`,
+        ]
       }
     }
   }
@@ -198,14 +208,19 @@ async function xplentyHints(backend: CryptoBackend, state: DiagnoseState, p: Par
   const variants: Array<[string, () => Promise<Uint8Array>]> = []
   for (const key of state.entry.keyBytes) {
     variants.push(['HMAC-SHA1 of the body', async () => backend.hmac('SHA-1', await backend.importKey('SHA-1', key), [state.view.body])])
-    variants.push(['HMAC-SHA256 of the body', async () => backend.hmac('SHA-256', await backend.importKey('SHA-256', key), [state.view.body])])
+    variants.push([
+      'HMAC-SHA256 of the body',
+      async () => backend.hmac('SHA-256', await backend.importKey('SHA-256', key), [state.view.body]),
+    ])
   }
   const sig = hexToBytes(value)
   if (sig === undefined) return []
   for (const [name, compute] of variants) {
     if (backend.equal(await compute(), sig)) return [`X-Hook-Signature matches ${name}; set xplentyScheme accordingly`]
   }
-  return ['X-Hook-Signature matched neither HMAC-SHA1 nor HMAC-SHA256 of the body. If your Xplenty account signs metadata (SHA-1 of id + event + url + secret), try xplentyScheme: "sha1-metadata"']
+  return [
+    'X-Hook-Signature matched neither HMAC-SHA1 nor HMAC-SHA256 of the body. If your Xplenty account signs metadata (SHA-1 of id + event + url + secret), try xplentyScheme: "sha1-metadata"',
+  ]
 }
 
 function timestampHints(state: DiagnoseState): string[] {
@@ -220,11 +235,7 @@ function timestampHints(state: DiagnoseState): string[] {
 }
 
 /** Computes `explain()` hints for a failure, lazily. */
-export async function diagnose(
-  backend: CryptoBackend,
-  state: DiagnoseState,
-  extra?: () => Promise<string[]>,
-): Promise<string[]> {
+export async function diagnose(backend: CryptoBackend, state: DiagnoseState, extra?: () => Promise<string[]>): Promise<string[]> {
   const out: string[] = []
   const { failure, parsed } = state
   const provider = state.entry.provider
@@ -240,11 +251,15 @@ export async function diagnose(
         out.push(...(await bodyHints(backend, state, parsed)))
         if (provider.name === 'xplenty') out.push(...(await xplentyHints(backend, state, parsed)))
         if (provider.name === 'orchest') {
-          out.push('Orchest signs with a generated secret it never shows when the webhook has none: set an explicit secret in the webhook settings')
+          out.push(
+            'Orchest signs with a generated secret it never shows when the webhook has none: set an explicit secret in the webhook settings',
+          )
         }
         if (provider.name === 'up42') {
           const listed = /\(([^)]*)\)/.exec(String(state.view.header('signature-input')))?.[1]
-          out.push(`The UP42 signature covers the values of these headers, in order: ${listed ?? '(none)'}; a proxy that rewrites one breaks it`)
+          out.push(
+            `The UP42 signature covers the values of these headers, in order: ${listed ?? '(none)'}; a proxy that rewrites one breaks it`,
+          )
         }
         if (provider.name === 'designer-cloud' && parsed.parts[2] === state.view.url && state.view.url !== undefined) {
           out.push(`The URL verified was ${state.view.url}. Behind a proxy the sender signed the public URL: pass it as signedUrl`)

@@ -150,7 +150,10 @@ export function lambdaFactory(createVerifier: (options: VerifierOptions) => Veri
    * const result = await checkLambdaEvent(event, verifier)
    * if (!result.ok) return toLambdaResult(result)
    */
-  async function checkLambdaEvent<Payload = unknown>(event: LambdaHttpEvent, verifier: Verifier | VerifierOptions): Promise<CheckResult<Payload>> {
+  async function checkLambdaEvent<Payload = unknown>(
+    event: LambdaHttpEvent,
+    verifier: Verifier | VerifierOptions,
+  ): Promise<CheckResult<Payload>> {
     const v = verifierFor(verifier)
     const input = eventInput(event)
     if (isFailure(input)) return input
@@ -176,7 +179,10 @@ export function lambdaFactory(createVerifier: (options: VerifierOptions) => Veri
    * }
    * @throws {WebhookVerificationError} with a stable `code`.
    */
-  async function verifyLambdaEvent<Payload = unknown>(event: LambdaHttpEvent, verifier: Verifier | VerifierOptions): Promise<VerifiedWebhook<Payload>> {
+  async function verifyLambdaEvent<Payload = unknown>(
+    event: LambdaHttpEvent,
+    verifier: Verifier | VerifierOptions,
+  ): Promise<VerifiedWebhook<Payload>> {
     const result = await checkLambdaEvent<Payload>(event, verifier)
     if (result.ok) return result.webhook
     throw WebhookVerificationError.from(result)

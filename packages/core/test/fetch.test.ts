@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { MemoryReplayStore, respond, toResponse, WebhookVerificationError } from '../src/index.js'
 import * as web from '../src/index.js'
+import { MemoryReplayStore, respond, toResponse, WebhookVerificationError } from '../src/index.js'
 import { backends } from './backends.js'
 
 // Node 20's own Request and Response (undici), as a Next.js route handler or `node --import` server sees them.
@@ -128,7 +128,12 @@ describe.each(backends)('verifyRequest (%s)', (_name, api) => {
         controller.close()
       },
     })
-    const request = new Request('https://hooks.example.com/', { method: 'POST', body: stream, headers: { 'x-hub-signature': PING_SIG }, duplex: 'half' } as RequestInit)
+    const request = new Request('https://hooks.example.com/', {
+      method: 'POST',
+      body: stream,
+      headers: { 'x-hub-signature': PING_SIG },
+      duplex: 'half',
+    } as RequestInit)
     const result = await api.checkRequest(request, orchest, { limit: 1024 })
     expect(result).toMatchObject({ ok: false, code: 'BODY_TOO_LARGE', status: 413 })
   })

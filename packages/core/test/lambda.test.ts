@@ -36,15 +36,15 @@ describe.each(backends)('verifyLambdaEvent (%s)', (_name, api) => {
     expect(hook.rawBody.length).toBe(291)
   })
 
-  it.each([
-    ['rest-v1-orchest-form-base64.json'],
-    ['http-v2-orchest-form-base64.json'],
-  ])('decodes the base64 form body of %s and parses its JSON fields', async (file) => {
-    const hook = await api.verifyLambdaEvent<{ event: { project: { name: string } } }>(fixture(file), orchest)
-    expect(text(hook.rawBody).startsWith(FORM_START)).toBe(true)
-    expect(hook.payload.event.project.name).toBe('Café pipelines')
-    expect(hook.event).toBe('project:one-off-job:pipeline-run:failed')
-  })
+  it.each([['rest-v1-orchest-form-base64.json'], ['http-v2-orchest-form-base64.json']])(
+    'decodes the base64 form body of %s and parses its JSON fields',
+    async (file) => {
+      const hook = await api.verifyLambdaEvent<{ event: { project: { name: string } } }>(fixture(file), orchest)
+      expect(text(hook.rawBody).startsWith(FORM_START)).toBe(true)
+      expect(hook.payload.event.project.name).toBe('Café pipelines')
+      expect(hook.event).toBe('project:one-off-job:pipeline-run:failed')
+    },
+  )
 
   it('decodes a base64 JSON body from a function URL', async () => {
     const hook = await api.verifyLambdaEvent(fixture('function-url-orchest-json-base64.json'), orchest)
@@ -83,7 +83,8 @@ describe.each(backends)('verifyLambdaEvent (%s)', (_name, api) => {
     expect((await error.explain()).join('\n')).toContain('https://hooks.example.com/hooks/designer-cloud?jobId=5263842&jobStatus=Complete')
     const fixed = await api.verifyLambdaEvent(event, {
       ...designer,
-      signedUrl: 'https://abcdefghijklmnopqrstuvwxyz012345.lambda-url.eu-west-1.on.aws/hooks/designer-cloud?jobId=5263842&jobStatus=Complete',
+      signedUrl:
+        'https://abcdefghijklmnopqrstuvwxyz012345.lambda-url.eu-west-1.on.aws/hooks/designer-cloud?jobId=5263842&jobStatus=Complete',
     })
     expect(fixed.provider).toBe('designer-cloud')
   })
@@ -114,7 +115,9 @@ describe.each(backends)('verifyLambdaEvent (%s)', (_name, api) => {
   })
 
   it('a designer-cloud t 301 s old is TIMESTAMP_TOO_OLD', async () => {
-    const error = await rejection(api.verifyLambdaEvent(fixture('http-v2-designer-cloud-json.json'), { ...designer, now: () => T + 301_000 }))
+    const error = await rejection(
+      api.verifyLambdaEvent(fixture('http-v2-designer-cloud-json.json'), { ...designer, now: () => T + 301_000 }),
+    )
     expect(error.code).toBe('TIMESTAMP_TOO_OLD')
   })
 
@@ -146,7 +149,9 @@ describe.each(backends)('verifyLambdaEvent (%s)', (_name, api) => {
   })
 
   it('the wrong secret on an intact event gives no transport hint', async () => {
-    const error = await rejection(api.verifyLambdaEvent(fixture('http-v2-designer-cloud-binary-base64.json'), { ...designer, secret: 'other' }))
+    const error = await rejection(
+      api.verifyLambdaEvent(fixture('http-v2-designer-cloud-binary-base64.json'), { ...designer, secret: 'other' }),
+    )
     const hints = (await error.explain()).join('\n')
     expect(hints).not.toContain('base64')
     expect(hints).not.toContain('U+FFFD')
