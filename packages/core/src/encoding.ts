@@ -76,9 +76,10 @@ export function base64ToBytes(text: string): Uint8Array | undefined {
     for (let k = 0; k < 4; k++) {
       const c = text.charCodeAt(i + k)
       let v: number
+      // 45 '-' and 95 '_' are 62 and 63 in the URL-safe alphabet
       if (c === 61 && i + k >= n - pad) v = 0
-      else if (c === 45) v = 62 // '-' url-safe
-      else if (c === 95) v = 63 // '_' url-safe
+      else if (c === 45) v = 62
+      else if (c === 95) v = 63
       else v = c < 128 ? (B64_VALUE[c] as number) : -1
       if (v < 0) return undefined
       acc = (acc << 6) | v

@@ -1,5 +1,5 @@
 import type { Hash, Part } from './crypto/types.js'
-import { base64ToBytes, bytesToBase64 as toB64, bytesToHex as toHex, hexToBytes } from './encoding.js'
+import { base64ToBytes, hexToBytes, bytesToBase64 as toB64, bytesToHex as toHex } from './encoding.js'
 import { type Failure, fail } from './errors.js'
 import type { HeaderLookup } from './headers.js'
 
@@ -287,10 +287,9 @@ function canonical(name: string): string {
  *   replayTtlSeconds: 86_400, dedupFallback: 'signature',
  * })
  */
-export function prefixedHmac(options: PrefixedHmacOptions): Pick<
-  Provider,
-  'signatureHeaders' | 'detect' | 'parse' | 'sign' | 'deliveryId' | 'event'
-> & { name?: never } {
+export function prefixedHmac(
+  options: PrefixedHmacOptions,
+): Pick<Provider, 'signatureHeaders' | 'detect' | 'parse' | 'sign' | 'deliveryId' | 'event'> & { name?: never } {
   const headers = typeof options.header === 'string' ? [options.header] : [...options.header]
   const { prefix, encoding, hash } = options
   const length = encoding === 'hex' ? HEX_LENGTH[hash] : Math.ceil(BYTE_LENGTH[hash] / 3) * 4
