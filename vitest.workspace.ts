@@ -4,6 +4,8 @@ export default [
   'packages/core',
   'packages/express',
   'packages/koa',
+  'examples/express-app',
+  'examples/koa-app',
   'packages/mock-sender',
   'packages/redis',
   'examples/serverless',
