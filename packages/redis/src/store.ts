@@ -92,6 +92,7 @@ function commandsOf(client: unknown): Commands {
     return {
       evalsha: (key, lease) => node.evalSha(BEGIN_SHA, { keys: [key], arguments: [lease] }),
       eval: (key, lease) => node.eval(BEGIN_SCRIPT, { keys: [key], arguments: [lease] }),
+      // `PX` rather than v5's `expiration`: the one spelling that v4, v5 and v6 all accept
       set: (key, value, ttl) => node.set(key, value, { PX: Number(ttl) }),
       del: (key) => node.del(key),
     }
