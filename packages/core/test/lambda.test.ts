@@ -1,6 +1,13 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { type LambdaHttpEvent, MemoryReplayStore, toLambdaResult, WebhookVerificationError } from '../src/index.js'
+import {
+  defineProvider,
+  type LambdaHttpEvent,
+  MemoryReplayStore,
+  prefixedHmac,
+  toLambdaResult,
+  WebhookVerificationError,
+} from '../src/index.js'
 import { backends } from './backends.js'
 
 const T = 1_700_000_000_000
@@ -155,6 +162,26 @@ describe.each(backends)('verifyLambdaEvent (%s)', (_name, api) => {
     const hints = (await error.explain()).join('\n')
     expect(hints).not.toContain('base64')
     expect(hints).not.toContain('U+FFFD')
+  })
+
+  it('puts payload 2.0 cookies back as one Cookie header (a custom row reads it as the event name)', async () => {
+    const acme = defineProvider({
+      ...prefixedHmac({ header: 'x-acme-signature', prefix: 'sha256=', encoding: 'hex', hash: 'SHA-256', eventHeader: 'cookie' }),
+      name: 'acme',
+      title: 'Acme',
+      docs: 'https://acme.example/webhooks',
+      replayTtlSeconds: 60,
+      dedupFallback: 'signature',
+    })
+    const event = fixture('function-url-orchest-json-base64.json') as {
+      headers: Record<string, string>
+      cookies?: string[]
+    } & LambdaHttpEvent
+    const body = new TextDecoder().decode(Uint8Array.from(atob((event as { body: string }).body), (c) => c.charCodeAt(0)))
+    Object.assign(event.headers, await api.sign(acme, { secret, body }))
+    event.cookies = ['session=abc123', 'theme=dark']
+    const hook = await api.verifyLambdaEvent(event, { provider: acme, secret })
+    expect(hook.event).toBe('session=abc123; theme=dark')
   })
 
   it('checkLambdaEvent resolves to a failure record instead of throwing', async () => {
