@@ -9,4 +9,5 @@ export default [
   'packages/mock-sender',
   'packages/redis',
   'examples/serverless',
+  'examples/demo',
 ]
