@@ -71,7 +71,13 @@ export function createApp(options: AppOptions = {}) {
     const handler: express.RequestHandler = (req, res) => {
       const hook = req.webhook
       if (hook === undefined) return res.sendStatus(500)
-      handled.push({ provider: hook.provider, event: hook.event, deliveryId: hook.deliveryId, receivedAt: new Date().toISOString(), payload: req.body })
+      handled.push({
+        provider: hook.provider,
+        event: hook.event,
+        deliveryId: hook.deliveryId,
+        receivedAt: new Date().toISOString(),
+        payload: req.body,
+      })
       log(`[express] ${hook.provider} ${hook.event ?? '(no event name)'} delivery=${hook.deliveryId ?? '-'}`)
       res.status(200).json({ received: true, deliveryId: hook.deliveryId ?? null })
     }
@@ -88,7 +94,9 @@ export function createApp(options: AppOptions = {}) {
   })
   app.get('/events/count', (req, res) => {
     const { provider, deliveryId } = req.query
-    const count = handled.filter((h) => (provider === undefined || h.provider === provider) && (deliveryId === undefined || h.deliveryId === deliveryId)).length
+    const count = handled.filter(
+      (h) => (provider === undefined || h.provider === provider) && (deliveryId === undefined || h.deliveryId === deliveryId),
+    ).length
     res.json({ count })
   })
 

@@ -38,7 +38,11 @@ describe('examples/express-app', () => {
   it('rejects a delivery signed with another secret with 401 SIGNATURE_MISMATCH and logs the code', async () => {
     const body = '{"event":"ping"}'
     const headers = await sign('y42', { secret: 'not-the-demo-secret', body })
-    const res = await fetch(`${app.url}/webhooks/y42`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body })
+    const res = await fetch(`${app.url}/webhooks/y42`, {
+      method: 'POST',
+      headers: { ...headers, 'content-type': 'application/json' },
+      body,
+    })
     expect(res.status).toBe(401)
     expect(res.headers.get('content-type')).toContain('application/problem+json')
     expect(lines).toContain('[express] rejected y42 SIGNATURE_MISMATCH (401)')

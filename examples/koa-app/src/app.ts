@@ -85,7 +85,13 @@ export function createApp(options: AppOptions = {}) {
     await route.verify(ctx, async () => {
       const hook = ctx.state.webhook
       if (hook === undefined) throw new Error('verifyWebhook() did not set ctx.state.webhook')
-      handled.push({ provider: hook.provider, event: hook.event, deliveryId: hook.deliveryId, receivedAt: new Date().toISOString(), payload: ctx.request.body })
+      handled.push({
+        provider: hook.provider,
+        event: hook.event,
+        deliveryId: hook.deliveryId,
+        receivedAt: new Date().toISOString(),
+        payload: ctx.request.body,
+      })
       log(`[koa] ${hook.provider} ${hook.event ?? '(no event name)'} delivery=${hook.deliveryId ?? '-'}`)
       ctx.status = 200
       ctx.body = { received: true, deliveryId: hook.deliveryId ?? null }
@@ -103,7 +109,9 @@ export function createApp(options: AppOptions = {}) {
     if (ctx.path === '/events/count') {
       const { provider, deliveryId } = ctx.query
       ctx.body = {
-        count: handled.filter((h) => (provider === undefined || h.provider === provider) && (deliveryId === undefined || h.deliveryId === deliveryId)).length,
+        count: handled.filter(
+          (h) => (provider === undefined || h.provider === provider) && (deliveryId === undefined || h.deliveryId === deliveryId),
+        ).length,
       }
       return
     }

@@ -1,6 +1,13 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { fail } from '../src/errors.js'
-import { adapterOptions, createWebhookFlow, type FlowHooks, type FlowResponse, type WebhookEvent, type WebhookFlowOptions } from '../src/flow.js'
+import {
+  adapterOptions,
+  createWebhookFlow,
+  type FlowHooks,
+  type FlowResponse,
+  type WebhookEvent,
+  type WebhookFlowOptions,
+} from '../src/flow.js'
 import { createVerifier, sign } from '../src/node.js'
 import { MemoryReplayStore, type ReplayStore } from '../src/replay.js'
 
@@ -8,12 +15,18 @@ const secret = 'test-secret-1'
 const body = '{"event":"ping"}'
 
 async function orchestDelivery(id = 'delivery-1', payload = body) {
-  const headers: Record<string, string> = { ...(await sign('orchest', { secret, body: payload, id, event: 'ping' })), 'content-type': 'application/json' }
+  const headers: Record<string, string> = {
+    ...(await sign('orchest', { secret, body: payload, id, event: 'ping' })),
+    'content-type': 'application/json',
+  }
   return { body: new TextEncoder().encode(payload), headers }
 }
 
 /** Hooks that record what the flow asked for; `answer` is what the handler does. */
-function recorder(delivery: { body: Uint8Array; headers: Record<string, string> }, answer: () => Promise<number | undefined> = async () => 200) {
+function recorder(
+  delivery: { body: Uint8Array; headers: Record<string, string> },
+  answer: () => Promise<number | undefined> = async () => 200,
+) {
   const sent: FlowResponse[] = []
   const forwarded: Error[] = []
   let calls = 0
@@ -52,7 +65,15 @@ describe('createWebhookFlow', () => {
     expect(r.calls()).toBe(1)
     expect(r.sent).toEqual([])
     expect(events).toHaveLength(1)
-    expect(events[0]).toMatchObject({ type: 'verified', provider: 'orchest', code: undefined, status: 200, deliveryId: 'delivery-1', event: 'ping', outcome: 'completed' })
+    expect(events[0]).toMatchObject({
+      type: 'verified',
+      provider: 'orchest',
+      code: undefined,
+      status: 200,
+      deliveryId: 'delivery-1',
+      event: 'ping',
+      outcome: 'completed',
+    })
     expect(events[0]?.durationMs).toBeGreaterThanOrEqual(0)
   })
 

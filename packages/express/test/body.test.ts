@@ -50,7 +50,10 @@ describe.each(EXPRESS)('%s', (_name, express) => {
 
     it('verifyWebhook() after express.urlencoded() on an orchest form delivery answers 500 BODY_ALREADY_PARSED', async () => {
       const { app } = receiver(express, { provider: 'orchest', secret }, undefined, (a) => a.use(express.urlencoded({ extended: false })))
-      const d = await delivery('orchest', { body: 'event=%7B%22type%22%3A+%22ping%22%7D', contentType: 'application/x-www-form-urlencoded' })
+      const d = await delivery('orchest', {
+        body: 'event=%7B%22type%22%3A+%22ping%22%7D',
+        contentType: 'application/x-www-form-urlencoded',
+      })
       const res = await send(app, d)
       expect(res.status).toBe(500)
       expect(res.body.code).toBe('BODY_ALREADY_PARSED')
@@ -133,7 +136,11 @@ describe.each(EXPRESS)('%s', (_name, express) => {
       const server = await listen(app)
       try {
         const d = await delivery('orchest')
-        const res = await sendChunked(server.port, d, Array.from({ length: 8 }, () => Buffer.alloc(1024, 0x20)))
+        const res = await sendChunked(
+          server.port,
+          d,
+          Array.from({ length: 8 }, () => Buffer.alloc(1024, 0x20)),
+        )
         expect(res.status).toBe(413)
         expect(JSON.parse(res.body).code).toBe('BODY_TOO_LARGE')
         expect(calls).toHaveLength(0)

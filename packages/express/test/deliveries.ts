@@ -54,7 +54,15 @@ function bodyFor(provider: ProviderName, id: string): unknown {
  */
 export async function delivery(
   provider: ProviderName,
-  options: { id?: string; now?: number; method?: string; url?: string; body?: string; contentType?: string; sign?: Partial<SignInput> } = {},
+  options: {
+    id?: string
+    now?: number
+    method?: string
+    url?: string
+    body?: string
+    contentType?: string
+    sign?: Partial<SignInput>
+  } = {},
 ): Promise<Delivery> {
   const id = options.id ?? `delivery-${process.pid}-${++counter}`
   const method = options.method ?? 'POST'

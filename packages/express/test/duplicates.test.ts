@@ -5,13 +5,16 @@ import { delivery, PROVIDERS, SECRETS } from './deliveries.js'
 const secret = SECRETS.orchest
 
 describe.each(EXPRESS)('%s', (_name, express) => {
-  it.each(PROVIDERS.filter((p) => p !== 'xplenty'))('verifyWebhook() runs the handler once for a %s delivery sent three times', async (provider) => {
-    const { app, calls } = receiver(express, { provider, secret: SECRETS[provider] })
-    const d = await delivery(provider)
-    const statuses = [(await send(app, d)).status, (await send(app, d)).status, (await send(app, d)).status]
-    expect(statuses).toEqual([200, 200, 200])
-    expect(calls).toHaveLength(1)
-  })
+  it.each(PROVIDERS.filter((p) => p !== 'xplenty'))(
+    'verifyWebhook() runs the handler once for a %s delivery sent three times',
+    async (provider) => {
+      const { app, calls } = receiver(express, { provider, secret: SECRETS[provider] })
+      const d = await delivery(provider)
+      const statuses = [(await send(app, d)).status, (await send(app, d)).status, (await send(app, d)).status]
+      expect(statuses).toEqual([200, 200, 200])
+      expect(calls).toHaveLength(1)
+    },
+  )
 
   it('verifyWebhook() processes the retry of a delivery whose handler threw the first time', async () => {
     let failures = 1

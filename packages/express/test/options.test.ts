@@ -5,7 +5,9 @@ import { verifyWebhook, type WebhookRequest } from '../src/index.js'
 import { EXPRESS, listen, receiver, send } from './app.js'
 import { delivery, SECRETS } from './deliveries.js'
 
-const ENV_NAMES = ['Y42', 'UP42', 'ORCHEST', 'DESIGNER_CLOUD', 'XPLENTY', 'GITHUB'].map((n) => `${n}_WEBHOOK_SECRET`).concat('STANDARD_WEBHOOKS_SECRET')
+const ENV_NAMES = ['Y42', 'UP42', 'ORCHEST', 'DESIGNER_CLOUD', 'XPLENTY', 'GITHUB']
+  .map((n) => `${n}_WEBHOOK_SECRET`)
+  .concat('STANDARD_WEBHOOKS_SECRET')
 
 function clearEnv() {
   for (const name of ENV_NAMES) vi.stubEnv(name, '')
@@ -111,7 +113,9 @@ describe.each(EXPRESS)('%s', (_name, express) => {
     const forwarded = { 'X-Forwarded-Proto': 'https', 'X-Forwarded-Host': 'hooks.example.com' }
 
     it("verifyWebhook() rebuilds the signed URL from X-Forwarded-Proto and -Host when 'trust proxy' is on", async () => {
-      const { app, calls } = receiver(express, { provider: 'designer-cloud', secret: SECRETS['designer-cloud'] }, undefined, (a) => a.set('trust proxy', true))
+      const { app, calls } = receiver(express, { provider: 'designer-cloud', secret: SECRETS['designer-cloud'] }, undefined, (a) =>
+        a.set('trust proxy', true),
+      )
       const d = await delivery('designer-cloud', { method: 'DELETE', url: publicUrl })
       const res = await send(app, { ...d, headers: { ...d.headers, ...forwarded } }, path)
       expect(res.status).toBe(200)
@@ -128,7 +132,11 @@ describe.each(EXPRESS)('%s', (_name, express) => {
     })
 
     it('verifyWebhook({ publicUrl }) verifies a GET against the configured public base URL', async () => {
-      const { app } = receiver(express, { provider: 'designer-cloud', secret: SECRETS['designer-cloud'], publicUrl: 'https://hooks.example.com/' })
+      const { app } = receiver(express, {
+        provider: 'designer-cloud',
+        secret: SECRETS['designer-cloud'],
+        publicUrl: 'https://hooks.example.com/',
+      })
       const d = await delivery('designer-cloud', { method: 'GET', url: publicUrl })
       expect((await send(app, d, path)).status).toBe(200)
     })
@@ -158,11 +166,15 @@ describe.each(EXPRESS)('%s', (_name, express) => {
   it('verifyWebhook() types req.webhook and req.body for the handler', async () => {
     const app = express()
     let jobId = ''
-    app.post('/hook', verifyWebhook({ provider: 'designer-cloud', secret: SECRETS['designer-cloud'], replayStore: new MemoryReplayStore() }), (req, res) => {
-      const typed = req as WebhookRequest<{ jobId: string }>
-      jobId = typed.body.jobId
-      res.status(200).json({ deliveryId: typed.webhook.deliveryId ?? null })
-    })
+    app.post(
+      '/hook',
+      verifyWebhook({ provider: 'designer-cloud', secret: SECRETS['designer-cloud'], replayStore: new MemoryReplayStore() }),
+      (req, res) => {
+        const typed = req as WebhookRequest<{ jobId: string }>
+        jobId = typed.body.jobId
+        res.status(200).json({ deliveryId: typed.webhook.deliveryId ?? null })
+      },
+    )
     const d = await delivery('designer-cloud', { id: 'job-77' })
     expect((await send(app, d)).status).toBe(200)
     expect(jobId).toBe('job-77')

@@ -50,7 +50,9 @@ export function receiver(
 // biome-ignore lint/suspicious/noExplicitAny: any app state
 export function send(target: Koa<any, any> | Server, d: Delivery, path = '/hook') {
   const method = d.method.toLowerCase() as 'post' | 'get' | 'put' | 'delete' | 'patch'
-  const req = request(target instanceof Koa || target instanceof Koa2 ? target.callback() : target)[method](path).set(d.headers)
+  const req = request(target instanceof Koa || target instanceof Koa2 ? target.callback() : target)
+    [method](path)
+    .set(d.headers)
   if (d.body === '') return req
   const typed = Object.keys(d.headers).some((name) => name.toLowerCase() === 'content-type')
   return req.send(typed ? d.body : Buffer.from(d.body))

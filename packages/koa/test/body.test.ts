@@ -42,7 +42,9 @@ describe.each(KOA)('%s', (_name, Koa) => {
     })
 
     it("verifyWebhook() after @koa/bodyparser with enableTypes ['text'] answers 500 BODY_ALREADY_PARSED", async () => {
-      const { app, calls } = receiver(Koa, { provider: 'github', secret: SECRETS.github }, undefined, (a) => a.use(bodyParser({ enableTypes: ['text'] })))
+      const { app, calls } = receiver(Koa, { provider: 'github', secret: SECRETS.github }, undefined, (a) =>
+        a.use(bodyParser({ enableTypes: ['text'] })),
+      )
       const res = await send(app, await delivery('github', { body: 'plain text', contentType: 'text/plain' }))
       expect(res.status).toBe(500)
       expect(res.body.code).toBe('BODY_ALREADY_PARSED')
@@ -51,7 +53,10 @@ describe.each(KOA)('%s', (_name, Koa) => {
 
     it('verifyWebhook() after @koa/bodyparser on an orchest form delivery answers 500 BODY_ALREADY_PARSED', async () => {
       const { app } = receiver(Koa, { provider: 'orchest', secret }, undefined, (a) => a.use(bodyParser()))
-      const d = await delivery('orchest', { body: 'event=%7B%22type%22%3A+%22ping%22%7D', contentType: 'application/x-www-form-urlencoded' })
+      const d = await delivery('orchest', {
+        body: 'event=%7B%22type%22%3A+%22ping%22%7D',
+        contentType: 'application/x-www-form-urlencoded',
+      })
       const res = await send(app, d)
       expect(res.status).toBe(500)
       expect(res.body.code).toBe('BODY_ALREADY_PARSED')
@@ -162,7 +167,11 @@ describe.each(KOA)('%s', (_name, Koa) => {
       const server = await listen(app)
       try {
         const d = await delivery('orchest')
-        const res = await sendChunked(server.port, d, Array.from({ length: 8 }, () => Buffer.alloc(1024, 0x20)))
+        const res = await sendChunked(
+          server.port,
+          d,
+          Array.from({ length: 8 }, () => Buffer.alloc(1024, 0x20)),
+        )
         expect(res.status).toBe(413)
         expect(JSON.parse(res.body).code).toBe('BODY_TOO_LARGE')
         expect(calls).toHaveLength(0)

@@ -14,7 +14,12 @@ describe.each(KOA)('%s', (_name, Koa) => {
     const res = await send(app, d)
     expect(res.status).toBe(401)
     expect(res.headers['content-type']).toContain(PROBLEM)
-    expect(res.body).toMatchObject({ status: 401, code: 'MISSING_SIGNATURE', title: expect.any(String), type: expect.stringContaining('missing-signature') })
+    expect(res.body).toMatchObject({
+      status: 401,
+      code: 'MISSING_SIGNATURE',
+      title: expect.any(String),
+      type: expect.stringContaining('missing-signature'),
+    })
     expect(calls).toHaveLength(0)
   })
 

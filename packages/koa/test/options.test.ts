@@ -5,7 +5,9 @@ import { verifyWebhook, type WebhookState } from '../src/index.js'
 import { KOA, listen, receiver, send } from './app.js'
 import { delivery, SECRETS } from './deliveries.js'
 
-const ENV_NAMES = ['Y42', 'UP42', 'ORCHEST', 'DESIGNER_CLOUD', 'XPLENTY', 'GITHUB'].map((n) => `${n}_WEBHOOK_SECRET`).concat('STANDARD_WEBHOOKS_SECRET')
+const ENV_NAMES = ['Y42', 'UP42', 'ORCHEST', 'DESIGNER_CLOUD', 'XPLENTY', 'GITHUB']
+  .map((n) => `${n}_WEBHOOK_SECRET`)
+  .concat('STANDARD_WEBHOOKS_SECRET')
 
 function clearEnv() {
   for (const name of ENV_NAMES) vi.stubEnv(name, '')
@@ -137,7 +139,11 @@ describe.each(KOA)('%s', (_name, Koa) => {
     })
 
     it('verifyWebhook({ publicUrl }) verifies a GET against the configured public base URL', async () => {
-      const { app } = receiver(Koa, { provider: 'designer-cloud', secret: SECRETS['designer-cloud'], publicUrl: 'https://hooks.example.com/' })
+      const { app } = receiver(Koa, {
+        provider: 'designer-cloud',
+        secret: SECRETS['designer-cloud'],
+        publicUrl: 'https://hooks.example.com/',
+      })
       const d = await delivery('designer-cloud', { method: 'GET', url: publicUrl })
       expect((await send(app, d, path)).status).toBe(200)
     })

@@ -3,19 +3,22 @@ import { KOA, listen, receiver, send } from './app.js'
 import { delivery, PROVIDERS, SECRETS } from './deliveries.js'
 
 describe.each(KOA)('%s', (_name, Koa) => {
-  it.each(PROVIDERS)('verifyWebhook() accepts a valid %s delivery and hands the payload and the raw bytes to the handler', async (provider) => {
-    const { app, calls } = receiver(Koa, { provider, secret: SECRETS[provider] })
-    const d = await delivery(provider)
-    const res = await send(app, d)
-    expect(res.status).toBe(200)
-    expect(calls).toHaveLength(1)
-    const call = calls[0]
-    expect(call?.body).toEqual(d.payload)
-    expect(call?.webhook?.provider).toBe(provider)
-    expect(call?.webhook?.payload).toEqual(d.payload)
-    expect(Buffer.isBuffer(call?.webhook?.rawBody)).toBe(true)
-    expect(Buffer.from(call?.webhook?.rawBody ?? []).toString('utf8')).toBe(d.body)
-  })
+  it.each(PROVIDERS)(
+    'verifyWebhook() accepts a valid %s delivery and hands the payload and the raw bytes to the handler',
+    async (provider) => {
+      const { app, calls } = receiver(Koa, { provider, secret: SECRETS[provider] })
+      const d = await delivery(provider)
+      const res = await send(app, d)
+      expect(res.status).toBe(200)
+      expect(calls).toHaveLength(1)
+      const call = calls[0]
+      expect(call?.body).toEqual(d.payload)
+      expect(call?.webhook?.provider).toBe(provider)
+      expect(call?.webhook?.payload).toEqual(d.payload)
+      expect(Buffer.isBuffer(call?.webhook?.rawBody)).toBe(true)
+      expect(Buffer.from(call?.webhook?.rawBody ?? []).toString('utf8')).toBe(d.body)
+    },
+  )
 
   it('verifyWebhook() with several providers detects each one by its headers', async () => {
     const { app, calls } = receiver(Koa, {
