@@ -3,7 +3,12 @@ import { DEFAULT_BODY_LIMIT } from './flow.js'
 import { isFailure } from './provider.js'
 import type { CheckResult, VerifiedWebhook, Verifier, VerifierOptions } from './verify.js'
 
-/** Options of the Fetch adapter itself (the verifier's options go in the second argument). */
+/**
+ * Options of the Fetch adapter itself (the verifier's options go in the second argument).
+ *
+ * @example
+ * const hook = await verifyRequest(request, verifier, { limit: 1024 * 1024 })
+ */
 export interface RequestOptions {
   /**
    * Largest body accepted, in bytes. Default 5 MiB. Checked against `Content-Length` before the
@@ -12,7 +17,13 @@ export interface RequestOptions {
   limit?: number
 }
 
-/** The smallest view of a Fetch `Request` the adapter reads: Workers, Deno, Bun, undici all fit. */
+/**
+ * The smallest view of a Fetch `Request` the adapter reads: Workers, Deno, Bun, undici, Next.js
+ * `NextRequest` and Hono's `c.req.raw` all fit.
+ *
+ * @example
+ * app.post('/hooks', async (c) => c.json((await verifyRequest(c.req.raw, verifier)).payload))
+ */
 export interface RequestLike {
   readonly method: string
   readonly url: string
@@ -142,5 +153,10 @@ export function toResponse(error: unknown): Response {
   throw error
 }
 
-/** Alias of {@link toResponse}. */
+/**
+ * Alias of {@link toResponse}.
+ *
+ * @example
+ * catch (error) { return respond(error) }
+ */
 export const respond: (error: unknown) => Response = toResponse

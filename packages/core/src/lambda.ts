@@ -6,6 +6,9 @@ import type { CheckResult, VerifiedWebhook, Verifier, VerifierOptions, VerifyInp
 /**
  * API Gateway REST API (payload format 1.0) proxy event, and ALB events, which share its shape.
  * Only the fields the verifier reads are typed.
+ *
+ * @example
+ * export const handler = async (event: LambdaEventV1) => verifyLambdaEvent(event, verifier)
  */
 export interface LambdaEventV1 {
   version?: '1.0'
@@ -20,9 +23,16 @@ export interface LambdaEventV1 {
   isBase64Encoded?: boolean
 }
 
-/** API Gateway HTTP API (payload format 2.0) and Lambda function URL event. */
+/**
+ * API Gateway HTTP API (payload format 2.0) and Lambda function URL event. Only the fields the
+ * verifier reads are typed.
+ *
+ * @example
+ * export const handler = async (event: LambdaEventV2) => verifyLambdaEvent(event, verifier)
+ */
 export interface LambdaEventV2 {
-  version: '2.0'
+  /** `'2.0'`; typed loosely so events typed elsewhere as `version: string` fit. */
+  version: string
   rawPath: string
   rawQueryString?: string
   cookies?: readonly string[]
@@ -32,10 +42,22 @@ export interface LambdaEventV2 {
   isBase64Encoded?: boolean
 }
 
-/** Any event `verifyLambdaEvent` reads. */
+/**
+ * Any event `verifyLambdaEvent` reads.
+ *
+ * @example
+ * export async function handler(event: LambdaHttpEvent) {
+ *   const { payload } = await verifyLambdaEvent(event, verifier)
+ * }
+ */
 export type LambdaHttpEvent = LambdaEventV1 | LambdaEventV2
 
-/** What a Lambda proxy integration, an HTTP API and a function URL all accept as a response. */
+/**
+ * What a Lambda proxy integration, an HTTP API and a function URL all accept as a response.
+ *
+ * @example
+ * const result: LambdaResult = toLambdaResult(error) // { statusCode: 401, headers, body, isBase64Encoded: false }
+ */
 export interface LambdaResult {
   statusCode: number
   headers: Record<string, string>
