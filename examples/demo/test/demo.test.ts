@@ -25,7 +25,9 @@ describe('npm run demo', () => {
     }
     const out = printed.join('\n')
     expect(out).toMatch(/^provider +case +expected +express +koa +result$/m)
-    expect(out).toMatch(/^orchest +reserialized-body +401 SIGNATURE_MISMATCH +401 SIGNATURE_MISMATCH \(ran 0x\) +401 SIGNATURE_MISMATCH \(ran 0x\) +ok$/m)
+    expect(out).toMatch(
+      /^orchest +reserialized-body +401 SIGNATURE_MISMATCH +401 SIGNATURE_MISMATCH \(ran 0x\) +401 SIGNATURE_MISMATCH \(ran 0x\) +ok$/m,
+    )
     expect(out).toMatch(/^up42 +stale-timestamp +401 TIMESTAMP_TOO_OLD .* ok$/m)
     expect(out).toMatch(/136 cases \(7 providers x 2 frameworks\): all behaved as a correct receiver should/)
   })

@@ -329,7 +329,9 @@ async function sendCommand(provider: MockProvider, values: Values, io: CliIo): P
     const answers = [...tally].map(([a, n]) => (repeat === 1 ? a : `${a} x${n}`)).join('; ')
     const failures = results.filter((r) => !r.ok)
     for (const f of failures.slice(0, 10)) {
-      io.stdout.write(`not as expected: ${f.name}: expected ${f.expected}, got ${f.actual}${f.note && f.note !== 'no answer' ? ` (${f.note})` : ''}\n`)
+      io.stdout.write(
+        `not as expected: ${f.name}: expected ${f.expected}, got ${f.actual}${f.note && f.note !== 'no answer' ? ` (${f.note})` : ''}\n`,
+      )
     }
     if (failures.length > 10) io.stdout.write(`... and ${failures.length - 10} more\n`)
     const header = ['case', 'deliveries', 'requests', 'expected', 'answers', 'as expected']
@@ -397,7 +399,10 @@ async function conformanceCommand(provider: MockProvider, values: Values, io: Cl
   }
   progress.end()
   io.stdout.write(values.json === true ? `${JSON.stringify(report, null, 2)}\n` : `${formatReport(report)}\n`)
-  const unreachable = unreachableMessage(url, report.cases.flatMap((c) => c.responses))
+  const unreachable = unreachableMessage(
+    url,
+    report.cases.flatMap((c) => c.responses),
+  )
   if (unreachable !== undefined && report.cases.every((c) => c.responses.every((r) => r.status === undefined))) {
     io.stderr.write(`hookproof-send: ${unreachable}\n`)
     return 2
@@ -460,4 +465,3 @@ export async function runCli(
     throw error
   }
 }
-

@@ -161,11 +161,7 @@ export async function runCase(
  *
  * @param handlerCalls the handler's runs over the case, when observable.
  */
-export function judgeCase(
-  c: DeliveryCase,
-  responses: readonly ObservedResponse[],
-  handlerCalls?: number,
-): ConformanceCase {
+export function judgeCase(c: DeliveryCase, responses: readonly ObservedResponse[], handlerCalls?: number): ConformanceCase {
   let ok = answersMatch(c, responses)
   let note: string | undefined
   if (!ok) {

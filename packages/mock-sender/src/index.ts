@@ -1,62 +1,3 @@
-export type { FormFields } from './form.js'
-export { quotePlus, urlencode } from './form.js'
-export type { PyJsonOptions, PyJsonValue } from './python-json.js'
-export { PyFloat, pyFloat, pyFloatRepr, pyJson, pyString } from './python-json.js'
-export { jsonbOrder } from './jsonb.js'
-export type { Rng, Seed } from './random.js'
-export { createRng } from './random.js'
-export type { DeepPartial } from './overrides.js'
-export { applyOverrides } from './overrides.js'
-export { httpDate, isoMillis, isoSeconds, pythonUtcTimestamp } from './time.js'
-export type { FactoryOptions, HttpMethod, MockProvider, UnsignedDelivery } from './delivery.js'
-export { bodyText, MOCK_PROVIDERS, SEEDED_NOW } from './delivery.js'
-export type { CreateDeliveryOptions } from './events.js'
-export { createDelivery, EVENT_TYPES } from './events.js'
-export type {
-  OrchestContentType,
-  OrchestDeliveredFor,
-  OrchestEventOptions,
-  OrchestEventType,
-} from './vendors/orchest.js'
-export { ORCHEST_EVENT_TYPES, ORCHEST_TIMEOUT_MS, orchestEvent, orchestPing } from './vendors/orchest.js'
-export type {
-  Up42Envelope,
-  Up42EventOptions,
-  Up42EventType,
-  Up42JobBody,
-  Up42JobStatus,
-  Up42OrderBody,
-  Up42Task,
-} from './vendors/up42.js'
-export { UP42_EVENT_TYPES, UP42_TIMEOUT_MS, up42Event } from './vendors/up42.js'
-export type { DesignerCloudEventOptions, DesignerCloudJobStatus } from './vendors/designer-cloud.js'
-export {
-  DESIGNER_CLOUD_DEFAULT_TEMPLATE,
-  DESIGNER_CLOUD_TIMEOUT_MS,
-  designerCloudEvent,
-  renderDesignerCloudTemplate,
-} from './vendors/designer-cloud.js'
-export type { XplentyEventOptions, XplentyEventType } from './vendors/xplenty.js'
-export { XPLENTY_EVENT_TYPES, XPLENTY_TIMEOUT_MS, xplentyEvent } from './vendors/xplenty.js'
-export type { Y42Asset, Y42EventOptions, Y42Status } from './vendors/y42.js'
-export { Y42_ASSETS, Y42_TIMEOUT_MS, y42Event } from './vendors/y42.js'
-export type { GithubEventOptions, GithubEventType } from './vendors/github.js'
-export { GITHUB_TIMEOUT_MS, githubEvent } from './vendors/github.js'
-export type { StandardWebhooksEventOptions } from './vendors/standard-webhooks.js'
-export { STANDARD_WEBHOOKS_TIMEOUT_MS, standardWebhooksEvent } from './vendors/standard-webhooks.js'
-export type { ExpectedResponse, Fault, FaultName } from './faults.js'
-export {
-  FAULT_NAMES,
-  FAULTS,
-  faultApplies,
-  faultsFor,
-  getFault,
-  reserializedBody,
-  statusesMatch,
-  statusMatches,
-} from './faults.js'
-export type { SignDeliveryOptions, SignedDelivery } from './sign.js'
-export { signDelivery } from './sign.js'
 export type { CaseOptions, DeliveryCase } from './cases.js'
 export {
   buildCase,
@@ -66,12 +7,6 @@ export {
   tamperSignatureValue,
   VALID_EXPECT,
 } from './cases.js'
-export type { RetryOption, RetryPolicy } from './retry.js'
-export { NO_RETRY, ORCHEST_RETRY, retryPolicy, VENDOR_RETRY } from './retry.js'
-export type { FetchLike, TransportError, WireRequest, WireResponse } from './transport.js'
-export { UNREACHABLE_CODES } from './transport.js'
-export type { SendAttempt, SendClock, SendOptions, SendResult } from './send.js'
-export { fakeClock, isUnreachable, realClock, send } from './send.js'
 export type {
   CaseName,
   ConformanceCase,
@@ -90,4 +25,69 @@ export {
   responseCode,
   runCase,
 } from './conformance.js'
+export type { FactoryOptions, HttpMethod, MockProvider, UnsignedDelivery } from './delivery.js'
+export { bodyText, MOCK_PROVIDERS, SEEDED_NOW } from './delivery.js'
+export type { CreateDeliveryOptions } from './events.js'
+export { createDelivery, EVENT_TYPES } from './events.js'
+export type { ExpectedResponse, Fault, FaultName } from './faults.js'
+export {
+  FAULT_NAMES,
+  FAULTS,
+  faultApplies,
+  faultsFor,
+  getFault,
+  reserializedBody,
+  statusesMatch,
+  statusMatches,
+} from './faults.js'
+export type { FormFields } from './form.js'
+export { quotePlus, urlencode } from './form.js'
+export { jsonbOrder } from './jsonb.js'
+export type { DeepPartial } from './overrides.js'
+export { applyOverrides } from './overrides.js'
+export type { PyJsonOptions, PyJsonValue } from './python-json.js'
+export { PyFloat, pyFloat, pyFloatRepr, pyJson, pyString } from './python-json.js'
+export type { Rng, Seed } from './random.js'
+export { createRng } from './random.js'
+export type { RetryOption, RetryPolicy } from './retry.js'
+export { NO_RETRY, ORCHEST_RETRY, retryPolicy, VENDOR_RETRY } from './retry.js'
+export type { SendAttempt, SendClock, SendOptions, SendResult } from './send.js'
+export { fakeClock, isUnreachable, realClock, send } from './send.js'
+export type { SignDeliveryOptions, SignedDelivery } from './sign.js'
+export { signDelivery } from './sign.js'
 export { formatTable } from './table.js'
+export { httpDate, isoMillis, isoSeconds, pythonUtcTimestamp } from './time.js'
+export type { FetchLike, TransportError, WireRequest, WireResponse } from './transport.js'
+export { UNREACHABLE_CODES } from './transport.js'
+export type { DesignerCloudEventOptions, DesignerCloudJobStatus } from './vendors/designer-cloud.js'
+export {
+  DESIGNER_CLOUD_DEFAULT_TEMPLATE,
+  DESIGNER_CLOUD_TIMEOUT_MS,
+  designerCloudEvent,
+  renderDesignerCloudTemplate,
+} from './vendors/designer-cloud.js'
+export type { GithubEventOptions, GithubEventType } from './vendors/github.js'
+export { GITHUB_TIMEOUT_MS, githubEvent } from './vendors/github.js'
+export type {
+  OrchestContentType,
+  OrchestDeliveredFor,
+  OrchestEventOptions,
+  OrchestEventType,
+} from './vendors/orchest.js'
+export { ORCHEST_EVENT_TYPES, ORCHEST_TIMEOUT_MS, orchestEvent, orchestPing } from './vendors/orchest.js'
+export type { StandardWebhooksEventOptions } from './vendors/standard-webhooks.js'
+export { STANDARD_WEBHOOKS_TIMEOUT_MS, standardWebhooksEvent } from './vendors/standard-webhooks.js'
+export type {
+  Up42Envelope,
+  Up42EventOptions,
+  Up42EventType,
+  Up42JobBody,
+  Up42JobStatus,
+  Up42OrderBody,
+  Up42Task,
+} from './vendors/up42.js'
+export { UP42_EVENT_TYPES, UP42_TIMEOUT_MS, up42Event } from './vendors/up42.js'
+export type { XplentyEventOptions, XplentyEventType } from './vendors/xplenty.js'
+export { XPLENTY_EVENT_TYPES, XPLENTY_TIMEOUT_MS, xplentyEvent } from './vendors/xplenty.js'
+export type { Y42Asset, Y42EventOptions, Y42Status } from './vendors/y42.js'
+export { Y42_ASSETS, Y42_TIMEOUT_MS, y42Event } from './vendors/y42.js'

@@ -71,9 +71,7 @@ export function retryPolicy(provider: MockProvider, option: RetryOption = 'none'
   if (option === 'vendor') {
     const policy = VENDOR_RETRY[provider]
     if (policy === undefined) {
-      throw new TypeError(
-        `${provider} publishes no retry policy; pass retry: { retries: N } (CLI: --retries N) instead`,
-      )
+      throw new TypeError(`${provider} publishes no retry policy; pass retry: { retries: N } (CLI: --retries N) instead`)
     }
     return policy
   }
@@ -81,11 +79,6 @@ export function retryPolicy(provider: MockProvider, option: RetryOption = 'none'
   if (!Number.isInteger(retries) || retries < 0) {
     throw new TypeError(`retries must be a non-negative integer, got ${String(retries)}`)
   }
-  const delay =
-    typeof delayMs === 'function'
-      ? delayMs
-      : typeof delayMs === 'number'
-        ? () => delayMs
-        : ORCHEST_RETRY.delayMs
+  const delay = typeof delayMs === 'function' ? delayMs : typeof delayMs === 'number' ? () => delayMs : ORCHEST_RETRY.delayMs
   return { name: 'custom', maxAttempts: retries + 1, delayMs: delay }
 }

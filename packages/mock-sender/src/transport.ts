@@ -86,18 +86,12 @@ export function wireHeaders(request: WireRequest): Record<string, string> {
  * Sends one request and resolves with the response; never rejects for transport failures (they
  * come back as `error`). Throws `TypeError` only for a URL that is not http(s).
  */
-export function exchange(
-  request: WireRequest,
-  timeoutMs: number,
-  fetchImpl?: FetchLike,
-): Promise<WireResponse> {
+export function exchange(request: WireRequest, timeoutMs: number, fetchImpl?: FetchLike): Promise<WireResponse> {
   const url = new URL(request.url)
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new TypeError(`url must be http: or https:, got ${url.protocol}`)
   }
-  return fetchImpl === undefined
-    ? viaNodeHttp(url, request, timeoutMs)
-    : viaFetch(fetchImpl, request, timeoutMs)
+  return fetchImpl === undefined ? viaNodeHttp(url, request, timeoutMs) : viaFetch(fetchImpl, request, timeoutMs)
 }
 
 function viaNodeHttp(url: URL, request: WireRequest, timeoutMs: number): Promise<WireResponse> {
@@ -128,9 +122,7 @@ function viaNodeHttp(url: URL, request: WireRequest, timeoutMs: number): Promise
         chunks.push(chunk)
         kept += chunk.length
       })
-      res.on('error', (error) =>
-        finish({ status: res.statusCode, headers: {}, body: '', error: networkError(error) }),
-      )
+      res.on('error', (error) => finish({ status: res.statusCode, headers: {}, body: '', error: networkError(error) }))
       res.on('end', () => {
         const headers: Record<string, string> = {}
         for (const [name, value] of Object.entries(res.headers)) {

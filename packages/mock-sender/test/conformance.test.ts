@@ -65,24 +65,21 @@ describe('conformance() verdicts', () => {
     expect(formatReport(report)).toMatch(/skipped: rotated-secret/)
   })
 
-  it.each(['duplicate', 'concurrent-duplicate'] as const)(
-    'a receiver without dedup fails %s with "processed twice"',
-    async (name) => {
-      const report = await conformance(`${lax.url}/webhooks/orchest`, {
-        provider: 'orchest',
-        secret: TEST_SECRETS.orchest.current,
-        counterUrl: `${lax.url}/handled`,
-        cases: ['valid', name],
-      })
-      expect(report.cases[0]?.ok).toBe(true)
-      const dup = report.cases[1]
-      expect(dup?.ok).toBe(false)
-      expect(dup?.note).toBe('processed twice')
-      expect(dup?.handlerCalls).toEqual({ expected: 1, actual: 2 })
-      expect(report.ok).toBe(false)
-      expect(formatReport(report)).toMatch(/FAIL: processed twice/)
-    },
-  )
+  it.each(['duplicate', 'concurrent-duplicate'] as const)('a receiver without dedup fails %s with "processed twice"', async (name) => {
+    const report = await conformance(`${lax.url}/webhooks/orchest`, {
+      provider: 'orchest',
+      secret: TEST_SECRETS.orchest.current,
+      counterUrl: `${lax.url}/handled`,
+      cases: ['valid', name],
+    })
+    expect(report.cases[0]?.ok).toBe(true)
+    const dup = report.cases[1]
+    expect(dup?.ok).toBe(false)
+    expect(dup?.note).toBe('processed twice')
+    expect(dup?.handlerCalls).toEqual({ expected: 1, actual: 2 })
+    expect(report.ok).toBe(false)
+    expect(formatReport(report)).toMatch(/FAIL: processed twice/)
+  })
 
   it('without a counter, a concurrent duplicate answered 202 + 202 still fails on status', async () => {
     const report = await conformance(`${lax.url}/webhooks/github`, {

@@ -27,9 +27,7 @@ const failedRun = () => orchestEvent({ type: 'project:one-off-job:pipeline-run:f
 
 describe('retry policies', () => {
   it('Orchest waits min(2^n, 3600) s after the n-th failure and never gives up', () => {
-    expect([1, 2, 3, 11, 12, 40].map((n) => ORCHEST_RETRY.delayMs(n))).toEqual([
-      2000, 4000, 8000, 2_048_000, 3_600_000, 3_600_000,
-    ])
+    expect([1, 2, 3, 11, 12, 40].map((n) => ORCHEST_RETRY.delayMs(n))).toEqual([2000, 4000, 8000, 2_048_000, 3_600_000, 3_600_000])
     expect(ORCHEST_RETRY.maxAttempts).toBe(Number.POSITIVE_INFINITY)
   })
 
