@@ -156,7 +156,7 @@ async function checkEdgeEntry(pkg) {
   if (!result) return
 
   const inputs = Object.keys(result.metafile.inputs)
-  const entryFile = inputs.find((path) => path.includes('/dist/'))
+  const entryFile = inputs.find((path) => /\/dist\/index\.js$/.test(path)) ?? inputs.find((path) => path.includes('/dist/'))
   const usedNodeEntry = inputs.some((path) => /\/dist\/node\.[cm]?js$/.test(path))
   console.log(`  edge entry resolves to ${entryFile ?? '(nothing in dist)'} and bundles ${inputs.length - 1} file(s)`)
   if (usedNodeEntry) fail(pkg.name, 'the browser/edge resolution reached dist/node.* (the `node` condition leaks)')

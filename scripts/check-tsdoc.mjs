@@ -13,7 +13,11 @@ import ts from 'typescript'
 import { listPackages, root } from './lib/packages.mjs'
 
 const strict = process.argv.includes('--strict')
-const config = ts.getParsedCommandLineOfConfigFile(join(root, 'tsconfig.json'), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} })
+const config = ts.getParsedCommandLineOfConfigFile(
+  join(root, 'tsconfig.json'),
+  {},
+  { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} },
+)
 const packages = listPackages()
 const entries = packages.map((p) => join(p.dir, 'src', 'index.ts')).filter((file) => ts.sys.fileExists(file))
 const program = ts.createProgram(entries, { ...config.options, noEmit: true })
@@ -74,5 +78,7 @@ for (const pkg of packages) {
     for (const symbol of list.sort((a, b) => a.name.localeCompare(b.name))) console.log(`    - ${symbol.name.padEnd(32)} ${where(symbol)}`)
   }
 }
-console.log(`\ncheck:tsdoc: ${total - missing} of ${total} exported symbols have an @example${missing > 0 ? ` (${missing} listed above)` : ''}`)
+console.log(
+  `\ncheck:tsdoc: ${total - missing} of ${total} exported symbols have an @example${missing > 0 ? ` (${missing} listed above)` : ''}`,
+)
 if (strict && missing > 0) process.exit(1)

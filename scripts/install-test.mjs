@@ -72,7 +72,10 @@ const packed = JSON.parse(
 const tarballOf = new Map(packed.map((entry) => [entry.name, join(tarballs, entry.filename)]))
 for (const entry of packed) {
   console.log(`packed ${entry.filename}: ${entry.entryCount} files, ${(entry.size / 1024).toFixed(1)} KB`)
-  const stray = entry.files.map((f) => f.path).filter((path) => !/^(dist\/|package\.json$|README\.md$|LICENSE$|CHANGELOG\.md$)/.test(path))
+  // npm always adds package.json, README* and LICENSE*; anything else outside dist/ is a leak
+  const stray = entry.files
+    .map((f) => f.path)
+    .filter((path) => !/^(dist\/|package\.json$|(README|LICEN[CS]E|CHANGELOG)(\.[^/]*)?$)/i.test(path))
   if (stray.length > 0) must(`${entry.name} ships files outside dist: ${stray.join(', ')}`, { ok: false, status: 1, output: '' })
 }
 
