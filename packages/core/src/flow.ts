@@ -4,10 +4,20 @@ import type { HeadersInput } from './headers.js'
 import { MemoryReplayStore } from './replay.js'
 import type { VerifiedWebhook, Verifier, VerifierOptions, VerifyInput } from './verify.js'
 
-/** 5 MiB: the default body `limit` of every adapter; above it, 413 `BODY_TOO_LARGE`. */
+/**
+ * 5 MiB: the default body `limit` of every adapter; above it, 413 `BODY_TOO_LARGE`.
+ *
+ * @example
+ * app.post('/webhooks/up42', verifyWebhook({ provider: 'up42', secret, limit: 2 * DEFAULT_BODY_LIMIT }), handler)
+ */
 export const DEFAULT_BODY_LIMIT = 5 * 1024 * 1024
 
-/** What an adapter reports after each request, for logs and metrics. Never holds a secret or a signature. */
+/**
+ * What an adapter reports after each request, for logs and metrics. Never holds a secret or a signature.
+ *
+ * @example
+ * verifyWebhook({ provider: 'orchest', secret, onEvent: (e) => metrics.increment(`webhook.${e.type}`, { provider: e.provider, code: e.code }) })
+ */
 export interface WebhookEvent {
   /** `verified`: the handler ran; `rejected`: verification failed; `duplicate`: already processed or in flight. */
   readonly type: 'verified' | 'rejected' | 'duplicate'
@@ -31,7 +41,12 @@ export interface WebhookEvent {
   readonly message?: string
 }
 
-/** Options every adapter accepts on top of {@link VerifierOptions}. */
+/**
+ * Options every adapter accepts on top of {@link VerifierOptions}.
+ *
+ * @example
+ * const options: WebhookFlowOptions = { provider: 'github', secret, onError: 'next', emitter: new EventEmitter() }
+ */
 export interface WebhookFlowOptions extends VerifierOptions {
   /**
    * `'respond'` (default): answer a rejection with `application/problem+json`. `'next'`: hand a
@@ -45,14 +60,24 @@ export interface WebhookFlowOptions extends VerifierOptions {
   emitter?: { emit(name: string, event: WebhookEvent): unknown }
 }
 
-/** A response the flow asks the adapter to send. */
+/**
+ * A response the flow asks the adapter to send.
+ *
+ * @example
+ * const send = ({ status, headers, body }: FlowResponse) => new Response(body, { status, headers })
+ */
 export interface FlowResponse {
   readonly status: number
   readonly headers: Readonly<Record<string, string>>
   readonly body: string
 }
 
-/** The request parts an adapter reads from its framework. */
+/**
+ * The request parts an adapter reads from its framework.
+ *
+ * @example
+ * const readRequest = (): FlowRequest => ({ headers: req.headersDistinct, method: req.method, url: `https://${req.headers.host}${req.url}` })
+ */
 export interface FlowRequest {
   readonly headers: HeadersInput
   readonly method?: string
@@ -62,6 +87,14 @@ export interface FlowRequest {
 /**
  * The three framework hooks, plus how to run the app's handler. Everything else (verify, claim,
  * settle, events, responses) happens in {@link WebhookFlow.run}.
+ *
+ * @example
+ * await flow.run({
+ *   readBody: async () => new Uint8Array(await request.arrayBuffer()),
+ *   readRequest: () => ({ headers: request.headers, method: request.method, url: request.url }),
+ *   send: (r) => { response = new Response(r.body, r) },
+ *   handle: async (webhook) => { await enqueue(webhook.payload); response = new Response(null, { status: 204 }); return 204 },
+ * })
  */
 export interface FlowHooks {
   /** The raw body bytes, or a failure (`BODY_TOO_LARGE`, `BODY_ALREADY_PARSED`, aborted request). */
@@ -79,7 +112,13 @@ export interface FlowHooks {
   handle(webhook: VerifiedWebhook): Promise<number | undefined>
 }
 
-/** Verify, claim, handle, settle, report: the one ordering every adapter shares. */
+/**
+ * Verify, claim, handle, settle, report: the one ordering every adapter shares.
+ *
+ * @example
+ * const flow: WebhookFlow = createWebhookFlow(createVerifier, { provider: 'y42', secret })
+ * console.log(flow.verifier.providers) // ['y42']
+ */
 export interface WebhookFlow {
   readonly verifier: Verifier
   /** The options the verifier was built with (env secrets and the default replay store filled in). */

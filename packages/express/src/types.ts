@@ -10,7 +10,12 @@ declare global {
   }
 }
 
-/** Options of {@link verifyWebhook}: every core verifier option, plus these. */
+/**
+ * Options of `verifyWebhook`: every core verifier option, plus these.
+ *
+ * @example
+ * const options: ExpressWebhookOptions = { provider: 'designer-cloud', secret, limit: '1mb', publicUrl: 'https://hooks.example.com' }
+ */
 export interface ExpressWebhookOptions extends WebhookFlowOptions {
   /** Largest body accepted, in bytes or a string like `'1mb'`. Default 5 MiB; above it: 413 `BODY_TOO_LARGE`. */
   limit?: number | string
@@ -21,5 +26,10 @@ export interface ExpressWebhookOptions extends WebhookFlowOptions {
   publicUrl?: string | ((req: Request) => string)
 }
 
-/** A request after `verifyWebhook()`: `webhook` is set and `body` is its payload. */
+/**
+ * A request after `verifyWebhook()`: `webhook` is set and `body` is its payload.
+ *
+ * @example
+ * const { body } = req as WebhookRequest<{ jobId: string }>
+ */
 export type WebhookRequest<Payload = unknown> = Request & { webhook: VerifiedWebhook<Payload>; body: Payload }

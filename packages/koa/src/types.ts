@@ -12,7 +12,12 @@ declare module 'koa' {
   }
 }
 
-/** Options of {@link verifyWebhook}: every core verifier option, plus these. */
+/**
+ * Options of `verifyWebhook`: every core verifier option, plus these.
+ *
+ * @example
+ * const options: KoaWebhookOptions = { provider: 'designer-cloud', secret, limit: '1mb', publicUrl: (ctx) => `https://hooks.example.com${ctx.originalUrl}` }
+ */
 export interface KoaWebhookOptions extends WebhookFlowOptions {
   /** Largest body accepted, in bytes or a string like `'1mb'`. Default 5 MiB; above it: 413 `BODY_TOO_LARGE`. */
   limit?: number | string
@@ -23,7 +28,12 @@ export interface KoaWebhookOptions extends WebhookFlowOptions {
   publicUrl?: string | ((ctx: Context) => string)
 }
 
-/** The state after `verifyWebhook()`: `webhook` is set. */
+/**
+ * The state after `verifyWebhook()`: `webhook` is set.
+ *
+ * @example
+ * const app = new Koa<WebhookState<{ jobId: string }>>()
+ */
 export interface WebhookState<Payload = unknown> {
   webhook: VerifiedWebhook<Payload>
 }
