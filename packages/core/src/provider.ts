@@ -1,5 +1,5 @@
 import type { Hash, Part } from './crypto/types.js'
-import { base64ToBytes, hexToBytes, bytesToBase64 as toB64, bytesToHex as toHex } from './encoding.js'
+import { base64ToSignature, hexToSignature, bytesToBase64 as toB64, bytesToHex as toHex } from './encoding.js'
 import { type Failure, fail } from './errors.js'
 import type { HeaderLookup } from './headers.js'
 
@@ -215,7 +215,11 @@ export const MAX_HEADER_LENGTH = 8192
  * twice or absurdly long.
  */
 export function single(request: RequestView, name: string, display: string, provider: string): string | undefined | Failure {
-  const value = request.header(name)
+  return singleValue(request.header(name), display, provider)
+}
+
+/** {@link single} over a value already read. */
+export function singleValue(value: string | string[] | undefined, display: string, provider: string): string | undefined | Failure {
   if (value === undefined) return undefined
   if (typeof value !== 'string') {
     return fail('MALFORMED_SIGNATURE', `${display} was sent ${value.length} times; send it once`, { provider })
@@ -235,7 +239,8 @@ export function isFailure(value: unknown): value is Failure {
 
 /** Decodes a digest in the given encoding. */
 export function decode(encoding: 'hex' | 'base64', text: string): Uint8Array | undefined {
-  return encoding === 'hex' ? hexToBytes(text) : base64ToBytes(text)
+  // pooled: the bytes are compared once and dropped (see hexToSignature)
+  return encoding === 'hex' ? hexToSignature(text) : base64ToSignature(text)
 }
 
 const HEX_LENGTH: Record<Hash, number> = { 'SHA-1': 40, 'SHA-256': 64, 'SHA-512': 128 }
@@ -316,7 +321,7 @@ export function prefixedHmac(
       const found = find(request)
       // the provider name is filled in by the verifier
       if (found === undefined) return fail('MISSING_SIGNATURE', `No ${display} header`)
-      const value = single(request, found.name, spelled.get(found.name) as string, '')
+      const value = singleValue(found.value, spelled.get(found.name) as string, '')
       if (value === undefined || isFailure(value)) return value as Failure
       if (prefix === '' && /^[A-Za-z0-9-]{1,10}=/.test(value)) {
         return fail(
@@ -333,10 +338,15 @@ export function prefixedHmac(
             : `${canonical(found.name)} must start with "${prefix}"`,
         )
       }
-      const text = value.slice(prefix.length)
-      const bytes = text.length === length ? decode(encoding, text) : undefined
+      const chars = value.length - prefix.length
+      const bytes =
+        chars !== length
+          ? undefined
+          : encoding === 'hex'
+            ? hexToSignature(value, prefix.length)
+            : base64ToSignature(value.slice(prefix.length))
       if (bytes === undefined) {
-        return fail('MALFORMED_SIGNATURE', `${canonical(found.name)} must be ${grammar}; got ${text.length} characters`)
+        return fail('MALFORMED_SIGNATURE', `${canonical(found.name)} must be ${grammar}; got ${chars} characters`)
       }
       return { hash, signatures: [bytes], parts: [request.body], value, encoding }
     },
