@@ -134,6 +134,16 @@ for (const pkg of packages) {
   record(pkg.name, 'require', run(process.execPath, [file], { cwd: cjsDir }))
 }
 
+// 3b. every `bin` of every package, installed from the tarball: `--help` must exit 0
+for (const pkg of packages) {
+  const bins = typeof pkg.json.bin === 'string' ? { [pkg.name.split('/').pop()]: pkg.json.bin } : (pkg.json.bin ?? {})
+  for (const name of Object.keys(bins)) {
+    const result = run(join(cjsDir, 'node_modules', '.bin', name), ['--help'], { cwd: cjsDir })
+    if (result.ok && result.output.length === 0) Object.assign(result, { ok: false, output: '--help printed nothing' })
+    record(pkg.name, `bin ${name} --help`, result)
+  }
+}
+
 // 4. ESM TypeScript: type-check strictly with node16 and bundler resolution, run the node16 build
 mkdirSync(join(esmDir, 'src'))
 for (const pkg of packages) {
