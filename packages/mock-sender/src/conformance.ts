@@ -18,20 +18,20 @@ export interface ConformanceOptions {
   /** The secret the receiver is configured with. */
   secret: string
   /** The receiver's previous secret; without it `rotated-secret` is skipped. */
-  previousSecret?: string
+  previousSecret?: string | undefined
   /** The vendor's event name (see `EVENT_TYPES`); default the provider's first. */
-  event?: string
+  event?: string | undefined
   /**
    * A GET endpoint answering the number of times the handler ran: a JSON number or an object with
    * `count`, `handled`, `total` or `calls`. Without it, handler calls are "not observable".
    */
-  counterUrl?: string
+  counterUrl?: string | undefined
   /** The receiver's tolerance; timestamp faults go 60 s beyond it. Default 300. */
-  toleranceSeconds?: number
+  toleranceSeconds?: number | undefined
   /** Cases in flight at once; default 1. With a `counterUrl` cases always run one at a time. */
   concurrency?: number
   /** Per request; default the vendor's timeout. */
-  timeoutMs?: number
+  timeoutMs?: number | undefined
   /** Use this `fetch` instead of node:http. */
   fetch?: FetchLike
   /** Signing clock in ms; default `Date.now` (the receiver checks signed times against its own clock). */
@@ -87,19 +87,35 @@ const SUMMARIES: Record<CaseName, string> = {
   ...(Object.fromEntries(FAULTS.map((f) => [f.name, f.summary])) as Record<FaultName, string>),
 }
 
-/** `2xx`, `401 SIGNATURE_MISMATCH`, `409/200 DUPLICATE_DELIVERY`. */
+/**
+ * An expected answer in words.
+ *
+ * @example
+ * describeExpected({ status: [409, 200], code: 'DUPLICATE_DELIVERY' }) // '409/200 DUPLICATE_DELIVERY'
+ */
 export function describeExpected(expected: ExpectedResponse): string {
   const status = expected.status === '2xx' ? '2xx' : expected.status.join('/')
   return expected.code === undefined ? status : `${status} ${expected.code}`
 }
 
-/** `202`, `401 SIGNATURE_MISMATCH`, `no answer (timeout)`, `no answer (ECONNREFUSED)`. */
+/**
+ * An observed answer in words.
+ *
+ * @example
+ * describeObserved({ status: 401, code: 'SIGNATURE_MISMATCH', durationMs: 3 }) // '401 SIGNATURE_MISMATCH'
+ * describeObserved({ error: { kind: 'timeout', message: '' }, durationMs: 5000 }) // 'no answer (timeout)'
+ */
 export function describeObserved(r: ObservedResponse): string {
   if (r.status === undefined) return `no answer (${r.error?.kind === 'timeout' ? 'timeout' : (r.error?.code ?? 'network error')})`
   return r.code === undefined ? String(r.status) : `${r.status} ${r.code}`
 }
 
-/** The error code a receiver put in its JSON body (problem+json `code`), if any. */
+/**
+ * The error code a receiver put in its JSON body (problem+json `code`), if any.
+ *
+ * @example
+ * responseCode({ 'content-type': 'application/problem+json' }, '{"code":"TIMESTAMP_TOO_OLD"}') // 'TIMESTAMP_TOO_OLD'
+ */
 export function responseCode(headers: Record<string, string>, body: string): string | undefined {
   if (!/json/i.test(headers['content-type'] ?? '') || body === '') return undefined
   try {
@@ -131,7 +147,14 @@ function answersMatch(c: DeliveryCase, responses: readonly ObservedResponse[]): 
   return (answerMatches(x, a) && answerMatches(y, b)) || (answerMatches(x, b) && answerMatches(y, a))
 }
 
-/** Sends the requests of a case (both at once when `concurrent`) and observes the answers. */
+/**
+ * Sends the requests of a case (both at once when `concurrent`) and observes the answers; no retries.
+ *
+ * @example
+ * const c = await buildCase(orchestPing(), 'duplicate', { secret })
+ * const responses = await runCase(c, { url })
+ * judgeCase(c, responses).ok
+ */
 export async function runCase(
   c: DeliveryCase,
   options: { url: string; timeoutMs?: number; fetch?: FetchLike },
@@ -159,6 +182,8 @@ export async function runCase(
 /**
  * Compares what a receiver did with what the case calls for.
  *
+ * @example
+ * judgeCase(c, [{ status: 401, code: 'SIGNATURE_MISMATCH', durationMs: 2 }], 0).ok // true for a tampered-body case
  * @param handlerCalls the handler's runs over the case, when observable.
  */
 export function judgeCase(c: DeliveryCase, responses: readonly ObservedResponse[], handlerCalls?: number): ConformanceCase {
@@ -221,6 +246,8 @@ function counterValue(value: unknown): number | undefined {
 /**
  * Reads a handler-count endpoint.
  *
+ * @example
+ * await readCounter('http://127.0.0.1:3000/events/count') // 3 for { "count": 3 }
  * @throws {Error} when it does not answer 2xx with a count.
  */
 export async function readCounter(url: string, fetchImpl?: FetchLike, timeoutMs = 5000): Promise<number> {
@@ -320,7 +347,12 @@ export async function conformance(url: string, options: ConformanceOptions): Pro
   return { url, provider, cases: results, skipped, ok: results.every((r) => r.ok), counted: count !== undefined }
 }
 
-/** The rows `formatReport` prints, for callers that build a bigger table (the demo). */
+/**
+ * The rows `formatReport` prints, for callers that build a bigger table.
+ *
+ * @example
+ * formatTable(['case', 'expected', 'actual', 'handler runs', 'result'], reportRows(report))
+ */
 export function reportRows(report: ConformanceReport): string[][] {
   return report.cases.map((c) => [
     c.name,

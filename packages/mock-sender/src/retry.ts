@@ -29,13 +29,22 @@ export const ORCHEST_RETRY: RetryPolicy = Object.freeze({
   delayMs: (failures: number) => Math.min(2 ** failures, 3600) * 1000,
 })
 
-/** One attempt, no retry: GitHub does not redeliver failed deliveries by itself. */
+/**
+ * One attempt, no retry: GitHub does not redeliver failed deliveries by itself.
+ *
+ * @example
+ * retryPolicy('github', 'vendor') === NO_RETRY // true
+ */
 export const NO_RETRY: RetryPolicy = Object.freeze({ name: 'none', maxAttempts: 1, delayMs: () => 0 })
 
 /**
  * The published policy per vendor; `undefined` where the vendor does not publish one (Designer
  * Cloud documents "Retry on failure" but no count or backoff; UP42, Y42, Xplenty say nothing;
  * Standard Webhooks leaves the schedule to each sender).
+ *
+ * @example
+ * VENDOR_RETRY.orchest?.delayMs(3) // 8000
+ * VENDOR_RETRY.up42 // undefined: pass retry: { retries: N }
  */
 export const VENDOR_RETRY: Readonly<Record<MockProvider, RetryPolicy | undefined>> = Object.freeze({
   y42: undefined,

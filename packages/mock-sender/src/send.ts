@@ -15,7 +15,12 @@ export interface SendClock {
   sleep(ms: number): Promise<void>
 }
 
-/** `Date.now` and `setTimeout`. */
+/**
+ * `Date.now` and `setTimeout`: the default clock.
+ *
+ * @example
+ * await send(signed, { url, retry: 'vendor', maxAttempts: 3, clock: realClock })
+ */
 export const realClock: SendClock = Object.freeze({
   now: () => Date.now(),
   sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
@@ -77,7 +82,13 @@ export interface SendResult {
   deliveryId?: string
 }
 
-/** Whether an attempt failed because nothing could be reached at its URL (refused, unknown host). */
+/**
+ * Whether an attempt failed because nothing could be reached at its URL (refused, unknown host).
+ *
+ * @example
+ * const { attempts } = await send(signed, { url: 'http://127.0.0.1:9/' })
+ * isUnreachable(attempts[0]) // true: ECONNREFUSED
+ */
 export function isUnreachable(attempt: Pick<SendAttempt, 'error'>): boolean {
   return attempt.error?.kind === 'network' && UNREACHABLE_CODES.includes(attempt.error.code ?? '')
 }

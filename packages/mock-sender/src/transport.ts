@@ -40,7 +40,12 @@ export type FetchLike = (input: string, init: RequestInit) => Promise<Response>
 const MAX_KEPT = 1024 * 1024
 const BODYLESS = new Set(['GET', 'HEAD', 'DELETE'])
 
-/** Error codes meaning the receiver cannot be reached at all (a wrong URL, nothing listening). */
+/**
+ * Error codes meaning the receiver cannot be reached at all (a wrong URL, nothing listening).
+ *
+ * @example
+ * UNREACHABLE_CODES.includes('ECONNREFUSED') // true
+ */
 export const UNREACHABLE_CODES: readonly string[] = Object.freeze([
   'ECONNREFUSED',
   'ENOTFOUND',

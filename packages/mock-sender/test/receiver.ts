@@ -74,7 +74,7 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Test
 
   const server: Server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? '/').split('?')[0] as string
-    if (path === '/handled') {
+    if (path === '/handled' || path === '/events/count') {
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ count: handled }))
       return
     }
