@@ -118,8 +118,9 @@ export function base64ToSignature(text: string): Uint8Array | undefined {
 function base64Into(text: string, out: Uint8Array, pad: number): Uint8Array | undefined {
   const n = text.length
   let o = 0
+  let acc = 0
   for (let i = 0; i < n; i += 4) {
-    let acc = 0
+    acc = 0
     for (let k = 0; k < 4; k++) {
       const c = text.charCodeAt(i + k)
       let v: number
@@ -135,6 +136,8 @@ function base64Into(text: string, out: Uint8Array, pad: number): Uint8Array | un
     if (o < out.length) out[o++] = (acc >> 8) & 255
     if (o < out.length) out[o++] = acc & 255
   }
+  // canonical only: bits under the padding must be zero, or two header values would decode alike
+  if (pad > 0 && (acc & (pad === 1 ? 0xff : 0xffff)) !== 0) return undefined
   return out
 }
 

@@ -45,6 +45,11 @@ describe('encoding', () => {
     expect(base64ToBytes('YW55*GNh')).toBeUndefined()
     expect(base64ToBytes('a=bc')).toBeUndefined()
     expect(base64ToBytes('-_-_')).toEqual(new Uint8Array([251, 255, 191]))
+    // non-canonical: the bits under the padding are not zero
+    expect(base64ToBytes('AP8=')).toEqual(new Uint8Array([0, 255]))
+    expect(base64ToBytes('AP9=')).toBeUndefined()
+    expect(base64ToBytes('AA==')).toEqual(new Uint8Array([0]))
+    expect(base64ToBytes('AB==')).toBeUndefined()
   })
   it('toBytes keeps Buffers and views without copying', () => {
     const buf = Buffer.from('abc')
