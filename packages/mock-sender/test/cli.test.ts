@@ -81,6 +81,25 @@ describe('hookproof-send as a process', { timeout: 30_000 }, () => {
     expect(receiver.handled()).toBe(before + 6)
   })
 
+  it('--retries N retries a failing receiver with the same delivery and reports the attempts', async () => {
+    receiver.recorded.length = 0
+    receiver.failNext(2)
+    const r = await cli(['orchest', '--url', `${receiver.url}/flaky`, '--secret', 's', '--retries', '3', '--retry-delay', '10'])
+    expect(r.code).toBe(0)
+    expect(r.stdout).toMatch(/^valid +1 +1 \(3 attempts\) +2xx +204 +1\/1$/m)
+    expect(receiver.recorded).toHaveLength(3)
+    expect(new Set(receiver.recorded.map((x) => x.headers['x-orchest-delivery'])).size).toBe(1)
+  })
+
+  it('without --retry a failing receiver gets one attempt and the run exits 1', async () => {
+    receiver.recorded.length = 0
+    receiver.failNext(1)
+    const r = await cli(['orchest', '--url', `${receiver.url}/flaky`, '--secret', 's'])
+    expect(r.code).toBe(1)
+    expect(receiver.recorded).toHaveLength(1)
+    expect(r.stdout).toMatch(/not as expected: valid: expected 2xx, got 503/)
+  })
+
   it('the secret can come from the provider variable', async () => {
     const r = await cli(['github', '--url', `${receiver.url}/webhooks/github`], { GITHUB_WEBHOOK_SECRET: TEST_SECRETS.github.current })
     expect(r.code).toBe(0)
@@ -159,6 +178,23 @@ describe('hookproof-send as a process', { timeout: 30_000 }, () => {
     const r = await cli(['conformance', 'github', '--url', `${receiver.url}/webhooks/y42`, '--secret', TEST_SECRETS.github.current])
     expect(r.code).toBe(1)
     expect(r.stdout).toMatch(/^valid +2xx +401 MISSING_SIGNATURE +n\/a +FAIL$/m)
+  })
+
+  it('conformance with a counter URL that does not count exits 2 before sending', async () => {
+    const before = receiver.handled()
+    const r = await cli([
+      'conformance',
+      'github',
+      '--url',
+      `${receiver.url}/webhooks/github`,
+      '--secret',
+      TEST_SECRETS.github.current,
+      '--counter-url',
+      `${receiver.url}/nothing`,
+    ])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toMatch(/counter URL .*nothing answered 404/)
+    expect(receiver.handled()).toBe(before)
   })
 
   it('conformance against an unreachable URL exits 2', async () => {
