@@ -288,7 +288,9 @@ async function sendCommand(provider: MockProvider, values: Values, io: CliIo): P
   const results: ConformanceCase[] = []
   let attempts = 0
   let unreachable: string | undefined
-  const progress = progressLine(io, (values.progress === true || io.stderr.isTTY === true) && repeat > 1)
+  const wantProgress = values.progress === true || io.stderr.isTTY === true
+  const progress = progressLine(io, wantProgress && repeat > 1)
+  const showRetries = wantProgress && retry !== 'none'
   let next = 1
   let bad = 0
   const worker = async () => {
@@ -301,6 +303,16 @@ async function sendCommand(provider: MockProvider, values: Values, io: CliIo): P
           retry,
           maxAttempts,
           ...(timeoutMs === undefined ? {} : { timeoutMs }),
+          // vendor backoffs run to minutes: say what is being waited for
+          ...(showRetries
+            ? {
+                onAttempt: (a: SendAttempt) => {
+                  if (a.retryInMs === undefined) return
+                  const got = a.status ?? a.error?.code ?? a.error?.kind
+                  io.stderr.write(`retry: attempt ${a.attempt} got ${got}; next in ${a.retryInMs / 1000} s\n`)
+                },
+              }
+            : {}),
         })
         attempts += result.attempts.length
         return observed(result.attempts[result.attempts.length - 1] as SendAttempt)

@@ -283,7 +283,8 @@ function randomSeed(): string {
  * @throws {TypeError} for a bad URL or option; {@link Error} when the counter URL cannot be read.
  */
 export async function conformance(url: string, options: ConformanceOptions): Promise<ConformanceReport> {
-  new URL(url)
+  const protocol = new URL(url).protocol
+  if (protocol !== 'http:' && protocol !== 'https:') throw new TypeError(`url must be http: or https:, got ${protocol}`)
   const { provider } = options
   const seed = options.seed ?? randomSeed()
   const clock = options.now ?? Date.now

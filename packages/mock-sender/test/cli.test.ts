@@ -84,8 +84,20 @@ describe('hookproof-send as a process', { timeout: 30_000 }, () => {
   it('--retries N retries a failing receiver with the same delivery and reports the attempts', async () => {
     receiver.recorded.length = 0
     receiver.failNext(2)
-    const r = await cli(['orchest', '--url', `${receiver.url}/flaky`, '--secret', 's', '--retries', '3', '--retry-delay', '10'])
+    const r = await cli([
+      'orchest',
+      '--url',
+      `${receiver.url}/flaky`,
+      '--secret',
+      's',
+      '--retries',
+      '3',
+      '--retry-delay',
+      '10',
+      '--progress',
+    ])
     expect(r.code).toBe(0)
+    expect(r.stderr).toBe('retry: attempt 1 got 503; next in 0.01 s\nretry: attempt 2 got 503; next in 0.01 s\n')
     expect(r.stdout).toMatch(/^valid +1 +1 \(3 attempts\) +2xx +204 +1\/1$/m)
     expect(receiver.recorded).toHaveLength(3)
     expect(new Set(receiver.recorded.map((x) => x.headers['x-orchest-delivery'])).size).toBe(1)

@@ -158,6 +158,11 @@ describe('conformance() verdicts', () => {
     expect(report.cases[0]).toMatchObject({ ok: false, actual: 'no answer (ECONNREFUSED)', note: 'no answer' })
   })
 
+  it('refuses a URL that is not http(s) before sending anything', async () => {
+    await expect(conformance('ftp://127.0.0.1/x', { provider: 'github', secret: 's' })).rejects.toThrow(TypeError)
+    await expect(conformance('not a url', { provider: 'github', secret: 's' })).rejects.toThrow(TypeError)
+  })
+
   it('a counter URL that does not count is an error before anything is sent', async () => {
     const before = receiver.handled()
     await expect(
