@@ -204,6 +204,25 @@ async function checkEdgeEntry(pkg) {
   const verdict = start.gz <= SIZE_TARGET ? 'within' : 'OVER'
   console.log(`  core browser/edge entry: ${kb(start.min)} minified, ${kb(start.gz)} min+gzip (${verdict} the ${kb(SIZE_TARGET)} target)`)
   if (lazy.min > 0) console.log(`  loaded on demand (dynamic import): ${kb(lazy.min)} minified, ${kb(lazy.gz)} min+gzip more`)
+  // what tree-shaking leaves for a Worker that imports one function (for information only)
+  const worker = await esbuild
+    .build({
+      stdin: { contents: `export { verifyRequest } from '${pkg.name}'`, resolveDir: root, loader: 'js' },
+      bundle: true,
+      minify: true,
+      format: 'esm',
+      platform: 'browser',
+      conditions: ['workerd', 'worker', 'browser'],
+      write: false,
+      logLevel: 'silent',
+      tsconfigRaw: {},
+    })
+    .catch(() => undefined)
+  const text = worker?.outputFiles[0]?.text
+  if (text)
+    console.log(
+      `  a Worker importing only { verifyRequest }: ${kb(Buffer.byteLength(text))} minified, ${kb(gzipSync(text, { level: 9 }).length)} min+gzip`,
+    )
   if (start.gz > SIZE_LIMIT) fail(pkg.name, `edge entry is ${kb(start.gz)} min+gzip, over the ${kb(SIZE_LIMIT)} limit`)
   else if (start.gz > SIZE_TARGET) warn(pkg.name, `edge entry is ${kb(start.gz)} min+gzip, over the ${kb(SIZE_TARGET)} target`)
 }
