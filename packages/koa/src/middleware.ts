@@ -41,7 +41,8 @@ export function verifyWebhook(options: KoaWebhookOptions = {}): Middleware {
         ctx.body = body
       },
       forward: (error) => {
-        throw error
+        // as http-errors does for 4xx: Koa answers with the message and does not log it as a crash
+        throw Object.assign(error, { expose: error.status < 500 })
       },
       handle: async (webhook) => {
         ctx.state.webhook = webhook

@@ -72,6 +72,19 @@ describe.each(KOA)('%s', (_name, Koa) => {
       expect(errors[0]).toBeInstanceOf(WebhookVerificationError)
     })
 
+    it("verifyWebhook({ onError: 'next' }) without an error middleware lets Koa answer with the error's status and message", async () => {
+      const app = new Koa()
+      const logged: unknown[] = []
+      app.on('error', (error) => logged.push(error))
+      app.use(verifyWebhook({ provider: 'orchest', secret: SECRETS.orchest, onError: 'next' }))
+      const d = await delivery('orchest')
+      const res = await send(app, { ...d, headers: { 'content-type': 'application/json' } })
+      expect(res.status).toBe(401)
+      expect(res.text).toContain('X-Hub-Signature')
+      expect(logged).toHaveLength(1)
+      expect((logged[0] as { expose?: boolean }).expose).toBe(true)
+    })
+
     it("verifyWebhook({ onError: 'next' }) still acknowledges a processed duplicate with 200 itself", async () => {
       const { app, calls } = receiver(Koa, { provider: 'orchest', secret: SECRETS.orchest, onError: 'next' })
       const d = await delivery('orchest')
