@@ -63,6 +63,9 @@ for (const pkg of packages) {
   const where = relative(root, pkg.dir)
   console.log(`\n== ${pkg.name} (${where})`)
   if (!pkg.json.scripts?.build) fail(pkg.name, 'no "build" script')
+  // `npm publish` (and `changeset publish`) must never upload a stale or missing dist/
+  if (!/npm run build/.test(pkg.json.scripts?.prepublishOnly ?? '')) fail(pkg.name, '"prepublishOnly" must run the build')
+  if (pkg.json.publishConfig?.access !== 'public') fail(pkg.name, 'a scoped package needs "publishConfig": { "access": "public" }')
   checkManifest(pkg)
 
   const publint = run(bin('publint'), ['run', where, '--strict'])
