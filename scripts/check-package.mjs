@@ -111,9 +111,16 @@ function checkManifest(pkg) {
   for (const [path, target] of Object.entries(j.exports ?? {})) {
     if (typeof target === 'object') checkConditions(pkg, `exports["${path}"]`, target)
   }
+  const versions = new Map(packages.map((p) => [p.name, p.version]))
   for (const [name, range] of Object.entries(j.dependencies ?? {})) {
-    if (range.startsWith('workspace:') || range.startsWith('file:'))
+    if (range.startsWith('workspace:') || range.startsWith('file:')) {
       fail(pkg.name, `dependency ${name} uses "${range}", which npm cannot publish`)
+    }
+    // a sibling's range must take the sibling's current version, or users get an older one from the registry
+    const sibling = versions.get(name)
+    if (sibling !== undefined && ![sibling, `^${sibling}`, `~${sibling}`].includes(range)) {
+      fail(pkg.name, `dependency ${name}@${range} does not take the workspace's ${name}@${sibling}`)
+    }
   }
   if (!existsSync(join(pkg.dir, 'LICENSE'))) fail(pkg.name, 'LICENSE file is missing')
   else if (!/MIT License/.test(readFileSync(join(pkg.dir, 'LICENSE'), 'utf8'))) fail(pkg.name, 'LICENSE is not the MIT text')
