@@ -125,6 +125,8 @@ export interface WebhookFlow {
   readonly options: VerifierOptions
   /** Runs one request through the hooks. Rejects only when `handle` throws (after releasing the claim). */
   run(hooks: FlowHooks): Promise<void>
+  /** Subscribes to one event type; returns the function that unsubscribes. Listener errors are ignored. */
+  on(type: WebhookEvent['type'], listener: (event: WebhookEvent) => void): () => void
 }
 
 /**
@@ -161,13 +163,33 @@ export function createWebhookFlow(createVerifier: (options: VerifierOptions) => 
   const verifier = createVerifier(verifierOptions)
   const forwardErrors = options.onError === 'next'
   const { onEvent, emitter } = options
+  const listeners = {
+    verified: new Set<(event: WebhookEvent) => void>(),
+    rejected: new Set<(event: WebhookEvent) => void>(),
+    duplicate: new Set<(event: WebhookEvent) => void>(),
+  }
 
-  function report(event: WebhookEvent): void {
+  function call(fn: () => void): void {
     try {
-      onEvent?.(event)
-      emitter?.emit(event.type, event)
+      fn()
     } catch {
       // a broken logger must not turn a verified delivery into a failure
+    }
+  }
+
+  function report(event: WebhookEvent): void {
+    if (onEvent) call(() => onEvent(event))
+    if (emitter) call(() => emitter.emit(event.type, event))
+    for (const listener of listeners[event.type]) call(() => listener(event))
+  }
+
+  function on(type: WebhookEvent['type'], listener: (event: WebhookEvent) => void): () => void {
+    const set = listeners[type]
+    if (set === undefined || typeof listener !== 'function')
+      throw new TypeError(`on(type, listener): type is 'verified', 'rejected' or 'duplicate'`)
+    set.add(listener)
+    return () => {
+      set.delete(listener)
     }
   }
 
@@ -232,7 +254,7 @@ export function createWebhookFlow(createVerifier: (options: VerifierOptions) => 
     done(ok ? 'completed' : 'aborted', status)
   }
 
-  return { verifier, options: verifierOptions, run }
+  return { verifier, options: verifierOptions, run, on }
 }
 
 async function settle(promise: Promise<void>): Promise<void> {

@@ -240,6 +240,19 @@ describe('createWebhookFlow', () => {
     expect(seen).toEqual(['verified', 'duplicate', 'rejected'])
   })
 
+  it('on() subscribes a listener to one event type until it unsubscribes', async () => {
+    const { flow } = flowWith()
+    const rejected: string[] = []
+    const off = flow.on('rejected', (e) => rejected.push(e.code ?? ''))
+    const delivery = await orchestDelivery()
+    await flow.run(recorder(delivery).hooks)
+    await flow.run(recorder({ ...delivery, headers: {} }).hooks)
+    off()
+    await flow.run(recorder({ ...delivery, headers: {} }).hooks)
+    expect(rejected).toEqual(['MISSING_SIGNATURE'])
+    expect(() => flow.on('finished' as 'verified', () => {})).toThrow(TypeError)
+  })
+
   it('rejected events explain() the failure lazily for server logs', async () => {
     const { flow, events } = flowWith()
     const delivery = await orchestDelivery()

@@ -1,7 +1,7 @@
 import { createVerifier, createWebhookFlow, DEFAULT_BODY_LIMIT, type FlowHooks } from '@hookproof/core'
-import type { NextFunction, Request, RequestHandler, Response } from 'express'
+import type { NextFunction, Request, Response } from 'express'
 import { readRawBody } from './body.js'
-import type { ExpressWebhookOptions } from './types.js'
+import type { ExpressWebhookOptions, WebhookMiddleware } from './types.js'
 import { requestUrl } from './url.js'
 
 /**
@@ -12,13 +12,15 @@ import { requestUrl } from './url.js'
  * the sender's retry is processed. Without options, secrets come from `*_WEBHOOK_SECRET`.
  *
  * @example
- * app.post('/webhooks/orchest', verifyWebhook({ provider: 'orchest', secret: process.env.ORCHEST_WEBHOOK_SECRET }), (req, res) => {
+ * const webhooks = verifyWebhook({ provider: 'orchest', secret: process.env.ORCHEST_WEBHOOK_SECRET })
+ * webhooks.on('rejected', (e) => console.warn('webhook rejected', e.code))
+ * app.post('/webhooks/orchest', webhooks, (req, res) => {
  *   console.log(req.webhook?.event, req.body)
  *   res.sendStatus(204)
  * })
  * @throws {TypeError} at startup on a bad configuration, or with no options and no secret in the environment.
  */
-export function verifyWebhook(options: ExpressWebhookOptions = {}): RequestHandler {
+export function verifyWebhook(options: ExpressWebhookOptions = {}): WebhookMiddleware {
   const { limit = DEFAULT_BODY_LIMIT, publicUrl, ...flowOptions } = options
   if (publicUrl !== undefined && typeof publicUrl !== 'string' && typeof publicUrl !== 'function') {
     throw new TypeError('publicUrl must be a base URL string or a function of the request')
@@ -26,7 +28,7 @@ export function verifyWebhook(options: ExpressWebhookOptions = {}): RequestHandl
   const flow = createWebhookFlow(createVerifier, flowOptions)
   const base = typeof publicUrl === 'string' ? publicUrl.replace(/\/+$/, '') : undefined
 
-  return function hookproofWebhook(req: Request, res: Response, next: NextFunction): void {
+  function hookproofWebhook(req: Request, res: Response, next: NextFunction): void {
     let nextCalled = false
     const hooks: FlowHooks = {
       readBody: () => readRawBody(req, limit),
@@ -65,4 +67,5 @@ export function verifyWebhook(options: ExpressWebhookOptions = {}): RequestHandl
       if (!nextCalled) next(error)
     })
   }
+  return Object.assign(hookproofWebhook, { on: flow.on })
 }

@@ -1,5 +1,5 @@
-import type { VerifiedWebhook, WebhookFlowOptions } from '@hookproof/core'
-import type { Request } from 'express'
+import type { VerifiedWebhook, WebhookFlow, WebhookFlowOptions } from '@hookproof/core'
+import type { Request, RequestHandler } from 'express'
 
 declare global {
   namespace Express {
@@ -33,3 +33,13 @@ export interface ExpressWebhookOptions extends WebhookFlowOptions {
  * const { body } = req as WebhookRequest<{ jobId: string }>
  */
 export type WebhookRequest<Payload = unknown> = Request & { webhook: VerifiedWebhook<Payload>; body: Payload }
+
+/**
+ * What `verifyWebhook()` returns: the middleware, plus `on(type, listener)` for `verified`,
+ * `rejected` and `duplicate` events (returns the unsubscribe function).
+ *
+ * @example
+ * const webhooks: WebhookMiddleware = verifyWebhook()
+ * webhooks.on('duplicate', (e) => metrics.increment('webhook.duplicate', { provider: e.provider }))
+ */
+export type WebhookMiddleware = RequestHandler & { on: WebhookFlow['on'] }

@@ -94,6 +94,22 @@ describe.each(EXPRESS)('%s', (_name, express) => {
       expect(JSON.stringify(events)).not.toContain(d.headers['X-Hub-Signature'])
     })
 
+    it('verifyWebhook().on(type, listener) subscribes to verified, duplicate and rejected events', async () => {
+      const app = express()
+      const webhooks = verifyWebhook({ provider: 'orchest', secret: SECRETS.orchest })
+      app.post('/hook', webhooks, (_req, res) => {
+        res.sendStatus(200)
+      })
+      const seen: string[] = []
+      for (const type of ['verified', 'rejected', 'duplicate'] as const)
+        webhooks.on(type, (e) => seen.push(`${e.type}:${e.code ?? e.status}`))
+      const d = await delivery('orchest')
+      await send(app, d)
+      await send(app, d)
+      await send(app, { ...d, body: `${d.body} ` })
+      expect(seen).toEqual(['verified:200', 'duplicate:DUPLICATE_DELIVERY', 'rejected:SIGNATURE_MISMATCH'])
+    })
+
     it('verifyWebhook({ emitter }) emits each event by name on a Node EventEmitter', async () => {
       const emitter = new EventEmitter()
       const names: string[] = []

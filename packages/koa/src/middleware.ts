@@ -1,7 +1,7 @@
 import { createVerifier, createWebhookFlow, DEFAULT_BODY_LIMIT, type FlowHooks } from '@hookproof/core'
 import type { Middleware } from 'koa'
 import { readRawBody } from './body.js'
-import type { KoaWebhookOptions } from './types.js'
+import type { KoaWebhookOptions, WebhookMiddleware } from './types.js'
 
 /**
  * Koa 2 and 3 middleware: reads the raw body, verifies it, claims the delivery, then sets
@@ -17,7 +17,7 @@ import type { KoaWebhookOptions } from './types.js'
  * })
  * @throws {TypeError} at startup on a bad configuration, or with no options and no secret in the environment.
  */
-export function verifyWebhook(options: KoaWebhookOptions = {}): Middleware {
+export function verifyWebhook(options: KoaWebhookOptions = {}): WebhookMiddleware {
   const { limit = DEFAULT_BODY_LIMIT, publicUrl, ...flowOptions } = options
   if (publicUrl !== undefined && typeof publicUrl !== 'string' && typeof publicUrl !== 'function') {
     throw new TypeError('publicUrl must be a base URL string or a function of the context')
@@ -25,7 +25,7 @@ export function verifyWebhook(options: KoaWebhookOptions = {}): Middleware {
   const flow = createWebhookFlow(createVerifier, flowOptions)
   const base = typeof publicUrl === 'string' ? publicUrl.replace(/\/+$/, '') : undefined
 
-  return async function hookproofWebhook(ctx, next) {
+  const hookproofWebhook: Middleware = async function hookproofWebhook(ctx, next) {
     const hooks: FlowHooks = {
       readBody: () => readRawBody(ctx, limit),
       readRequest: () => ({
@@ -55,4 +55,5 @@ export function verifyWebhook(options: KoaWebhookOptions = {}): Middleware {
     }
     await flow.run(hooks)
   }
+  return Object.assign(hookproofWebhook, { on: flow.on })
 }

@@ -1,5 +1,5 @@
-import type { VerifiedWebhook, WebhookFlowOptions } from '@hookproof/core'
-import type { Context } from 'koa'
+import type { VerifiedWebhook, WebhookFlow, WebhookFlowOptions } from '@hookproof/core'
+import type { Context, Middleware } from 'koa'
 
 declare module 'koa' {
   interface DefaultState {
@@ -37,3 +37,14 @@ export interface KoaWebhookOptions extends WebhookFlowOptions {
 export interface WebhookState<Payload = unknown> {
   webhook: VerifiedWebhook<Payload>
 }
+
+/**
+ * What `verifyWebhook()` returns: the middleware, plus `on(type, listener)` for `verified`,
+ * `rejected` and `duplicate` events (returns the unsubscribe function).
+ *
+ * @example
+ * const webhooks: WebhookMiddleware = verifyWebhook()
+ * webhooks.on('rejected', (e) => console.warn('webhook rejected', e.provider, e.code))
+ * app.use(webhooks)
+ */
+export type WebhookMiddleware = Middleware & { on: WebhookFlow['on'] }

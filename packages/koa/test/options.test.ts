@@ -114,6 +114,23 @@ describe.each(KOA)('%s', (_name, Koa) => {
       expect(JSON.stringify(events)).not.toContain(d.headers['X-Hub-Signature'])
     })
 
+    it('verifyWebhook().on(type, listener) subscribes to verified, duplicate and rejected events', async () => {
+      const app = new Koa()
+      const webhooks = verifyWebhook({ provider: 'orchest', secret: SECRETS.orchest })
+      app.use(webhooks)
+      app.use((ctx) => {
+        ctx.status = 200
+      })
+      const seen: string[] = []
+      for (const type of ['verified', 'rejected', 'duplicate'] as const)
+        webhooks.on(type, (e) => seen.push(`${e.type}:${e.code ?? e.status}`))
+      const d = await delivery('orchest')
+      await send(app, d)
+      await send(app, d)
+      await send(app, { ...d, body: `${d.body} ` })
+      expect(seen).toEqual(['verified:200', 'duplicate:DUPLICATE_DELIVERY', 'rejected:SIGNATURE_MISMATCH'])
+    })
+
     it('verifyWebhook({ emitter }) emits each event by name on a Node EventEmitter', async () => {
       const emitter = new EventEmitter()
       const names: string[] = []
