@@ -9,7 +9,13 @@ import { type ProviderName, providers as registry } from './providers/index.js'
 import type { ReplayStore } from './replay.js'
 import { checkTolerance, toMs } from './timestamp.js'
 
-/** One request as received. */
+/**
+ * One request as received.
+ *
+ * @example
+ * // Express with express.raw(): the Buffer is the body as received
+ * const input: VerifyInput = { body: req.body, headers: req.headers, method: req.method, url: `https://${req.get('host')}${req.originalUrl}` }
+ */
 export interface VerifyInput {
   /** The raw body exactly as received. A string is taken as UTF-8: a last resort. */
   body: Uint8Array | ArrayBuffer | string | null | undefined
@@ -21,14 +27,29 @@ export interface VerifyInput {
   url?: string
 }
 
-/** A provider with its own secret, for receivers of several senders. */
+/**
+ * A provider with its own secret, for receivers of several senders.
+ *
+ * @example
+ * createVerifier({
+ *   providers: [
+ *     { provider: 'orchest', secret: process.env.ORCHEST_WEBHOOK_SECRET },
+ *     { provider: 'y42', secrets: [process.env.Y42_WEBHOOK_SECRET, process.env.Y42_WEBHOOK_SECRET_OLD] },
+ *   ],
+ * })
+ */
 export interface ProviderConfig {
   provider: ProviderName | Provider
   secret?: string | readonly string[]
   secrets?: readonly string[]
 }
 
-/** Options of {@link createVerifier} and `verify`. */
+/**
+ * Options of {@link createVerifier} and `verify`.
+ *
+ * @example
+ * const options: VerifierOptions = { provider: 'designer-cloud', secrets: [current, previous], toleranceSeconds: 300, replayStore: new MemoryReplayStore() }
+ */
 export interface VerifierOptions extends ProviderOptions {
   /** The sender. Or `providers` to accept several, detected by header names and value grammar. */
   provider?: ProviderName | Provider
@@ -56,7 +77,13 @@ export interface VerifierOptions extends ProviderOptions {
   parse?: boolean
 }
 
-/** A delivery whose signature holds. */
+/**
+ * A delivery whose signature holds.
+ *
+ * @example
+ * const hook: VerifiedWebhook<{ event: { type: string } }> = await verifier.verify({ body, headers })
+ * if (hook.secretIndex > 0) log.info('sender still signs with the previous secret')
+ */
 export interface VerifiedWebhook<Payload = unknown> {
   /** Provider name, e.g. `'orchest'`. */
   readonly provider: string
@@ -82,10 +109,23 @@ export interface VerifiedWebhook<Payload = unknown> {
   abort(): Promise<void>
 }
 
-/** Result of `check`: never throws, never builds an `Error`. */
+/**
+ * Result of `check`: never throws, never builds an `Error`.
+ *
+ * @example
+ * const result: CheckResult = await verifier.check({ body, headers })
+ * if (!result.ok) return new Response(null, { status: result.status })
+ * await handle(result.webhook.payload)
+ */
 export type CheckResult<Payload = unknown> = { ok: true; webhook: VerifiedWebhook<Payload> } | Failure
 
-/** A verifier built once at startup. */
+/**
+ * A verifier built once at startup.
+ *
+ * @example
+ * const verifier: Verifier = createVerifier({ provider: 'orchest', secret: process.env.ORCHEST_WEBHOOK_SECRET })
+ * const hook = await verifier.verify({ body, headers })
+ */
 export interface Verifier {
   /** Verifies and returns the delivery, or throws `WebhookVerificationError`. */
   verify<Payload = unknown>(input: VerifyInput): Promise<VerifiedWebhook<Payload>>
