@@ -16,6 +16,8 @@ export {
 } from './errors.js'
 export {
   adapterOptions,
+  bodyAlreadyParsed,
+  bodyReadFailure,
   createWebhookFlow,
   DEFAULT_BODY_LIMIT,
   type FlowHooks,

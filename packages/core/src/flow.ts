@@ -148,6 +148,43 @@ export function adapterOptions(options: WebhookFlowOptions = {}): VerifierOption
   return { ...rest, ...env, replayStore: rest.replayStore ?? new MemoryReplayStore() }
 }
 
+/**
+ * The failure for a raw body that could not be read, from the `type` that raw-body and body-parser
+ * put on their errors: 413 `BODY_TOO_LARGE` over the limit, 400 `INVALID_PAYLOAD` for an aborted
+ * upload or a length that differs from `Content-Length`, 500 `BODY_ALREADY_PARSED` when the stream
+ * was already consumed (`fix` says how to avoid that in the adapter's framework).
+ *
+ * @example
+ * try { body = await getRawBody(req, { length, limit }) } catch (error) { return bodyReadFailure(error, limit, FIX) }
+ */
+export function bodyReadFailure(error: unknown, limit: number | string, fix: string): Failure {
+  switch ((error as { type?: unknown } | null)?.type) {
+    case 'entity.too.large':
+      return fail('BODY_TOO_LARGE', `The body is larger than the ${String(limit)} byte limit (the limit option)`)
+    case 'request.aborted':
+      return fail('INVALID_PAYLOAD', 'The request was aborted before its body arrived')
+    case 'request.size.invalid':
+      return fail('INVALID_PAYLOAD', 'The body length differs from its Content-Length')
+    case 'stream.not.readable':
+    case 'stream.encoding.set':
+      return fail('BODY_ALREADY_PARSED', fix)
+    default:
+      return fail('INVALID_PAYLOAD', 'The request body could not be read', { hints: async () => [String(error)] })
+  }
+}
+
+/**
+ * The 500 `BODY_ALREADY_PARSED` failure when a body parser consumed the stream first; `fix` names
+ * the remedy for the adapter's framework, `found` what the parser left.
+ *
+ * @example
+ * if (req.readableEnded) return bodyAlreadyParsed('Register the webhook route before app.use(express.json())', req.body)
+ */
+export function bodyAlreadyParsed(fix: string, found: unknown): Failure {
+  const what = typeof found === 'string' ? 'a string' : found === undefined ? 'nothing' : 'an object'
+  return fail('BODY_ALREADY_PARSED', `${fix} (the parsed body is ${what})`)
+}
+
 const clock: () => number = typeof globalThis.performance?.now === 'function' ? () => globalThis.performance.now() : Date.now
 
 /**

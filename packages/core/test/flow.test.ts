@@ -2,6 +2,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { fail } from '../src/errors.js'
 import {
   adapterOptions,
+  bodyAlreadyParsed,
+  bodyReadFailure,
   createWebhookFlow,
   type FlowHooks,
   type FlowResponse,
@@ -283,5 +285,30 @@ describe('adapterOptions', () => {
 
   it("adapterOptions() with onError: 'throw' throws a TypeError", () => {
     expect(() => adapterOptions({ provider: 'y42', secret, onError: 'throw' as 'next' })).toThrow(TypeError)
+  })
+})
+
+describe('bodyReadFailure', () => {
+  it.each([
+    ['entity.too.large', 'BODY_TOO_LARGE', 413],
+    ['request.aborted', 'INVALID_PAYLOAD', 400],
+    ['request.size.invalid', 'INVALID_PAYLOAD', 400],
+    ['stream.not.readable', 'BODY_ALREADY_PARSED', 500],
+    ['something.else', 'INVALID_PAYLOAD', 400],
+  ])('bodyReadFailure() maps a raw-body %s error to %s (%i)', (type, code, status) => {
+    const failure = bodyReadFailure(Object.assign(new Error('x'), { type }), 1024, 'mount it first')
+    expect(failure).toMatchObject({ ok: false, code, status })
+  })
+
+  it('bodyReadFailure() names the limit for BODY_TOO_LARGE and the fix for BODY_ALREADY_PARSED', () => {
+    expect(bodyReadFailure({ type: 'entity.too.large' }, '1mb', 'fix').message).toContain('1mb')
+    expect(bodyReadFailure({ type: 'stream.encoding.set' }, 1, 'call it before bodyParser()').message).toBe('call it before bodyParser()')
+  })
+
+  it('bodyAlreadyParsed() answers 500 with the fix and what the parser left', () => {
+    const failure = bodyAlreadyParsed('Register the route before express.json()', { a: 1 })
+    expect(failure).toMatchObject({ code: 'BODY_ALREADY_PARSED', status: 500 })
+    expect(failure.message).toContain('express.json()')
+    expect(failure.message).toContain('an object')
   })
 })
