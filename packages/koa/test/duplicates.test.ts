@@ -1,3 +1,4 @@
+import { MemoryReplayStore } from '@hookproof/core'
 import { describe, expect, it, vi } from 'vitest'
 import { KOA, listen, receiver, send } from './app.js'
 import { delivery, PROVIDERS, SECRETS } from './deliveries.js'
@@ -81,6 +82,18 @@ describe.each(KOA)('%s', (_name, Koa) => {
       release()
       await server.close()
     }
+  })
+
+  it('verifyWebhook() on two app instances sharing one replay store runs the handler once for a delivery sent to both', async () => {
+    const replayStore = new MemoryReplayStore()
+    const a = receiver(Koa, { provider: 'orchest', secret, replayStore })
+    const b = receiver(Koa, { provider: 'orchest', secret, replayStore })
+    const d = await delivery('orchest')
+    expect((await send(a.app, d)).status).toBe(200)
+    const other = await send(b.app, d)
+    expect(other.status).toBe(200)
+    expect(other.body.code).toBe('DUPLICATE_DELIVERY')
+    expect(a.calls.length + b.calls.length).toBe(1)
   })
 
   it('verifyWebhook() with replayStore: false runs the handler for every repeat', async () => {
