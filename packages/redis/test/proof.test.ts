@@ -523,7 +523,7 @@ describe.skipIf(!available)('the proof: four receiver processes, one Redis, each
       const ackedBefore = acknowledged.filter((a) => a.attempt.endedAt < stoppedAt)
       console.log(
         `proof, Redis outage (${((restartingAt - stoppedAt) / 1000).toFixed(1)} s): ${total} deliveries, ${attempts.length} requests, ` +
-          `${unavailable.length} answered 503, ${ackedBefore.length} acknowledged before the stop, ` +
+          `${unavailable.length} answered 503, ${attempts.filter((a) => a.status === 409).length} answered 409, ${ackedBefore.length} acknowledged before the stop, ` +
           `${during.length} requests sent while Redis was down, all completed after it returned`,
       )
       expect(unavailable.length).toBeGreaterThan(0)
