@@ -355,8 +355,8 @@ describe.skipIf(!available)('the proof: four receiver processes, one Redis, each
         deliveries.push(await makeDelivery(PROOF_PROVIDERS[n % PROOF_PROVIDERS.length] as ProofProvider, n))
       }
       figures.deliveries += deliveries.length
-      // deterministic choice: every 5th delivery is sent twice, alternately at once and later
-      const duplicated = deliveries.filter((_, n) => n % 5 === 2)
+      // deterministic choice: every 5th delivery (20%) is sent twice, alternately at once and later
+      const duplicated = deliveries.filter((_, n) => n % Math.round(1 / DUPLICATE_SHARE) === 2)
       const concurrent = new Set(duplicated.filter((_, n) => n % 2 === 0))
       const late = duplicated.filter((d) => !concurrent.has(d))
 
