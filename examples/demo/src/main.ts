@@ -38,6 +38,7 @@ type Starter = (
     secrets: Record<string, string>
     previousSecrets: Record<string, string>
     log: (line: string) => void
+    handlerDelayMs?: number
   },
 ) => Promise<{ url: string; server: Server; close(): Promise<void> }>
 
@@ -92,7 +93,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   const starting = await Promise.allSettled(
     (options.frameworks ?? FRAMEWORKS).map(async (f) => ({
       framework: f.name,
-      ...(await f.start(0, { secrets, previousSecrets, log: options.appLog ?? (() => {}) })),
+      ...(await f.start(0, { secrets, previousSecrets, log: options.appLog ?? (() => {}), handlerDelayMs: 50 })),
     })),
   )
   const servers = starting.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []))

@@ -27,6 +27,8 @@ export interface AppOptions {
   replayStore?: ReplayStore
   /** Where log lines go; default `console.log`. */
   log?: (line: string) => void
+  /** Time each handler takes, like real work (default 0): lets concurrent duplicates meet in flight (409). */
+  handlerDelayMs?: number
 }
 
 /** One handled delivery, as listed by `GET /events`. */
@@ -68,9 +70,10 @@ export function createApp(options: AppOptions = {}) {
       onEvent,
       ...(options.replayStore ? { replayStore: options.replayStore } : {}),
     })
-    const handler: express.RequestHandler = (req, res) => {
+    const handler: express.RequestHandler = async (req, res) => {
       const hook = req.webhook
       if (hook === undefined) return res.sendStatus(500)
+      if (options.handlerDelayMs) await new Promise((resolve) => setTimeout(resolve, options.handlerDelayMs))
       handled.push({
         provider: hook.provider,
         event: hook.event,

@@ -28,6 +28,8 @@ export interface AppOptions {
   replayStore?: ReplayStore
   /** Where log lines go; default `console.log`. */
   log?: (line: string) => void
+  /** Time each handler takes, like real work (default 0): lets concurrent duplicates meet in flight (409). */
+  handlerDelayMs?: number
 }
 
 /** One handled delivery, as listed by `GET /events`. */
@@ -85,6 +87,7 @@ export function createApp(options: AppOptions = {}) {
     await route.verify(ctx, async () => {
       const hook = ctx.state.webhook
       if (hook === undefined) throw new Error('verifyWebhook() did not set ctx.state.webhook')
+      if (options.handlerDelayMs) await new Promise((resolve) => setTimeout(resolve, options.handlerDelayMs))
       handled.push({
         provider: hook.provider,
         event: hook.event,
