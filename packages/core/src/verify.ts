@@ -470,14 +470,19 @@ export function verifierFactory(backend: CryptoBackend) {
       )
     }
 
-    async function check<Payload = unknown>(input: VerifyInput): Promise<CheckResult<Payload>> {
+    // not `async`: a synchronous verdict is wrapped once, with no async frame around it
+    function check<Payload = unknown>(input: VerifyInput): Promise<CheckResult<Payload>> {
       try {
         const result = checkInner(input)
-        return (result instanceof Promise ? await result : result) as CheckResult<Payload>
+        return (result instanceof Promise ? result.then(undefined, crashed) : Promise.resolve(result)) as Promise<CheckResult<Payload>>
       } catch (error) {
-        // never let a bug or a hostile input escape as anything but a rejection
-        return fail('MALFORMED_SIGNATURE', 'The request could not be verified', { hints: async () => [String(error)] })
+        return Promise.resolve(crashed(error))
       }
+    }
+
+    /** Never let a bug or a hostile input escape as anything but a rejection. */
+    function crashed(error: unknown): Failure {
+      return fail('MALFORMED_SIGNATURE', 'The request could not be verified', { hints: async () => [String(error)] })
     }
 
     function checkInner(input: VerifyInput): CheckResult | Promise<CheckResult> {
