@@ -6,19 +6,24 @@
  */
 import { type ChildProcess, fork } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
-import autocannon from 'autocannon'
 import { sign } from '@hookproof/core'
-import { HTTP_SIZES, jsonBody, label, SECRET } from './lib/fixtures.ts'
-import { spread, type Spread } from './lib/measure.ts'
+import autocannon from 'autocannon'
+import { HTTP_SIZES, jsonBody, label, SECRET } from './lib/fixtures.js'
+import { type Spread, spread } from './lib/measure.js'
 
-export const ROUTES = ['bare', 'hand', 'hookproof', 'hookproof-store'] as const
+export const ROUTES = ['bare', 'hand', 'core-check', 'hookproof', 'hookproof-store'] as const
 export type Route = (typeof ROUTES)[number]
 
 export interface HttpOptions {
   durationS: number
+  /** Warm-up per route before its first measured run (the JIT needs ~10k requests); a third of it before later sizes. */
   warmupS: number
   rounds: number
   connections: number
+  frameworks?: readonly string[]
+  sizes?: readonly number[]
+  /** Always includes `hand`, the reference of every ratio. */
+  routes?: readonly Route[]
 }
 
 export interface RunResult {
@@ -27,7 +32,10 @@ export interface RunResult {
   p99: number
   non2xx: number
   errors: number
+  /** Requests the route's handler ran for (a replay store must not drop any: every id is new). */
   handled: number
+  /** Server process CPU time (user + system) per response, µs: steadier than req/s on a shared machine. */
+  cpuPerRequest: number
 }
 
 export interface RouteResult {
@@ -42,6 +50,9 @@ export interface RouteResult {
   rpsVsHand?: Spread
   /** p99 divided by the hand-written route's p99 in the same round. */
   p99VsHand?: Spread
+  /** Server CPU µs per request, and its ratio to the hand-written route's in the same round. */
+  cpuPerRequest: Spread
+  cpuVsHand?: Spread
   skipped?: string
 }
 
@@ -70,17 +81,25 @@ function start(framework: string, route: Route): Promise<Server> {
     })
     child.once('exit', (code) => {
       clearTimeout(timer)
-      resolve({ child, skip: `${framework} ${route}: server exited (${code}) ${stderr.split('\n').find((l) => l.includes('Error')) ?? ''}`.trim() })
+      resolve({
+        child,
+        skip: `${framework} ${route}: server exited (${code}) ${stderr.split('\n').find((l) => l.includes('Error')) ?? ''}`.trim(),
+      })
     })
   })
 }
 
-function stats(server: Server): Promise<number> {
+interface Stats {
+  handled: number
+  cpuUs: number
+}
+
+function stats(server: Server): Promise<Stats> {
   return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(-1), 2000)
-    server.child.once('message', (m: { handled?: number }) => {
+    const timer = setTimeout(() => resolve({ handled: Number.NaN, cpuUs: Number.NaN }), 2000)
+    server.child.once('message', (m: Partial<Stats>) => {
       clearTimeout(timer)
-      resolve(m.handled ?? -1)
+      resolve({ handled: m.handled ?? Number.NaN, cpuUs: m.cpuUs ?? Number.NaN })
     })
     server.child.send({ cmd: 'stats' })
   })
@@ -88,7 +107,13 @@ function stats(server: Server): Promise<number> {
 
 let delivery = 0
 
-async function load(port: number, body: Buffer, headers: Record<string, string>, seconds: number, connections: number): Promise<RunResult & { latencies: number }> {
+async function load(
+  port: number,
+  body: Buffer,
+  headers: Record<string, string>,
+  seconds: number,
+  connections: number,
+): Promise<RunResult & { latencies: number }> {
   const latencies: number[] = []
   const instance = autocannon({
     url: `http://127.0.0.1:${port}`,
@@ -107,7 +132,7 @@ async function load(port: number, body: Buffer, headers: Record<string, string>,
         },
       },
     ],
-  } as autocannon.Options)
+  })
   instance.on('response', (_client: unknown, _status: number, _bytes: number, ms: number) => {
     latencies.push(ms)
   })
@@ -121,23 +146,27 @@ async function load(port: number, body: Buffer, headers: Record<string, string>,
     non2xx: result.non2xx,
     errors: result.errors + result.timeouts,
     handled: 0,
+    cpuPerRequest: 0,
     latencies: latencies.length,
   }
 }
 
 export async function runHttp(opts: HttpOptions, log: (line: string) => void): Promise<RouteResult[]> {
   const out: RouteResult[] = []
-  for (const framework of ['express', 'koa']) {
+  const routes = ROUTES.filter((r) => r === 'hand' || opts.routes === undefined || opts.routes.includes(r))
+  for (const framework of opts.frameworks ?? ['express', 'koa']) {
     const servers = new Map<Route, Server>()
-    for (const route of ROUTES) servers.set(route, await start(framework, route))
+    const started = await Promise.all(routes.map((route) => start(framework, route)))
+    for (const [i, route] of routes.entries()) servers.set(route, started[i] as Server)
     try {
-      for (const size of HTTP_SIZES) {
+      for (const [sizeIndex, size] of (opts.sizes ?? HTTP_SIZES).entries()) {
         const body = jsonBody(size)
         const signed = await sign('github', { secret: SECRET, body, event: 'push' })
         const headers: Record<string, string> = { 'content-type': 'application/json', ...signed }
         const results = new Map<Route, RunResult[]>()
-        const live = ROUTES.filter((r) => servers.get(r)?.port !== undefined)
-        for (const route of live) await load(servers.get(route)?.port as number, body, headers, opts.warmupS, opts.connections)
+        const live = routes.filter((r) => servers.get(r)?.port !== undefined)
+        const warmup = sizeIndex === 0 ? opts.warmupS : Math.max(0.3, opts.warmupS / 3)
+        for (const route of live) await load(servers.get(route)?.port as number, body, headers, warmup, opts.connections)
         for (let round = 0; round < opts.rounds; round++) {
           // rotate the order each round so no route always runs first
           const order = live.map((_, i) => live[(i + round) % live.length] as Route)
@@ -145,17 +174,31 @@ export async function runHttp(opts: HttpOptions, log: (line: string) => void): P
             const server = servers.get(route) as Server
             const before = await stats(server)
             const r = await load(server.port as number, body, headers, opts.durationS, opts.connections)
-            r.handled = (await stats(server)) - before
+            const after = await stats(server)
+            r.handled = after.handled - before.handled
+            r.cpuPerRequest = (after.cpuUs - before.cpuUs) / Math.max(1, r.latencies)
             ;(results.get(route) ?? results.set(route, []).get(route))?.push(r)
-            log(`http ${framework} ${label(size)} ${route}: ${Math.round(r.rps)} req/s, p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms${r.non2xx || r.errors ? `, ${r.non2xx} non-2xx, ${r.errors} errors` : ''}`)
+            log(
+              `http ${framework} ${label(size)} ${route}: ${Math.round(r.rps)} req/s, p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms, ${r.cpuPerRequest.toFixed(1)} µs CPU/req${r.non2xx || r.errors ? `, ${r.non2xx} non-2xx, ${r.errors} errors` : ''}`,
+            )
           }
         }
         const hand = results.get('hand')
-        for (const route of ROUTES) {
+        for (const route of routes) {
           const server = servers.get(route) as Server
           const runs = results.get(route)
           if (runs === undefined) {
-            out.push({ framework, route, size: label(size), rounds: [], rps: spread([Number.NaN]), p50: spread([Number.NaN]), p99: spread([Number.NaN]), skipped: server.skip ?? 'not run' })
+            out.push({
+              framework,
+              route,
+              size: label(size),
+              rounds: [],
+              rps: spread([Number.NaN]),
+              p50: spread([Number.NaN]),
+              p99: spread([Number.NaN]),
+              cpuPerRequest: spread([Number.NaN]),
+              skipped: server.skip ?? 'not run',
+            })
             continue
           }
           const row: RouteResult = {
@@ -166,10 +209,12 @@ export async function runHttp(opts: HttpOptions, log: (line: string) => void): P
             rps: spread(runs.map((r) => r.rps)),
             p50: spread(runs.map((r) => r.p50)),
             p99: spread(runs.map((r) => r.p99)),
+            cpuPerRequest: spread(runs.map((r) => r.cpuPerRequest)),
           }
           if (hand !== undefined) {
             row.rpsVsHand = spread(runs.map((r, i) => r.rps / (hand[i] as RunResult).rps))
             row.p99VsHand = spread(runs.map((r, i) => r.p99 / (hand[i] as RunResult).p99))
+            row.cpuVsHand = spread(runs.map((r, i) => r.cpuPerRequest / (hand[i] as RunResult).cpuPerRequest))
           }
           out.push(row)
         }

@@ -1,19 +1,23 @@
 /**
  * `npm run bench` (< 5 min) / `npm run bench:quick` (< 1 min): every measurement, as ratios taken
  * within this one run, printed and written to bench/results/latest.json and bench/RESULTS.md.
- * Options: --quick, --only=micro,memory,http (comma list of sections).
+ * Options: --quick, --only=micro,memory,http (sections); for HTTP experiments --frameworks=express,
+ * --sizes=1024, --routes=hookproof (hand always runs), --rounds=6.
  */
-import { spawn } from 'node:child_process'
-import { execFileSync } from 'node:child_process'
+import { execFileSync, spawn } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { cpus, totalmem } from 'node:os'
 import { fileURLToPath } from 'node:url'
-import { type HttpOptions, type RouteResult, runHttp } from './http.ts'
-import type { CaseResult, Spread } from './lib/measure.ts'
-import { fmtBytes, fmtNs, fmtRatio, spread } from './lib/measure.ts'
+import { type HttpOptions, type Route, type RouteResult, runHttp } from './http.js'
+import { buildAll } from './lib/build.js'
+import type { CaseResult, Spread } from './lib/measure.js'
+import { fmtBytes, fmtNs, fmtRatio, spread } from './lib/measure.js'
 
 const quick = process.argv.includes('--quick')
-const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7).split(',')
+const only = process.argv
+  .find((a) => a.startsWith('--only='))
+  ?.slice(7)
+  .split(',')
 const wants = (section: string) => only === undefined || only.includes(section)
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url))
 const started = Date.now()
@@ -69,6 +73,8 @@ function machine() {
 
 // ---------------------------------------------------------------- run
 const results: Record<string, unknown> = { machine: machine() }
+// hookproof as shipped (see lib/build.ts), built once for every child process
+process.env.HOOKPROOF_BENCH_BUILD = await buildAll()
 const micro: Record<string, Sizes> = {}
 if (wants('micro')) {
   for (const group of ['core-node', 'core-web', 'peers', 'reject']) {
@@ -85,9 +91,21 @@ if (wants('memory')) {
   results.memory = memory
 }
 let http: RouteResult[] | undefined
-const httpOptions: HttpOptions = quick
-  ? { durationS: 1.5, warmupS: 0.5, rounds: 1, connections: 10 }
-  : { durationS: 3, warmupS: 1, rounds: 2, connections: 10 }
+const list = (name: string) =>
+  process.argv
+    .find((a) => a.startsWith(`--${name}=`))
+    ?.split('=')[1]
+    ?.split(',')
+const httpOptions: HttpOptions = {
+  // quick: one round at 1 KiB only, to stay under a minute
+  ...(quick ? { durationS: 1, warmupS: 1, rounds: 1 } : { durationS: 2, warmupS: 2, rounds: 3 }),
+  connections: 10,
+  frameworks: list('frameworks'),
+  sizes: list('sizes')?.map(Number) ?? (quick ? [1024] : undefined),
+  routes: list('routes') as Route[] | undefined,
+}
+const rounds = list('rounds')
+if (rounds) httpOptions.rounds = Number(rounds[0])
 if (wants('http')) {
   log(`http (${httpOptions.rounds} round(s) x ${httpOptions.durationS} s per route and size, ${httpOptions.connections} connections)`)
   http = await runHttp(httpOptions, log)
@@ -113,8 +131,16 @@ const between = (group: string, size: string, a: string, b: string): Spread | un
   return spread(x.ratio.values.map((v, i) => v / (y.ratio.values[i] as number)))
 }
 if (micro['core-node']) {
-  check('core verify (node:crypto, parse:false) <= 1.15x floor at 256 B', find('core-node', '256 B', 'hookproof node parse:false')?.ratio, (x) => x <= 1.15)
-  check('core verify (node:crypto, parse:false) <= 1.02x floor at 1 MiB', find('core-node', '1 MiB', 'hookproof node parse:false')?.ratio, (x) => x <= 1.02)
+  check(
+    'core verify (node:crypto, parse:false) <= 1.15x floor at 256 B',
+    find('core-node', '256 B', 'hookproof node parse:false')?.ratio,
+    (x) => x <= 1.15,
+  )
+  check(
+    'core verify (node:crypto, parse:false) <= 1.02x floor at 1 MiB',
+    find('core-node', '1 MiB', 'hookproof node parse:false')?.ratio,
+    (x) => x <= 1.02,
+  )
 }
 if (micro.peers) {
   const pairs: Array<[string, string]> = [
@@ -132,11 +158,20 @@ if (micro.peers) {
 if (memory) {
   for (const name of ['hookproof node parse:false', 'hookproof web parse:false']) {
     const row = memory.find((r) => r.name === name)
-    check(`allocation per 1 MiB verification, ${name} <= 0.1x body`, row?.perBody, (x) => x <= 0.1, (s) => `${s.median.toFixed(3)}x (${fmtBytes(s.median * 1024 * 1024)})`)
+    check(
+      `allocation per 1 MiB verification, ${name} <= 0.1x body`,
+      row?.perBody,
+      (x) => x <= 0.1,
+      (s) => `${s.median.toFixed(3)}x (${fmtBytes(s.median * 1024 * 1024)})`,
+    )
   }
 }
 if (micro.reject) {
-  check('rejection via check() (wrong signature) <= 1.2x floor at 256 B', find('reject', '256 B', 'hookproof check() wrong signature, parse:false')?.ratio, (x) => x <= 1.2)
+  check(
+    'rejection via check() (wrong signature) <= 1.2x floor at 256 B',
+    find('reject', '256 B', 'hookproof check() wrong signature, parse:false')?.ratio,
+    (x) => x <= 1.2,
+  )
 }
 if (http) {
   for (const row of http.filter((r) => r.route === 'hookproof')) {
@@ -158,7 +193,11 @@ lines.push('# hookproof benchmark results', '')
 lines.push(
   `${m.mode} run, ${m.date}, commit ${m.commit}. Machine: ${m.cpu} (${m.cores} cores, ${m.memory}), Node ${m.node} (V8 ${m.v8}, OpenSSL ${m.openssl}), ${m.platform}.`,
 )
-lines.push('', 'Ratios are medians over rounds, each round timing every contender back to back; the range in parentheses is the spread (min-max) over rounds. Lower is better for times and ratios to the floor. See bench/README.md for what each row measures.', '')
+lines.push(
+  '',
+  'Ratios are medians over rounds, each round timing every contender back to back; the range in parentheses is the spread (min-max) over rounds. Lower is better for times and ratios to the floor. See bench/README.md for what each row measures.',
+  '',
+)
 
 lines.push('## Targets', '', '| target | measured | met |', '| --- | --- | --- |')
 for (const t of targets) lines.push(`| ${t.target} | ${t.measured} | ${t.met === undefined ? 'n/a' : t.met ? 'yes' : '**no**'} |`)
@@ -168,7 +207,12 @@ const microTable = (title: string, group: string, note: string) => {
   if (!sizes) return
   lines.push('', `## ${title}`, '', note, '')
   const names = sizes[Object.keys(sizes)[0] as string]?.map((c) => c.name) ?? []
-  lines.push(`| contender | ${Object.keys(sizes).join(' | ')} |`, `| --- |${Object.keys(sizes).map(() => ' --- |').join('')}`)
+  lines.push(
+    `| contender | ${Object.keys(sizes).join(' | ')} |`,
+    `| --- |${Object.keys(sizes)
+      .map(() => ' --- |')
+      .join('')}`,
+  )
   for (const name of names) {
     const cells = Object.values(sizes).map((cases) => {
       const c = cases.find((x) => x.name === name)
@@ -193,7 +237,15 @@ microTable(
   'Ratios to the same node:crypto floor. Pairs: stripe vs the Stripe-like row defined with `defineProvider` (headers made by `stripe.webhooks.generateTestHeaderString`, so both check the same bytes); standardwebhooks and svix vs hookproof `standard-webhooks` (headers signed by standardwebhooks); octokit vs hookproof `github` parse:false (octokit only accepts a string: "decode + verify" includes turning the received bytes into one, "string given" does not). stripe, standardwebhooks and svix return the parsed JSON, so they are paired with hookproof\'s default (JSON parse).',
 )
 if (micro.peers) {
-  lines.push('', 'hookproof / peer, per round (below 1: hookproof is faster):', '', `| pair | ${Object.keys(micro.peers).join(' | ')} |`, `| --- |${Object.keys(micro.peers).map(() => ' --- |').join('')}`)
+  lines.push(
+    '',
+    'hookproof / peer, per round (below 1: hookproof is faster):',
+    '',
+    `| pair | ${Object.keys(micro.peers).join(' | ')} |`,
+    `| --- |${Object.keys(micro.peers)
+      .map(() => ' --- |')
+      .join('')}`,
+  )
   for (const [hp, peer] of [
     ['hookproof stripe-like (JSON parse)', 'stripe constructEventAsync'],
     ['hookproof standard-webhooks (JSON parse)', 'standardwebhooks verify'],
@@ -208,14 +260,23 @@ if (micro.peers) {
     lines.push(`| ${hp} / ${peer} | ${cells.join(' | ')} |`)
   }
 }
-microTable('Rejection cost at 256 B', 'reject', 'A well-formed but wrong signature (SIGNATURE_MISMATCH). `check()` builds no Error; `verify()` throws one; "a thrown Error alone" is the cost of `throw new Error()` + catch with nothing else.')
+microTable(
+  'Rejection cost at 256 B',
+  'reject',
+  'A well-formed but wrong signature (SIGNATURE_MISMATCH). `check()` builds no Error; `verify()` throws one; "a thrown Error alone" is the cost of `throw new Error()` + catch with nothing else.',
+)
 
 if (memory) {
   lines.push('', '## Memory per 1 MiB verification', '')
-  lines.push('Bytes allocated per call beyond the 1 MiB body (which exists before the call): V8 heap (strings, parsed objects) and external (Buffers, ArrayBuffers), measured in a `--expose-gc` child over windows without any collection. "x body" = total / 1 MiB; the target is for parse:false (the default also builds the parsed payload, which is what the caller asked for).', '')
+  lines.push(
+    'Bytes allocated per call beyond the 1 MiB body (which exists before the call): V8 heap (strings, parsed objects) and external (Buffers, ArrayBuffers), measured in a `--expose-gc` child over windows without any collection. "x body" = total / 1 MiB; the target is for parse:false (the default also builds the parsed payload, which is what the caller asked for).',
+    '',
+  )
   lines.push('| contender | heap | external | total | x body |', '| --- | --- | --- | --- | --- |')
   for (const r of memory) {
-    lines.push(`| ${r.name} | ${fmtBytes(r.heap.median)} | ${fmtBytes(r.external.median)} | ${fmtBytes(r.total.median)} | ${r.perBody.median.toFixed(3)}x (${r.perBody.min.toFixed(3)}-${r.perBody.max.toFixed(3)}) |`)
+    lines.push(
+      `| ${r.name} | ${fmtBytes(r.heap.median)} | ${fmtBytes(r.external.median)} | ${fmtBytes(r.total.median)} | ${r.perBody.median.toFixed(3)}x (${r.perBody.min.toFixed(3)}-${r.perBody.max.toFixed(3)}) |`,
+    )
   }
 }
 
@@ -225,15 +286,18 @@ if (http) {
     `${httpOptions.connections} connections, ${httpOptions.rounds} round(s) of ${httpOptions.durationS} s per route and body size after a ${httpOptions.warmupS} s warm-up; server in its own process. Routes: **bare** = raw body read, no verification; **hand** = raw body + createHmac + timingSafeEqual + JSON.parse written by hand (\`express.raw()\` / raw-body for Koa); **hookproof** = the middleware with \`replayStore: false\`; **hookproof-store** = with a \`MemoryReplayStore\` (a new delivery id per request). Ratios are to the hand-written route in the same round.`,
     '',
   )
-  lines.push('| framework | body | route | req/s | p50 | p99 | req/s vs hand | p99 vs hand |', '| --- | --- | --- | --- | --- | --- | --- | --- |')
+  lines.push(
+    '| framework | body | route | req/s | p50 | p99 | server CPU/req | req/s vs hand | p99 vs hand | CPU/req vs hand |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+  )
   for (const r of http) {
     if (r.skipped) {
-      lines.push(`| ${r.framework} | ${r.size} | ${r.route} | skipped: ${r.skipped} | | | | |`)
+      lines.push(`| ${r.framework} | ${r.size} | ${r.route} | skipped: ${r.skipped} | | | | | | |`)
       continue
     }
     const bad = r.rounds.some((x) => x.non2xx > 0 || x.errors > 0) ? ' (non-2xx or errors!)' : ''
     lines.push(
-      `| ${r.framework} | ${r.size} | ${r.route} | ${Math.round(r.rps.median)}${bad} | ${r.p50.median.toFixed(2)} ms | ${r.p99.median.toFixed(2)} ms | ${r.rpsVsHand ? fmtRatio(r.rpsVsHand) : ''} | ${r.p99VsHand ? fmtRatio(r.p99VsHand) : ''} |`,
+      `| ${r.framework} | ${r.size} | ${r.route} | ${Math.round(r.rps.median)}${bad} | ${r.p50.median.toFixed(2)} ms | ${r.p99.median.toFixed(2)} ms | ${r.cpuPerRequest.median.toFixed(1)} µs | ${r.rpsVsHand ? fmtRatio(r.rpsVsHand) : ''} | ${r.p99VsHand ? fmtRatio(r.p99VsHand) : ''} | ${r.cpuVsHand ? fmtRatio(r.cpuVsHand) : ''} |`,
     )
   }
 }

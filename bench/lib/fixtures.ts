@@ -3,7 +3,10 @@
  * Bodies are Buffers (what raw-body / express.raw() hand a receiver); every contender gets the
  * same bytes.
  */
-import { bytesToHex, defineProvider, type Failure, hexToBytes, type Provider, STATUS, type WebhookErrorCode } from '@hookproof/core'
+import type { Failure, Provider, WebhookErrorCode } from '@hookproof/core'
+
+/** The core API as built by bench/lib/build.ts (node:crypto or Web Crypto entry). */
+export type Api = typeof import('../../packages/core/src/node.js')
 
 export const KiB = 1024
 export const MiB = 1024 * KiB
@@ -43,63 +46,72 @@ export function jsonBody(size: number): Buffer {
   return body
 }
 
-/** Node's IncomingHttpHeaders: lowercase keys. */
+/**
+ * Headers as Node's HTTP parser hands them: lowercase keys and flat strings. `sign()` builds its
+ * values by concatenation, and V8 reads a concatenated (cons) string's characters more slowly
+ * than a received header's, which would tax whoever reads the header by character.
+ */
 export function lower(headers: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {}
-  for (const [k, v] of Object.entries(headers)) out[k.toLowerCase()] = v
+  for (const [k, v] of Object.entries(headers)) out[k.toLowerCase()] = flat(v)
   return out
 }
 
-function failure(code: WebhookErrorCode, message: string): Failure {
-  return { ok: false, code, status: STATUS[code], message }
+/** A flat (sequential) copy of a string, as read off a socket. */
+export function flat(text: string): string {
+  return Buffer.from(text, 'utf8').toString('utf8')
 }
 
 /**
  * Stripe's scheme as a user would add it with `defineProvider`: `Stripe-Signature: t=<s>,v1=<hex>`
  * (several `v1` allowed), HMAC-SHA256 over `<t>.<body>` with the whole secret string as the key.
  */
-export const stripeLike: Provider = defineProvider({
-  name: 'stripe-like',
-  title: 'Stripe-like',
-  docs: 'https://docs.stripe.com/webhooks#verify-manually',
-  signatureHeaders: ['stripe-signature'],
-  timestampUnit: 's',
-  replayTtlSeconds: 3 * 86_400,
-  dedupFallback: 'signature',
-  detect(request) {
-    const v = request.header('stripe-signature')
-    return typeof v === 'string' && /(^|,)t=\d+/.test(v) && /(^|,)v1=[0-9a-f]{64}/.test(v)
-  },
-  parse(request) {
-    const value = request.header('stripe-signature')
-    if (value === undefined) return failure('MISSING_SIGNATURE', 'No Stripe-Signature header')
-    if (typeof value !== 'string') return failure('MALFORMED_SIGNATURE', 'Stripe-Signature was sent more than once')
-    let t: string | undefined
-    const signatures: Uint8Array[] = []
-    for (const item of value.split(',')) {
-      const eq = item.indexOf('=')
-      if (eq < 0) continue
-      const key = item.slice(0, eq)
-      if (key === 't') t = item.slice(eq + 1)
-      else if (key === 'v1') {
-        const bytes = eq + 65 === item.length ? hexToBytes(item.slice(eq + 1)) : undefined
-        if (bytes === undefined) return failure('MALFORMED_SIGNATURE', '"v1" in Stripe-Signature must be 64 hex digits')
-        signatures.push(bytes)
+export function stripeLike(api: Api): Provider {
+  const { bytesToHex, defineProvider, hexToBytes, STATUS } = api
+  const failure = (code: WebhookErrorCode, message: string): Failure => ({ ok: false, code, status: STATUS[code], message })
+  return defineProvider({
+    name: 'stripe-like',
+    title: 'Stripe-like',
+    docs: 'https://docs.stripe.com/webhooks#verify-manually',
+    signatureHeaders: ['stripe-signature'],
+    timestampUnit: 's',
+    replayTtlSeconds: 3 * 86_400,
+    dedupFallback: 'signature',
+    detect(request) {
+      const v = request.header('stripe-signature')
+      return typeof v === 'string' && /(^|,)t=\d+/.test(v) && /(^|,)v1=[0-9a-f]{64}/.test(v)
+    },
+    parse(request) {
+      const value = request.header('stripe-signature')
+      if (value === undefined) return failure('MISSING_SIGNATURE', 'No Stripe-Signature header')
+      if (typeof value !== 'string') return failure('MALFORMED_SIGNATURE', 'Stripe-Signature was sent more than once')
+      let t: string | undefined
+      const signatures: Uint8Array[] = []
+      for (const item of value.split(',')) {
+        const eq = item.indexOf('=')
+        if (eq < 0) continue
+        const key = item.slice(0, eq)
+        if (key === 't') t = item.slice(eq + 1)
+        else if (key === 'v1') {
+          const bytes = eq + 65 === item.length ? hexToBytes(item.slice(eq + 1)) : undefined
+          if (bytes === undefined) return failure('MALFORMED_SIGNATURE', '"v1" in Stripe-Signature must be 64 hex digits')
+          signatures.push(bytes)
+        }
       }
-    }
-    if (t === undefined || !/^\d{1,12}$/.test(t)) return failure('MISSING_TIMESTAMP', 'Stripe-Signature has no "t=<seconds>"')
-    if (signatures.length === 0) return failure('MALFORMED_SIGNATURE', 'Stripe-Signature has no "v1=" signature')
-    return { hash: 'SHA-256', signatures, parts: [t, '.', request.body], value, timestamp: Number(t), encoding: 'hex' }
-  },
-  async sign(input, tools) {
-    const t = String(Math.floor((input.now ?? Date.now()) / 1000))
-    const mac = await tools.hmac('SHA-256', [t, '.', input.body])
-    return { 'Stripe-Signature': `t=${t},v1=${bytesToHex(mac)}` }
-  },
-})
+      if (t === undefined || !/^\d{1,12}$/.test(t)) return failure('MISSING_TIMESTAMP', 'Stripe-Signature has no "t=<seconds>"')
+      if (signatures.length === 0) return failure('MALFORMED_SIGNATURE', 'Stripe-Signature has no "v1=" signature')
+      return { hash: 'SHA-256', signatures, parts: [t, '.', request.body], value, timestamp: Number(t), encoding: 'hex' }
+    },
+    async sign(input, tools) {
+      const t = String(Math.floor((input.now ?? Date.now()) / 1000))
+      const mac = await tools.hmac('SHA-256', [t, '.', input.body])
+      return { 'Stripe-Signature': `t=${t},v1=${bytesToHex(mac)}` }
+    },
+  })
+}
 
 /** Flips one hex digit: still well-formed, so the rejection is SIGNATURE_MISMATCH. */
 export function tamperHex(value: string): string {
   const i = value.length - 1
-  return value.slice(0, i) + (value[i] === '0' ? '1' : '0')
+  return flat(value.slice(0, i) + (value[i] === '0' ? '1' : '0'))
 }

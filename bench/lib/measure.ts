@@ -36,11 +36,13 @@ export interface MeasureOptions {
   rounds: number
   /** mitata's min_cpu_time per measurement, ms. */
   cpuMs: number
+  /** mitata's min_samples per measurement. */
+  minSamples: number
 }
 
-export async function time(fn: Fn, cpuMs: number): Promise<Timing> {
+export async function time(fn: Fn, cpuMs: number, minSamples = 12): Promise<Timing> {
   // small batches: a 64 KiB HMAC (~40 µs) still batches, and 4096 of them per sample would take seconds
-  const s = await measure(fn, { min_cpu_time: cpuMs * 1e6, min_samples: 12, batch_samples: 128 })
+  const s = await measure(fn, { min_cpu_time: cpuMs * 1e6, min_samples: minSamples, batch_samples: 128 })
   return { p50: s.p50, avg: s.avg, p99: s.p99, samples: s.samples.length }
 }
 
@@ -64,7 +66,7 @@ export async function compare(cases: Record<string, Fn>, baseline: string, opts:
   for (let r = 0; r < opts.rounds; r++) {
     const order = names.map((_, i) => names[(i + r) % names.length] as string)
     const round: Record<string, Timing> = {}
-    for (const name of order) round[name] = await time(cases[name] as Fn, opts.cpuMs)
+    for (const name of order) round[name] = await time(cases[name] as Fn, opts.cpuMs, opts.minSamples)
     const base = (round[baseline] as Timing).p50
     for (const name of names) {
       const t = round[name] as Timing
