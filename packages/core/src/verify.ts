@@ -140,6 +140,8 @@ interface Entry {
   secrets: readonly string[]
   keyBytes: readonly Uint8Array[]
   keys: Map<Hash, unknown[]>
+  /** The SIGNATURE_MISMATCH failure, written once: a forged flood should cost no string building. */
+  mismatch: Failure
 }
 
 const noop = async (): Promise<void> => {}
@@ -192,7 +194,12 @@ function entries(options: VerifierOptions): Entry[] {
     const secrets = secretList(`provider "${provider.name}"`, own ? item.secret : options.secret, own ? item.secrets : options.secrets)
     // a malformed secret (e.g. not base64 after whsec_) fails here, at startup
     const keyBytes = secrets.map((s) => (provider.keyFromSecret ? provider.keyFromSecret(s) : utf8Key(s)))
-    return { provider, secrets, keyBytes, keys: new Map() }
+    const n = keyBytes.length
+    const mismatch = fail(
+      'SIGNATURE_MISMATCH',
+      `The ${provider.title} signature does not match the body with ${n === 1 ? 'the configured secret' : `any of the ${n} configured secrets`}`,
+    )
+    return { provider, secrets, keyBytes, keys: new Map(), mismatch }
   })
 }
 
@@ -320,14 +327,17 @@ export function verifierFactory(backend: CryptoBackend) {
     }
 
     function withProvider(failure: Failure, attempt: Attempt, extra?: () => Promise<string[]>): Failure {
-      const name = attempt.entry.provider.name
-      return fail(failure.code, failure.message, {
-        provider: failure.provider || name,
+      // the Failure shape of fail(), built in one step: this runs for every rejected request
+      return {
+        ok: false,
+        code: failure.code,
         status: failure.status,
+        message: failure.message,
+        provider: failure.provider || attempt.entry.provider.name,
         retryAfter: failure.retryAfter,
         hints: () =>
           diagnose(backend, { ...attempt, failure, toleranceMs, nowMs: clock(), configured: list.map((e) => e.provider) }, extra),
-      })
+      }
     }
 
     /** Runs one provider over the request: parse, MAC, timestamp, provider checks. */
@@ -348,17 +358,7 @@ export function verifierFactory(backend: CryptoBackend) {
     /** After the MAC: mismatch, timestamp, provider checks. */
     function matchedSecret(a: Attempt, parsed: ParsedSignature, secretIndex: number): Attempted | Promise<Attempted> {
       const { entry, view } = a
-      if (secretIndex < 0) {
-        const title = entry.provider.title
-        const n = entry.keyBytes.length
-        return withProvider(
-          fail(
-            'SIGNATURE_MISMATCH',
-            `The ${title} signature does not match the body with ${n === 1 ? 'the configured secret' : `any of the ${n} configured secrets`}`,
-          ),
-          a,
-        )
-      }
+      if (secretIndex < 0) return withProvider(entry.mismatch, a)
       const unit = entry.provider.timestampUnit
       const timed = unit !== undefined && parsed.timestamp !== undefined
       // the clock is read only by the steps that need it
