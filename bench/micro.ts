@@ -10,7 +10,7 @@ import Stripe from 'stripe'
 import { Webhook as SvixWebhook } from 'svix'
 import { load } from './lib/build.js'
 import { type Api, flat, jsonBody, label, lower, SECRET, SIZES, STRIPE_SECRET, stripeLike, tamperHex, WHSEC } from './lib/fixtures.js'
-import { type CaseResult, compare, type Fn, type MeasureOptions } from './lib/measure.js'
+import { type CaseResult, compare, expecting, type Fn, type MeasureOptions } from './lib/measure.js'
 
 const quick = process.argv.includes('--quick')
 const group = process.argv[2]
@@ -41,12 +41,16 @@ async function githubFixture(api: Api, size: number) {
   return { body, headers, signature: headers['x-hub-signature-256'] as string }
 }
 
-function expectOk(fn: () => Promise<{ ok: boolean }>): Fn {
-  return async () => {
-    const r = await fn()
+function expectTrue<F extends () => Promise<boolean>>(fn: F): F {
+  return expecting(fn, (ok) => {
+    if (!ok) throw new Error('the peer rejected a valid delivery')
+  })
+}
+
+function expectOk<F extends () => Promise<{ ok: boolean }>>(fn: F): F {
+  return expecting(fn, (r) => {
     if (!r.ok) throw new Error(`expected a verified delivery, got ${JSON.stringify(r)}`)
-    return r
-  }
+  })
 }
 
 /** hookproof (node:crypto) vs the floor, parse: false and default. */
@@ -110,12 +114,8 @@ async function peersGroup() {
       'svix verify': () => svix.verify(body, swHeaders),
       'hookproof standard-webhooks (JSON parse)': expectOk(() => std.check({ body, headers: swHeaders })),
       // octokit takes a string: a receiver holding the raw bytes decodes them first
-      'octokit verify (decode + verify)': async () => {
-        if (!(await octokitVerify(SECRET, body.toString('utf8'), signature))) throw new Error('octokit rejected')
-      },
-      'octokit verify (string given)': async () => {
-        if (!(await octokitVerify(SECRET, text, signature))) throw new Error('octokit rejected')
-      },
+      'octokit verify (decode + verify)': expectTrue(() => octokitVerify(SECRET, body.toString('utf8'), signature)),
+      'octokit verify (string given)': expectTrue(() => octokitVerify(SECRET, text, signature)),
       'hookproof github parse:false': expectOk(() => gh.check({ body, headers })),
       'hookproof github (JSON parse)': expectOk(() => ghParsed.check({ body, headers })),
     }
@@ -131,26 +131,23 @@ async function rejectGroup() {
   const wrong = { ...headers, 'x-hub-signature-256': tamperHex(signature) }
   const raw = node.createVerifier({ provider: 'github', secret: SECRET, parse: false })
   const parsed = node.createVerifier({ provider: 'github', secret: SECRET })
-  const expectCode =
-    (fn: () => Promise<{ ok: boolean; code?: string }>): Fn =>
-    async () => {
-      const r = await fn()
+  const expectCode = <F extends () => Promise<{ ok: boolean; code?: string }>>(fn: F): F =>
+    expecting(fn, (r) => {
       if (r.ok || r.code !== 'SIGNATURE_MISMATCH') throw new Error(`expected SIGNATURE_MISMATCH, got ${JSON.stringify(r)}`)
-    }
+    })
+  const thrown = (error: unknown) => error
   const cases: Record<string, Fn> = {
     floor: floor(body, signature),
     'floor, wrong signature': floor(body, tamperHex(signature)),
     'hookproof check() wrong signature, parse:false': expectCode(() => raw.check({ body, headers: wrong })),
     'hookproof check() wrong signature, default': expectCode(() => parsed.check({ body, headers: wrong })),
     'hookproof check() valid, parse:false': expectOk(() => raw.check({ body, headers })),
-    'hookproof verify() wrong signature (throws)': async () => {
-      try {
-        await raw.verify({ body, headers: wrong })
-      } catch (error) {
-        return error
-      }
-      throw new Error('expected a rejection')
-    },
+    'hookproof verify() wrong signature (throws)': expecting(
+      () => raw.verify({ body, headers: wrong }).then(() => undefined, thrown),
+      (error) => {
+        if ((error as { code?: string } | undefined)?.code !== 'SIGNATURE_MISMATCH') throw new Error('expected a rejection')
+      },
+    ),
     'a thrown Error alone': () => {
       try {
         throw new Error('Signature mismatch')

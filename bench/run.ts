@@ -306,7 +306,9 @@ lines.push('', `Total bench time: ${((Date.now() - started) / 1000).toFixed(0)} 
 const markdown = lines.join('\n')
 console.log(`\n${markdown}`)
 mkdirSync(here('./results'), { recursive: true })
-writeFileSync(here(only === undefined ? './results/latest.json' : './results/partial.json'), `${JSON.stringify(results, null, 2)}\n`)
-// a partial run (--only) leaves the full report alone
-if (only === undefined) writeFileSync(here('./RESULTS.md'), markdown)
-log(only === undefined ? 'wrote bench/results/latest.json and bench/RESULTS.md' : 'wrote bench/results/partial.json')
+// the committed report comes from full runs only; quick and partial runs leave it alone
+const name = only !== undefined ? 'partial' : quick ? 'quick' : 'latest'
+writeFileSync(here(`./results/${name}.json`), `${JSON.stringify(results, null, 2)}\n`)
+if (name === 'latest') writeFileSync(here('./RESULTS.md'), markdown)
+else writeFileSync(here(`./results/${name}.md`), markdown)
+log(name === 'latest' ? 'wrote bench/results/latest.json and bench/RESULTS.md' : `wrote bench/results/${name}.json and .md`)

@@ -53,14 +53,30 @@ export function spread(values: number[]): Spread {
   return { median, min: sorted[0] as number, max: sorted[sorted.length - 1] as number, values }
 }
 
+const validators = new WeakMap<Fn, (result: unknown) => void>()
+
+/**
+ * Registers a check of `fn`'s (awaited) result, run once before timing. The timed function stays
+ * the bare call: a checking wrapper would add an async frame to one side of the ratio only.
+ */
+export function expecting<F extends Fn>(fn: F, validate: (result: Awaited<ReturnType<F>>) => void): F {
+  validators.set(fn, validate as (result: unknown) => void)
+  return fn
+}
+
 /**
  * Times every case `rounds` times; ratio = case p50 / baseline p50 within the same round.
- * Each function is called once first, so a broken case fails loudly instead of timing an error.
+ * Each function is called and checked once first, so a broken case fails loudly instead of
+ * timing an error.
  */
 export async function compare(cases: Record<string, Fn>, baseline: string, opts: MeasureOptions): Promise<CaseResult[]> {
   const names = Object.keys(cases)
   if (!names.includes(baseline)) throw new Error(`baseline ${baseline} is not a case`)
-  for (const name of names) await (cases[name] as Fn)()
+  for (const name of names) {
+    const fn = cases[name] as Fn
+    const result = await fn()
+    validators.get(fn)?.(result)
+  }
   const ns: Record<string, number[]> = {}
   const ratio: Record<string, number[]> = {}
   for (let r = 0; r < opts.rounds; r++) {
