@@ -73,8 +73,9 @@ function machine() {
 
 // ---------------------------------------------------------------- run
 const results: Record<string, unknown> = { machine: machine() }
-// hookproof as shipped (see lib/build.ts), built once for every child process
-process.env.HOOKPROOF_BENCH_BUILD = await buildAll()
+// hookproof as shipped (see lib/build.ts), built once for every child process; a directory
+// already named in HOOKPROOF_BENCH_BUILD is used as is (to bench an edited build)
+process.env.HOOKPROOF_BENCH_BUILD ||= await buildAll()
 const micro: Record<string, Sizes> = {}
 if (wants('micro')) {
   for (const group of ['core-node', 'core-web', 'peers', 'reject']) {
