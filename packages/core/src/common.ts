@@ -44,4 +44,13 @@ export {
 } from './provider.js'
 export { type ProviderName, providers } from './providers/index.js'
 export { type BeginResult, MemoryReplayStore, type MemoryReplayStoreOptions, type ReplayStore } from './replay.js'
-export type { CheckResult, ProviderConfig, VerifiedWebhook, Verifier, VerifierOptions, VerifyInput } from './verify.js'
+export type {
+  OrchestPayload,
+  PayloadOf,
+  ProviderPayloads,
+  StandardWebhooksPayload,
+  Up42JobStatusBody,
+  Up42OrderStatusBody,
+  Up42Payload,
+} from './payloads.js'
+export type { CheckResult, PayloadForOptions, ProviderConfig, VerifiedWebhook, Verifier, VerifierOptions, VerifyInput } from './verify.js'

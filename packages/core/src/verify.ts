@@ -6,6 +6,7 @@ import { diagnose } from './hints.js'
 import { parsePayload } from './payload.js'
 import { isFailure, type ParsedSignature, type Provider, type ProviderOptions, type RequestView } from './provider.js'
 import { type ProviderName, providers as registry } from './providers/index.js'
+import type { PayloadOf } from './payloads.js'
 import type { ReplayStore } from './replay.js'
 import { checkTolerance, toMs } from './timestamp.js'
 
@@ -126,14 +127,23 @@ export type CheckResult<Payload = unknown> = { ok: true; webhook: VerifiedWebhoo
  * const verifier: Verifier = createVerifier({ provider: 'orchest', secret: process.env.ORCHEST_WEBHOOK_SECRET })
  * const hook = await verifier.verify({ body, headers })
  */
-export interface Verifier {
+export interface Verifier<DefaultPayload = unknown> {
   /** Verifies and returns the delivery, or throws `WebhookVerificationError`. */
-  verify<Payload = unknown>(input: VerifyInput): Promise<VerifiedWebhook<Payload>>
+  verify<Payload = DefaultPayload>(input: VerifyInput): Promise<VerifiedWebhook<Payload>>
   /** Same work; resolves to `{ ok: false, code, status, message }` instead of throwing. */
-  check<Payload = unknown>(input: VerifyInput): Promise<CheckResult<Payload>>
+  check<Payload = DefaultPayload>(input: VerifyInput): Promise<CheckResult<Payload>>
   /** Names of the configured providers, in detection order. */
   readonly providers: readonly string[]
 }
+
+/**
+ * The payload type a verifier's options imply: the provider's documented shape when one built-in
+ * provider is named (`PayloadOf<'up42'>`), else `unknown`.
+ *
+ * @example
+ * type P = PayloadForOptions<{ provider: 'orchest'; secret: string }> // OrchestPayload
+ */
+export type PayloadForOptions<Options> = Options extends { provider: infer Name } ? PayloadOf<Name> : unknown
 
 interface Entry {
   provider: Provider
@@ -242,7 +252,7 @@ export function verifierFactory(backend: CryptoBackend) {
    * const hook = await verifier.verify({ body, headers })
    * // or, never throwing: const result = await verifier.check({ body, headers })
    */
-  return function createVerifier(options: VerifierOptions): Verifier {
+  return function createVerifier<const Options extends VerifierOptions>(options: Options): Verifier<PayloadForOptions<Options>> {
     if (typeof options !== 'object' || options === null) throw new TypeError('createVerifier(options): options must be an object')
     const list = entries(options)
     const toleranceMs = positive('toleranceSeconds', options.toleranceSeconds, 300) * 1000

@@ -1,0 +1,28 @@
+import { describe, expect, expectTypeOf, it } from 'vitest'
+import { createVerifier, type OrchestPayload, type Up42Payload, type VerifierOptions } from '../src/node.js'
+
+// Type assertions: checked by `npm run typecheck` (tsc), the functions are never called.
+describe('payload types follow the provider', () => {
+  it('a verifier for one built-in provider returns its documented payload type', () => {
+    const orchest = createVerifier({ provider: 'orchest', secret: 's' })
+    const up42 = createVerifier({ provider: 'up42', secret: 's' })
+    const typed = async () => {
+      expectTypeOf((await orchest.verify({ body: '', headers: {} })).payload).toEqualTypeOf<OrchestPayload>()
+      const r = await up42.check({ body: '', headers: {} })
+      if (r.ok) expectTypeOf(r.webhook.payload).toEqualTypeOf<Up42Payload>()
+    }
+    expect(typeof typed).toBe('function')
+  })
+  it('several providers, an undocumented one or loosely typed options give unknown; an explicit type wins', () => {
+    const many = createVerifier({ providers: ['orchest', 'github'], secret: 's' })
+    const y42 = createVerifier({ provider: 'y42', secret: 's' })
+    const loose: VerifierOptions = { provider: 'orchest', secret: 's' }
+    const typed = async () => {
+      expectTypeOf((await many.verify({ body: '', headers: {} })).payload).toEqualTypeOf<unknown>()
+      expectTypeOf((await y42.verify({ body: '', headers: {} })).payload).toEqualTypeOf<unknown>()
+      expectTypeOf((await createVerifier(loose).verify({ body: '', headers: {} })).payload).toEqualTypeOf<unknown>()
+      expectTypeOf((await y42.verify<{ a: 1 }>({ body: '', headers: {} })).payload).toEqualTypeOf<{ a: 1 }>()
+    }
+    expect(typeof typed).toBe('function')
+  })
+})
