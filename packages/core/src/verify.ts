@@ -2,7 +2,7 @@ import type { CryptoBackend, Hash, Part } from './crypto/types.js'
 import { toBytes } from './encoding.js'
 import { type Failure, fail, WebhookVerificationError } from './errors.js'
 import { type HeaderLookup, type HeadersInput, headerLookup } from './headers.js'
-import { diagnose } from './hints.js'
+import type { DiagnoseState } from './hints.js'
 import { parsePayload } from './payload.js'
 import { isFailure, type ParsedSignature, type Provider, type ProviderOptions, type RequestView } from './provider.js'
 import { type ProviderName, providers as registry } from './providers/index.js'
@@ -144,6 +144,12 @@ export interface Verifier<DefaultPayload = unknown> {
  * type P = PayloadForOptions<{ provider: 'orchest'; secret: string }> // OrchestPayload
  */
 export type PayloadForOptions<Options> = Options extends { provider: infer Name } ? PayloadOf<Name> : unknown
+
+/** Diagnostics are loaded on first use: they are most of the code size and rejections rarely need them. */
+async function diagnose(backend: CryptoBackend, state: DiagnoseState, extra?: () => Promise<string[]>): Promise<string[]> {
+  const hints = await import('./hints.js')
+  return hints.diagnose(backend, state, extra)
+}
 
 interface Entry {
   provider: Provider
