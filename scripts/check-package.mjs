@@ -140,41 +140,66 @@ function checkConditions(pkg, where, node) {
   }
 }
 
-async function checkEdgeEntry(pkg) {
+// Bundles `contents` as a bundler for browsers and workers does (exports map without the `node`
+// condition), split so that dynamic imports become chunks of their own.
+async function bundleForEdge(contents, outdir) {
   const esbuild = await import('esbuild')
-  // Resolve through the exports map as a bundler for browsers and workers does (no `node` condition).
-  const result = await esbuild
-    .build({
-      stdin: { contents: `export * from '${pkg.name}'`, resolveDir: root, loader: 'js' },
-      bundle: true,
-      minify: true,
-      format: 'esm',
-      platform: 'browser',
-      conditions: ['workerd', 'worker', 'browser'],
-      splitting: true,
-      outdir: join(root, '.tmp', 'edge-bundle'),
-      write: false,
-      metafile: true,
-      logLevel: 'silent',
-      // the root tsconfig maps @hookproof/* to src for tests; a user's bundler sees only the package
-      tsconfigRaw: {},
-    })
-    .catch((error) => {
-      fail(pkg.name, `edge bundle failed: ${error.message}`)
-      return undefined
-    })
+  const result = await esbuild.build({
+    stdin: { contents, resolveDir: root, loader: 'js' },
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: 'browser',
+    conditions: ['workerd', 'worker', 'browser'],
+    splitting: true,
+    outdir: join(root, '.tmp', outdir),
+    write: false,
+    metafile: true,
+    logLevel: 'silent',
+    // the root tsconfig maps @hookproof/* to src for tests; a user's bundler sees only the package
+    tsconfigRaw: {},
+  })
+  const outputs = result.outputFiles.map((file) => {
+    const meta = result.metafile.outputs[relative(root, file.path)] ?? {}
+    return { path: relative(root, file.path), text: file.text, meta }
+  })
+  // what a runtime loads at start: the entry chunk and the chunks it imports statically; the rest
+  // (dynamic imports, e.g. explain() hints) loads only when used
+  const entry = outputs.find((o) => o.meta.entryPoint !== undefined) ?? outputs.find((o) => o.path.endsWith('.js'))
+  const byPath = new Map(outputs.map((o) => [o.path, o]))
+  const eager = new Set()
+  const walk = (out) => {
+    if (!out || eager.has(out.path)) return
+    eager.add(out.path)
+    for (const imp of out.meta.imports ?? []) if (imp.kind === 'import-statement') walk(byPath.get(imp.path))
+  }
+  walk(entry)
+  const size = (list) => ({
+    min: list.reduce((n, o) => n + Buffer.byteLength(o.text), 0),
+    gz: list.reduce((n, o) => n + gzipSync(o.text, { level: 9 }).length, 0),
+  })
+  const js = outputs.filter((o) => o.path.endsWith('.js'))
+  return {
+    inputs: Object.keys(result.metafile.inputs),
+    outputs,
+    start: size(js.filter((o) => eager.has(o.path))),
+    lazy: size(js.filter((o) => !eager.has(o.path))),
+  }
+}
+
+async function checkEdgeEntry(pkg) {
+  const result = await bundleForEdge(`export * from '${pkg.name}'`, 'edge-bundle').catch((error) => {
+    fail(pkg.name, `edge bundle failed: ${error.message}`)
+    return undefined
+  })
   if (!result) return
 
-  const inputs = Object.keys(result.metafile.inputs)
+  const { inputs, outputs, start, lazy } = result
   const entryFile = inputs.find((path) => /\/dist\/index\.js$/.test(path)) ?? inputs.find((path) => path.includes('/dist/'))
   const usedNodeEntry = inputs.some((path) => /\/dist\/node\.[cm]?js$/.test(path))
   console.log(`  edge entry resolves to ${entryFile ?? '(nothing in dist)'} and bundles ${inputs.length - 1} file(s)`)
   if (usedNodeEntry) fail(pkg.name, 'the browser/edge resolution reached dist/node.* (the `node` condition leaks)')
 
-  const outputs = result.outputFiles.map((file) => {
-    const meta = result.metafile.outputs[relative(root, file.path)] ?? {}
-    return { path: relative(root, file.path), text: file.text, meta }
-  })
   for (const out of outputs) {
     const externals = (out.meta.imports ?? []).filter((i) => i.external)
     if (/["'`]node:/.test(out.text) || externals.length > 0) {
@@ -192,47 +217,15 @@ async function checkEdgeEntry(pkg) {
     }
   }
 
-  // Size: what an edge runtime loads at start (the entry chunk and chunks it imports statically),
-  // then what loads only when used (dynamic imports, e.g. explain() hints), listed apart.
-  const entry = outputs.find((o) => o.meta.entryPoint !== undefined) ?? outputs.find((o) => o.path.endsWith('.js'))
-  const byPath = new Map(outputs.map((o) => [o.path, o]))
-  const eager = new Set()
-  const walk = (out) => {
-    if (!out || eager.has(out.path)) return
-    eager.add(out.path)
-    for (const imp of out.meta.imports ?? []) if (imp.kind === 'import-statement') walk(byPath.get(imp.path))
-  }
-  walk(entry)
-  const size = (list) => ({
-    min: list.reduce((n, o) => n + Buffer.byteLength(o.text), 0),
-    gz: list.reduce((n, o) => n + gzipSync(o.text, { level: 9 }).length, 0),
-  })
-  const js = outputs.filter((o) => o.path.endsWith('.js'))
-  const start = size(js.filter((o) => eager.has(o.path)))
-  const lazy = size(js.filter((o) => !eager.has(o.path)))
   const kb = (n) => `${(n / 1024).toFixed(2)} KB`
   const verdict = start.gz <= SIZE_TARGET ? 'within' : 'OVER'
   console.log(`  core browser/edge entry: ${kb(start.min)} minified, ${kb(start.gz)} min+gzip (${verdict} the ${kb(SIZE_TARGET)} target)`)
   if (lazy.min > 0) console.log(`  loaded on demand (dynamic import): ${kb(lazy.min)} minified, ${kb(lazy.gz)} min+gzip more`)
   // what tree-shaking leaves for a Worker that imports one function (for information only)
-  const worker = await esbuild
-    .build({
-      stdin: { contents: `export { verifyRequest } from '${pkg.name}'`, resolveDir: root, loader: 'js' },
-      bundle: true,
-      minify: true,
-      format: 'esm',
-      platform: 'browser',
-      conditions: ['workerd', 'worker', 'browser'],
-      write: false,
-      logLevel: 'silent',
-      tsconfigRaw: {},
-    })
-    .catch(() => undefined)
-  const text = worker?.outputFiles[0]?.text
-  if (text)
-    console.log(
-      `  a Worker importing only { verifyRequest }: ${kb(Buffer.byteLength(text))} minified, ${kb(gzipSync(text, { level: 9 }).length)} min+gzip`,
-    )
+  const worker = await bundleForEdge(`export { verifyRequest } from '${pkg.name}'`, 'edge-worker').catch(() => undefined)
+  if (worker) {
+    console.log(`  a Worker importing only { verifyRequest }: ${kb(worker.start.min)} minified, ${kb(worker.start.gz)} min+gzip at start`)
+  }
   if (start.gz > SIZE_LIMIT) fail(pkg.name, `edge entry is ${kb(start.gz)} min+gzip, over the ${kb(SIZE_LIMIT)} limit`)
   else if (start.gz > SIZE_TARGET) warn(pkg.name, `edge entry is ${kb(start.gz)} min+gzip, over the ${kb(SIZE_TARGET)} target`)
 }
