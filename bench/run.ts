@@ -5,7 +5,7 @@
  * --sizes=1024, --routes=hookproof (hand always runs), --rounds=6.
  */
 import { execFileSync, spawn } from 'node:child_process'
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { cpus, totalmem } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { type HttpOptions, type Route, type RouteResult, runHttp } from './http.js'
@@ -187,6 +187,24 @@ if (http) {
 }
 results.targets = targets
 
+// every full run appends its targets to results/history.jsonl: the report shows the last runs
+// side by side, so the spread from one run to the next is in view, not only within a run
+interface HistoryLine {
+  date: string
+  commit: string
+  targets: Target[]
+}
+const historyFile = here('./results/history.jsonl')
+const history: HistoryLine[] = existsSync(historyFile)
+  ? readFileSync(historyFile, 'utf8')
+      .split('\n')
+      .filter((l) => l.trim() !== '')
+      .map((l) => JSON.parse(l) as HistoryLine)
+  : []
+const isFull = !quick && only === undefined
+if (isFull)
+  history.push({ date: (results.machine as { date: string }).date, commit: (results.machine as { commit: string }).commit, targets })
+
 // ---------------------------------------------------------------- report
 const lines: string[] = []
 const m = results.machine as ReturnType<typeof machine>
@@ -202,6 +220,25 @@ lines.push(
 
 lines.push('## Targets', '', '| target | measured | met |', '| --- | --- | --- |')
 for (const t of targets) lines.push(`| ${t.target} | ${t.measured} | ${t.met === undefined ? 'n/a' : t.met ? 'yes' : '**no**'} |`)
+const recent = history.slice(-5)
+if (isFull && recent.length > 1) {
+  lines.push(
+    '',
+    '## Run to run',
+    '',
+    `Target medians of the last ${recent.length} full runs on this machine (the newest is this one); "!" marks a miss.`,
+    '',
+  )
+  lines.push(`| target | ${recent.map((h) => `${h.date.slice(5, 16).replace('T', ' ')} ${h.commit}`).join(' | ')} |`)
+  lines.push(`| --- |${recent.map(() => ' --- |').join('')}`)
+  for (const t of targets) {
+    const cells = recent.map((h) => {
+      const old = h.targets.find((x) => x.target === t.target)
+      return old === undefined ? '' : `${old.measured.split(' ')[0]}${old.met === false ? ' !' : ''}`
+    })
+    lines.push(`| ${t.target} | ${cells.join(' | ')} |`)
+  }
+}
 
 const microTable = (title: string, group: string, note: string) => {
   const sizes = micro[group]
@@ -310,6 +347,8 @@ mkdirSync(here('./results'), { recursive: true })
 // the committed report comes from full runs only; quick and partial runs leave it alone
 const name = only !== undefined ? 'partial' : quick ? 'quick' : 'latest'
 writeFileSync(here(`./results/${name}.json`), `${JSON.stringify(results, null, 2)}\n`)
-if (name === 'latest') writeFileSync(here('./RESULTS.md'), markdown)
-else writeFileSync(here(`./results/${name}.md`), markdown)
+if (name === 'latest') {
+  writeFileSync(here('./RESULTS.md'), markdown)
+  writeFileSync(historyFile, history.map((h) => `${JSON.stringify(h)}\n`).join(''))
+} else writeFileSync(here(`./results/${name}.md`), markdown)
 log(name === 'latest' ? 'wrote bench/results/latest.json and bench/RESULTS.md' : `wrote bench/results/${name}.json and .md`)
