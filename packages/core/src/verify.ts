@@ -4,9 +4,9 @@ import { type Failure, fail, WebhookVerificationError } from './errors.js'
 import { type HeaderLookup, type HeadersInput, headerLookup } from './headers.js'
 import type { DiagnoseState } from './hints.js'
 import { parsePayload } from './payload.js'
+import type { PayloadOf } from './payloads.js'
 import { isFailure, type ParsedSignature, type Provider, type ProviderOptions, type RequestView } from './provider.js'
 import { type ProviderName, providers as registry } from './providers/index.js'
-import type { PayloadOf } from './payloads.js'
 import type { ReplayStore } from './replay.js'
 import { checkTolerance, toMs } from './timestamp.js'
 
@@ -240,6 +240,31 @@ function outcome(claimed: VerifiedWebhook | Failure): CheckResult {
   return isFailure(claimed) ? claimed : { ok: true, webhook: claimed }
 }
 
+/** The request as provider rows see it; a class, so that no closure is made per request for `json()`. */
+class View implements RequestView {
+  #json: { value: unknown } | undefined
+  constructor(
+    readonly body: Uint8Array,
+    readonly header: HeaderLookup,
+    readonly method: string | undefined,
+    readonly url: string | undefined,
+    readonly options: ProviderOptions,
+  ) {}
+
+  json(): unknown {
+    if (this.#json === undefined) {
+      let value: unknown
+      try {
+        value = JSON.parse(new TextDecoder().decode(this.body))
+      } catch {
+        value = undefined
+      }
+      this.#json = { value }
+    }
+    return this.#json.value
+  }
+}
+
 /** State shared by the steps of one request. */
 interface Attempt {
   entry: Entry
@@ -319,27 +344,14 @@ export function verifierFactory(backend: CryptoBackend) {
     }
 
     function makeView(body: Uint8Array, header: HeaderLookup, input: VerifyInput): RequestView {
-      let json: { value: unknown } | undefined
       const url = typeof signedUrl === 'function' ? signedUrl(input) : (signedUrl ?? input.url)
-      return {
+      return new View(
         body,
         header,
-        method: typeof input.method === 'string' ? input.method : undefined,
-        url: typeof url === 'string' ? url : undefined,
+        typeof input.method === 'string' ? input.method : undefined,
+        typeof url === 'string' ? url : undefined,
         options,
-        json() {
-          if (json === undefined) {
-            let value: unknown
-            try {
-              value = JSON.parse(new TextDecoder().decode(body))
-            } catch {
-              value = undefined
-            }
-            json = { value }
-          }
-          return json.value
-        },
-      }
+      )
     }
 
     function withProvider(failure: Failure, attempt: Attempt, extra?: () => Promise<string[]>): Failure {
@@ -358,7 +370,7 @@ export function verifierFactory(backend: CryptoBackend) {
 
     /** Runs one provider over the request: parse, MAC, timestamp, provider checks. */
     function attempt(entry: Entry, view: RequestView): Attempted | Promise<Attempted> {
-      const a: Attempt = { entry, view }
+      const a: Attempt = { entry, view, parsed: undefined }
       let parsed: ParsedSignature | Failure
       try {
         parsed = entry.provider.parse(view)
@@ -566,20 +578,28 @@ export function verifierFactory(backend: CryptoBackend) {
       } catch {
         // a custom row's extractor must not turn a verified delivery into a crash
       }
-      const claimed = claim(
-        {
+      const timestamp =
+        parsed.timestamp === undefined || provider.timestampUnit === undefined ? undefined : toMs(parsed.timestamp, provider.timestampUnit)
+      const bodyAuthenticated = parsed.bodyAuthenticated !== false
+      if (store === undefined) {
+        // nothing to claim: the result in one step (the same fields as settled() makes)
+        const webhook: VerifiedWebhook = {
           provider: provider.name,
           event,
           deliveryId,
-          timestamp:
-            parsed.timestamp === undefined || provider.timestampUnit === undefined
-              ? undefined
-              : toMs(parsed.timestamp, provider.timestampUnit),
+          timestamp,
           payload,
           rawBody: body,
           secretIndex,
-          bodyAuthenticated: parsed.bodyAuthenticated !== false,
-        },
+          bodyAuthenticated,
+          replayKey: undefined,
+          complete: noop,
+          abort: noop,
+        }
+        return { ok: true, webhook }
+      }
+      const claimed = claim(
+        { provider: provider.name, event, deliveryId, timestamp, payload, rawBody: body, secretIndex, bodyAuthenticated },
         entry,
         parsed,
       )
