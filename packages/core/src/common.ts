@@ -28,7 +28,7 @@ export {
   type WebhookFlowOptions,
 } from './flow.js'
 export { type RequestLike, type RequestOptions, respond, toResponse } from './fetch.js'
-export { type HeadersInput, type IncomingHeadersSource, incomingHeaders } from './headers.js'
+export type { HeadersInput } from './headers.js'
 export { type LambdaEventV1, type LambdaEventV2, type LambdaHttpEvent, type LambdaResult, toLambdaResult } from './lambda.js'
 export {
   type AfterVerifyContext,

@@ -76,12 +76,11 @@ export interface FlowResponse {
  * The request parts an adapter reads from its framework.
  *
  * @example
- * const readRequest = (): FlowRequest => ({ headers: incomingHeaders(req), method: req.method, get url() { return `https://${req.headers.host}${req.url}` } })
+ * const readRequest = (): FlowRequest => ({ headers: req.headersDistinct, method: req.method, url: `https://${req.headers.host}${req.url}` })
  */
 export interface FlowRequest {
   readonly headers: HeadersInput
   readonly method?: string
-  /** Read only by schemes that sign the URL: may be a getter, so it is built on demand. */
   readonly url?: string
 }
 
@@ -261,15 +260,7 @@ export function createWebhookFlow(createVerifier: (options: VerifierOptions) => 
     }
     if (!(body instanceof Uint8Array)) return reject(hooks, body, start, clock() - start)
     const request = hooks.readRequest()
-    // url stays a getter: only Designer Cloud GET/DELETE read it, so adapters build it on demand
-    const input: VerifyInput = {
-      body,
-      headers: request.headers,
-      method: request.method,
-      get url() {
-        return request.url
-      },
-    }
+    const input: VerifyInput = { body, headers: request.headers, method: request.method, url: request.url }
     const result = await verifier.check(input)
     const verifyMs = clock() - start
     if (!result.ok) return reject(hooks, result, start, verifyMs)

@@ -8,7 +8,7 @@
  * await verifier.verify({ body, headers: { 'X-Hub-Signature': signature } }) // any casing
  */
 export type HeadersInput =
-  | { get(name: string): string | readonly string[] | null | undefined }
+  | { get(name: string): string | null }
   | Readonly<Record<string, string | readonly string[] | number | undefined | null>>
 
 /** Reads one header by lowercase name. */
@@ -30,10 +30,10 @@ export function headerLookup(headers: unknown): HeaderLookup {
   if (headers === null || typeof headers !== 'object') return () => undefined
   const h = headers as { get?: unknown }
   if (typeof h.get === 'function' && !(headers instanceof Map)) {
-    const fetchHeaders = headers as { get(name: string): string | string[] | null }
+    const fetchHeaders = headers as { get(name: string): string | null }
     return (name) => {
       try {
-        return coerce(fetchHeaders.get(name))
+        return fetchHeaders.get(name) ?? undefined
       } catch {
         return undefined
       }
@@ -61,35 +61,5 @@ export function headerLookup(headers: unknown): HeaderLookup {
       }
     }
     return coerce(lower.get(name))
-  }
-}
-
-/** The parts of Node's `IncomingMessage` that {@link incomingHeaders} reads. */
-export interface IncomingHeadersSource {
-  readonly headers: Readonly<Record<string, string | readonly string[] | undefined>>
-  readonly rawHeaders: readonly string[]
-}
-
-/**
- * Headers of a Node request that still show a header sent twice, without paying for
- * `headersDistinct` (an array per header, per request): Node joins repeated custom headers with
- * ", ", so only a value holding a comma is looked up again in `rawHeaders`.
- *
- * @example
- * await verifier.verify({ body, headers: incomingHeaders(req), method: req.method })
- */
-export function incomingHeaders(req: IncomingHeadersSource): { get(name: string): string | readonly string[] | undefined } {
-  return {
-    get(name) {
-      const value = req.headers[name]
-      if (typeof value !== 'string' || value.indexOf(',') < 0) return value
-      const raw = req.rawHeaders
-      const copies: string[] = []
-      for (let i = 0; i + 1 < raw.length; i += 2) {
-        const key = raw[i] as string
-        if (key.length === name.length && key.toLowerCase() === name) copies.push(raw[i + 1] as string)
-      }
-      return copies.length > 1 ? copies : value
-    },
   }
 }

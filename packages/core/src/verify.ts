@@ -243,25 +243,13 @@ function outcome(claimed: VerifiedWebhook | Failure): CheckResult {
 /** The request as provider rows see it; a class, so that no closure is made per request for `json()`. */
 class View implements RequestView {
   #json: { value: unknown } | undefined
-  #url: { value: string | undefined } | undefined
   constructor(
     readonly body: Uint8Array,
     readonly header: HeaderLookup,
     readonly method: string | undefined,
+    readonly url: string | undefined,
     readonly options: ProviderOptions,
-    private readonly input: VerifyInput,
-    private readonly signedUrl: VerifierOptions['signedUrl'],
   ) {}
-
-  /** Read only by the schemes that sign it: adapters may pass `url` as a getter that builds it on demand. */
-  get url(): string | undefined {
-    if (this.#url === undefined) {
-      const s = this.signedUrl
-      const url = typeof s === 'function' ? s(this.input) : (s ?? this.input.url)
-      this.#url = { value: typeof url === 'string' ? url : undefined }
-    }
-    return this.#url.value
-  }
 
   json(): unknown {
     if (this.#json === undefined) {
@@ -356,7 +344,14 @@ export function verifierFactory(backend: CryptoBackend) {
     }
 
     function makeView(body: Uint8Array, header: HeaderLookup, input: VerifyInput): RequestView {
-      return new View(body, header, typeof input.method === 'string' ? input.method : undefined, options, input, signedUrl)
+      const url = typeof signedUrl === 'function' ? signedUrl(input) : (signedUrl ?? input.url)
+      return new View(
+        body,
+        header,
+        typeof input.method === 'string' ? input.method : undefined,
+        typeof url === 'string' ? url : undefined,
+        options,
+      )
     }
 
     function withProvider(failure: Failure, attempt: Attempt, extra?: () => Promise<string[]>): Failure {

@@ -1,4 +1,4 @@
-import { createVerifier, createWebhookFlow, DEFAULT_BODY_LIMIT, type FlowHooks, incomingHeaders } from '@hookproof/core'
+import { createVerifier, createWebhookFlow, DEFAULT_BODY_LIMIT, type FlowHooks } from '@hookproof/core'
 import type { NextFunction, Request, Response } from 'express'
 import { readRawBody } from './body.js'
 import type { ExpressWebhookOptions, WebhookMiddleware } from './types.js'
@@ -33,13 +33,10 @@ export function verifyWebhook(options: ExpressWebhookOptions = {}): WebhookMiddl
     const hooks: FlowHooks = {
       readBody: () => readRawBody(req, limit),
       readRequest: () => ({
-        // a header sent twice stays visible (as headersDistinct would show it) without an array per header
-        headers: incomingHeaders(req),
+        // headersDistinct keeps a header sent twice as two values, so a duplicated signature is caught
+        headers: req.headersDistinct ?? req.headers,
         method: req.method,
-        // built only when a scheme signs the URL (Designer Cloud GET/DELETE)
-        get url() {
-          return typeof publicUrl === 'function' ? publicUrl(req) : base !== undefined ? base + req.originalUrl : requestUrl(req)
-        },
+        url: typeof publicUrl === 'function' ? publicUrl(req) : base !== undefined ? base + req.originalUrl : requestUrl(req),
       }),
       send: ({ status, headers, body }) => {
         if (res.headersSent) return

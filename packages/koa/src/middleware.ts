@@ -1,4 +1,4 @@
-import { createVerifier, createWebhookFlow, DEFAULT_BODY_LIMIT, type FlowHooks, incomingHeaders } from '@hookproof/core'
+import { createVerifier, createWebhookFlow, DEFAULT_BODY_LIMIT, type FlowHooks } from '@hookproof/core'
 import type { Middleware } from 'koa'
 import { readRawBody } from './body.js'
 import type { KoaWebhookOptions, WebhookMiddleware } from './types.js'
@@ -29,13 +29,11 @@ export function verifyWebhook(options: KoaWebhookOptions = {}): WebhookMiddlewar
     const hooks: FlowHooks = {
       readBody: () => readRawBody(ctx, limit),
       readRequest: () => ({
-        // a header sent twice stays visible (as headersDistinct would show it) without an array per header
-        headers: incomingHeaders(ctx.req),
+        // headersDistinct keeps a header sent twice as two values, so a duplicated signature is caught
+        headers: ctx.req.headersDistinct ?? ctx.req.headers,
         method: ctx.method,
-        // built only when a scheme signs the URL; ctx.href follows X-Forwarded-Proto/-Host when app.proxy is true
-        get url() {
-          return typeof publicUrl === 'function' ? publicUrl(ctx) : base !== undefined ? base + ctx.originalUrl : ctx.href
-        },
+        // ctx.href follows X-Forwarded-Proto/-Host when app.proxy is true
+        url: typeof publicUrl === 'function' ? publicUrl(ctx) : base !== undefined ? base + ctx.originalUrl : ctx.href,
       }),
       send: ({ status, headers, body }) => {
         ctx.status = status
