@@ -39,6 +39,7 @@ describe.each(EXPRESS)('%s', (_name, express) => {
     const res = await send(app, d).set('X-Hub-Signature', [signature, signature] as unknown as string)
     expect(res.status).toBe(400)
     expect(res.body.code).toBe('MALFORMED_SIGNATURE')
+    expect(res.body.detail).toContain('sent 2 times')
     expect(calls).toHaveLength(0)
   })
 

@@ -40,6 +40,7 @@ describe.each(KOA)('%s', (_name, Koa) => {
     const res = await send(app, d).set('X-Hub-Signature', [signature, signature] as unknown as string)
     expect(res.status).toBe(400)
     expect(res.body.code).toBe('MALFORMED_SIGNATURE')
+    expect(res.body.detail).toContain('sent 2 times')
     expect(calls).toHaveLength(0)
   })
 
