@@ -14,6 +14,7 @@ export {
   type WebhookErrorCode,
   WebhookVerificationError,
 } from './errors.js'
+export { type RequestLike, type RequestOptions, respond, toResponse } from './fetch.js'
 export {
   adapterOptions,
   bodyAlreadyParsed,
@@ -27,9 +28,17 @@ export {
   type WebhookFlow,
   type WebhookFlowOptions,
 } from './flow.js'
-export { type RequestLike, type RequestOptions, respond, toResponse } from './fetch.js'
 export type { HeadersInput } from './headers.js'
 export { type LambdaEventV1, type LambdaEventV2, type LambdaHttpEvent, type LambdaResult, toLambdaResult } from './lambda.js'
+export type {
+  OrchestPayload,
+  PayloadOf,
+  ProviderPayloads,
+  StandardWebhooksPayload,
+  Up42JobStatusBody,
+  Up42OrderStatusBody,
+  Up42Payload,
+} from './payloads.js'
 export {
   type AfterVerifyContext,
   defineProvider,
@@ -44,13 +53,4 @@ export {
 } from './provider.js'
 export { type ProviderName, providers } from './providers/index.js'
 export { type BeginResult, MemoryReplayStore, type MemoryReplayStoreOptions, type ReplayStore } from './replay.js'
-export type {
-  OrchestPayload,
-  PayloadOf,
-  ProviderPayloads,
-  StandardWebhooksPayload,
-  Up42JobStatusBody,
-  Up42OrderStatusBody,
-  Up42Payload,
-} from './payloads.js'
 export type { CheckResult, PayloadForOptions, ProviderConfig, VerifiedWebhook, Verifier, VerifierOptions, VerifyInput } from './verify.js'

@@ -9,7 +9,14 @@ export interface Up42JobStatusBody {
   status: 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ERROR' | 'CANCELLED' | (string & {})
   startedAt: string | null
   finishedAt: string | null
-  tasks?: Array<{ id: string; status: string; startedAt: string | null; finishedAt: string | null; logUrl?: string; [key: string]: unknown }>
+  tasks?: Array<{
+    id: string
+    status: string
+    startedAt: string | null
+    finishedAt: string | null
+    logUrl?: string
+    [key: string]: unknown
+  }>
   [key: string]: unknown
 }
 

@@ -6,7 +6,10 @@ const MAX_DIGITS = 16
 /** Parses a signed timestamp: ASCII digits only. Negative, signed, fractional or absurd values are malformed. */
 export function parseTimestamp(text: string, what: string): number | Failure {
   if (!/^\d+$/.test(text)) {
-    return fail('MALFORMED_SIGNATURE', `${what} must be digits only; got ${text.length > 24 ? `${text.length} characters` : JSON.stringify(text)}`)
+    return fail(
+      'MALFORMED_SIGNATURE',
+      `${what} must be digits only; got ${text.length > 24 ? `${text.length} characters` : JSON.stringify(text)}`,
+    )
   }
   if (text.length > MAX_DIGITS) return fail('MALFORMED_SIGNATURE', `${what} has ${text.length} digits; no clock is that far off`)
   return Number(text)

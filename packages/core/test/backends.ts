@@ -1,5 +1,5 @@
-import * as node from '../src/node.js'
 import * as web from '../src/index.js'
+import * as node from '../src/node.js'
 
 /** The whole core suite runs on both crypto paths. */
 export const backends = [

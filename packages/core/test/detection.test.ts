@@ -36,12 +36,12 @@ describe.each(backends)('several providers at once (%s)', (_name, api) => {
     expect((await err.explain()).join('\n')).toContain('GitHub')
   })
 
-  it('a header name alone never picks a scheme: another vendor\'s X-Webhook-Signature format is MALFORMED for Designer Cloud', async () => {
+  it("a header name alone never picks a scheme: another vendor's X-Webhook-Signature format is MALFORMED for Designer Cloud", async () => {
     const r = await verifier.check({ body, headers: { 'x-webhook-signature': 't=1700000000000,v0=abc=' } })
     expect(r).toMatchObject({ ok: false, code: 'MALFORMED_SIGNATURE', provider: 'designer-cloud' })
   })
 
-  it('a delivery signed for one provider with another provider\'s secret is SIGNATURE_MISMATCH', async () => {
+  it("a delivery signed for one provider with another provider's secret is SIGNATURE_MISMATCH", async () => {
     const headers = await api.sign('orchest', { secret: 'secret-of-github', body })
     const r = await verifier.check({ body, headers })
     expect(r).toMatchObject({ ok: false, code: 'SIGNATURE_MISMATCH', provider: 'orchest' })
@@ -65,16 +65,30 @@ describe.each(backends)('several providers at once (%s)', (_name, api) => {
 
   it('a custom provider from defineProvider + prefixedHmac works beside the built-ins', async () => {
     const acme = api.defineProvider({
-      ...api.prefixedHmac({ header: 'x-acme-signature', prefix: 'v1=', encoding: 'base64', hash: 'SHA-256', deliveryIdHeader: 'x-acme-id' }),
+      ...api.prefixedHmac({
+        header: 'x-acme-signature',
+        prefix: 'v1=',
+        encoding: 'base64',
+        hash: 'SHA-256',
+        deliveryIdHeader: 'x-acme-id',
+      }),
       name: 'acme',
       title: 'Acme',
       docs: 'https://acme.example/webhooks',
       replayTtlSeconds: 3600,
       dedupFallback: 'signature',
     })
-    const v = api.createVerifier({ providers: [{ provider: acme, secret: 'a' }, { provider: 'orchest', secret: 'o' }] })
+    const v = api.createVerifier({
+      providers: [
+        { provider: acme, secret: 'a' },
+        { provider: 'orchest', secret: 'o' },
+      ],
+    })
     // HMAC-SHA256("a", "hello") in base64, computed with Python hmac
-    const r = await v.check({ body: 'hello', headers: { 'x-acme-signature': 'v1=cQc98htLv3sofPsBNVN90hlTk0sS7E7hw5PiapjNfIw=', 'x-acme-id': 'e-1' } })
+    const r = await v.check({
+      body: 'hello',
+      headers: { 'x-acme-signature': 'v1=cQc98htLv3sofPsBNVN90hlTk0sS7E7hw5PiapjNfIw=', 'x-acme-id': 'e-1' },
+    })
     if (!r.ok) throw new Error(r.message)
     expect([r.webhook.provider, r.webhook.deliveryId]).toEqual(['acme', 'e-1'])
     expect(() => api.defineProvider({ name: 'Bad Name' } as never)).toThrow(TypeError)

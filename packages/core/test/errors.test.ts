@@ -114,7 +114,12 @@ describe.each(backends)('errors (%s)', (_name, api) => {
     const xh = await api.sign('xplenty', { secret, body })
     const xr = await x.check({ body, headers: xh })
     expect(xr.ok && xr.webhook.replayKey).toBeUndefined()
-    const own = api.createVerifier({ provider: 'xplenty', secret, replayStore: store, deliveryKey: (w) => String((w.payload as { event: string }).event) })
+    const own = api.createVerifier({
+      provider: 'xplenty',
+      secret,
+      replayStore: store,
+      deliveryKey: (w) => String((w.payload as { event: string }).event),
+    })
     const o1 = await own.check({ body, headers: xh })
     expect(o1.ok && o1.webhook.replayKey).toBe('xplenty:ping')
     expect((await own.check({ body, headers: xh })).ok).toBe(false)

@@ -36,9 +36,7 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  */
 export function describeReplayStore(name: string, makeStore: () => Promise<ReplayStoreFixture>): void {
   /** Runs `body` with a fresh store and always cleans up. */
-  async function withStore(
-    body: (store: ReplayStore, elapse: (ms: number) => Promise<void>) => Promise<void>,
-  ): Promise<void> {
+  async function withStore(body: (store: ReplayStore, elapse: (ms: number) => Promise<void>) => Promise<void>): Promise<void> {
     const fixture = await makeStore()
     const elapse = async (ms: number) => {
       if (fixture.advance) await fixture.advance(ms)
@@ -61,9 +59,7 @@ export function describeReplayStore(name: string, makeStore: () => Promise<Repla
 
     it('100 parallel begin() calls on one key give exactly one new and 99 in-flight', () =>
       withStore(async (store) => {
-        const results = await Promise.all(
-          Array.from({ length: 100 }, () => store.begin('orchest:concurrent', LONG_MS)),
-        )
+        const results = await Promise.all(Array.from({ length: 100 }, () => store.begin('orchest:concurrent', LONG_MS)))
         const count = (state: BeginResult) => results.filter((r) => r === state).length
         expect(count('new')).toBe(1)
         expect(count('in-flight')).toBe(99)
@@ -72,9 +68,7 @@ export function describeReplayStore(name: string, makeStore: () => Promise<Repla
 
     it('100 parallel begin() calls on 100 distinct keys are all new', () =>
       withStore(async (store) => {
-        const results = await Promise.all(
-          Array.from({ length: 100 }, (_, i) => store.begin(`up42:msg-${i}`, LONG_MS)),
-        )
+        const results = await Promise.all(Array.from({ length: 100 }, (_, i) => store.begin(`up42:msg-${i}`, LONG_MS)))
         expect(results.every((r) => r === 'new')).toBe(true)
       }))
 

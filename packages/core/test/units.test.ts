@@ -26,7 +26,13 @@ describe('headers', () => {
     expect(headerLookup('nope')('x-a')).toBeUndefined()
     expect(headerLookup(Object.create(null))('x-a')).toBeUndefined()
     expect(headerLookup(new Map([['X-A', 'm']]))('x-a')).toBe('m')
-    expect(headerLookup({ get: () => { throw new Error('boom') } })('x-a')).toBeUndefined()
+    expect(
+      headerLookup({
+        get: () => {
+          throw new Error('boom')
+        },
+      })('x-a'),
+    ).toBeUndefined()
     expect(headerLookup({ __proto__: { 'x-a': 'inherited' } })('x-a')).toBeUndefined()
   })
 })
@@ -78,7 +84,10 @@ describe('payload parsing', () => {
   it('parses by media type', () => {
     expect(mediaType('Application/JSON; charset=utf-8')).toBe('application/json')
     expect(parsePayload(enc('{"a":1}'), 'application/vnd.api+json', false)).toEqual({ ok: true, value: { a: 1 } })
-    expect(parsePayload(enc('a=1&a=2&b=x'), 'application/x-www-form-urlencoded', false)).toEqual({ ok: true, value: { a: ['1', '2'], b: 'x' } })
+    expect(parsePayload(enc('a=1&a=2&b=x'), 'application/x-www-form-urlencoded', false)).toEqual({
+      ok: true,
+      value: { a: ['1', '2'], b: 'x' },
+    })
     expect(parsePayload(enc('hello'), 'text/plain', false)).toEqual({ ok: true, value: 'hello' })
     expect(parsePayload(enc('hello'), undefined, false)).toEqual({ ok: true, value: 'hello' })
     expect(parsePayload(enc('{"ok":false}'), 'application/json', false)).toEqual({ ok: true, value: { ok: false } })

@@ -54,10 +54,13 @@ describe.each(backends)('public and recorded vectors (%s)', (_name, api) => {
     },
   )
 
-  it.each(all.filter((v) => v.valid).map((v) => [v.id, v] as const))('%s is accepted as the previous secret of a rotation', async (_id, v) => {
-    const result = await run(api, v, { secret: undefined, secrets: [otherSecret(v), v.secret] })
-    expect(result.ok && result.webhook.secretIndex).toBe(1)
-  })
+  it.each(all.filter((v) => v.valid).map((v) => [v.id, v] as const))(
+    '%s is accepted as the previous secret of a rotation',
+    async (_id, v) => {
+      const result = await run(api, v, { secret: undefined, secrets: [otherSecret(v), v.secret] })
+      expect(result.ok && result.webhook.secretIndex).toBe(1)
+    },
+  )
 
   it('an UP42 delivery whose signature skips the body is accepted only as bodyAuthenticated: false, even when changed', async () => {
     const v = all.find((x) => x.id === 'up42-date-only-unsigned-body') as Vector
@@ -115,7 +118,17 @@ describe.each(backends)('sign() reproduces the vectors byte for byte (%s)', (_na
       if (lower[name.toLowerCase()] !== undefined) expect(`${name}: ${value}`).toBe(`${name}: ${lower[name.toLowerCase()]}`)
     }
     // every signature header of the vector is produced
-    for (const name of ['x-hub-signature-256', 'x-hub-signature', 'x-orchest-signature', 'x-y42-signature', 'x-webhook-signature', 'webhook-signature', 'signature', 'signature-input', 'x-hook-signature']) {
+    for (const name of [
+      'x-hub-signature-256',
+      'x-hub-signature',
+      'x-orchest-signature',
+      'x-y42-signature',
+      'x-webhook-signature',
+      'webhook-signature',
+      'signature',
+      'signature-input',
+      'x-hook-signature',
+    ]) {
       if (lower[name] !== undefined) expect(Object.keys(headers).map((k) => k.toLowerCase())).toContain(name)
     }
   })

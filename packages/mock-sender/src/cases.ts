@@ -5,14 +5,7 @@
  */
 import { providers } from '@hookproof/core'
 import type { UnsignedDelivery } from './delivery.js'
-import {
-  type ExpectedResponse,
-  type Fault,
-  type FaultName,
-  faultApplies,
-  getFault,
-  reserializedBody,
-} from './faults.js'
+import { type ExpectedResponse, type Fault, type FaultName, faultApplies, getFault, reserializedBody } from './faults.js'
 import { type SignDeliveryOptions, type SignedDelivery, signDelivery } from './sign.js'
 
 export interface CaseOptions extends SignDeliveryOptions {
@@ -126,11 +119,7 @@ function withHeaders(signed: SignedDelivery, edit: (headers: Record<string, stri
  * @throws {TypeError} when the fault does not apply to this delivery (see `faultApplies`), or
  *   `rotated-secret` is asked for without `previousSecret`.
  */
-export async function buildCase(
-  delivery: UnsignedDelivery,
-  name: 'valid' | FaultName,
-  options: CaseOptions,
-): Promise<DeliveryCase> {
+export async function buildCase(delivery: UnsignedDelivery, name: 'valid' | FaultName, options: CaseOptions): Promise<DeliveryCase> {
   const now = options.now ?? Date.now()
   const base: SignDeliveryOptions = { ...options, now }
   if (name === 'valid') {
@@ -158,23 +147,29 @@ export async function buildCase(
     case 'tampered-signature': {
       const signed = await signDelivery(delivery, base)
       const header = findSignatureHeader(signed)
-      return one(withHeaders(signed, (h) => {
-        h[header] = tamperSignatureValue(h[header] as string)
-      }))
+      return one(
+        withHeaders(signed, (h) => {
+          h[header] = tamperSignatureValue(h[header] as string)
+        }),
+      )
     }
     case 'malformed-signature': {
       const signed = await signDelivery(delivery, base)
       const header = findSignatureHeader(signed)
-      return one(withHeaders(signed, (h) => {
-        h[header] = malformSignatureValue(h[header] as string)
-      }))
+      return one(
+        withHeaders(signed, (h) => {
+          h[header] = malformSignatureValue(h[header] as string)
+        }),
+      )
     }
     case 'missing-signature': {
       const signed = await signDelivery(delivery, base)
       const names = signatureHeaderNames(signed)
-      return one(withHeaders(signed, (h) => {
-        for (const key of Object.keys(h)) if (names.includes(key.toLowerCase())) delete h[key]
-      }))
+      return one(
+        withHeaders(signed, (h) => {
+          for (const key of Object.keys(h)) if (names.includes(key.toLowerCase())) delete h[key]
+        }),
+      )
     }
     case 'wrong-secret':
       return one(await signDelivery(delivery, { ...base, secret: options.wrongSecret ?? defaultWrongSecret(options.secret) }))

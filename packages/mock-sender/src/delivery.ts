@@ -1,14 +1,7 @@
 import { createRng, type Rng, type Seed } from './random.js'
 
 /** The senders the mock speaks for: the same names as core's `providers` registry. */
-export type MockProvider =
-  | 'y42'
-  | 'up42'
-  | 'orchest'
-  | 'designer-cloud'
-  | 'xplenty'
-  | 'github'
-  | 'standard-webhooks'
+export type MockProvider = 'y42' | 'up42' | 'orchest' | 'designer-cloud' | 'xplenty' | 'github' | 'standard-webhooks'
 
 /** Every provider the mock sender can produce, in the order docs and tables list them. */
 export const MOCK_PROVIDERS: readonly MockProvider[] = Object.freeze([
@@ -73,19 +66,13 @@ export interface FactoryContext {
 
 /** @internal */
 export function factoryContext(options: FactoryOptions): FactoryContext {
-  const now =
-    options.now instanceof Date
-      ? options.now.getTime()
-      : (options.now ?? (options.seed === undefined ? Date.now() : SEEDED_NOW))
+  const now = options.now instanceof Date ? options.now.getTime() : (options.now ?? (options.seed === undefined ? Date.now() : SEEDED_NOW))
   if (!Number.isFinite(now)) throw new TypeError('now must be a finite number of ms or a valid Date')
   return { rng: createRng(options.seed), now }
 }
 
 /** @internal vendor headers with the caller's replacements applied, names compared case-insensitively. */
-export function mergeHeaders(
-  base: Record<string, string>,
-  extra: Record<string, string | undefined> | undefined,
-): Record<string, string> {
+export function mergeHeaders(base: Record<string, string>, extra: Record<string, string | undefined> | undefined): Record<string, string> {
   const out: Record<string, string> = { ...base }
   for (const [name, value] of Object.entries(extra ?? {})) {
     for (const existing of Object.keys(out)) {

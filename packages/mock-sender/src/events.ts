@@ -33,10 +33,7 @@ export interface CreateDeliveryOptions extends FactoryOptions {
  * @example
  * const d = createDelivery('orchest', { event: 'project:cron-job:run:failed', seed: 'ci' })
  */
-export function createDelivery(
-  provider: MockProvider,
-  options: CreateDeliveryOptions = {},
-): UnsignedDelivery {
+export function createDelivery(provider: MockProvider, options: CreateDeliveryOptions = {}): UnsignedDelivery {
   const { event, ...common } = options
   switch (provider) {
     case 'orchest':

@@ -3,7 +3,7 @@
  * names what a correct receiver answers, so a report can say "expected 401 SIGNATURE_MISMATCH,
  * got 200" without any knowledge of the receiver.
  */
-import { bodyText, type MockProvider, MOCK_PROVIDERS, type UnsignedDelivery } from './delivery.js'
+import { bodyText, MOCK_PROVIDERS, type MockProvider, type UnsignedDelivery } from './delivery.js'
 
 export type FaultName =
   | 'tampered-body'
@@ -51,9 +51,7 @@ const SIGNED_TIMESTAMP: readonly MockProvider[] = ['designer-cloud', 'standard-w
  */
 const DEDUPLICABLE: readonly MockProvider[] = ALL.filter((p) => p !== 'xplenty')
 
-const rejected = (status: number, code: string): readonly ExpectedResponse[] => [
-  { status: [status], code },
-]
+const rejected = (status: number, code: string): readonly ExpectedResponse[] => [{ status: [status], code }]
 
 /**
  * Every fault, with the answer a correct receiver gives.

@@ -6,8 +6,7 @@ import { type SignInput, sign } from '@hookproof/core'
 import { mergeHeaders, type UnsignedDelivery } from './delivery.js'
 
 /** Options for {@link signDelivery}: the secret, the signing clock and the provider switches of core's `SignInput`. */
-export interface SignDeliveryOptions
-  extends Pick<SignInput, 'signedHeaders' | 'digest' | 'hash' | 'legacyHeader'> {
+export interface SignDeliveryOptions extends Pick<SignInput, 'signedHeaders' | 'digest' | 'hash' | 'legacyHeader'> {
   /** The secret as entered in the vendor's settings (Standard Webhooks: `whsec_…`). */
   secret: string
   /** Signing clock in ms. Default `Date.now()` (not the event time: a receiver checks the signed time against its own clock). */
@@ -32,16 +31,9 @@ export interface SignedDelivery extends UnsignedDelivery {
  * signed.headers['X-Hub-Signature'] // 64 lowercase hex
  * @throws {TypeError} for Designer Cloud GET/DELETE without a URL, or what core's `sign` rejects.
  */
-export async function signDelivery(
-  delivery: UnsignedDelivery,
-  options: SignDeliveryOptions,
-): Promise<SignedDelivery> {
+export async function signDelivery(delivery: UnsignedDelivery, options: SignDeliveryOptions): Promise<SignedDelivery> {
   const url = options.url ?? delivery.url
-  if (
-    delivery.provider === 'designer-cloud' &&
-    (delivery.method === 'GET' || delivery.method === 'DELETE') &&
-    url === undefined
-  ) {
+  if (delivery.provider === 'designer-cloud' && (delivery.method === 'GET' || delivery.method === 'DELETE') && url === undefined) {
     throw new TypeError(`Designer Cloud signs the URL of a ${delivery.method}: pass url`)
   }
   const now = options.now ?? Date.now()

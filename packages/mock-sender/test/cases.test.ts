@@ -1,12 +1,6 @@
 import { createVerifier, MemoryReplayStore } from '@hookproof/core'
 import { describe, expect, it } from 'vitest'
-import {
-  buildCase,
-  defaultWrongSecret,
-  malformSignatureValue,
-  tamperBody,
-  tamperSignatureValue,
-} from '../src/cases.js'
+import { buildCase, defaultWrongSecret, malformSignatureValue, tamperBody, tamperSignatureValue } from '../src/cases.js'
 import { bodyText, MOCK_PROVIDERS, type MockProvider } from '../src/delivery.js'
 import { createDelivery } from '../src/events.js'
 import { FAULTS, faultApplies } from '../src/faults.js'
@@ -88,8 +82,7 @@ describe('buildCase()', () => {
 describe.each(MOCK_PROVIDERS)('buildCase() for %s against core’s verifier', (provider) => {
   const { current, previous } = SECRETS[provider]
   const delivery = createDelivery(provider, { seed: `cases-${provider}`, now: NOW, url: 'https://receiver.example/hook' })
-  const verifier = () =>
-    createVerifier({ provider, secrets: [current, previous], now: () => NOW, replayStore: new MemoryReplayStore() })
+  const verifier = () => createVerifier({ provider, secrets: [current, previous], now: () => NOW, replayStore: new MemoryReplayStore() })
   const input = (r: { body: Uint8Array; headers: Record<string, string>; method: string; url?: string }) => ({
     body: r.body,
     headers: r.headers,

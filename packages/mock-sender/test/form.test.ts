@@ -20,7 +20,7 @@ describe('quotePlus()', () => {
     expect(quotePlus(input)).toBe(expected)
   })
 
-  it('differs from encodeURIComponent on ! \' ( ) * and space', () => {
+  it("differs from encodeURIComponent on ! ' ( ) * and space", () => {
     expect(encodeURIComponent("a b!'()*")).toBe("a%20b!'()*")
     expect(quotePlus("a b!'()*")).toBe('a+b%21%27%28%29%2A')
   })
@@ -44,7 +44,12 @@ describe('quotePlus()', () => {
 
 describe('urlencode()', () => {
   it('joins quoted pairs with & in the given order', () => {
-    expect(urlencode([['a b', 'c&d'], ['e', '']])).toBe('a+b=c%26d&e=')
+    expect(
+      urlencode([
+        ['a b', 'c&d'],
+        ['e', ''],
+      ]),
+    ).toBe('a+b=c%26d&e=')
   })
 
   it('takes a record in insertion order', () => {

@@ -142,9 +142,7 @@ describe('orchestEvent() event types', () => {
   })
 
   it('interactive pipeline runs hang under pipeline.session', () => {
-    const { event } = JSON.parse(
-      bodyText(orchestEvent({ type: 'project:pipeline:interactive-session:pipeline-run:started', seed: 6 })),
-    )
+    const { event } = JSON.parse(bodyText(orchestEvent({ type: 'project:pipeline:interactive-session:pipeline-run:started', seed: 6 })))
     expect(event.project.pipeline.session.pipeline_run.steps).toHaveLength(2)
     expect(event.project.pipeline.session.pipeline_run.url_path).toBe(
       `/pipeline?project_uuid=${event.project.uuid}&pipeline_uuid=${event.project.pipeline.uuid}`,

@@ -84,7 +84,14 @@ describe('pyJson() containers and literals', () => {
   })
 
   it('keeps a Map in its given order, even with integer-like keys', () => {
-    expect(pyJson(new Map<string, number>([['b', 1], ['1', 2]]))).toBe('{"b": 1, "1": 2}')
+    expect(
+      pyJson(
+        new Map<string, number>([
+          ['b', 1],
+          ['1', 2],
+        ]),
+      ),
+    ).toBe('{"b": 1, "1": 2}')
   })
 
   it('adds no trailing newline and no indentation', () => {

@@ -79,9 +79,7 @@ describe('designerCloudEvent()', () => {
   })
 
   it('does not re-substitute inside a substituted job id', () => {
-    expect(bodyText(designerCloudEvent({ jobId: '$jobStatus', jobStatus: 'X' }))).toBe(
-      '{"jobId":"$jobStatus","jobStatus":"X"}',
-    )
+    expect(bodyText(designerCloudEvent({ jobId: '$jobStatus', jobStatus: 'X' }))).toBe('{"jobId":"$jobStatus","jobStatus":"X"}')
   })
 
   it.each(['GET', 'DELETE'] as const)('%s sends no body and no Content-Type', (method) => {
@@ -142,7 +140,9 @@ describe('xplentyEvent()', () => {
     const d = xplentyEvent({ event, seed: event })
     const resource = JSON.parse(bodyText(d))
     expect(resource.status).toBe(status)
-    expect(resource.url).toMatch(new RegExp(`^https://api\\.xplenty\\.com/acme/api/${event.startsWith('job') ? 'jobs' : 'clusters'}/${resource.id}$`))
+    expect(resource.url).toMatch(
+      new RegExp(`^https://api\\.xplenty\\.com/acme/api/${event.startsWith('job') ? 'jobs' : 'clusters'}/${resource.id}$`),
+    )
     expect(d.event).toBe(event)
     expect(d.deliveryId).toBeUndefined()
   })

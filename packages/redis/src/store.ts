@@ -179,10 +179,7 @@ export class RedisReplayStore implements ReplayStore {
     const state = text(reply)
     if (state === 'new' || state === 'in-flight' || state === 'done') return state
     // someone else's data under our prefix: neither processing twice nor dropping is safe to guess
-    this.#unavailable(
-      'begin',
-      new Error(`key ${JSON.stringify(redisKey)} holds ${JSON.stringify(state ?? reply)}, not a replay state`),
-    )
+    this.#unavailable('begin', new Error(`key ${JSON.stringify(redisKey)} holds ${JSON.stringify(state ?? reply)}, not a replay state`))
     return 'new'
   }
 
@@ -223,10 +220,7 @@ export class RedisReplayStore implements ReplayStore {
   async #withTimeout<T>(operation: Operation, call: () => Promise<T>): Promise<T> {
     let timer: ReturnType<typeof setTimeout> | undefined
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new Timeout(`Redis did not answer ${operation} within ${this.#timeoutMs} ms`)),
-        this.#timeoutMs,
-      )
+      timer = setTimeout(() => reject(new Timeout(`Redis did not answer ${operation} within ${this.#timeoutMs} ms`)), this.#timeoutMs)
     })
     const pending = Promise.resolve().then(call)
     // the losing call may still settle (or fail) after the timeout: never leave it unhandled

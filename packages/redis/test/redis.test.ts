@@ -212,12 +212,7 @@ describe.runIf(available)('RedisReplayStore on a real redis-server', () => {
 
       // the instance that got `new` completes; every instance then sees `done`
       await first.complete('orchest:shared', 60_000)
-      expect(await Promise.all(stores.map((s) => s.begin('orchest:shared', 30_000)))).toEqual([
-        'done',
-        'done',
-        'done',
-        'done',
-      ])
+      expect(await Promise.all(stores.map((s) => s.begin('orchest:shared', 30_000)))).toEqual(['done', 'done', 'done', 'done'])
     } finally {
       await Promise.all(connections.map((c) => c.close()))
     }

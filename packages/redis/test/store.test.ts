@@ -54,13 +54,10 @@ describe('RedisReplayStore options', () => {
     expect(() => new (RedisReplayStore as unknown as new () => unknown)()).toThrow(TypeError)
   })
 
-  it.each([0, -5, Number.NaN, Number.POSITIVE_INFINITY, '1000'])(
-    'timeoutMs: %s throws a TypeError naming timeoutMs',
-    (timeoutMs) => {
-      const { client } = fakeIoredis()
-      expect(() => new RedisReplayStore({ client, timeoutMs: timeoutMs as number })).toThrow(/timeoutMs/)
-    },
-  )
+  it.each([0, -5, Number.NaN, Number.POSITIVE_INFINITY, '1000'])('timeoutMs: %s throws a TypeError naming timeoutMs', (timeoutMs) => {
+    const { client } = fakeIoredis()
+    expect(() => new RedisReplayStore({ client, timeoutMs: timeoutMs as number })).toThrow(/timeoutMs/)
+  })
 
   it('a prefix that is not a string throws a TypeError', () => {
     const { client } = fakeIoredis()

@@ -87,7 +87,10 @@ async function afterVerify({ request, parsed, nowMs, toleranceMs, digest, equal 
   }
   const actual = await digest('SHA-256', [request.body])
   if (!equal(actual, expected)) {
-    return fail('SIGNATURE_MISMATCH', `The signed ${digestHeader === 'digest' ? 'Digest' : 'Content-Digest'} does not match the body: the body was changed after signing`)
+    return fail(
+      'SIGNATURE_MISMATCH',
+      `The signed ${digestHeader === 'digest' ? 'Digest' : 'Content-Digest'} does not match the body: the body was changed after signing`,
+    )
   }
   return undefined
 }
@@ -128,7 +131,10 @@ export const up42 = defineProvider({
     const eq = value.indexOf('=')
     if (eq < 0) return fail('MALFORMED_SIGNATURE', 'Signature must look like up42-sig=<base64>')
     if (value.slice(0, eq).trim() !== input.label) {
-      return fail('MALFORMED_SIGNATURE', `Signature and Signature-Input name different labels ("${value.slice(0, eq).trim().slice(0, 20)}" and "${input.label}")`)
+      return fail(
+        'MALFORMED_SIGNATURE',
+        `Signature and Signature-Input name different labels ("${value.slice(0, eq).trim().slice(0, 20)}" and "${input.label}")`,
+      )
     }
     const bytes = base64ToBytes(value.slice(eq + 1).trim())
     if (bytes === undefined || bytes.length !== 32) {
@@ -178,8 +184,7 @@ export const up42 = defineProvider({
       headers.Date = new Date(now).toUTCString()
       lower.date = headers.Date
     }
-    const list =
-      input.signedHeaders ?? (mode === 'none' ? ['date'] : [mode === 'legacy' ? 'digest' : 'content-digest', 'date'])
+    const list = input.signedHeaders ?? (mode === 'none' ? ['date'] : [mode === 'legacy' ? 'digest' : 'content-digest', 'date'])
     const values = list.map((h) => {
       const v = lower[h.toLowerCase()]
       if (v === undefined) throw new TypeError(`sign(up42): signedHeaders lists "${h}" but no such header was given`)

@@ -44,7 +44,10 @@ export const xplenty = defineProvider({
     const bytes = hexToBytes(value)
     if (request.options.xplentyScheme === 'sha1-metadata') {
       if (bytes === undefined || bytes.length !== 20) {
-        return fail('MALFORMED_SIGNATURE', `X-Hook-Signature must be 40 hex digits (SHA-1) under sha1-metadata; got ${value.length} characters`)
+        return fail(
+          'MALFORMED_SIGNATURE',
+          `X-Hook-Signature must be 40 hex digits (SHA-1) under sha1-metadata; got ${value.length} characters`,
+        )
       }
       const inputs = (request.options.xplentyMetadata ?? defaultMetadata)(request)
       return { hash: 'SHA-1', signatures: [bytes], parts: inputs, value, mac: 'salted-digest', bodyAuthenticated: false, encoding: 'hex' }

@@ -5,14 +5,7 @@
  *
  * @see https://help.alteryx.com/aac/en/trifacta-classic/common-tasks/operationalization-tasks/create-flow-webhook-task.html
  */
-import {
-  type FactoryOptions,
-  factoryContext,
-  type HttpMethod,
-  mergeHeaders,
-  type UnsignedDelivery,
-  utf8,
-} from '../delivery.js'
+import { type FactoryOptions, factoryContext, type HttpMethod, mergeHeaders, type UnsignedDelivery, utf8 } from '../delivery.js'
 
 /** The template of the `designer-cloud-post` vector: `{"jobId":"$jobId","jobStatus":"$jobStatus"}`. */
 export const DESIGNER_CLOUD_DEFAULT_TEMPLATE = '{"jobId":"$jobId","jobStatus":"$jobStatus"}'
@@ -40,14 +33,8 @@ export interface DesignerCloudEventOptions extends FactoryOptions {
 export const DESIGNER_CLOUD_TIMEOUT_MS = 30_000
 
 /** `$jobId` and `$jobStatus` substituted in one pass, so a job id containing `$jobStatus` stays as is. */
-export function renderDesignerCloudTemplate(
-  template: string,
-  jobId: string | number,
-  jobStatus: string,
-): string {
-  return template.replace(/\$jobId|\$jobStatus/g, (name) =>
-    name === '$jobId' ? String(jobId) : jobStatus,
-  )
+export function renderDesignerCloudTemplate(template: string, jobId: string | number, jobStatus: string): string {
+  return template.replace(/\$jobId|\$jobStatus/g, (name) => (name === '$jobId' ? String(jobId) : jobStatus))
 }
 
 /**
@@ -66,14 +53,9 @@ export function designerCloudEvent(options: DesignerCloudEventOptions = {}): Uns
   const jobId = options.jobId ?? String(rng.int(1_000_000, 9_999_999))
   const jobStatus = options.jobStatus ?? 'Complete'
   const hasBody = method !== 'GET' && method !== 'DELETE'
-  const text = hasBody
-    ? renderDesignerCloudTemplate(options.template ?? DESIGNER_CLOUD_DEFAULT_TEMPLATE, jobId, jobStatus)
-    : ''
+  const text = hasBody ? renderDesignerCloudTemplate(options.template ?? DESIGNER_CLOUD_DEFAULT_TEMPLATE, jobId, jobStatus) : ''
   const contentType = hasBody ? (options.contentType ?? 'application/json') : undefined
-  const headers = mergeHeaders(
-    contentType === undefined ? {} : { 'Content-Type': contentType },
-    options.headers,
-  )
+  const headers = mergeHeaders(contentType === undefined ? {} : { 'Content-Type': contentType }, options.headers)
   let payload: unknown = text === '' ? undefined : text
   try {
     if (text !== '') payload = JSON.parse(text)

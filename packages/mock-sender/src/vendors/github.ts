@@ -4,13 +4,7 @@
  *
  * @see https://docs.github.com/en/webhooks/webhook-events-and-payloads
  */
-import {
-  type FactoryOptions,
-  factoryContext,
-  mergeHeaders,
-  type UnsignedDelivery,
-  utf8,
-} from '../delivery.js'
+import { type FactoryOptions, factoryContext, mergeHeaders, type UnsignedDelivery, utf8 } from '../delivery.js'
 import { applyOverrides } from '../overrides.js'
 import { isoSeconds } from '../time.js'
 

@@ -6,13 +6,7 @@
  * @see https://github.com/orchest/orchest/blob/master/docs/source/fundamentals/notifications.md
  * @see orchest-api `app/core/notifications/webhooks.py` and `app/models/_events.py` (shapes below)
  */
-import {
-  type FactoryOptions,
-  factoryContext,
-  mergeHeaders,
-  type UnsignedDelivery,
-  utf8,
-} from '../delivery.js'
+import { type FactoryOptions, factoryContext, mergeHeaders, type UnsignedDelivery, utf8 } from '../delivery.js'
 import { urlencode } from '../form.js'
 import { jsonbOrder } from '../jsonb.js'
 import { applyOverrides, type DeepPartial } from '../overrides.js'
@@ -23,59 +17,15 @@ import { pythonUtcTimestamp } from '../time.js'
 const SUFFIXES = {
   'project:': ['created', 'deleted', 'updated'],
   'project:pipeline:': ['created', 'deleted', 'updated'],
-  'project:pipeline:interactive-session:': [
-    'started',
-    'stopped',
-    'succeeded',
-    'failed',
-    'service-restarted',
-  ],
-  'project:pipeline:interactive-session:pipeline-run:': [
-    'created',
-    'started',
-    'succeeded',
-    'failed',
-    'cancelled',
-  ],
+  'project:pipeline:interactive-session:': ['started', 'stopped', 'succeeded', 'failed', 'service-restarted'],
+  'project:pipeline:interactive-session:pipeline-run:': ['created', 'started', 'succeeded', 'failed', 'cancelled'],
   'project:environment:': ['created', 'deleted'],
   'project:environment:image-build:': ['created', 'started', 'succeeded', 'failed', 'cancelled'],
-  'project:one-off-job:': [
-    'created',
-    'started',
-    'succeeded',
-    'failed',
-    'cancelled',
-    'deleted',
-    'updated',
-  ],
-  'project:one-off-job:pipeline-run:': [
-    'created',
-    'started',
-    'succeeded',
-    'failed',
-    'cancelled',
-    'deleted',
-  ],
-  'project:cron-job:': [
-    'created',
-    'started',
-    'succeeded',
-    'failed',
-    'cancelled',
-    'deleted',
-    'updated',
-    'paused',
-    'unpaused',
-  ],
+  'project:one-off-job:': ['created', 'started', 'succeeded', 'failed', 'cancelled', 'deleted', 'updated'],
+  'project:one-off-job:pipeline-run:': ['created', 'started', 'succeeded', 'failed', 'cancelled', 'deleted'],
+  'project:cron-job:': ['created', 'started', 'succeeded', 'failed', 'cancelled', 'deleted', 'updated', 'paused', 'unpaused'],
   'project:cron-job:run:': ['started', 'succeeded', 'failed'],
-  'project:cron-job:run:pipeline-run:': [
-    'created',
-    'started',
-    'succeeded',
-    'failed',
-    'cancelled',
-    'deleted',
-  ],
+  'project:cron-job:run:pipeline-run:': ['created', 'started', 'succeeded', 'failed', 'cancelled', 'deleted'],
   'jupyter:image-build:': ['created', 'started', 'succeeded', 'failed', 'cancelled'],
 } as const
 
@@ -87,9 +37,7 @@ export type OrchestEventType = {
 
 /** All 59 Orchest event types, in the order of Orchest's table. `ping` is not among them. */
 export const ORCHEST_EVENT_TYPES: readonly OrchestEventType[] = Object.freeze(
-  Object.entries(SUFFIXES).flatMap(([prefix, suffixes]) =>
-    suffixes.map((suffix) => `${prefix}${suffix}` as OrchestEventType),
-  ),
+  Object.entries(SUFFIXES).flatMap(([prefix, suffixes]) => suffixes.map((suffix) => `${prefix}${suffix}` as OrchestEventType)),
 )
 
 export type OrchestContentType = 'application/json' | 'application/x-www-form-urlencoded'
@@ -230,12 +178,7 @@ interface Step {
 }
 
 /** The nested event body of `_events.py`'s `to_notification_payload`, layer by layer. */
-function orchestEventPayload(
-  type: OrchestEventType,
-  rng: Rng,
-  now: number,
-  projectName: string,
-): Record<string, unknown> {
+function orchestEventPayload(type: OrchestEventType, rng: Rng, now: number, projectName: string): Record<string, unknown> {
   const suffix = type.slice(type.lastIndexOf(':') + 1)
   const event: Record<string, unknown> = {
     uuid: rng.uuid(),
@@ -250,9 +193,7 @@ function orchestEventPayload(
   const project: Record<string, unknown> = { uuid: projectUuid, name: projectName }
   event.project = project
   const update = () => ({
-    changes: [
-      { type: 'UPDATED', changed_object: 'name', old_value: 'draft', new_value: 'nightly' },
-    ],
+    changes: [{ type: 'UPDATED', changed_object: 'name', old_value: 'draft', new_value: 'nightly' }],
   })
   if (type === 'project:updated') project.update = update()
 
@@ -327,17 +268,13 @@ function orchestEventPayload(
         status: RUN_STATUS[suffix] ?? 'STARTED',
         number: runNumber,
         ...(numberInRun ? { number_in_run: 0 } : {}),
-        url_path:
-          `/job-run?project_uuid=${projectUuid}&pipeline_uuid=${pipelineUuid}&` +
-          `job_uuid=${jobUuid}&run_uuid=${runUuid}`,
+        url_path: `/job-run?project_uuid=${projectUuid}&pipeline_uuid=${pipelineUuid}&` + `job_uuid=${jobUuid}&run_uuid=${runUuid}`,
       }
       if (suffix === 'failed') run.failed_steps = [steps[1]]
       return run
     }
     if (isCron && isRunLayer) {
-      const runStatus = isPipelineRun
-        ? 'STARTED'
-        : ({ started: 'STARTED', succeeded: 'SUCCESS', failed: 'FAILURE' }[suffix] ?? 'STARTED')
+      const runStatus = isPipelineRun ? 'STARTED' : ({ started: 'STARTED', succeeded: 'SUCCESS', failed: 'FAILURE' }[suffix] ?? 'STARTED')
       const run: Record<string, unknown> = {
         status: runStatus,
         number: runNumber,

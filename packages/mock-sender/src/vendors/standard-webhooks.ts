@@ -4,13 +4,7 @@
  *
  * @see https://github.com/standard-webhooks/standard-webhooks/blob/main/spec/standard-webhooks.md
  */
-import {
-  type FactoryOptions,
-  factoryContext,
-  mergeHeaders,
-  type UnsignedDelivery,
-  utf8,
-} from '../delivery.js'
+import { type FactoryOptions, factoryContext, mergeHeaders, type UnsignedDelivery, utf8 } from '../delivery.js'
 import { applyOverrides } from '../overrides.js'
 import { isoMillis } from '../time.js'
 

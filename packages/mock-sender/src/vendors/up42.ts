@@ -7,13 +7,7 @@
  * @see https://docs.up42.com/developers/api-webhooks/create
  * @see https://github.com/up42/up42-webhooks (snippets/)
  */
-import {
-  type FactoryOptions,
-  factoryContext,
-  mergeHeaders,
-  type UnsignedDelivery,
-  utf8,
-} from '../delivery.js'
+import { type FactoryOptions, factoryContext, mergeHeaders, type UnsignedDelivery, utf8 } from '../delivery.js'
 import { applyOverrides, type DeepPartial } from '../overrides.js'
 import { isoMillis } from '../time.js'
 
@@ -102,10 +96,7 @@ export function up42Event(options: Up42EventOptions = {}): UnsignedDelivery {
   } else {
     body = { id: rng.uuid(), status: options.status ?? 'FULFILLED' }
   }
-  const envelope = applyOverrides<Up42Envelope>(
-    { event, liveMode: true, messageId, timestamp: isoMillis(now), body },
-    options.overrides,
-  )
+  const envelope = applyOverrides<Up42Envelope>({ event, liveMode: true, messageId, timestamp: isoMillis(now), body }, options.overrides)
   const contentType = 'application/json'
   return {
     provider: 'up42',

@@ -6,13 +6,7 @@
  * @see https://www.integrate.io/docs/etl/service-hooks/
  * @see https://github.com/xplenty/xplenty-api-doc-v2 resources/job.md, resources/cluster.md
  */
-import {
-  type FactoryOptions,
-  factoryContext,
-  mergeHeaders,
-  type UnsignedDelivery,
-  utf8,
-} from '../delivery.js'
+import { type FactoryOptions, factoryContext, mergeHeaders, type UnsignedDelivery, utf8 } from '../delivery.js'
 import { applyOverrides } from '../overrides.js'
 import { isoSeconds } from '../time.js'
 

@@ -4,26 +4,14 @@
  *
  * @see https://docs.y42.com/docs/webhooks-1
  */
-import {
-  type FactoryOptions,
-  factoryContext,
-  mergeHeaders,
-  type UnsignedDelivery,
-  utf8,
-} from '../delivery.js'
+import { type FactoryOptions, factoryContext, mergeHeaders, type UnsignedDelivery, utf8 } from '../delivery.js'
 import { applyOverrides } from '../overrides.js'
 import { isoSeconds } from '../time.js'
 
 export type Y42Asset = 'orchestration' | 'integration' | 'model' | 'sql_model' | 'export'
 export type Y42Status = 'success' | 'failed' | 'partial_success'
 
-export const Y42_ASSETS: readonly Y42Asset[] = Object.freeze([
-  'orchestration',
-  'integration',
-  'model',
-  'sql_model',
-  'export',
-])
+export const Y42_ASSETS: readonly Y42Asset[] = Object.freeze(['orchestration', 'integration', 'model', 'sql_model', 'export'])
 
 export interface Y42EventOptions extends FactoryOptions {
   /** Default `orchestration`. */
