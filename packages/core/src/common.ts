@@ -46,6 +46,7 @@ export {
   type PrefixedHmacOptions,
   type Provider,
   type ProviderOptions,
+  payloadText,
   prefixedHmac,
   type RequestView,
   type SignInput,

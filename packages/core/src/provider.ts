@@ -372,4 +372,18 @@ export function headerText(name: string): (request: RequestView) => string | und
   }
 }
 
+/**
+ * Reads a top-level string field of the parsed payload (UP42 `messageId` and `event`, Standard
+ * Webhooks `type`); `undefined` when absent, empty or not a string.
+ *
+ * @example
+ * defineProvider({ ...row, event: payloadText('event') })
+ */
+export function payloadText(field: string): (request: RequestView, payload: unknown) => string | undefined {
+  return (_request, payload) => {
+    const value = typeof payload === 'object' && payload !== null ? (payload as Record<string, unknown>)[field] : undefined
+    return typeof value === 'string' && value !== '' ? value : undefined
+  }
+}
+
 export { canonical as canonicalHeaderName }

@@ -1,6 +1,6 @@
 import { base64ToBytes, bytesToBase64 } from '../encoding.js'
 import { fail } from '../errors.js'
-import { defineProvider, headerText, isFailure, single } from '../provider.js'
+import { defineProvider, headerText, isFailure, payloadText, single } from '../provider.js'
 import { parseTimestamp } from '../timestamp.js'
 
 function key(secret: string): Uint8Array {
@@ -68,8 +68,5 @@ export const standardWebhooks = defineProvider({
     return { 'webhook-id': id, 'webhook-timestamp': ts, 'webhook-signature': `v1,${bytesToBase64(mac)}` }
   },
   deliveryId: headerText('webhook-id'),
-  event(_request, payload) {
-    const type = (payload as { type?: unknown } | undefined)?.type
-    return typeof type === 'string' ? type : undefined
-  },
+  event: payloadText('type'),
 })

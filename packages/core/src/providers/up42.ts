@@ -1,6 +1,6 @@
 import { base64ToBytes, bytesToBase64, utf8 } from '../encoding.js'
 import { type Failure, fail } from '../errors.js'
-import { type AfterVerifyContext, defineProvider, isFailure, type RequestView, single } from '../provider.js'
+import { type AfterVerifyContext, defineProvider, isFailure, payloadText, type RequestView, single } from '../provider.js'
 import { checkTolerance, parseTimestamp } from '../timestamp.js'
 
 const DIGEST_HEADERS = ['content-digest', 'digest']
@@ -195,14 +195,8 @@ export const up42 = defineProvider({
     headers.Signature = `up42-sig=${bytesToBase64(mac)}`
     return headers
   },
-  deliveryId(_request, payload) {
-    const id = (payload as { messageId?: unknown } | undefined)?.messageId
-    return typeof id === 'string' && id !== '' ? id : undefined
-  },
-  event(_request, payload) {
-    const event = (payload as { event?: unknown } | undefined)?.event
-    return typeof event === 'string' ? event : undefined
-  },
+  deliveryId: payloadText('messageId'),
+  event: payloadText('event'),
 })
 
 export { parseSignatureInput }

@@ -1,12 +1,12 @@
 import { bytesToHex, hexToBytes } from '../encoding.js'
 import { fail } from '../errors.js'
-import { defineProvider, isFailure, type RequestView, single } from '../provider.js'
+import { defineProvider, isFailure, payloadText, type RequestView, single } from '../provider.js'
+
+const eventField = payloadText('event')
 
 function eventOf(request: RequestView, payload: unknown): string | undefined {
   const header = request.header('x-hook-event')
-  if (typeof header === 'string') return header
-  const event = (payload as { event?: unknown } | undefined)?.event
-  return typeof event === 'string' ? event : undefined
+  return typeof header === 'string' ? header : eventField(request, payload)
 }
 
 /** Default inputs of the experimental `sha1-metadata` scheme: resource id, event name, URL. */

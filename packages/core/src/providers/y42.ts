@@ -1,4 +1,4 @@
-import { defineProvider, prefixedHmac } from '../provider.js'
+import { defineProvider, payloadText, prefixedHmac } from '../provider.js'
 
 /**
  * Y42: `x-y42-signature: sha256=<HMAC-SHA256 of the body>`, lowercase hex (inferred: the page
@@ -15,8 +15,5 @@ export const y42 = defineProvider({
   // retries are undocumented; a retried identical body repeats the signature
   replayTtlSeconds: 7 * 86_400,
   dedupFallback: 'signature',
-  event(_request, payload) {
-    const event = (payload as { event?: unknown } | undefined)?.event
-    return typeof event === 'string' ? event : undefined
-  },
+  event: payloadText('event'),
 })
