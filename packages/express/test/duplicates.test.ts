@@ -1,40 +1,15 @@
-import { MemoryReplayStore } from '@hookproof/core'
-import { describe, expect, it, vi } from 'vitest'
-import { EXPRESS, listen, receiver, send } from './app.js'
-import { delivery, PROVIDERS, SECRETS } from './deliveries.js'
+import { describe, expect, it } from 'vitest'
+import { delivery, duplicateTests, receiver, SECRETS, send } from '../../core/test/adapter-suite/index.js'
+import { EXPRESS } from './app.js'
 
 const secret = SECRETS.orchest
 
-describe.each(EXPRESS)('%s', (_name, express) => {
-  it.each(PROVIDERS.filter((p) => p !== 'xplenty'))(
-    'verifyWebhook() runs the handler once for a %s delivery sent three times',
-    async (provider) => {
-      const { app, calls } = receiver(express, { provider, secret: SECRETS[provider] })
-      const d = await delivery(provider)
-      const statuses = [(await send(app, d)).status, (await send(app, d)).status, (await send(app, d)).status]
-      expect(statuses).toEqual([200, 200, 200])
-      expect(calls).toHaveLength(1)
-    },
-  )
-
-  it('verifyWebhook() processes the retry of a delivery whose handler threw the first time', async () => {
-    let failures = 1
-    const { app, calls } = receiver(express, { provider: 'orchest', secret }, (_req, res) => {
-      if (failures-- > 0) throw new Error('database down')
-      res.status(200).json({ ok: true })
-    })
-    const d = await delivery('orchest')
-    expect((await send(app, d)).status).toBe(500)
-    expect((await send(app, d)).status).toBe(200)
-    const third = await send(app, d)
-    expect(third.status).toBe(200)
-    expect(third.body.code).toBe('DUPLICATE_DELIVERY')
-    expect(calls).toHaveLength(2)
-  })
+describe.each(EXPRESS)('%s', (_name, _express, fixture) => {
+  duplicateTests(fixture)
 
   it('verifyWebhook() processes the retry of a delivery whose handler passed an error to next()', async () => {
     let failures = 1
-    const { app, calls } = receiver(express, { provider: 'orchest', secret }, (_req, res, next) => {
+    const { app, calls } = receiver(fixture, { provider: 'orchest', secret }, (_reply, _seen, { res, next }) => {
       if (failures-- > 0) return next(new Error('queue full'))
       res.sendStatus(202)
     })
@@ -42,80 +17,5 @@ describe.each(EXPRESS)('%s', (_name, express) => {
     expect((await send(app, d)).status).toBe(500)
     expect((await send(app, d)).status).toBe(202)
     expect(calls).toHaveLength(2)
-  })
-
-  it('verifyWebhook() processes the retry of a delivery whose handler answered 503', async () => {
-    let failures = 1
-    const { app, calls } = receiver(express, { provider: 'orchest', secret }, (_req, res) => {
-      res.sendStatus(failures-- > 0 ? 503 : 200)
-    })
-    const d = await delivery('orchest')
-    expect((await send(app, d)).status).toBe(503)
-    expect((await send(app, d)).status).toBe(200)
-    expect((await send(app, d)).body.code).toBe('DUPLICATE_DELIVERY')
-    expect(calls).toHaveLength(2)
-  })
-
-  it('verifyWebhook() answers 409 with Retry-After to a duplicate that arrives while the first is being handled', async () => {
-    let release = () => {}
-    const gate = new Promise<void>((resolve) => {
-      release = resolve
-    })
-    const { app, calls } = receiver(express, { provider: 'orchest', secret, leaseSeconds: 30 }, async (_req, res) => {
-      await gate
-      res.sendStatus(200)
-    })
-    const server = await listen(app)
-    try {
-      const d = await delivery('orchest')
-      const first = send(server.server, d).then((r) => r)
-      await vi.waitFor(() => expect(calls).toHaveLength(1))
-      const second = await send(server.server, d)
-      expect(second.status).toBe(409)
-      expect(second.headers['retry-after']).toBe('30')
-      expect(second.body.code).toBe('DUPLICATE_DELIVERY')
-      release()
-      expect((await first).status).toBe(200)
-      expect(calls).toHaveLength(1)
-    } finally {
-      release()
-      await server.close()
-    }
-  })
-
-  it('verifyWebhook() on two app instances sharing one replay store runs the handler once for a delivery sent to both', async () => {
-    const replayStore = new MemoryReplayStore()
-    const a = receiver(express, { provider: 'orchest', secret, replayStore })
-    const b = receiver(express, { provider: 'orchest', secret, replayStore })
-    const d = await delivery('orchest')
-    expect((await send(a.app, d)).status).toBe(200)
-    const other = await send(b.app, d)
-    expect(other.status).toBe(200)
-    expect(other.body.code).toBe('DUPLICATE_DELIVERY')
-    expect(a.calls.length + b.calls.length).toBe(1)
-  })
-
-  it('verifyWebhook() with replayStore: false runs the handler for every repeat', async () => {
-    const { app, calls } = receiver(express, { provider: 'orchest', secret, replayStore: false })
-    const d = await delivery('orchest')
-    await send(app, d)
-    await send(app, d)
-    expect(calls).toHaveLength(2)
-  })
-
-  it('verifyWebhook() keeps one replay store per middleware, so two routes do not share claims', async () => {
-    const app = express()
-    const { verifyWebhook } = await import('../src/index.js')
-    let handled = 0
-    const ok = (_req: unknown, res: { sendStatus(n: number): void }) => {
-      handled++
-      res.sendStatus(200)
-    }
-    app.post('/a', verifyWebhook({ provider: 'orchest', secret }), ok)
-    app.post('/b', verifyWebhook({ provider: 'orchest', secret }), ok)
-    const d = await delivery('orchest')
-    expect((await send(app, d, '/a')).status).toBe(200)
-    expect((await send(app, d, '/b')).status).toBe(200)
-    expect(handled).toBe(2)
   })
 })

@@ -1,40 +1,15 @@
-import { MemoryReplayStore } from '@hookproof/core'
-import { describe, expect, it, vi } from 'vitest'
-import { KOA, listen, receiver, send } from './app.js'
-import { delivery, PROVIDERS, SECRETS } from './deliveries.js'
+import { describe, expect, it } from 'vitest'
+import { delivery, duplicateTests, receiver, SECRETS, send } from '../../core/test/adapter-suite/index.js'
+import { KOA } from './app.js'
 
 const secret = SECRETS.orchest
 
-describe.each(KOA)('%s', (_name, Koa) => {
-  it.each(PROVIDERS.filter((p) => p !== 'xplenty'))(
-    'verifyWebhook() runs the handler once for a %s delivery sent three times',
-    async (provider) => {
-      const { app, calls } = receiver(Koa, { provider, secret: SECRETS[provider] })
-      const d = await delivery(provider)
-      const statuses = [(await send(app, d)).status, (await send(app, d)).status, (await send(app, d)).status]
-      expect(statuses).toEqual([200, 200, 200])
-      expect(calls).toHaveLength(1)
-    },
-  )
-
-  it('verifyWebhook() processes the retry of a delivery whose handler threw the first time', async () => {
-    let failures = 1
-    const { app, calls } = receiver(Koa, { provider: 'orchest', secret }, (ctx) => {
-      if (failures-- > 0) throw new Error('database down')
-      ctx.body = { ok: true }
-    })
-    const d = await delivery('orchest')
-    expect((await send(app, d)).status).toBe(500)
-    expect((await send(app, d)).status).toBe(200)
-    const third = await send(app, d)
-    expect(third.status).toBe(200)
-    expect(third.body.code).toBe('DUPLICATE_DELIVERY')
-    expect(calls).toHaveLength(2)
-  })
+describe.each(KOA)('%s', (_name, _Koa, fixture) => {
+  duplicateTests(fixture)
 
   it('verifyWebhook() processes the retry of a delivery whose async handler rejected', async () => {
     let failures = 1
-    const { app, calls } = receiver(Koa, { provider: 'orchest', secret }, async (ctx) => {
+    const { app, calls } = receiver(fixture, { provider: 'orchest', secret }, async (_reply, _seen, { ctx }) => {
       await Promise.resolve()
       if (failures-- > 0) throw Object.assign(new Error('queue full'), { status: 500 })
       ctx.status = 202
@@ -43,81 +18,5 @@ describe.each(KOA)('%s', (_name, Koa) => {
     expect((await send(app, d)).status).toBe(500)
     expect((await send(app, d)).status).toBe(202)
     expect(calls).toHaveLength(2)
-  })
-
-  it('verifyWebhook() processes the retry of a delivery whose handler answered 503', async () => {
-    let failures = 1
-    const { app, calls } = receiver(Koa, { provider: 'orchest', secret }, (ctx) => {
-      ctx.status = failures-- > 0 ? 503 : 200
-    })
-    const d = await delivery('orchest')
-    expect((await send(app, d)).status).toBe(503)
-    expect((await send(app, d)).status).toBe(200)
-    expect((await send(app, d)).body.code).toBe('DUPLICATE_DELIVERY')
-    expect(calls).toHaveLength(2)
-  })
-
-  it('verifyWebhook() answers 409 with Retry-After to a duplicate that arrives while the first is being handled', async () => {
-    let release = () => {}
-    const gate = new Promise<void>((resolve) => {
-      release = resolve
-    })
-    const { app, calls } = receiver(Koa, { provider: 'orchest', secret, leaseSeconds: 30 }, async (ctx) => {
-      await gate
-      ctx.status = 200
-    })
-    const server = await listen(app)
-    try {
-      const d = await delivery('orchest')
-      const first = send(server.server, d).then((r) => r)
-      await vi.waitFor(() => expect(calls).toHaveLength(1))
-      const second = await send(server.server, d)
-      expect(second.status).toBe(409)
-      expect(second.headers['retry-after']).toBe('30')
-      expect(second.body.code).toBe('DUPLICATE_DELIVERY')
-      release()
-      expect((await first).status).toBe(200)
-      expect(calls).toHaveLength(1)
-    } finally {
-      release()
-      await server.close()
-    }
-  })
-
-  it('verifyWebhook() on two app instances sharing one replay store runs the handler once for a delivery sent to both', async () => {
-    const replayStore = new MemoryReplayStore()
-    const a = receiver(Koa, { provider: 'orchest', secret, replayStore })
-    const b = receiver(Koa, { provider: 'orchest', secret, replayStore })
-    const d = await delivery('orchest')
-    expect((await send(a.app, d)).status).toBe(200)
-    const other = await send(b.app, d)
-    expect(other.status).toBe(200)
-    expect(other.body.code).toBe('DUPLICATE_DELIVERY')
-    expect(a.calls.length + b.calls.length).toBe(1)
-  })
-
-  it('verifyWebhook() with replayStore: false runs the handler for every repeat', async () => {
-    const { app, calls } = receiver(Koa, { provider: 'orchest', secret, replayStore: false })
-    const d = await delivery('orchest')
-    await send(app, d)
-    await send(app, d)
-    expect(calls).toHaveLength(2)
-  })
-
-  it('verifyWebhook() keeps one replay store per middleware, so two routes do not share claims', async () => {
-    const app = new Koa()
-    const { verifyWebhook } = await import('../src/index.js')
-    let handled = 0
-    const routes = { '/a': verifyWebhook({ provider: 'orchest', secret }), '/b': verifyWebhook({ provider: 'orchest', secret }) }
-    app.use(async (ctx) => {
-      await routes[ctx.path as '/a' | '/b'](ctx, async () => {
-        handled++
-        ctx.status = 200
-      })
-    })
-    const d = await delivery('orchest')
-    expect((await send(app, d, '/a')).status).toBe(200)
-    expect((await send(app, d, '/b')).status).toBe(200)
-    expect(handled).toBe(2)
   })
 })
