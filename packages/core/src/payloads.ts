@@ -3,7 +3,16 @@
  * not publish are left open (`[key: string]: unknown`), so a new field never breaks your build.
  */
 
-/** UP42 `job.status` body (documented). */
+/**
+ * UP42 `job.status` body (documented).
+ *
+ * @example
+ * const hook = await createVerifier({ provider: 'up42', secret }).verify({ body, headers })
+ * if (hook.payload.event === 'job.status') {
+ *   const job: Up42JobStatusBody = hook.payload.body
+ *   if (job.status === 'FAILED') alert(job.id)
+ * }
+ */
 export interface Up42JobStatusBody {
   id: string
   status: 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ERROR' | 'CANCELLED' | (string & {})
@@ -20,7 +29,15 @@ export interface Up42JobStatusBody {
   [key: string]: unknown
 }
 
-/** UP42 `order.status` body (only `status` is documented). */
+/**
+ * UP42 `order.status` body (only `status` is documented).
+ *
+ * @example
+ * if (hook.payload.event === 'order.status') {
+ *   const order: Up42OrderStatusBody = hook.payload.body
+ *   if (order.status === 'FULFILLED') await fetchDeliverables()
+ * }
+ */
 export interface Up42OrderStatusBody {
   status: 'FULFILLED' | 'FAILED PERMANENTLY' | (string & {})
   [key: string]: unknown
