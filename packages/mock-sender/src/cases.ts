@@ -8,6 +8,13 @@ import type { UnsignedDelivery } from './delivery.js'
 import { type ExpectedResponse, type Fault, type FaultName, faultApplies, getFault, reserializedBody } from './faults.js'
 import { type SignDeliveryOptions, type SignedDelivery, signDelivery } from './sign.js'
 
+/**
+ * Options of {@link buildCase}: signing options plus what some faults need.
+ *
+ * @example
+ * const options: CaseOptions = { secret: 'test-secret-1', previousSecret: 'test-secret-0', toleranceSeconds: 300 }
+ * await buildCase(up42Event({ seed: 1 }), 'rotated-secret', options)
+ */
 export interface CaseOptions extends SignDeliveryOptions {
   /** The secret the receiver used before rotation; required by `rotated-secret`. */
   previousSecret?: string
@@ -17,7 +24,13 @@ export interface CaseOptions extends SignDeliveryOptions {
   toleranceSeconds?: number
 }
 
-/** The requests of one case and what a correct receiver answers. */
+/**
+ * The requests of one case and what a correct receiver answers.
+ *
+ * @example
+ * const c: DeliveryCase = await buildCase(orchestPing(), 'duplicate', { secret: 'test-secret-1' })
+ * c.requests.length // 2
+ */
 export interface DeliveryCase {
   name: 'valid' | FaultName
   /** Absent for the valid case. */
@@ -30,7 +43,12 @@ export interface DeliveryCase {
   handlerCalls: number
 }
 
-/** What the valid case expects: one 2xx, the handler run once. */
+/**
+ * What the valid case expects: one 2xx, the handler run once.
+ *
+ * @example
+ * (await buildCase(orchestPing(), 'valid', { secret: 'test-secret-1' })).expect === VALID_EXPECT // true
+ */
 export const VALID_EXPECT: readonly ExpectedResponse[] = Object.freeze([{ status: '2xx' }])
 
 /** Where the signature digits start in a header value (after `sha256=`, `up42-sig=`, `v1,`). */
@@ -62,6 +80,9 @@ function findSignatureHeader(signed: SignedDelivery): string {
 /**
  * The first signature digit flipped (`0` becomes `1`, anything else `0`): still valid hex and
  * base64, and the first base64 digit carries only data bits, so the decoded MAC changes.
+ *
+ * @example
+ * tamperSignatureValue('sha256=abc123') // 'sha256=0bc123'
  */
 export function tamperSignatureValue(value: string): string {
   const i = digitsStart(value)
@@ -70,7 +91,12 @@ export function tamperSignatureValue(value: string): string {
   return `${value.slice(0, i)}${c === '0' ? '1' : '0'}${value.slice(i + 1)}`
 }
 
-/** Keeps the scheme prefix and replaces the digits with characters neither hex nor base64. */
+/**
+ * Keeps the scheme prefix and replaces the digits with characters neither hex nor base64.
+ *
+ * @example
+ * malformSignatureValue('sha256=abc123') // 'sha256=!not-hex-or-base64!'
+ */
 export function malformSignatureValue(value: string): string {
   return `${value.slice(0, digitsStart(value))}!not-hex-or-base64!`
 }
@@ -78,6 +104,9 @@ export function malformSignatureValue(value: string): string {
 /**
  * One byte of the body changed: the last ASCII letter or digit moves to its neighbour
  * (`a`→`b`, `z`→`a`, `9`→`0`), so a JSON or form body still parses. An empty body gets one byte.
+ *
+ * @example
+ * new TextDecoder().decode(tamperBody(new TextEncoder().encode('{"id":"a9"}'))) // '{"id":"a0"}'
  */
 export function tamperBody(body: Uint8Array): Uint8Array {
   const out = body.slice()
@@ -94,7 +123,12 @@ export function tamperBody(body: Uint8Array): Uint8Array {
   return out
 }
 
-/** A different secret of the same kind: a well-formed `whsec_` key stays one. */
+/**
+ * A different secret of the same kind: a well-formed `whsec_` key stays one.
+ *
+ * @example
+ * defaultWrongSecret('test-secret-1') // 'test-secret-1-wrong'
+ */
 export function defaultWrongSecret(secret: string): string {
   if (secret.startsWith('whsec_')) {
     // 24 bytes of 0x5a, base64: a valid key that is not the receiver's (unless it chose exactly this).

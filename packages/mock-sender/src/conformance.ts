@@ -11,8 +11,22 @@ import type { Seed } from './random.js'
 import { formatTable } from './table.js'
 import { exchange, type FetchLike, type TransportError } from './transport.js'
 
+/**
+ * A case of a conformance run: the valid delivery or one fault.
+ *
+ * @example
+ * const cases: CaseName[] = ['valid', 'tampered-body', 'duplicate']
+ * await conformance(url, { provider: 'orchest', secret, cases })
+ */
 export type CaseName = 'valid' | FaultName
 
+/**
+ * Options of {@link conformance}.
+ *
+ * @example
+ * const options: ConformanceOptions = { provider: 'up42', secret, toleranceSeconds: 300, concurrency: 4, seed: 'ci' }
+ * const report = await conformance('http://127.0.0.1:3000/webhooks/up42', options)
+ */
 export interface ConformanceOptions {
   provider: MockProvider
   /** The secret the receiver is configured with. */
@@ -46,7 +60,13 @@ export interface ConformanceOptions {
   onCase?: (result: ConformanceCase) => void
 }
 
-/** One response as the report sees it. */
+/**
+ * One response as the report sees it.
+ *
+ * @example
+ * const observed: ObservedResponse = { status: 401, code: 'SIGNATURE_MISMATCH', durationMs: 3 }
+ * describeObserved(observed) // '401 SIGNATURE_MISMATCH'
+ */
 export interface ObservedResponse {
   status?: number
   /** The `code` of a problem+json (or JSON) body, when it has one. */
@@ -55,6 +75,12 @@ export interface ObservedResponse {
   durationMs: number
 }
 
+/**
+ * One case of a conformance report: what was expected, what came back, and the verdict.
+ *
+ * @example
+ * await conformance(url, { provider: 'github', secret, onCase: (c: ConformanceCase) => console.log(c.name, c.ok ? 'ok' : c.note) })
+ */
 export interface ConformanceCase {
   name: CaseName
   /** One line: what the case sends. */
@@ -70,6 +96,13 @@ export interface ConformanceCase {
   note?: string
 }
 
+/**
+ * What {@link conformance} resolves with.
+ *
+ * @example
+ * const report: ConformanceReport = await conformance(url, { provider: 'orchest', secret })
+ * if (!report.ok) process.exitCode = 1
+ */
 export interface ConformanceReport {
   url: string
   provider: MockProvider

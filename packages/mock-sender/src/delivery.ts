@@ -1,9 +1,19 @@
 import { createRng, type Rng, type Seed } from './random.js'
 
-/** The senders the mock speaks for: the same names as core's `providers` registry. */
+/**
+ * The senders the mock speaks for: the same names as core's `providers` registry.
+ *
+ * @example
+ * const provider: MockProvider = 'orchest'
+ */
 export type MockProvider = 'y42' | 'up42' | 'orchest' | 'designer-cloud' | 'xplenty' | 'github' | 'standard-webhooks'
 
-/** Every provider the mock sender can produce, in the order docs and tables list them. */
+/**
+ * Every provider the mock sender can produce, in the order docs and tables list them.
+ *
+ * @example
+ * for (const provider of MOCK_PROVIDERS) console.log(provider, faultsFor(provider).length)
+ */
 export const MOCK_PROVIDERS: readonly MockProvider[] = Object.freeze([
   'y42',
   'up42',
@@ -14,11 +24,21 @@ export const MOCK_PROVIDERS: readonly MockProvider[] = Object.freeze([
   'standard-webhooks',
 ])
 
+/**
+ * The HTTP methods a vendor may deliver with (Designer Cloud lets the user pick).
+ *
+ * @example
+ * const d = designerCloudEvent({ method: 'PUT' satisfies HttpMethod })
+ */
 export type HttpMethod = 'POST' | 'PUT' | 'PATCH' | 'GET' | 'DELETE'
 
 /**
  * One delivery as the vendor would send it, before signing: the exact body bytes and every
  * header except the signature headers, which `signDelivery` adds with core's `sign`.
+ *
+ * @example
+ * const d: UnsignedDelivery = up42Event({ seed: 1 })
+ * d.provider // 'up42'
  */
 export interface UnsignedDelivery {
   provider: MockProvider
@@ -43,7 +63,13 @@ export interface UnsignedDelivery {
   timeoutMs: number
 }
 
-/** Options every factory takes. */
+/**
+ * Options every factory takes.
+ *
+ * @example
+ * const options: FactoryOptions = { seed: 'ci', now: new Date('2024-01-01T00:00:00Z'), headers: { 'User-Agent': undefined } }
+ * const d = y42Event(options)
+ */
 export interface FactoryOptions {
   /** Makes every generated id reproducible. Without `now`, a seed also fixes the clock at {@link SEEDED_NOW}. */
   seed?: Seed
@@ -55,7 +81,12 @@ export interface FactoryOptions {
   url?: string
 }
 
-/** The clock of seeded factories without `now`: 2023-11-14T22:13:20Z, the vectors' instant. */
+/**
+ * The clock of seeded factories without `now`: 2023-11-14T22:13:20Z, the vectors' instant.
+ *
+ * @example
+ * orchestPing({ seed: 1 }).createdAt === SEEDED_NOW // true
+ */
 export const SEEDED_NOW = 1_700_000_000_000
 
 /** @internal what each factory derives from {@link FactoryOptions}. */

@@ -11,7 +11,12 @@ import { UP42_EVENT_TYPES, type Up42EventType, up42Event } from './vendors/up42.
 import { XPLENTY_EVENT_TYPES, type XplentyEventType, xplentyEvent } from './vendors/xplenty.js'
 import { Y42_ASSETS, type Y42Asset, y42Event } from './vendors/y42.js'
 
-/** The event names `createDelivery` accepts per provider; the first is the default. */
+/**
+ * The event names `createDelivery` accepts per provider; the first is the default.
+ *
+ * @example
+ * EVENT_TYPES['designer-cloud'] // ['Complete', 'Failed', 'Canceled']
+ */
 export const EVENT_TYPES: Readonly<Record<MockProvider, readonly string[]>> = Object.freeze({
   y42: Y42_ASSETS.map((asset) => `${asset}.run.finished`),
   up42: UP42_EVENT_TYPES,
@@ -22,6 +27,13 @@ export const EVENT_TYPES: Readonly<Record<MockProvider, readonly string[]>> = Ob
   'standard-webhooks': ['invoice.paid'],
 })
 
+/**
+ * Options of {@link createDelivery}: the factory options plus the event name.
+ *
+ * @example
+ * const options: CreateDeliveryOptions = { event: 'job.status', seed: 1 }
+ * const d = createDelivery('up42', options)
+ */
 export interface CreateDeliveryOptions extends FactoryOptions {
   /** The vendor's event name (see {@link EVENT_TYPES}); default the first listed. */
   event?: string

@@ -5,6 +5,12 @@
  */
 import { bodyText, MOCK_PROVIDERS, type MockProvider, type UnsignedDelivery } from './delivery.js'
 
+/**
+ * The name of one fault in {@link FAULTS}, as `--fault` takes it.
+ *
+ * @example
+ * const name: FaultName = 'stale-timestamp'
+ */
 export type FaultName =
   | 'tampered-body'
   | 'tampered-signature'
@@ -18,13 +24,25 @@ export type FaultName =
   | 'concurrent-duplicate'
   | 'reserialized-body'
 
-/** One acceptable answer to one request. `'2xx'` is any status from 200 to 299. */
+/**
+ * One acceptable answer to one request. `'2xx'` is any status from 200 to 299.
+ *
+ * @example
+ * const expected: ExpectedResponse = { status: [401], code: 'SIGNATURE_MISMATCH' }
+ */
 export interface ExpectedResponse {
   status: '2xx' | readonly number[]
   /** The error code a hookproof receiver puts in its problem+json body; informative for others. */
   code?: string
 }
 
+/**
+ * One fault: what it sends and what a correct receiver answers.
+ *
+ * @example
+ * const fault: Fault = getFault('duplicate')
+ * fault.expect // [{ status: '2xx' }, { status: [200], code: 'DUPLICATE_DELIVERY' }]
+ */
 export interface Fault {
   name: FaultName
   /** One line for `--help` and reports. */
@@ -161,11 +179,19 @@ export const FAULTS: readonly Fault[] = Object.freeze([
   },
 ] satisfies Fault[])
 
-/** The fault names, in {@link FAULTS} order. */
+/**
+ * The fault names, in {@link FAULTS} order.
+ *
+ * @example
+ * FAULT_NAMES.includes('wrong-secret') // true
+ */
 export const FAULT_NAMES: readonly FaultName[] = Object.freeze(FAULTS.map((f) => f.name))
 
 /**
  * Looks a fault up by name.
+ *
+ * @example
+ * getFault('missing-signature').expect // [{ status: [401], code: 'MISSING_SIGNATURE' }]
  *
  * @throws {TypeError} naming the valid faults when `name` is not one.
  */
@@ -175,7 +201,12 @@ export function getFault(name: string): Fault {
   return fault
 }
 
-/** The faults meaningful for a provider, in {@link FAULTS} order. */
+/**
+ * The faults meaningful for a provider, in {@link FAULTS} order.
+ *
+ * @example
+ * faultsFor('xplenty').some((f) => f.name === 'duplicate') // false: Xplenty has no dedup key
+ */
 export function faultsFor(provider: MockProvider): Fault[] {
   return FAULTS.filter((f) => f.appliesTo.includes(provider))
 }
@@ -202,6 +233,9 @@ export function reserializedBody(delivery: Pick<UnsignedDelivery, 'body'>): stri
 /**
  * Whether `fault` is meaningful for this particular delivery: its provider is listed, a body
  * fault has a body to tamper with, and a re-serialised body differs from the original.
+ *
+ * @example
+ * faultApplies('stale-timestamp', orchestPing({ seed: 1 })) // false: Orchest signs no timestamp
  */
 export function faultApplies(fault: Fault | FaultName, delivery: UnsignedDelivery): boolean {
   const f = typeof fault === 'string' ? getFault(fault) : fault
@@ -211,7 +245,12 @@ export function faultApplies(fault: Fault | FaultName, delivery: UnsignedDeliver
   return true
 }
 
-/** Whether one status is an answer `expected` allows. */
+/**
+ * Whether one status is an answer `expected` allows.
+ *
+ * @example
+ * statusMatches({ status: '2xx' }, 204) // true
+ */
 export function statusMatches(expected: ExpectedResponse, status: number): boolean {
   return expected.status === '2xx' ? status >= 200 && status <= 299 : expected.status.includes(status)
 }

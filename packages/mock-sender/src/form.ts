@@ -41,7 +41,13 @@ export function quotePlus(value: string): string {
   return out
 }
 
-/** Pairs in the order they are written; a record is taken in its insertion order. */
+/**
+ * Pairs in the order they are written; a record is taken in its insertion order.
+ *
+ * @example
+ * const fields: FormFields = [['a', '1'], ['b', 'x y']]
+ * urlencode(fields) // 'a=1&b=x+y'
+ */
 export type FormFields = readonly (readonly [string, string])[] | Readonly<Record<string, string>>
 
 /**

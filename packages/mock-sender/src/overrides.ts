@@ -3,7 +3,13 @@
  * Python dict would put it); arrays and scalars replace; `undefined` removes the key.
  */
 
-/** Every field optional, recursively; `undefined` removes a field. */
+/**
+ * Every field optional, recursively; `undefined` removes a field.
+ *
+ * @example
+ * const patch: DeepPartial<{ job: { id: string; status: string } }> = { job: { status: 'FAILED' } }
+ * applyOverrides({ job: { id: 'j1', status: 'SUCCEEDED' } }, patch) // { job: { id: 'j1', status: 'FAILED' } }
+ */
 export type DeepPartial<T> = T extends readonly unknown[]
   ? T
   : T extends object

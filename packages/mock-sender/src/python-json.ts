@@ -7,7 +7,12 @@
  * @see https://docs.python.org/3/library/json.html#json.dumps
  */
 
-/** A number that Python holds as a `float`, so it prints with Python's `repr` (`1.0`, `1e+16`). */
+/**
+ * A number that Python holds as a `float`, so it prints with Python's `repr` (`1.0`, `1e+16`).
+ *
+ * @example
+ * pyJson([new PyFloat(2), 2]) // '[2.0, 2]'
+ */
 export class PyFloat {
   constructor(readonly value: number) {}
   toJSON(): number {
@@ -29,6 +34,10 @@ export function pyFloat(value: number): PyFloat {
 /**
  * Values `pyJson` accepts. A `Map` keeps keys in exactly the given order, which a plain object
  * cannot do for integer-like keys (JS lists `"1"` before `"b"` whatever the insertion order).
+ *
+ * @example
+ * const value: PyJsonValue = new Map<string, PyJsonValue>([['b', 1], ['1', pyFloat(0.5)]])
+ * pyJson(value) // '{"b": 1, "1": 0.5}'
  */
 export type PyJsonValue =
   | null
@@ -41,6 +50,13 @@ export type PyJsonValue =
   | ReadonlyMap<string, PyJsonValue>
   | { readonly [key: string]: PyJsonValue }
 
+/**
+ * Options of `pyJson`.
+ *
+ * @example
+ * const options: PyJsonOptions = { allowNan: false }
+ * pyJson({ ratio: Number.NaN }, options) // throws, as requests.post(json=...) does
+ */
 export interface PyJsonOptions {
   /**
    * Python's `allow_nan` (default `true`): NaN and infinities print as `NaN`, `Infinity`,
@@ -141,6 +157,10 @@ function pyInt(value: number): string {
  * Python's `float.__repr__`: the shortest digits that round-trip (the same digits JS picks),
  * positional when the decimal exponent is in -4..15, otherwise `d.ddde+XX` with at least two
  * exponent digits; positional output always has a `.` (`1.0`), exponent output adds none (`1e+16`).
+ *
+ * @example
+ * pyFloatRepr(1) // '1.0'
+ * pyFloatRepr(1e16) // '1e+16'
  */
 export function pyFloatRepr(value: number, allowNan = true): string {
   if (!Number.isFinite(value)) {
@@ -181,6 +201,9 @@ const SHORT_ESCAPES: Readonly<Record<string, string>> = {
  * A JSON string literal as Python's `ensure_ascii` encoder writes it. JS strings are UTF-16, so
  * escaping each code unit outside 0x20..0x7E yields Python's surrogate pairs for astral
  * characters, and a lone surrogate prints as its own `\udXXX` as Python does.
+ *
+ * @example
+ * pyString('café "x"') // '"caf\\u00e9 \\"x\\""'
  */
 export function pyString(value: string): string {
   let out = '"'

@@ -4,6 +4,13 @@
  * platform's CSPRNG. Not for secrets either way.
  */
 
+/**
+ * A source of random values for ids: seeded and reproducible, or backed by the CSPRNG.
+ *
+ * @example
+ * const rng: Rng = createRng(42)
+ * rng.hex(8) // eight lowercase hex characters, the same for every run with seed 42
+ */
 export interface Rng {
   /** A uniformly distributed 32-bit unsigned integer. */
   uint32(): number
@@ -21,7 +28,13 @@ export interface Rng {
   alnum(n: number): string
 }
 
-/** A seed: any string or number; equal seeds give equal sequences. */
+/**
+ * A seed: any string or number; equal seeds give equal sequences.
+ *
+ * @example
+ * const seed: Seed = process.env.CI ? 'ci' : Date.now()
+ * const d = orchestPing({ seed })
+ */
 export type Seed = string | number
 
 /**

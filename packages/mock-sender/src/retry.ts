@@ -5,7 +5,13 @@
  */
 import type { MockProvider } from './delivery.js'
 
-/** When to try again. `delayMs(n)` is the wait after the n-th failed attempt (n starts at 1). */
+/**
+ * When to try again. `delayMs(n)` is the wait after the n-th failed attempt (n starts at 1).
+ *
+ * @example
+ * const policy: RetryPolicy = retryPolicy('orchest', 'vendor')
+ * policy.delayMs(2) // 4000
+ */
 export interface RetryPolicy {
   /** For reports: `orchest`, `none`, `custom`. */
   readonly name: string
@@ -56,7 +62,13 @@ export const VENDOR_RETRY: Readonly<Record<MockProvider, RetryPolicy | undefined
   'standard-webhooks': undefined,
 })
 
-/** What `send`'s `retry` option accepts. */
+/**
+ * What `send`'s `retry` option accepts.
+ *
+ * @example
+ * const retry: RetryOption = { retries: 3, delayMs: (n) => 1000 * n }
+ * await send(signed, { url, retry })
+ */
 export type RetryOption =
   | 'none'
   | 'vendor'

@@ -8,7 +8,13 @@ import { type RetryOption, retryPolicy } from './retry.js'
 import { type SignDeliveryOptions, signDelivery } from './sign.js'
 import { exchange, type FetchLike, type TransportError, UNREACHABLE_CODES, type WireRequest } from './transport.js'
 
-/** The clock retries wait on; inject a fake one so a backoff of hours runs in microseconds. */
+/**
+ * The clock retries wait on; inject a fake one so a backoff of hours runs in microseconds.
+ *
+ * @example
+ * const clock: SendClock = { now: () => Date.now(), sleep: async () => {} } // retries without waiting
+ * await send(signed, { url, retry: 'vendor', maxAttempts: 3, clock })
+ */
 export interface SendClock {
   /** ms since the epoch; stamps attempts and re-signatures. */
   now(): number
@@ -26,6 +32,13 @@ export const realClock: SendClock = Object.freeze({
   sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
 })
 
+/**
+ * Options of {@link send}.
+ *
+ * @example
+ * const options: SendOptions = { url: 'http://127.0.0.1:3000/webhooks', retry: { retries: 2, delayMs: 100 }, timeoutMs: 5000 }
+ * const result = await send(signed, options)
+ */
 export interface SendOptions {
   /** Where to send; default the delivery's own `url`. */
   url?: string
@@ -52,7 +65,12 @@ export interface SendOptions {
   onAttempt?: (attempt: SendAttempt) => void
 }
 
-/** One attempt: what was sent and what came back. */
+/**
+ * One attempt: what was sent and what came back.
+ *
+ * @example
+ * await send(signed, { url, onAttempt: (a: SendAttempt) => console.log(a.attempt, a.status ?? a.error?.code, a.retryInMs) })
+ */
 export interface SendAttempt {
   /** 1 for the first. */
   attempt: number
@@ -74,6 +92,13 @@ export interface SendAttempt {
   retryInMs?: number
 }
 
+/**
+ * What {@link send} resolves with: the outcome and every attempt.
+ *
+ * @example
+ * const result: SendResult = await send(signed, { url })
+ * if (!result.ok) console.error(result.attempts.map((a) => a.status))
+ */
 export interface SendResult {
   /** The last attempt was answered 2xx. */
   ok: boolean

@@ -5,7 +5,13 @@
 import { type SignInput, sign } from '@hookproof/core'
 import { mergeHeaders, type UnsignedDelivery } from './delivery.js'
 
-/** Options for {@link signDelivery}: the secret, the signing clock and the provider switches of core's `SignInput`. */
+/**
+ * Options for {@link signDelivery}: the secret, the signing clock and the provider switches of core's `SignInput`.
+ *
+ * @example
+ * const options: SignDeliveryOptions = { secret: 'test-secret-1', now: Date.now() }
+ * const signed = await signDelivery(orchestPing(), options)
+ */
 export interface SignDeliveryOptions extends Pick<SignInput, 'signedHeaders' | 'digest' | 'hash' | 'legacyHeader'> {
   /** The secret as entered in the vendor's settings (Standard Webhooks: `whsec_…`). */
   secret: string
@@ -15,7 +21,13 @@ export interface SignDeliveryOptions extends Pick<SignInput, 'signedHeaders' | '
   url?: string
 }
 
-/** A delivery ready to send: the unsigned one plus the signature headers core computed. */
+/**
+ * A delivery ready to send: the unsigned one plus the signature headers core computed.
+ *
+ * @example
+ * const signed: SignedDelivery = await signDelivery(githubEvent({ seed: 1 }), { secret: 'test-secret-1' })
+ * signed.signatureHeaders['X-Hub-Signature-256'] // 'sha256=' + 64 hex
+ */
 export interface SignedDelivery extends UnsignedDelivery {
   /** The signing clock used, ms. */
   signedAt: number

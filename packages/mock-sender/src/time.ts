@@ -20,17 +20,32 @@ export function pythonUtcTimestamp(ms: number, extraMicros = 0): string {
   return `${base}${micros === 0 ? '' : `.${pad(micros, 6)}`}+00:00`
 }
 
-/** ISO 8601 in UTC with milliseconds: `2023-11-14T22:13:20.000Z`. */
+/**
+ * ISO 8601 in UTC with milliseconds: `2023-11-14T22:13:20.000Z`.
+ *
+ * @example
+ * isoMillis(1_700_000_000_000) // '2023-11-14T22:13:20.000Z'
+ */
 export function isoMillis(ms: number): string {
   return new Date(ms).toISOString()
 }
 
-/** ISO 8601 in UTC, whole seconds: `2023-11-14T22:13:20Z` (Rails' and Y42's style). */
+/**
+ * ISO 8601 in UTC, whole seconds: `2023-11-14T22:13:20Z` (Rails' and Y42's style).
+ *
+ * @example
+ * isoSeconds(1_700_000_000_000) // '2023-11-14T22:13:20Z'
+ */
 export function isoSeconds(ms: number): string {
   return `${new Date(ms).toISOString().slice(0, 19)}Z`
 }
 
-/** An HTTP `Date` header value (IMF-fixdate): `Tue, 14 Nov 2023 22:13:20 GMT`. */
+/**
+ * An HTTP `Date` header value (IMF-fixdate): `Tue, 14 Nov 2023 22:13:20 GMT`.
+ *
+ * @example
+ * httpDate(1_700_000_000_000) // 'Tue, 14 Nov 2023 22:13:20 GMT'
+ */
 export function httpDate(ms: number): string {
   return new Date(ms).toUTCString()
 }

@@ -5,7 +5,12 @@
 import { request as httpRequest } from 'node:http'
 import { request as httpsRequest } from 'node:https'
 
-/** What went on the wire. */
+/**
+ * What went on the wire.
+ *
+ * @example
+ * const request: WireRequest = { method: 'POST', url: 'http://localhost:3000/webhooks', headers: signed.headers, body: signed.body }
+ */
 export interface WireRequest {
   method: string
   url: string
@@ -13,7 +18,13 @@ export interface WireRequest {
   body: Uint8Array
 }
 
-/** What came back, or why nothing did. */
+/**
+ * What came back, or why nothing did.
+ *
+ * @example
+ * const response: WireResponse = { status: 202, headers: { 'content-type': 'application/json' }, body: '{"ok":true}', durationMs: 12 }
+ * const { status, error } = response // every SendAttempt carries these fields too
+ */
 export interface WireResponse {
   /** `undefined` when no response arrived (`error` says why). */
   status?: number
@@ -26,6 +37,12 @@ export interface WireResponse {
   error?: TransportError
 }
 
+/**
+ * Why a request got no response.
+ *
+ * @example
+ * const error: TransportError = { kind: 'network', code: 'ECONNREFUSED', message: 'connect ECONNREFUSED 127.0.0.1:3000' }
+ */
 export interface TransportError {
   /** `timeout`: no complete answer in time; `network`: no connection or it broke. */
   kind: 'timeout' | 'network'
@@ -34,7 +51,13 @@ export interface TransportError {
   message: string
 }
 
-/** The `fetch` signature `send` accepts in place of node:http. */
+/**
+ * The `fetch` signature `send` accepts in place of node:http.
+ *
+ * @example
+ * const fetchImpl: FetchLike = (input, init) => fetch(input, init)
+ * await send(signed, { url, fetch: fetchImpl })
+ */
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>
 
 const MAX_KEPT = 1024 * 1024

@@ -3,6 +3,10 @@ import { type BeginResult, type ReplayStore, WebhookVerificationError } from '@h
 /**
  * The few methods of an ioredis client (`Redis` or `Cluster`, v5+) the store calls. Declared here
  * so that neither client library is a runtime dependency.
+ *
+ * @example
+ * import { Redis } from 'ioredis'
+ * const client: IoredisClientLike = new Redis(process.env.REDIS_URL)
  */
 export interface IoredisClientLike {
   evalsha(...args: unknown[]): Promise<unknown>
@@ -11,7 +15,14 @@ export interface IoredisClientLike {
   del(...args: unknown[]): Promise<unknown>
 }
 
-/** The few methods of a node-redis client (`createClient()` or `createCluster()`, v4+) the store calls. */
+/**
+ * The few methods of a node-redis client (`createClient()` or `createCluster()`, v4+) the store calls.
+ *
+ * @example
+ * import { createClient } from 'redis'
+ * const client: NodeRedisClientLike = createClient({ url: process.env.REDIS_URL })
+ * await client.connect()
+ */
 export interface NodeRedisClientLike {
   evalSha(...args: unknown[]): Promise<unknown>
   eval(...args: unknown[]): Promise<unknown>
@@ -19,15 +30,31 @@ export interface NodeRedisClientLike {
   del(...args: unknown[]): Promise<unknown>
 }
 
-/** A connected client the user created: ioredis or node-redis. */
+/**
+ * A connected client the user created: ioredis or node-redis.
+ *
+ * @example
+ * const client: RedisClientLike = new Redis(process.env.REDIS_URL) // or a connected node-redis createClient()
+ */
 export type RedisClientLike = IoredisClientLike | NodeRedisClientLike
 
-/** Where warnings go; `console` fits, and so do pino, winston and bunyan loggers. */
+/**
+ * Where warnings go; `console` fits, and so do pino, winston and bunyan loggers.
+ *
+ * @example
+ * const logger: ReplayStoreLogger = console // or a pino / winston / bunyan logger
+ */
 export interface ReplayStoreLogger {
   warn(message: string, ...details: unknown[]): void
 }
 
-/** Options of {@link RedisReplayStore}. */
+/**
+ * Options of {@link RedisReplayStore}.
+ *
+ * @example
+ * const options: RedisReplayStoreOptions = { client, prefix: 'billing:', timeoutMs: 500, failOpen: true, logger: console }
+ * const replayStore = new RedisReplayStore(options)
+ */
 export interface RedisReplayStoreOptions {
   /** An ioredis or node-redis (v4+) client you created and connected; the store never opens or closes it. */
   client: RedisClientLike

@@ -7,12 +7,30 @@
  */
 import { type FactoryOptions, factoryContext, type HttpMethod, mergeHeaders, type UnsignedDelivery, utf8 } from '../delivery.js'
 
-/** The template of the `designer-cloud-post` vector: `{"jobId":"$jobId","jobStatus":"$jobStatus"}`. */
+/**
+ * The template of the `designer-cloud-post` vector: `{"jobId":"$jobId","jobStatus":"$jobStatus"}`.
+ *
+ * @example
+ * renderDesignerCloudTemplate(DESIGNER_CLOUD_DEFAULT_TEMPLATE, 42, 'Failed') // '{"jobId":"42","jobStatus":"Failed"}'
+ */
 export const DESIGNER_CLOUD_DEFAULT_TEMPLATE = '{"jobId":"$jobId","jobStatus":"$jobStatus"}'
 
-/** The vocabulary of `$jobStatus` is not published; `Complete` is the documented example. */
+/**
+ * The vocabulary of `$jobStatus` is not published; `Complete` is the documented example.
+ *
+ * @example
+ * const jobStatus: DesignerCloudJobStatus = 'Failed'
+ * designerCloudEvent({ jobStatus })
+ */
 export type DesignerCloudJobStatus = 'Complete' | 'Failed' | 'Canceled' | (string & {})
 
+/**
+ * Options of {@link designerCloudEvent}.
+ *
+ * @example
+ * const options: DesignerCloudEventOptions = { method: 'PUT', template: 'job=$jobId&status=$jobStatus', contentType: 'application/x-www-form-urlencoded' }
+ * const d = designerCloudEvent(options)
+ */
 export interface DesignerCloudEventOptions extends FactoryOptions {
   /** Default `POST`. GET and DELETE send no body and no template. */
   method?: HttpMethod
@@ -29,10 +47,20 @@ export interface DesignerCloudEventOptions extends FactoryOptions {
   contentType?: string
 }
 
-/** Designer Cloud's documented 30 s timeout. */
+/**
+ * Designer Cloud's documented 30 s timeout.
+ *
+ * @example
+ * designerCloudEvent().timeoutMs === DESIGNER_CLOUD_TIMEOUT_MS // true
+ */
 export const DESIGNER_CLOUD_TIMEOUT_MS = 30_000
 
-/** `$jobId` and `$jobStatus` substituted in one pass, so a job id containing `$jobStatus` stays as is. */
+/**
+ * `$jobId` and `$jobStatus` substituted in one pass, so a job id containing `$jobStatus` stays as is.
+ *
+ * @example
+ * renderDesignerCloudTemplate('$jobId:$jobStatus', '$jobStatus', 'Complete') // '$jobStatus:Complete'
+ */
 export function renderDesignerCloudTemplate(template: string, jobId: string | number, jobStatus: string): string {
   return template.replace(/\$jobId|\$jobStatus/g, (name) => (name === '$jobId' ? String(jobId) : jobStatus))
 }

@@ -8,8 +8,22 @@ import { type FactoryOptions, factoryContext, mergeHeaders, type UnsignedDeliver
 import { applyOverrides } from '../overrides.js'
 import { isoSeconds } from '../time.js'
 
+/**
+ * The GitHub events the mock can produce.
+ *
+ * @example
+ * const event: GithubEventType = 'push'
+ * githubEvent({ event })
+ */
 export type GithubEventType = 'ping' | 'push'
 
+/**
+ * Options of {@link githubEvent}.
+ *
+ * @example
+ * const options: GithubEventOptions = { event: 'push', repository: 'acme/api', overrides: { ref: 'refs/heads/release' } }
+ * const d = githubEvent(options)
+ */
 export interface GithubEventOptions extends FactoryOptions {
   /** Default `ping`. */
   event?: GithubEventType
@@ -21,7 +35,12 @@ export interface GithubEventOptions extends FactoryOptions {
   overrides?: Record<string, unknown>
 }
 
-/** GitHub's documented 10 s timeout. */
+/**
+ * GitHub's documented 10 s timeout.
+ *
+ * @example
+ * githubEvent().timeoutMs === GITHUB_TIMEOUT_MS // true
+ */
 export const GITHUB_TIMEOUT_MS = 10_000
 
 /**

@@ -30,19 +30,42 @@ const SUFFIXES = {
 } as const
 
 type Suffixes = typeof SUFFIXES
-/** One of Orchest's 59 event types (VENDORS.md 4.3). */
+/**
+ * One of Orchest's 59 event types (VENDORS.md 4.3).
+ *
+ * @example
+ * const type: OrchestEventType = 'project:cron-job:run:failed'
+ * const d = orchestEvent({ type })
+ */
 export type OrchestEventType = {
   [P in keyof Suffixes]: `${P}${Suffixes[P][number]}`
 }[keyof Suffixes]
 
-/** All 59 Orchest event types, in the order of Orchest's table. `ping` is not among them. */
+/**
+ * All 59 Orchest event types, in the order of Orchest's table. `ping` is not among them.
+ *
+ * @example
+ * ORCHEST_EVENT_TYPES.length // 59
+ */
 export const ORCHEST_EVENT_TYPES: readonly OrchestEventType[] = Object.freeze(
   Object.entries(SUFFIXES).flatMap(([prefix, suffixes]) => suffixes.map((suffix) => `${prefix}${suffix}` as OrchestEventType)),
 )
 
+/**
+ * The two body encodings an Orchest webhook can be configured with.
+ *
+ * @example
+ * orchestEvent({ type: 'project:created', contentType: 'application/x-www-form-urlencoded' satisfies OrchestContentType })
+ */
 export type OrchestContentType = 'application/json' | 'application/x-www-form-urlencoded'
 
-/** The webhook the delivery is for, as Orchest marshals it (url and subscriptions removed). */
+/**
+ * The webhook the delivery is for, as Orchest marshals it (url and subscriptions removed).
+ *
+ * @example
+ * const { delivered_for } = orchestPing({ seed: 1 }).payload as { delivered_for: OrchestDeliveredFor }
+ * delivered_for.name // 'Test webhook'
+ */
 export interface OrchestDeliveredFor {
   name: string
   verify_ssl: boolean
@@ -51,6 +74,13 @@ export interface OrchestDeliveredFor {
   type: 'webhook'
 }
 
+/**
+ * Options of {@link orchestEvent}.
+ *
+ * @example
+ * const options: OrchestEventOptions = { type: 'project:one-off-job:failed', contentType: 'application/json', projectName: 'billing', seed: 1 }
+ * const d = orchestEvent(options)
+ */
 export interface OrchestEventOptions extends FactoryOptions {
   /** Event type; default `ping` (the test delivery). */
   type?: OrchestEventType | 'ping'
@@ -71,7 +101,12 @@ export interface OrchestEventOptions extends FactoryOptions {
   projectName?: string
 }
 
-/** Orchest's delivery timeout. */
+/**
+ * Orchest's delivery timeout.
+ *
+ * @example
+ * orchestPing().timeoutMs === ORCHEST_TIMEOUT_MS // true
+ */
 export const ORCHEST_TIMEOUT_MS = 5_000
 
 /**
@@ -146,7 +181,13 @@ export function orchestEvent(options: OrchestEventOptions = {}): UnsignedDeliver
   }
 }
 
-/** Orchest's test delivery: `orchestEvent({ ...options, type: 'ping' })`. */
+/**
+ * Orchest's test delivery: `orchestEvent({ ...options, type: 'ping' })`.
+ *
+ * @example
+ * const d = orchestPing({ seed: 1 })
+ * d.event // 'ping'
+ */
 export function orchestPing(options: Omit<OrchestEventOptions, 'type'> = {}): UnsignedDelivery {
   return orchestEvent({ ...options, type: 'ping' })
 }

@@ -8,6 +8,13 @@ import { type FactoryOptions, factoryContext, mergeHeaders, type UnsignedDeliver
 import { applyOverrides } from '../overrides.js'
 import { isoMillis } from '../time.js'
 
+/**
+ * Options of {@link standardWebhooksEvent}.
+ *
+ * @example
+ * const options: StandardWebhooksEventOptions = { type: 'user.created', data: { id: 'usr_1' }, id: 'msg_2KWPBgLlAfxdpx2AI54pPJ85f4W' }
+ * const d = standardWebhooksEvent(options)
+ */
 export interface StandardWebhooksEventOptions extends FactoryOptions {
   /** The event type in the body; default `invoice.paid`. */
   type?: string
@@ -19,7 +26,12 @@ export interface StandardWebhooksEventOptions extends FactoryOptions {
   overrides?: Record<string, unknown>
 }
 
-/** The spec recommends short timeouts; the mock uses 15 s. */
+/**
+ * The spec recommends short timeouts; the mock uses 15 s.
+ *
+ * @example
+ * standardWebhooksEvent().timeoutMs === STANDARD_WEBHOOKS_TIMEOUT_MS // true
+ */
 export const STANDARD_WEBHOOKS_TIMEOUT_MS = 15_000
 
 /**

@@ -11,12 +11,38 @@ import { type FactoryOptions, factoryContext, mergeHeaders, type UnsignedDeliver
 import { applyOverrides, type DeepPartial } from '../overrides.js'
 import { isoMillis } from '../time.js'
 
+/**
+ * The UP42 webhook events.
+ *
+ * @example
+ * const event: Up42EventType = 'order.status'
+ * up42Event({ event })
+ */
 export type Up42EventType = 'job.status' | 'order.status'
+/**
+ * Every UP42 event the mock can produce.
+ *
+ * @example
+ * UP42_EVENT_TYPES.includes('job.status') // true
+ */
 export const UP42_EVENT_TYPES: readonly Up42EventType[] = Object.freeze(['job.status', 'order.status'])
 
-/** Job statuses seen in UP42's documentation and samples. */
+/**
+ * Job statuses seen in UP42's documentation and samples.
+ *
+ * @example
+ * const status: Up42JobStatus = 'FAILED'
+ * up42Event({ event: 'job.status', status })
+ */
 export type Up42JobStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ERROR' | 'CANCELLED'
 
+/**
+ * One task of a UP42 job, as listed in `body.tasks`.
+ *
+ * @example
+ * const envelope = up42Event({ seed: 1 }).payload as Up42Envelope<Up42JobBody>
+ * const failed: Up42Task[] = envelope.body.tasks.filter((t) => t.status === 'FAILED')
+ */
 export interface Up42Task {
   id: string
   status: Up42JobStatus
@@ -25,6 +51,13 @@ export interface Up42Task {
   logUrl: string
 }
 
+/**
+ * The `body` of a `job.status` delivery.
+ *
+ * @example
+ * const job: Up42JobBody = (up42Event({ status: 'RUNNING' }).payload as Up42Envelope<Up42JobBody>).body
+ * job.finishedAt // null while RUNNING
+ */
 export interface Up42JobBody {
   id: string
   status: Up42JobStatus
@@ -33,12 +66,25 @@ export interface Up42JobBody {
   tasks: Up42Task[]
 }
 
-/** `status` is documented (samples: `FULFILLED`, `FAILED PERMANENTLY`); `id` is illustrative. */
+/**
+ * `status` is documented (samples: `FULFILLED`, `FAILED PERMANENTLY`); `id` is illustrative.
+ *
+ * @example
+ * const order: Up42OrderBody = (up42Event({ event: 'order.status' }).payload as Up42Envelope<Up42OrderBody>).body
+ * order.status // 'FULFILLED'
+ */
 export interface Up42OrderBody {
   id: string
   status: string
 }
 
+/**
+ * The JSON envelope of every UP42 delivery; `body` depends on the event.
+ *
+ * @example
+ * const envelope = up42Event({ seed: 1 }).payload as Up42Envelope
+ * envelope.event // 'job.status'
+ */
 export interface Up42Envelope<B = Up42JobBody | Up42OrderBody> {
   event: Up42EventType
   liveMode: boolean
@@ -47,6 +93,13 @@ export interface Up42Envelope<B = Up42JobBody | Up42OrderBody> {
   body: B
 }
 
+/**
+ * Options of {@link up42Event}.
+ *
+ * @example
+ * const options: Up42EventOptions = { event: 'order.status', status: 'FAILED PERMANENTLY', overrides: { liveMode: false } }
+ * const d = up42Event(options)
+ */
 export interface Up42EventOptions extends FactoryOptions {
   /** Default `job.status`. */
   event?: Up42EventType
@@ -56,7 +109,12 @@ export interface Up42EventOptions extends FactoryOptions {
   overrides?: DeepPartial<Up42Envelope>
 }
 
-/** UP42's timeout is not published; the mock uses 10 s. */
+/**
+ * UP42's timeout is not published; the mock uses 10 s.
+ *
+ * @example
+ * up42Event().timeoutMs === UP42_TIMEOUT_MS // true
+ */
 export const UP42_TIMEOUT_MS = 10_000
 
 /**

@@ -10,6 +10,12 @@ import { type FactoryOptions, factoryContext, mergeHeaders, type UnsignedDeliver
 import { applyOverrides } from '../overrides.js'
 import { isoSeconds } from '../time.js'
 
+/**
+ * Every Xplenty service-hook event the mock can produce (`ping` aside).
+ *
+ * @example
+ * XPLENTY_EVENT_TYPES.filter((e) => e.startsWith('cluster.')).length // 5
+ */
 export const XPLENTY_EVENT_TYPES = Object.freeze([
   'job.submitted',
   'job.started',
@@ -23,8 +29,22 @@ export const XPLENTY_EVENT_TYPES = Object.freeze([
   'cluster.error',
 ] as const)
 
+/**
+ * One Xplenty service-hook event.
+ *
+ * @example
+ * const event: XplentyEventType = 'job.failed'
+ * xplentyEvent({ event })
+ */
 export type XplentyEventType = (typeof XPLENTY_EVENT_TYPES)[number]
 
+/**
+ * Options of {@link xplentyEvent}.
+ *
+ * @example
+ * const options: XplentyEventOptions = { event: 'cluster.available', accountId: 'acme', overrides: { nodes: 2 } }
+ * const d = xplentyEvent(options)
+ */
 export interface XplentyEventOptions extends FactoryOptions {
   /** Default `job.completed`; `ping` for the test delivery. */
   event?: XplentyEventType | 'ping'
@@ -34,7 +54,12 @@ export interface XplentyEventOptions extends FactoryOptions {
   overrides?: Record<string, unknown>
 }
 
-/** Xplenty's timeout is not published; the mock uses 10 s. */
+/**
+ * Xplenty's timeout is not published; the mock uses 10 s.
+ *
+ * @example
+ * xplentyEvent().timeoutMs === XPLENTY_TIMEOUT_MS // true
+ */
 export const XPLENTY_TIMEOUT_MS = 10_000
 
 const JOB_STATUS: Record<string, string> = {

@@ -8,11 +8,38 @@ import { type FactoryOptions, factoryContext, mergeHeaders, type UnsignedDeliver
 import { applyOverrides } from '../overrides.js'
 import { isoSeconds } from '../time.js'
 
+/**
+ * The kind of Y42 asset an alert is about.
+ *
+ * @example
+ * const asset: Y42Asset = 'sql_model'
+ * y42Event({ asset }).event // 'sql_model.run.finished'
+ */
 export type Y42Asset = 'orchestration' | 'integration' | 'model' | 'sql_model' | 'export'
+/**
+ * The outcome a Y42 alert reports.
+ *
+ * @example
+ * const status: Y42Status = 'partial_success'
+ * y42Event({ status })
+ */
 export type Y42Status = 'success' | 'failed' | 'partial_success'
 
+/**
+ * Every Y42 asset kind the mock can alert about.
+ *
+ * @example
+ * Y42_ASSETS.map((asset) => `${asset}.run.finished`) // the y42 event names of createDelivery
+ */
 export const Y42_ASSETS: readonly Y42Asset[] = Object.freeze(['orchestration', 'integration', 'model', 'sql_model', 'export'])
 
+/**
+ * Options of {@link y42Event}.
+ *
+ * @example
+ * const options: Y42EventOptions = { asset: 'integration', status: 'failed', space: 'acme-analytics', name: 'hubspot_sync' }
+ * const d = y42Event(options)
+ */
 export interface Y42EventOptions extends FactoryOptions {
   /** Default `orchestration`. */
   asset?: Y42Asset
@@ -26,7 +53,12 @@ export interface Y42EventOptions extends FactoryOptions {
   overrides?: Record<string, unknown>
 }
 
-/** Y42's timeout is not published; the mock uses 10 s. */
+/**
+ * Y42's timeout is not published; the mock uses 10 s.
+ *
+ * @example
+ * y42Event().timeoutMs === Y42_TIMEOUT_MS // true
+ */
 export const Y42_TIMEOUT_MS = 10_000
 
 /**
