@@ -246,16 +246,6 @@ export function decode(encoding: 'hex' | 'base64', text: string): Uint8Array | u
 const HEX_LENGTH: Record<Hash, number> = { 'SHA-1': 40, 'SHA-256': 64, 'SHA-512': 128 }
 const BYTE_LENGTH: Record<Hash, number> = { 'SHA-1': 20, 'SHA-256': 32, 'SHA-512': 64 }
 
-/** Digest length in bytes. */
-export function digestLength(hash: Hash): number {
-  return BYTE_LENGTH[hash]
-}
-
-/** Expected length in hex characters. */
-export function hexLength(hash: Hash): number {
-  return HEX_LENGTH[hash]
-}
-
 /**
  * Options of {@link prefixedHmac}.
  *
@@ -385,5 +375,3 @@ export function payloadText(field: string): (request: RequestView, payload: unkn
     return typeof value === 'string' && value !== '' ? value : undefined
   }
 }
-
-export { canonical as canonicalHeaderName }

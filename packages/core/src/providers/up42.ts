@@ -198,5 +198,3 @@ export const up42 = defineProvider({
   deliveryId: payloadText('messageId'),
   event: payloadText('event'),
 })
-
-export { parseSignatureInput }
