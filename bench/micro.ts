@@ -8,7 +8,7 @@ import { verify as octokitVerify } from '@octokit/webhooks-methods'
 import { Webhook as StandardWebhook } from 'standardwebhooks'
 import Stripe from 'stripe'
 import { Webhook as SvixWebhook } from 'svix'
-import { load } from './lib/build.js'
+import { load, loadBaseline } from './lib/build.js'
 import { type Api, flat, jsonBody, label, lower, SECRET, SIZES, STRIPE_SECRET, stripeLike, tamperHex, WHSEC } from './lib/fixtures.js'
 import { type CaseResult, compare, expecting, type Fn, type MeasureOptions } from './lib/measure.js'
 
@@ -21,6 +21,7 @@ const opts: MeasureOptions = quick ? { rounds: 2, cpuMs: 20, minSamples: 6 } : {
 // hookproof as shipped: built like tsup builds it (see lib/build.ts)
 const node = (await load<Api>('core-node')) as Api
 const web = (await load<Api>('core-web')) as Api
+const baseline = await loadBaseline<Api>()
 const JSON_CT = { 'content-type': 'application/json' }
 
 /** The floor: what a careful hand-written receiver does, nothing more. */
@@ -63,11 +64,20 @@ async function coreGroup(api: Api, backend: 'node' | 'web') {
     const f = floor(body, signature)
     const cases: Record<string, Fn> = {
       floor: f,
+      // the same work behind an await: what a hand-written async receiver pays, and the fair
+      // baseline for an API that answers with a Promise
+      'floor (awaited)': async () => f(),
       'floor + JSON.parse': () => f() && JSON.parse(body.toString('utf8')),
       [`hookproof ${backend} parse:false`]: expectOk(() => raw.check({ body, headers })),
       [`hookproof ${backend} default (JSON parse)`]: expectOk(() => parsed.check({ body, headers })),
     }
-    if (backend === 'node') cases['floor (KeyObject)'] = floor(body, signature, createSecretKey(Buffer.from(SECRET)))
+    if (backend === 'node') {
+      cases['floor (KeyObject)'] = floor(body, signature, createSecretKey(Buffer.from(SECRET)))
+      if (baseline !== undefined) {
+        const before = baseline.createVerifier({ provider: 'github', secret: SECRET, parse: false })
+        cases[`hookproof node parse:false at ${process.env.HOOKPROOF_BENCH_BASELINE}`] = expectOk(() => before.check({ body, headers }))
+      }
+    }
     else {
       const key = await webcrypto.subtle.importKey('raw', Buffer.from(SECRET), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign'])
       cases['floor Web Crypto'] = async () => {

@@ -138,10 +138,30 @@ if (micro['core-node']) {
     (x) => x <= 1.15,
   )
   check(
+    'core verify (node:crypto, parse:false) <= 1.10x awaited floor at 256 B',
+    between('core-node', '256 B', 'hookproof node parse:false', 'floor (awaited)'),
+    (x) => x <= 1.1,
+  )
+  check(
     'core verify (node:crypto, parse:false) <= 1.02x floor at 1 MiB',
     find('core-node', '1 MiB', 'hookproof node parse:false')?.ratio,
     (x) => x <= 1.02,
   )
+  check(
+    'core verify (node:crypto, parse:false) <= 1.02x awaited floor at 1 MiB',
+    between('core-node', '1 MiB', 'hookproof node parse:false', 'floor (awaited)'),
+    (x) => x <= 1.02,
+  )
+  const before = process.env.HOOKPROOF_BENCH_BASELINE
+  if (before) {
+    for (const size of ['256 B', '1 MiB']) {
+      check(
+        `core verify (node:crypto, parse:false) no slower than at ${before}, ${size} (now/then <= 1.02)`,
+        between('core-node', size, 'hookproof node parse:false', `hookproof node parse:false at ${before}`),
+        (x) => x <= 1.02,
+      )
+    }
+  }
 }
 if (micro.peers) {
   const pairs: Array<[string, string]> = [

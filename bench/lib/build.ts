@@ -6,6 +6,7 @@
  * imports those files. Built once by run.ts (HOOKPROOF_BENCH_BUILD names the directory for the
  * children); a child started alone builds its own.
  */
+import { execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
@@ -49,7 +50,37 @@ export async function buildAll(): Promise<string> {
       logLevel: 'error',
     })
   }
+  const baseline = process.env.HOOKPROOF_BENCH_BASELINE
+  if (baseline) await buildBaseline(baseline, outdir)
   return outdir
+}
+
+/**
+ * `HOOKPROOF_BENCH_BASELINE=<git revision>`: core's node entry as it was at that revision, built
+ * the same way into `core-node-baseline.mjs`, so "no slower than before" is a ratio measured in
+ * the same run rather than two runs on a machine whose load drifts.
+ */
+async function buildBaseline(revision: string, outdir: string): Promise<void> {
+  const src = mkdtempSync(join(root, 'bench/.build/baseline-'))
+  process.once('exit', () => rmSync(src, { recursive: true, force: true }))
+  const archive = execFileSync('git', ['-C', root, 'archive', revision, 'packages/core/src'])
+  execFileSync('tar', ['-x', '-C', src], { input: archive })
+  await build({
+    entryPoints: [join(src, 'packages/core/src/node.ts')],
+    outfile: join(outdir, 'core-node-baseline.mjs'),
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'es2022',
+    logLevel: 'error',
+  })
+}
+
+/** Imports the baseline build made for `HOOKPROOF_BENCH_BASELINE`; `undefined` without one. */
+export async function loadBaseline<T>(): Promise<T | undefined> {
+  const file = join(await buildDir(), 'core-node-baseline.mjs')
+  if (!existsSync(file)) return undefined
+  return (await import(pathToFileURL(file).href)) as T
 }
 
 let dir: Promise<string> | undefined
