@@ -77,8 +77,7 @@ async function coreGroup(api: Api, backend: 'node' | 'web') {
         const before = baseline.createVerifier({ provider: 'github', secret: SECRET, parse: false })
         cases[`hookproof node parse:false at ${process.env.HOOKPROOF_BENCH_BASELINE}`] = expectOk(() => before.check({ body, headers }))
       }
-    }
-    else {
+    } else {
       const key = await webcrypto.subtle.importKey('raw', Buffer.from(SECRET), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign'])
       cases['floor Web Crypto'] = async () => {
         const expected = Buffer.from(signature.slice(7), 'hex')
