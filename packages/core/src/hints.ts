@@ -4,6 +4,7 @@ import type { Failure } from './errors.js'
 import { mediaType } from './payload.js'
 import type { ParsedSignature, Provider, RequestView } from './provider.js'
 import { providers as registry } from './providers/index.js'
+import { XPLENTY_EVENTS, xplentyMetadataEvent, xplentyMetadataParts } from './providers/xplenty.js'
 import { toMs } from './timestamp.js'
 
 /** What `explain()` looks at; kept in a closure, never on an enumerable property. */
@@ -204,23 +205,42 @@ async function encodingHints(backend: CryptoBackend, state: DiagnoseState): Prom
 }
 
 async function xplentyHints(backend: CryptoBackend, state: DiagnoseState, p: ParsedSignature): Promise<string[]> {
-  const value = p.value
-  const variants: Array<[string, () => Promise<Uint8Array>]> = []
-  for (const key of state.entry.keyBytes) {
-    variants.push(['HMAC-SHA1 of the body', async () => backend.hmac('SHA-1', await backend.importKey('SHA-1', key), [state.view.body])])
-    variants.push([
-      'HMAC-SHA256 of the body',
-      async () => backend.hmac('SHA-256', await backend.importKey('SHA-256', key), [state.view.body]),
-    ])
-  }
-  const sig = hexToBytes(value)
+  const sig = hexToBytes(p.value)
   if (sig === undefined) return []
-  for (const [name, compute] of variants) {
-    if (backend.equal(await compute(), sig)) return [`X-Hook-Signature matches ${name}; set xplentyScheme accordingly`]
+  const { keyBytes } = state.entry
+  for (const key of keyBytes) {
+    for (const hash of ['SHA-1', 'SHA-256'] as const) {
+      if (sig.length !== (hash === 'SHA-1' ? 20 : 32)) continue
+      const mac = await backend.hmac(hash, await backend.importKey(hash, key), [state.view.body])
+      if (backend.equal(mac, sig))
+        return [`X-Hook-Signature matches HMAC-${hash.replace('-', '')} of the body; set xplentyScheme: 'body-hmac'`]
+    }
   }
-  return [
-    'X-Hook-Signature matched neither HMAC-SHA1 nor HMAC-SHA256 of the body. If your Xplenty account signs metadata (SHA-1 of id + event + url + secret), try xplentyScheme: "sha1-metadata"',
-  ]
+  const meta = state.view.options.xplentyMetadata
+  if (p.mac === 'salted-digest') {
+    if (typeof meta !== 'object' || meta === null) return []
+    const event = xplentyMetadataEvent(meta, state.view)
+    return [
+      `sha1-metadata hashed hook id ${String(meta.hookId)}, event "${event}", url ${meta.url} and the secret, separated by ${JSON.stringify(meta.separator ?? '')}`,
+    ]
+  }
+  if (typeof meta !== 'object' || meta === null || sig.length !== 20) {
+    return [
+      'X-Hook-Signature matched neither HMAC-SHA1 nor HMAC-SHA256 of the body. If your Xplenty hook signs metadata (SHA-1 of hook id + event + url + salt), set xplentyMetadata: { hookId, url } so explain() can test it, then xplentyScheme: "sha1-metadata"',
+    ]
+  }
+  // a fixed, small set (the configured event source, then the documented names): bounded cost
+  const read = xplentyMetadataEvent(meta, state.view)
+  for (const event of read === undefined ? XPLENTY_EVENTS : [read, ...XPLENTY_EVENTS]) {
+    for (const key of keyBytes) {
+      if (!backend.equal(await backend.digest('SHA-1', [...xplentyMetadataParts(meta, event), key]), sig)) continue
+      const where = event === read ? '' : `; the delivery does not name "${event}" where xplentyMetadata.event reads it: set event`
+      return [
+        `X-Hook-Signature matches sha1-metadata (SHA-1 of hook id + event "${event}" + configured url + salt, not the body): set xplentyScheme: 'sha1-metadata'${where}`,
+      ]
+    }
+  }
+  return ['X-Hook-Signature matched neither a body HMAC nor sha1-metadata with the configured hook id and url']
 }
 
 function timestampHints(state: DiagnoseState): string[] {

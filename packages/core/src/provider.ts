@@ -2,6 +2,7 @@ import type { Hash, Part } from './crypto/types.js'
 import { base64ToSignature, hexToSignature, bytesToBase64 as toB64, bytesToHex as toHex } from './encoding.js'
 import { type Failure, fail } from './errors.js'
 import type { HeaderLookup } from './headers.js'
+import type { XplentyMetadataOptions } from './providers/xplenty.js'
 
 /**
  * The request as a provider row sees it.
@@ -36,8 +37,12 @@ export interface ProviderOptions {
   allowLegacySha1?: boolean
   /** Xplenty: `'body-hmac'` (default) or the experimental `'sha1-metadata'` (body not authenticated). */
   xplentyScheme?: 'body-hmac' | 'sha1-metadata'
-  /** Xplenty `sha1-metadata`: the strings hashed before the salt, in order. */
-  xplentyMetadata?: (request: RequestView) => string[]
+  /**
+   * Xplenty `sha1-metadata` inputs: the hook's `{ hookId, url }` as configured in Xplenty (plus
+   * `event`, `separator`), or a function returning the strings hashed before the salt, in order.
+   * Read by `explain()` under `body-hmac` too, to say when a failed delivery matches this scheme.
+   */
+  xplentyMetadata?: XplentyMetadataOptions | ((request: RequestView) => string[])
 }
 
 /**
@@ -102,6 +107,8 @@ export interface SignInput {
   hash?: 'SHA-1' | 'SHA-256'
   /** Orchest before v2022.06.3: send `X-Orchest-Signature` instead of `X-Hub-Signature`. */
   legacyHeader?: boolean
+  /** Xplenty: sign with `sha1-metadata` (SHA-1 of hook id + `event` + url + secret) instead of a body HMAC. */
+  xplentyMetadata?: Pick<XplentyMetadataOptions, 'hookId' | 'url' | 'separator'>
 }
 
 /**

@@ -7,6 +7,7 @@ import { parsePayload } from './payload.js'
 import type { PayloadOf } from './payloads.js'
 import { isFailure, type ParsedSignature, type Provider, type ProviderOptions, type RequestView } from './provider.js'
 import { type ProviderName, providers as registry } from './providers/index.js'
+import { xplentyOptionsProblem } from './providers/xplenty.js'
 import type { ReplayStore } from './replay.js'
 import { checkTolerance, toMs } from './timestamp.js'
 
@@ -286,6 +287,8 @@ export function verifierFactory(backend: CryptoBackend) {
   return function createVerifier<const Options extends VerifierOptions>(options: Options): Verifier<PayloadForOptions<Options>> {
     if (typeof options !== 'object' || options === null) throw new TypeError('createVerifier(options): options must be an object')
     const list = entries(options)
+    const xplentyProblem = list.some((e) => e.provider === registry.xplenty) ? xplentyOptionsProblem(options) : undefined
+    if (xplentyProblem !== undefined) throw new TypeError(xplentyProblem)
     const toleranceMs = positive('toleranceSeconds', options.toleranceSeconds, 300) * 1000
     const leaseMs = positive('leaseSeconds', options.leaseSeconds, 60) * 1000
     const ttlOverride =

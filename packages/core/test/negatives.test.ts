@@ -104,11 +104,11 @@ describe.each(backends)('negative cases per provider (%s)', (_name, api) => {
       }
       expect(await code('xplenty', { 'x-hook-signature': 'ab'.repeat(24) })).toBe('MALFORMED_SIGNATURE')
       expect(await code('xplenty', { 'x-hook-signature': `sha1=${'ab'.repeat(20)}` })).toBe('MALFORMED_SIGNATURE')
-      // SHA-1("1234" + "job.completed" + url + "s3cret"), computed with Python hashlib
+      // SHA-1("1234" + "job.completed" + url + "s3cret"), computed with Python hashlib; 1234 is the hook id
       const url = 'https://example.com/xplenty'
       const meta = await api.check(
         { body: '{"id":1234,"event":"job.completed"}', headers: { 'x-hook-signature': 'ee5c195c806483da802299aacce29cc6b7ef9ada' }, url },
-        opts('xplenty', { xplentyScheme: 'sha1-metadata' }),
+        opts('xplenty', { xplentyScheme: 'sha1-metadata', xplentyMetadata: { hookId: 1234, url } }),
       )
       expect(meta.ok ? meta.webhook.bodyAuthenticated : meta.code).toBe(false)
     })

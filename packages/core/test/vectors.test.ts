@@ -102,6 +102,11 @@ describe.each(backends)('sign() reproduces the vectors byte for byte (%s)', (_na
     ['up42-legacy-digest', { digest: 'legacy' }],
     ['xplenty-hmac-sha1', { hash: 'SHA-1' }],
     ['xplenty-hmac-sha256', { hash: 'SHA-256' }],
+    ['xplenty-sha1-metadata', { event: 'job.completed', xplentyMetadata: { hookId: 1, url: 'http://my.service.com/notifications' } }],
+    [
+      'xplenty-sha1-metadata-separator',
+      { event: 'job.completed', xplentyMetadata: { hookId: 1, url: 'http://my.service.com/notifications', separator: '|' } },
+    ],
   ]
   it.each(cases)('%s', async (id, extra) => {
     const v = all.find((x) => x.id === id) as Vector

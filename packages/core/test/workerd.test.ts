@@ -25,6 +25,7 @@ const SIGN: Record<string, Record<string, unknown>> = {
   'up42-legacy-digest': { digest: 'legacy' },
   'xplenty-hmac-sha1': { hash: 'SHA-1' },
   'xplenty-hmac-sha256': { hash: 'SHA-256' },
+  'xplenty-sha1-metadata': { event: 'job.completed', xplentyMetadata: { hookId: 1, url: 'http://my.service.com/notifications' } },
 }
 
 /** Runs inside workerd; the bundle inlines src/index.ts and vectors.json. */

@@ -22,7 +22,7 @@ import { type RetryOption, retryPolicy } from './retry.js'
 import { type SendAttempt, send } from './send.js'
 import type { SignedDelivery } from './sign.js'
 import { formatTable } from './table.js'
-import { UNREACHABLE_CODES, wireHeaders } from './transport.js'
+import { UNREACHABLE_CODES, wireHeaders, wireRequest } from './transport.js'
 
 /** Where the CLI writes; `process` by default. */
 export interface CliIo {
@@ -196,8 +196,10 @@ export function toCurl(request: SignedDelivery, url: string): string {
 /** The request as it goes on the wire (HTTP/1.1, CRLF line ends). */
 export function toHttp(request: SignedDelivery, url: string): string {
   const u = new URL(url)
-  const head = [`${request.method} ${u.pathname}${u.search} HTTP/1.1`, `Host: ${u.host}`]
-  const headers = wireHeaders({ method: request.method, url, headers: request.headers, body: request.body })
+  const head = [`${request.method} ${u.pathname}${u.search} HTTP/1.1`]
+  const headers = wireHeaders(wireRequest(request, url))
+  // Host goes where the vendor's client writes it, first when its order is unknown
+  if (!Object.keys(headers).some((k) => k.toLowerCase() === 'host')) head.push(`Host: ${u.host}`)
   for (const [name, value] of Object.entries(headers)) head.push(`${name}: ${value}`)
   return `${head.join('\r\n')}\r\n\r\n${new TextDecoder().decode(request.body)}`
 }

@@ -9,7 +9,7 @@ import { type CreateDeliveryOptions, createDelivery } from './events.js'
 import { type ExpectedResponse, FAULTS, type FaultName, faultApplies, statusMatches } from './faults.js'
 import type { Seed } from './random.js'
 import { formatTable } from './table.js'
-import { exchange, type FetchLike, type TransportError } from './transport.js'
+import { exchange, type FetchLike, type TransportError, wireRequest } from './transport.js'
 
 /**
  * A case of a conformance run: the valid delivery or one fault.
@@ -193,11 +193,7 @@ export async function runCase(
   options: { url: string; timeoutMs?: number; fetch?: FetchLike },
 ): Promise<ObservedResponse[]> {
   const one = async (request: DeliveryCase['requests'][number]): Promise<ObservedResponse> => {
-    const response = await exchange(
-      { method: request.method, url: options.url, headers: request.headers, body: request.body },
-      options.timeoutMs ?? request.timeoutMs,
-      options.fetch,
-    )
+    const response = await exchange(wireRequest(request, options.url), options.timeoutMs ?? request.timeoutMs, options.fetch)
     const code = responseCode(response.headers, response.body)
     return {
       ...(response.status === undefined ? {} : { status: response.status }),

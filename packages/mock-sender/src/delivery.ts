@@ -61,7 +61,27 @@ export interface UnsignedDelivery {
   createdAt: number
   /** The vendor's request timeout in ms. */
   timeoutMs: number
+  /**
+   * How `timeoutMs` applies. `'overall'` (default): one deadline for the whole exchange.
+   * `'connect-and-read'`: Python requests' `timeout=`, as Orchest sends: at most `timeoutMs` to
+   * connect, then at most `timeoutMs` of silence at a time, with no bound on the whole response.
+   */
+  timeoutMode?: TimeoutMode
+  /**
+   * Header names (any case) in the order the vendor's HTTP client writes them, `Host` and
+   * `Content-Length` included, where that order is fixed (Orchest: Python's http.client).
+   * Headers not listed follow, in their own order.
+   */
+  headerOrder?: readonly string[]
 }
+
+/**
+ * How a delivery's timeout applies; see {@link UnsignedDelivery.timeoutMode}.
+ *
+ * @example
+ * const mode: TimeoutMode = orchestPing().timeoutMode ?? 'overall' // 'connect-and-read'
+ */
+export type TimeoutMode = 'overall' | 'connect-and-read'
 
 /**
  * Options every factory takes.

@@ -25,7 +25,7 @@ export {
   responseCode,
   runCase,
 } from './conformance.js'
-export type { FactoryOptions, HttpMethod, MockProvider, UnsignedDelivery } from './delivery.js'
+export type { FactoryOptions, HttpMethod, MockProvider, TimeoutMode, UnsignedDelivery } from './delivery.js'
 export { bodyText, MOCK_PROVIDERS, SEEDED_NOW } from './delivery.js'
 export type { CreateDeliveryOptions } from './events.js'
 export { createDelivery, EVENT_TYPES } from './events.js'
@@ -74,7 +74,7 @@ export type {
   OrchestEventOptions,
   OrchestEventType,
 } from './vendors/orchest.js'
-export { ORCHEST_EVENT_TYPES, ORCHEST_TIMEOUT_MS, orchestEvent, orchestPing } from './vendors/orchest.js'
+export { ORCHEST_EVENT_TYPES, ORCHEST_HEADER_ORDER, ORCHEST_TIMEOUT_MS, orchestEvent, orchestPing } from './vendors/orchest.js'
 export type { StandardWebhooksEventOptions } from './vendors/standard-webhooks.js'
 export { STANDARD_WEBHOOKS_TIMEOUT_MS, standardWebhooksEvent } from './vendors/standard-webhooks.js'
 export type {

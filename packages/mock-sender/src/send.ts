@@ -6,7 +6,7 @@
 import type { UnsignedDelivery } from './delivery.js'
 import { type RetryOption, retryPolicy } from './retry.js'
 import { type SignDeliveryOptions, signDelivery } from './sign.js'
-import { exchange, type FetchLike, type TransportError, UNREACHABLE_CODES, type WireRequest } from './transport.js'
+import { exchange, type FetchLike, type TransportError, UNREACHABLE_CODES, type WireRequest, wireRequest } from './transport.js'
 
 /**
  * The clock retries wait on; inject a fake one so a backoff of hours runs in microseconds.
@@ -44,7 +44,10 @@ export interface SendOptions {
   url?: string
   /** Use this `fetch` instead of node:http (which keeps header casing and adds no headers of its own). */
   fetch?: FetchLike
-  /** Per attempt; default the vendor's (`delivery.timeoutMs`: Orchest 5 s, Designer Cloud 30 s). */
+  /**
+   * Per attempt; default the vendor's (`delivery.timeoutMs`: Orchest 5 s, Designer Cloud 30 s),
+   * applied as the delivery's `timeoutMode` says (Orchest: to the connect and to each read).
+   */
   timeoutMs?: number
   /**
    * `'none'` (default): one attempt. `'vendor'`: the vendor's published policy (Orchest:
@@ -149,7 +152,7 @@ export async function send(delivery: UnsignedDelivery, options: SendOptions = {}
     if (n > 1 && options.resign !== undefined) {
       current = await signDelivery(current, { ...options.resign, now: clock.now(), url })
     }
-    const request: WireRequest = { method: current.method, url, headers: { ...current.headers }, body: current.body }
+    const request: WireRequest = wireRequest(current, url)
     const at = clock.now()
     const response = await exchange(request, timeoutMs, options.fetch)
     const ok = response.status !== undefined && response.status >= 200 && response.status <= 299

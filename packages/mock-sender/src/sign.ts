@@ -12,7 +12,7 @@ import { mergeHeaders, type UnsignedDelivery } from './delivery.js'
  * const options: SignDeliveryOptions = { secret: 'test-secret-1', now: Date.now() }
  * const signed = await signDelivery(orchestPing(), options)
  */
-export interface SignDeliveryOptions extends Pick<SignInput, 'signedHeaders' | 'digest' | 'hash' | 'legacyHeader'> {
+export interface SignDeliveryOptions extends Pick<SignInput, 'signedHeaders' | 'digest' | 'hash' | 'legacyHeader' | 'xplentyMetadata'> {
   /** The secret as entered in the vendor's settings (Standard Webhooks: `whsec_…`). */
   secret: string
   /** Signing clock in ms. Default `Date.now()` (not the event time: a receiver checks the signed time against its own clock). */
@@ -62,6 +62,7 @@ export async function signDelivery(delivery: UnsignedDelivery, options: SignDeli
     ...(options.digest === undefined ? {} : { digest: options.digest }),
     ...(options.hash === undefined ? {} : { hash: options.hash }),
     ...(options.legacyHeader === undefined ? {} : { legacyHeader: options.legacyHeader }),
+    ...(options.xplentyMetadata === undefined ? {} : { xplentyMetadata: options.xplentyMetadata }),
   }
   const signatureHeaders = await sign(delivery.provider, input)
   return {

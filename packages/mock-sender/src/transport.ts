@@ -4,6 +4,7 @@
  */
 import { request as httpRequest } from 'node:http'
 import { request as httpsRequest } from 'node:https'
+import type { TimeoutMode } from './delivery.js'
 
 /**
  * What went on the wire.
@@ -16,6 +17,10 @@ export interface WireRequest {
   url: string
   headers: Record<string, string>
   body: Uint8Array
+  /** Wire order of header names, `Host` and `Content-Length` included (see `UnsignedDelivery.headerOrder`). */
+  headerOrder?: readonly string[]
+  /** How the timeout applies (see `UnsignedDelivery.timeoutMode`); default `'overall'`. */
+  timeoutMode?: TimeoutMode
 }
 
 /**
@@ -96,18 +101,52 @@ function networkError(error: unknown): TransportError {
   return { kind: 'network', ...(code === undefined ? {} : { code }), message }
 }
 
-function timeoutError(timeoutMs: number): TransportError {
-  return { kind: 'timeout', message: `no complete response within ${timeoutMs} ms` }
+function timeoutError(timeoutMs: number, mode: TimeoutMode = 'overall', phase: 'connect' | 'read' = 'read'): TransportError {
+  if (mode === 'overall') return { kind: 'timeout', message: `no complete response within ${timeoutMs} ms` }
+  return {
+    kind: 'timeout',
+    message: phase === 'connect' ? `no connection within ${timeoutMs} ms` : `nothing received for ${timeoutMs} ms`,
+  }
 }
 
-/** The headers node:http will send: the request's own plus `Content-Length` for a body method. */
+/**
+ * The headers node:http will send: the request's own plus `Content-Length` for a body method,
+ * and, when `headerOrder` is given, `Host` too, all in that order.
+ */
 export function wireHeaders(request: WireRequest): Record<string, string> {
   const headers = { ...request.headers }
   const hasLength = Object.keys(headers).some((k) => k.toLowerCase() === 'content-length')
   if (!hasLength && (request.body.length > 0 || !BODYLESS.has(request.method))) {
     headers['Content-Length'] = String(request.body.length)
   }
-  return headers
+  const order = request.headerOrder
+  if (order === undefined) return headers
+  if (!Object.keys(headers).some((k) => k.toLowerCase() === 'host')) headers.Host = new URL(request.url).host
+  const rank = new Map(order.map((name, i) => [name.toLowerCase(), i]))
+  const names = Object.keys(headers)
+  const at = (name: string) => rank.get(name.toLowerCase()) ?? order.length + names.indexOf(name)
+  return Object.fromEntries(names.sort((a, b) => at(a) - at(b)).map((name) => [name, headers[name] as string]))
+}
+
+/** The wire request for a delivery: its method, headers, bytes, header order and timeout mode. */
+export function wireRequest(
+  delivery: {
+    method: string
+    headers: Record<string, string>
+    body: Uint8Array
+    headerOrder?: readonly string[]
+    timeoutMode?: TimeoutMode
+  },
+  url: string,
+): WireRequest {
+  return {
+    method: delivery.method,
+    url,
+    headers: { ...delivery.headers },
+    body: delivery.body,
+    ...(delivery.headerOrder === undefined ? {} : { headerOrder: delivery.headerOrder }),
+    ...(delivery.timeoutMode === undefined ? {} : { timeoutMode: delivery.timeoutMode }),
+  }
 }
 
 /**
@@ -125,6 +164,7 @@ export function exchange(request: WireRequest, timeoutMs: number, fetchImpl?: Fe
 function viaNodeHttp(url: URL, request: WireRequest, timeoutMs: number): Promise<WireResponse> {
   const started = performance.now()
   const elapsed = () => performance.now() - started
+  const mode = request.timeoutMode ?? 'overall'
   return new Promise((resolve) => {
     let settled = false
     const finish = (response: Omit<WireResponse, 'durationMs'>) => {
@@ -137,10 +177,25 @@ function viaNodeHttp(url: URL, request: WireRequest, timeoutMs: number): Promise
     // agent: false gives every delivery its own connection, as vendors' senders do, and leaves
     // no keep-alive socket holding the process open after the last request
     const req = make(url, { method: request.method, headers: wireHeaders(request), agent: false })
-    const timer = setTimeout(() => {
-      finish({ headers: {}, body: '', error: timeoutError(timeoutMs) })
+    // node adds `Connection: close` by itself; a sender's client (Python's http.client) sends none
+    req.removeHeader('connection')
+    const expire = (phase: 'connect' | 'read') => {
+      finish({ headers: {}, body: '', error: timeoutError(timeoutMs, mode, phase) })
       req.destroy()
-    }, timeoutMs)
+    }
+    // 'overall': one deadline. 'connect-and-read': this timer bounds the connect only; then the
+    // socket's idle timeout bounds each wait for bytes (requests' timeout=), never the whole
+    const timer = setTimeout(() => expire('connect'), timeoutMs)
+    if (mode === 'connect-and-read') {
+      req.on('socket', (socket) => {
+        const connected = () => {
+          clearTimeout(timer)
+          socket.setTimeout(timeoutMs, () => expire('read'))
+        }
+        if (socket.connecting) socket.once(url.protocol === 'https:' ? 'secureConnect' : 'connect', connected)
+        else connected()
+      })
+    }
     req.on('error', (error) => finish({ headers: {}, body: '', error: networkError(error) }))
     req.on('response', (res) => {
       const chunks: Buffer[] = []
@@ -167,11 +222,22 @@ function viaNodeHttp(url: URL, request: WireRequest, timeoutMs: number): Promise
 async function viaFetch(fetchImpl: FetchLike, request: WireRequest, timeoutMs: number): Promise<WireResponse> {
   const started = performance.now()
   const controller = new AbortController()
+  const perRead = request.timeoutMode === 'connect-and-read'
   let timedOut = false
-  const timer = setTimeout(() => {
-    timedOut = true
-    controller.abort()
-  }, timeoutMs)
+  let timer: ReturnType<typeof setTimeout> | undefined
+  let reader: ReadableStreamDefaultReader<Uint8Array> | undefined
+  const arm = (ms: number) => {
+    clearTimeout(timer)
+    timer = setTimeout(() => {
+      timedOut = true
+      controller.abort()
+      // a caller's fetch may ignore the signal once the body streams: end the read ourselves
+      reader?.cancel().catch(() => {})
+    }, ms)
+  }
+  // fetch cannot tell the connect from the wait for the head: under connect-and-read both
+  // together get twice the timeout (their bound under requests), then each body read gets one
+  arm(perRead ? 2 * timeoutMs : timeoutMs)
   try {
     const res = await fetchImpl(request.url, {
       method: request.method,
@@ -180,14 +246,32 @@ async function viaFetch(fetchImpl: FetchLike, request: WireRequest, timeoutMs: n
       redirect: 'manual',
       signal: controller.signal,
     })
-    const body = await res.text()
+    let body: string
+    if (perRead && res.body !== null) {
+      const chunks: Uint8Array[] = []
+      let kept = 0
+      reader = res.body.getReader()
+      for (;;) {
+        arm(timeoutMs)
+        const { done, value } = await reader.read()
+        if (timedOut) throw new Error('timed out')
+        if (done) break
+        if (kept < MAX_KEPT) {
+          chunks.push(value)
+          kept += value.length
+        }
+      }
+      body = Buffer.concat(chunks).subarray(0, MAX_KEPT).toString('utf8')
+    } else {
+      body = await res.text()
+    }
     const headers: Record<string, string> = {}
     res.headers.forEach((value, name) => {
       headers[name] = value
     })
     return { status: res.status, headers, body, durationMs: performance.now() - started }
   } catch (error) {
-    const e = timedOut ? timeoutError(timeoutMs) : networkError(error)
+    const e = timedOut ? timeoutError(timeoutMs, request.timeoutMode, 'read') : networkError(error)
     return { headers: {}, body: '', durationMs: performance.now() - started, error: e }
   } finally {
     clearTimeout(timer)

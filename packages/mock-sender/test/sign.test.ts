@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto'
 import { createVerifier } from '@hookproof/core'
 import { describe, expect, it } from 'vitest'
 import { bodyText } from '../src/delivery.js'
@@ -5,6 +6,7 @@ import { signDelivery } from '../src/sign.js'
 import { designerCloudEvent } from '../src/vendors/designer-cloud.js'
 import { orchestPing } from '../src/vendors/orchest.js'
 import { up42Event } from '../src/vendors/up42.js'
+import { xplentyEvent } from '../src/vendors/xplenty.js'
 import { y42Event } from '../src/vendors/y42.js'
 import designerCloudPost from './fixtures/designer-cloud-post.json' with { type: 'json' }
 import pingJson from './fixtures/orchest-ping-json.json' with { type: 'json' }
@@ -74,5 +76,33 @@ describe('signDelivery()', () => {
     const before = { ...d.headers }
     await signDelivery(d, { secret: 'x' })
     expect(d.headers).toEqual(before)
+  })
+})
+
+describe('signDelivery() Xplenty variants', () => {
+  const salt = '2db5b8725e2d86aba40d43f6e403bdf483b8535a3d0011d34b3687140b52bc8c'
+  const url = 'http://my.service.com/notifications'
+
+  it('xplentyMetadata signs sha1-metadata: the vectors.json digest for hook 1, job.completed, the reference url', async () => {
+    const d = xplentyEvent({ event: 'job.completed', seed: 1 })
+    const signed = await signDelivery(d, { secret: salt, xplentyMetadata: { hookId: 1, url } })
+    // literal from packages/core/test/vectors/vectors.json (xplenty-sha1-metadata, Python hashlib)
+    expect(signed.signatureHeaders).toEqual({ 'X-Hook-Signature': '380cd35ad60354c10894800f95934670f6923c5c' })
+    const verifier = createVerifier({
+      provider: 'xplenty',
+      secret: salt,
+      xplentyScheme: 'sha1-metadata',
+      xplentyMetadata: { hookId: 1, url, event: d.event },
+    })
+    const r = await verifier.check({ body: signed.body, headers: signed.headers, url: 'http://10.0.0.5/in' })
+    expect(r.ok && r.webhook.bodyAuthenticated).toBe(false)
+  })
+
+  it('without xplentyMetadata it is the body HMAC, SHA-1 unless hash says otherwise', async () => {
+    const d = xplentyEvent({ event: 'job.completed', seed: 1 })
+    const sha1 = await signDelivery(d, { secret: salt })
+    expect(sha1.signatureHeaders['X-Hook-Signature']).toBe(createHmac('sha1', salt).update(d.body).digest('hex'))
+    const sha256 = await signDelivery(d, { secret: salt, hash: 'SHA-256' })
+    expect(sha256.signatureHeaders['X-Hook-Signature']).toBe(createHmac('sha256', salt).update(d.body).digest('hex'))
   })
 })

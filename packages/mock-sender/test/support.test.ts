@@ -114,8 +114,8 @@ describe('createDelivery()', () => {
     expect(createDelivery(provider, { seed: 1 }).event).toBe(EVENT_TYPES[provider][0])
   })
 
-  it('lists 60 Orchest events (59 and ping) and 11 Xplenty events (10 and ping)', () => {
-    expect(EVENT_TYPES.orchest).toHaveLength(60)
+  it('lists 59 Orchest events (58 and ping) and 11 Xplenty events (10 and ping)', () => {
+    expect(EVENT_TYPES.orchest).toHaveLength(59)
     expect(EVENT_TYPES.xplenty).toHaveLength(11)
   })
 

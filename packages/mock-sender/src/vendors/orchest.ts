@@ -23,7 +23,8 @@ const SUFFIXES = {
   'project:environment:image-build:': ['created', 'started', 'succeeded', 'failed', 'cancelled'],
   'project:one-off-job:': ['created', 'started', 'succeeded', 'failed', 'cancelled', 'deleted', 'updated'],
   'project:one-off-job:pipeline-run:': ['created', 'started', 'succeeded', 'failed', 'cancelled', 'deleted'],
-  'project:cron-job:': ['created', 'started', 'succeeded', 'failed', 'cancelled', 'deleted', 'updated', 'paused', 'unpaused'],
+  // no 'succeeded': "cronjobs never succeed" (orchest-api migration 92dcc9963a9c_.py)
+  'project:cron-job:': ['created', 'started', 'failed', 'cancelled', 'deleted', 'updated', 'paused', 'unpaused'],
   'project:cron-job:run:': ['started', 'succeeded', 'failed'],
   'project:cron-job:run:pipeline-run:': ['created', 'started', 'succeeded', 'failed', 'cancelled', 'deleted'],
   'jupyter:image-build:': ['created', 'started', 'succeeded', 'failed', 'cancelled'],
@@ -31,7 +32,7 @@ const SUFFIXES = {
 
 type Suffixes = typeof SUFFIXES
 /**
- * One of Orchest's 59 event types (VENDORS.md 4.3).
+ * One of Orchest's 58 event types (the `event_types` rows its orchest-api migrations insert).
  *
  * @example
  * const type: OrchestEventType = 'project:cron-job:run:failed'
@@ -42,10 +43,11 @@ export type OrchestEventType = {
 }[keyof Suffixes]
 
 /**
- * All 59 Orchest event types, in the order of Orchest's table. `ping` is not among them.
+ * All 58 Orchest event types, in the order of Orchest's table. `ping` is not among them, nor
+ * `project:cron-job:succeeded` (a cron job never succeeds; its runs do).
  *
  * @example
- * ORCHEST_EVENT_TYPES.length // 59
+ * ORCHEST_EVENT_TYPES.length // 58
  */
 export const ORCHEST_EVENT_TYPES: readonly OrchestEventType[] = Object.freeze(
   Object.entries(SUFFIXES).flatMap(([prefix, suffixes]) => suffixes.map((suffix) => `${prefix}${suffix}` as OrchestEventType)),
@@ -102,12 +104,33 @@ export interface OrchestEventOptions extends FactoryOptions {
 }
 
 /**
- * Orchest's delivery timeout.
+ * Orchest's delivery timeout: requests' `timeout=5`, so 5 s to connect and 5 s for each read,
+ * not 5 s for the whole response (`timeoutMode: 'connect-and-read'`).
  *
  * @example
  * orchestPing().timeoutMs === ORCHEST_TIMEOUT_MS // true
  */
 export const ORCHEST_TIMEOUT_MS = 5_000
+
+/**
+ * The order Orchest's headers go on the wire: Python's http.client writes `Host` and
+ * `Accept-Encoding: identity` first, then the prepared request's headers in insertion order
+ * (requests sets `Content-Length`, then `Content-Type`; `_inject_headers` the rest).
+ *
+ * @example
+ * orchestPing().headerOrder === ORCHEST_HEADER_ORDER // true
+ */
+export const ORCHEST_HEADER_ORDER: readonly string[] = Object.freeze([
+  'Host',
+  'Accept-Encoding',
+  'Content-Length',
+  'Content-Type',
+  'X-Orchest-Event',
+  'X-Orchest-Delivery',
+  'X-Hub-Signature',
+  'X-Orchest-Signature',
+  'User-Agent',
+])
 
 /**
  * Builds one unsigned Orchest delivery.
@@ -154,15 +177,16 @@ export function orchestEvent(options: OrchestEventOptions = {}): UnsignedDeliver
         ])
       : pyJson({ delivered_for: deliveredFor, event: eventForBody })
 
-  // requests' default headers, then what Orchest's _inject_headers sets.
+  // Orchest sends a bare prepared Request through session.send(), which merges no Session
+  // defaults (no Accept, no gzip): requests sets Content-Type, _inject_headers the X-Orchest-*
+  // and User-Agent, and http.client adds Host and Accept-Encoding: identity by itself.
   const headers = mergeHeaders(
     {
-      'User-Agent': 'Orchest',
-      'Accept-Encoding': 'gzip, deflate',
-      Accept: '*/*',
+      'Accept-Encoding': 'identity',
       'Content-Type': contentType,
       'X-Orchest-Event': String(event.type ?? type),
       'X-Orchest-Delivery': deliveryId,
+      'User-Agent': 'Orchest',
     },
     options.headers,
   )
@@ -178,6 +202,8 @@ export function orchestEvent(options: OrchestEventOptions = {}): UnsignedDeliver
     payload: { delivered_for: deliveredFor, event },
     createdAt: now,
     timeoutMs: ORCHEST_TIMEOUT_MS,
+    timeoutMode: 'connect-and-read',
+    headerOrder: ORCHEST_HEADER_ORDER,
   }
 }
 
