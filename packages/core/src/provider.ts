@@ -68,7 +68,7 @@ export interface ParsedSignature {
   readonly signatures: readonly Uint8Array[]
   /** The signed content, in pieces. */
   readonly parts: readonly Part[]
-  /** The signature header value as sent (dedup key fallback, diagnostics). */
+  /** The signature header value as sent, for diagnostics (never a dedup key: one signature has many spellings). */
   readonly value: string
   /** Signed timestamp in the provider's unit, when the scheme has one. */
   readonly timestamp?: number
@@ -201,7 +201,11 @@ export interface Provider {
   readonly timestampUnit?: 's' | 'ms'
   /** How long a processed delivery id is remembered by default: the vendor's retry window. */
   readonly replayTtlSeconds: number
-  /** What dedup keys on when the delivery has no id: the signature value, or nothing. */
+  /**
+   * What dedup keys on when the delivery id is not signed (`deliveryIdSigned`): `'signature'`, the
+   * verified MAC bytes (canonical: every spelling of one signature is one key), or `'none'` when
+   * the MAC is not unique per delivery (Xplenty metadata).
+   */
   readonly dedupFallback: 'signature' | 'none'
   /** Form bodies whose fields are JSON documents (Orchest). */
   readonly formFieldsAreJson?: boolean
@@ -213,7 +217,7 @@ export interface Provider {
   parse(request: RequestView): ParsedSignature | Failure
   /** Checks that need the MAC to hold first; may return the signed time it established. */
   afterVerify?(context: AfterVerifyContext): Promise<Failure | AfterVerifyResult | undefined>
-  /** Delivery id, for duplicate detection. */
+  /** The vendor's delivery id, shown as `deliveryId`; the dedup key only when the parse says `deliveryIdSigned`. */
   deliveryId?(request: RequestView, payload: unknown): string | undefined
   /** Event name. */
   event?(request: RequestView, payload: unknown): string | undefined
