@@ -41,6 +41,7 @@ export type {
 } from './payloads.js'
 export {
   type AfterVerifyContext,
+  type AfterVerifyResult,
   defineProvider,
   type ParsedSignature,
   type PrefixedHmacOptions,

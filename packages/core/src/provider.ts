@@ -31,8 +31,17 @@ export interface RequestView {
  * createVerifier({ provider: 'github', secret, allowLegacySha1: true })
  */
 export interface ProviderOptions {
-  /** UP42: accept deliveries whose signature does not cover the body (`bodyAuthenticated: false`). */
+  /**
+   * Accept deliveries whose signature does not cover the body (`bodyAuthenticated: false`): UP42
+   * without a signed digest; Designer Cloud GET/DELETE/HEAD with a non-empty body (the body is then
+   * left out of `payload`).
+   */
   allowUnsignedBody?: boolean
+  /**
+   * UP42: accept deliveries whose signed content carries no time (no signed `Date`, no `timestamp`
+   * in a digest-authenticated body). Such a delivery can be replayed for ever: use a replay store.
+   */
+  allowUnsignedTimestamp?: boolean
   /** GitHub: accept the legacy HMAC-SHA1 `X-Hub-Signature` when no SHA-256 header is sent. */
   allowLegacySha1?: boolean
   /** Xplenty: `'body-hmac'` (default) or the experimental `'sha1-metadata'` (body not authenticated). */
@@ -64,7 +73,7 @@ export interface ParsedSignature {
   readonly signatures: readonly Uint8Array[]
   /** The signed content, in pieces. */
   readonly parts: readonly Part[]
-  /** The signature header value as sent (dedup key fallback, diagnostics). */
+  /** The signature header value as sent, for diagnostics (never a dedup key: one signature has many spellings). */
   readonly value: string
   /** Signed timestamp in the provider's unit, when the scheme has one. */
   readonly timestamp?: number
@@ -74,7 +83,25 @@ export interface ParsedSignature {
   readonly bodyAuthenticated?: boolean
   /** Encoding of `signatures` in the header, for diagnostics. */
   readonly encoding?: 'hex' | 'base64'
+  /**
+   * Names of what the MAC covers, for the result's `covered` (e.g. `['timestamp', 'url']`). Use a
+   * frozen array made once per scheme. Default `['body']`, or `[]` when `bodyAuthenticated` is false.
+   */
+  readonly covered?: readonly string[]
+  /**
+   * `true` when the row's `deliveryId` reads a value this MAC covers (Standard Webhooks
+   * `webhook-id`, UP42 `messageId` in a digest-authenticated body). Duplicates are then keyed on
+   * that id, which stays stable when the sender re-signs a retry; otherwise on the verified MAC.
+   */
+  readonly deliveryIdSigned?: boolean
+  /** `true` when the scheme signs no body at all (Designer Cloud GET/DELETE): it is never parsed into `payload`. */
+  readonly bodyIgnored?: boolean
 }
+
+/** What the MAC of a body-only scheme covers. */
+export const COVERS_BODY: readonly string[] = Object.freeze(['body'])
+/** What a scheme that signs nothing of the body covers, as far as the verifier can name it. */
+export const COVERS_NOTHING: readonly string[] = Object.freeze([])
 
 /**
  * Input of `sign`, the sending side.
@@ -127,6 +154,20 @@ export interface SignTools {
 }
 
 /**
+ * What a row's `afterVerify` may establish besides "no failure".
+ *
+ * @example
+ * // a custom row whose signed body carries the time
+ * async afterVerify({ request }) {
+ *   return { timestampMs: Date.parse((request.json() as { sentAt: string }).sentAt) }
+ * },
+ */
+export interface AfterVerifyResult {
+  /** The signed time the row checked against the tolerance, in ms; becomes the result's `timestamp`. */
+  readonly timestampMs?: number
+}
+
+/**
  * Details a row computes after the MAC holds (UP42 digest and `Date`).
  *
  * @example
@@ -167,7 +208,11 @@ export interface Provider {
   readonly timestampUnit?: 's' | 'ms'
   /** How long a processed delivery id is remembered by default: the vendor's retry window. */
   readonly replayTtlSeconds: number
-  /** What dedup keys on when the delivery has no id: the signature value, or nothing. */
+  /**
+   * What dedup keys on when the delivery id is not signed (`deliveryIdSigned`): `'signature'`, the
+   * verified MAC bytes (canonical: every spelling of one signature is one key), or `'none'` when
+   * the MAC is not unique per delivery (Xplenty metadata).
+   */
   readonly dedupFallback: 'signature' | 'none'
   /** Form bodies whose fields are JSON documents (Orchest). */
   readonly formFieldsAreJson?: boolean
@@ -177,9 +222,9 @@ export interface Provider {
   detect(request: RequestView): boolean
   /** Reads the signature headers; a `Failure` for missing or malformed ones. */
   parse(request: RequestView): ParsedSignature | Failure
-  /** Checks that need the MAC to hold first. */
-  afterVerify?(context: AfterVerifyContext): Promise<Failure | undefined>
-  /** Delivery id, for duplicate detection. */
+  /** Checks that need the MAC to hold first; may return the signed time it established. */
+  afterVerify?(context: AfterVerifyContext): Promise<Failure | AfterVerifyResult | undefined>
+  /** The vendor's delivery id, shown as `deliveryId`; the dedup key only when the parse says `deliveryIdSigned`. */
   deliveryId?(request: RequestView, payload: unknown): string | undefined
   /** Event name. */
   event?(request: RequestView, payload: unknown): string | undefined
@@ -345,7 +390,7 @@ export function prefixedHmac(
       if (bytes === undefined) {
         return fail('MALFORMED_SIGNATURE', `${canonical(found.name)} must be ${grammar}; got ${chars} characters`)
       }
-      return { hash, signatures: [bytes], parts: [request.body], value, encoding }
+      return { hash, signatures: [bytes], parts: [request.body], value, encoding, covered: COVERS_BODY }
     },
     async sign(input, tools) {
       const mac = await tools.hmac(hash, [typeof input.body === 'string' ? input.body : input.body])

@@ -1,11 +1,19 @@
 import type { CryptoBackend, Hash, Part } from './crypto/types.js'
-import { toBytes } from './encoding.js'
+import { bytesToHex, toBytes } from './encoding.js'
 import { type Failure, fail, WebhookVerificationError } from './errors.js'
 import { type HeaderLookup, type HeadersInput, headerLookup } from './headers.js'
 import type { DiagnoseState } from './hints.js'
 import { parsePayload } from './payload.js'
 import type { PayloadOf } from './payloads.js'
-import { isFailure, type ParsedSignature, type Provider, type ProviderOptions, type RequestView } from './provider.js'
+import {
+  COVERS_BODY,
+  COVERS_NOTHING,
+  isFailure,
+  type ParsedSignature,
+  type Provider,
+  type ProviderOptions,
+  type RequestView,
+} from './provider.js'
 import { type ProviderName, providers as registry } from './providers/index.js'
 import { xplentyOptionsProblem } from './providers/xplenty.js'
 import type { ReplayStore } from './replay.js'
@@ -69,7 +77,10 @@ export interface VerifierOptions extends ProviderOptions {
   leaseSeconds?: number
   /** How long a processed delivery is remembered. Default: the provider's retry window. */
   replayTtlSeconds?: number
-  /** Your own dedup key (e.g. Designer Cloud `$jobId` + `$jobStatus`); `undefined` skips dedup. */
+  /**
+   * Your own dedup key (e.g. Designer Cloud `$jobId` + `$jobStatus`); `undefined` skips dedup. By
+   * default the key is the signed delivery id where the MAC covers one, else the verified MAC.
+   */
   deliveryKey?: (webhook: VerifiedWebhook) => string | undefined
   /** Clock in ms. Default `Date.now`. */
   now?: () => number
@@ -103,6 +114,12 @@ export interface VerifiedWebhook<Payload = unknown> {
   readonly secretIndex: number
   /** `false` when the signature does not cover the body (UP42 opt-out, Xplenty sha1-metadata). */
   readonly bodyAuthenticated: boolean
+  /**
+   * What the MAC covered: `'body'`, `'timestamp'`, `'id'`, `'url'`, or (UP42) the names of the
+   * signed headers. Anything not listed could have been changed by whoever sent the request; the
+   * HTTP method is never covered (Designer Cloud signs only `t.url` for GET/DELETE).
+   */
+  readonly covered: readonly string[]
   /** The replay-store key this delivery was claimed under, if any. */
   readonly replayKey: string | undefined
   /** Marks the delivery processed (call after your handler succeeded). No-op without a store. */
@@ -233,8 +250,11 @@ function positive(name: string, value: unknown, fallback: number): number {
   return value
 }
 
-/** A provider's verdict on one request. */
-type Verified = { parsed: ParsedSignature; secretIndex: number }
+/**
+ * A provider's verdict on one request. `signature` is the candidate that matched (pooled bytes:
+ * read within this request only); `timestampMs` a signed time a row's `afterVerify` established.
+ */
+type Verified = { parsed: ParsedSignature; secretIndex: number; signature: Uint8Array | undefined; timestampMs: number | undefined }
 type Attempted = Verified | Failure
 
 function outcome(claimed: VerifiedWebhook | Failure): CheckResult {
@@ -271,6 +291,8 @@ interface Attempt {
   entry: Entry
   view: RequestView
   parsed?: ParsedSignature
+  /** The signature bytes that matched, for the dedup key. */
+  signature?: Uint8Array
 }
 
 /** @internal Builds `createVerifier` over a crypto backend. */
@@ -328,20 +350,36 @@ export function verifierFactory(backend: CryptoBackend) {
     // when Web Crypto (or a replay store) did: each avoided `await` is a microtask turn and a
     // Promise, and together they cost about as much as a 256 B HMAC.
 
-    /** Index of the secret whose MAC equals one of the signatures, or -1. */
-    function match(entry: Entry, parsed: ParsedSignature): number | Promise<number> {
+    /** Index of the secret whose MAC equals one of the signatures, or -1; the match goes to `a.signature`. */
+    function match(entry: Entry, parsed: ParsedSignature, a: Attempt): number | Promise<number> {
       for (let i = 0; i < entry.keyBytes.length; i++) {
         const expected = mac(entry, parsed, i)
-        if (!(expected instanceof Uint8Array)) return matchFrom(entry, parsed, i, expected)
-        for (const candidate of parsed.signatures) if (backend.equal(expected, candidate)) return i
+        if (!(expected instanceof Uint8Array)) return matchFrom(entry, parsed, i, expected, a)
+        for (const candidate of parsed.signatures) {
+          if (backend.equal(expected, candidate)) {
+            a.signature = candidate
+            return i
+          }
+        }
       }
       return -1
     }
 
-    async function matchFrom(entry: Entry, parsed: ParsedSignature, from: number, pending: Promise<Uint8Array>): Promise<number> {
+    async function matchFrom(
+      entry: Entry,
+      parsed: ParsedSignature,
+      from: number,
+      pending: Promise<Uint8Array>,
+      a: Attempt,
+    ): Promise<number> {
       for (let i = from; i < entry.keyBytes.length; i++) {
         const expected = i === from ? await pending : await mac(entry, parsed, i)
-        for (const candidate of parsed.signatures) if (backend.equal(expected, candidate)) return i
+        for (const candidate of parsed.signatures) {
+          if (backend.equal(expected, candidate)) {
+            a.signature = candidate
+            return i
+          }
+        }
       }
       return -1
     }
@@ -373,7 +411,7 @@ export function verifierFactory(backend: CryptoBackend) {
 
     /** Runs one provider over the request: parse, MAC, timestamp, provider checks. */
     function attempt(entry: Entry, view: RequestView): Attempted | Promise<Attempted> {
-      const a: Attempt = { entry, view, parsed: undefined }
+      const a: Attempt = { entry, view, parsed: undefined, signature: undefined }
       let parsed: ParsedSignature | Failure
       try {
         parsed = entry.provider.parse(view)
@@ -382,7 +420,7 @@ export function verifierFactory(backend: CryptoBackend) {
       }
       if (isFailure(parsed)) return withProvider(parsed, a)
       a.parsed = parsed
-      const matched = match(entry, parsed)
+      const matched = match(entry, parsed, a)
       return typeof matched === 'number' ? matchedSecret(a, parsed, matched) : matched.then((i) => matchedSecret(a, parsed, i))
     }
 
@@ -409,9 +447,11 @@ export function verifierFactory(backend: CryptoBackend) {
             digest: (hash: Hash, parts: readonly Part[]) => Promise.resolve(backend.digest(hash, parts)),
             equal: backend.equal,
           }),
-        ).then((after) => (after ? withProvider(after, a) : { parsed, secretIndex }))
+        ).then((after) =>
+          isFailure(after) ? withProvider(after, a) : { parsed, secretIndex, signature: a.signature, timestampMs: after?.timestampMs },
+        )
       }
-      return { parsed, secretIndex }
+      return { parsed, secretIndex, signature: a.signature, timestampMs: undefined }
     }
 
     function select(view: RequestView): Entry[] | Failure {
@@ -438,18 +478,48 @@ export function verifierFactory(backend: CryptoBackend) {
     function claim(
       webhook: Omit<VerifiedWebhook, 'complete' | 'abort' | 'replayKey'>,
       entry: Entry,
-      parsed: ParsedSignature,
+      result: Verified,
     ): VerifiedWebhook | Promise<VerifiedWebhook | Failure> {
-      let key: string | undefined
+      let key: string | undefined | Promise<string | undefined>
       if (store !== undefined) {
         if (deliveryKey !== undefined) {
           const own = deliveryKey(settled(webhook, undefined, noop, noop))
           key = own === undefined ? undefined : `${webhook.provider}:${own}`
-        } else if (webhook.deliveryId !== undefined) key = `${webhook.provider}:${webhook.deliveryId}`
-        else if (entry.provider.dedupFallback === 'signature') key = `${webhook.provider}:sig:${parsed.value}`
+        } else key = replayKeyOf(entry, webhook, result)
       }
       if (store === undefined || key === undefined) return settled(webhook, undefined, noop, noop)
-      return claimIn(store, key, webhook, entry)
+      if (typeof key === 'string') return claimIn(store, key, webhook, entry)
+      return key.then((k) => (k === undefined ? settled(webhook, undefined, noop, noop) : claimIn(store, k, webhook, entry)))
+    }
+
+    /**
+     * The dedup key, from what the MAC covers and nothing else, so that a replay changing only
+     * unsigned parts (ids, header spelling, hex case, whitespace, parameter order) maps to the
+     * same key, and an attacker without the secret can neither split one delivery into many keys,
+     * nor mint new keys to evict processed ones, nor claim the key of a pending real delivery:
+     * - `<provider>:id:<id>` when the row says its delivery id is signed: the sender may re-sign
+     *   a retry with a new timestamp, and the id stays the same;
+     * - else `<provider>:mac:<hex>`: the first 16 bytes of the MAC under the current secret,
+     *   the same for every spelling of one signature (it is the decoded bytes that matched). A
+     *   delivery matched by an older secret is re-MACed under the current one (a rotation-only
+     *   cost), so one content signed with two secrets is still one key;
+     * - none when the MAC does not cover the body or the row opts out (`dedupFallback: 'none'`):
+     *   such a MAC is the same for distinct deliveries (Xplenty metadata, a signed `Date` alone),
+     *   and keying on it would acknowledge real deliveries unprocessed.
+     */
+    function replayKeyOf(
+      entry: Entry,
+      webhook: Omit<VerifiedWebhook, 'complete' | 'abort' | 'replayKey'>,
+      result: Verified,
+    ): string | undefined | Promise<string | undefined> {
+      const { parsed, secretIndex, signature } = result
+      if (parsed.deliveryIdSigned === true && webhook.deliveryId !== undefined) return `${webhook.provider}:id:${webhook.deliveryId}`
+      // an ignored body (Designer Cloud GET) is no part of the delivery: t.url still identifies it
+      const identifies = webhook.bodyAuthenticated || parsed.bodyIgnored === true
+      if (entry.provider.dedupFallback !== 'signature' || !identifies || signature === undefined) return undefined
+      if (secretIndex === 0) return macKey(webhook.provider, signature)
+      const current = mac(entry, parsed, 0)
+      return current instanceof Uint8Array ? macKey(webhook.provider, current) : current.then((m) => macKey(webhook.provider, m))
     }
 
     async function claimIn(
@@ -567,7 +637,7 @@ export function verifierFactory(backend: CryptoBackend) {
       const { parsed, secretIndex } = result
       const provider = entry.provider
       let payload: unknown
-      if (parseBody) {
+      if (parseBody && parsed.bodyIgnored !== true) {
         const ct = header('content-type')
         const out = parsePayload(body, typeof ct === 'string' ? ct : ct?.[0], provider.formFieldsAreJson === true)
         if (isFailure(out)) return withProvider(out, { entry, view, parsed })
@@ -582,8 +652,12 @@ export function verifierFactory(backend: CryptoBackend) {
         // a custom row's extractor must not turn a verified delivery into a crash
       }
       const timestamp =
-        parsed.timestamp === undefined || provider.timestampUnit === undefined ? undefined : toMs(parsed.timestamp, provider.timestampUnit)
+        result.timestampMs ??
+        (parsed.timestamp === undefined || provider.timestampUnit === undefined
+          ? undefined
+          : toMs(parsed.timestamp, provider.timestampUnit))
       const bodyAuthenticated = parsed.bodyAuthenticated !== false
+      const covered = parsed.covered ?? (bodyAuthenticated ? COVERS_BODY : COVERS_NOTHING)
       if (store === undefined) {
         // nothing to claim: the result in one step (the same fields as settled() makes)
         const webhook: VerifiedWebhook = {
@@ -595,6 +669,7 @@ export function verifierFactory(backend: CryptoBackend) {
           rawBody: body,
           secretIndex,
           bodyAuthenticated,
+          covered,
           replayKey: undefined,
           complete: noop,
           abort: noop,
@@ -602,9 +677,9 @@ export function verifierFactory(backend: CryptoBackend) {
         return { ok: true, webhook }
       }
       const claimed = claim(
-        { provider: provider.name, event, deliveryId, timestamp, payload, rawBody: body, secretIndex, bodyAuthenticated },
+        { provider: provider.name, event, deliveryId, timestamp, payload, rawBody: body, secretIndex, bodyAuthenticated, covered },
         entry,
-        parsed,
+        result,
       )
       if (claimed instanceof Promise) return claimed.then(outcome)
       return { ok: true, webhook: claimed }
@@ -641,10 +716,16 @@ function settled(
     rawBody: w.rawBody,
     secretIndex: w.secretIndex,
     bodyAuthenticated: w.bodyAuthenticated,
+    covered: w.covered,
     replayKey,
     complete,
     abort,
   }
+}
+
+/** 16 bytes of a MAC are 128 bits: no collision between deliveries, a short key in the store. */
+function macKey(provider: string, mac: Uint8Array): string {
+  return `${provider}:mac:${bytesToHex(mac.subarray(0, 16))}`
 }
 
 function safeDetect(provider: Provider, view: RequestView): boolean {

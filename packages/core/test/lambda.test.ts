@@ -196,7 +196,9 @@ describe.each(backends)('verifyLambdaEvent (%s)', (_name, api) => {
   it('a redelivery while the first is in flight maps to a 409 proxy result with Retry-After', async () => {
     const verifier = api.createVerifier({ ...orchest, replayStore: new MemoryReplayStore() })
     const first = await api.verifyLambdaEvent(fixture('rest-v1-orchest-json.json'), verifier)
-    expect(first.replayKey).toBe('orchest:3f1d3a7e-2a5b-4c0d-9e8f-1a2b3c4d5e6f')
+    // keyed on the verified MAC (the vector's X-Hub-Signature), not the unsigned X-Orchest-Delivery
+    expect(first.replayKey).toBe('orchest:mac:013a0a24404eb66602371fcd644128bd')
+    expect(first.deliveryId).toBe('3f1d3a7e-2a5b-4c0d-9e8f-1a2b3c4d5e6f')
     const second = await api.checkLambdaEvent(fixture('function-url-orchest-json-base64.json'), verifier)
     expect(second.ok).toBe(false)
     const result = toLambdaResult(second)

@@ -203,8 +203,8 @@ async function makeDelivery(provider: ProofProvider, n: number, id?: string): Pr
     ...(id === undefined ? {} : provider === 'standard-webhooks' ? { id } : { deliveryId: id }),
   })
   const signed = await signDelivery(unsigned, { secret: PROOF_SECRETS[provider] })
-  // Y42 sends no delivery id: its replay key is the signature value
-  const key = signed.deliveryId ?? (signed.headers['X-Y42-Signature'] as string)
+  // Y42 sends no delivery id: its replay key is the verified MAC (the first 16 bytes, as hex)
+  const key = signed.deliveryId ?? (signed.headers['X-Y42-Signature'] as string).slice('sha256='.length, 'sha256='.length + 32)
   return { provider, id: key, signed, copies: [] }
 }
 

@@ -5,6 +5,11 @@ import { parseTimestamp } from '../timestamp.js'
 
 const URL_SIGNED = new Set(['GET', 'DELETE', 'HEAD'])
 
+// frozen once: the result's `covered` costs nothing per request. The method is in neither list:
+// the scheme does not sign it, so a GET signature verifies as a DELETE of the same URL.
+const COVERS_BODY: readonly string[] = Object.freeze(['timestamp', 'body'])
+const COVERS_URL: readonly string[] = Object.freeze(['timestamp', 'url'])
+
 /**
  * Alteryx Designer Cloud (Trifacta) flow webhook tasks: `X-Webhook-Signature: t=<ms>,sha256=<hex>`,
  * HMAC-SHA256 over `<t>.<body>` (POST/PUT/PATCH) or `<t>.<url>` (GET/DELETE). `t` is in
@@ -58,17 +63,35 @@ export const designerCloud = defineProvider({
     const timestamp = parseTimestamp(t, '"t" in X-Webhook-Signature')
     if (isFailure(timestamp)) return timestamp
     const method = (request.method ?? 'POST').toUpperCase()
-    let signed: Uint8Array | string = request.body
-    if (URL_SIGNED.has(method)) {
-      if (request.url === undefined) {
-        return fail(
-          'SIGNATURE_MISMATCH',
-          `Designer Cloud signs the URL for ${method} requests, and none was given: pass url (the full URL as received) or the signedUrl option`,
-        )
-      }
-      signed = request.url
+    if (!URL_SIGNED.has(method)) {
+      return { hash: 'SHA-256', signatures, parts: [t, '.', request.body], value, timestamp, encoding: 'hex', covered: COVERS_BODY }
     }
-    return { hash: 'SHA-256', signatures, parts: [t, '.', signed], value, timestamp, encoding: 'hex' }
+    if (request.url === undefined) {
+      return fail(
+        'SIGNATURE_MISMATCH',
+        `Designer Cloud signs the URL for ${method} requests, and none was given: pass url (the full URL as received) or the signedUrl option`,
+      )
+    }
+    // only t and the URL are signed: body bytes here came from someone else (Designer Cloud sends
+    // none with these methods), so they never become an authenticated payload
+    const unsigned = request.body.length > 0
+    if (unsigned && request.options.allowUnsignedBody !== true) {
+      return fail(
+        'BODY_NOT_AUTHENTICATED',
+        `A Designer Cloud ${method} signature covers only the timestamp and the URL, yet the request has a ${request.body.length}-byte body that nothing signs. Designer Cloud sends no body with ${method}; set allowUnsignedBody: true to accept it anyway (it stays out of payload, bodyAuthenticated: false)`,
+      )
+    }
+    return {
+      hash: 'SHA-256',
+      signatures,
+      parts: [t, '.', request.url],
+      value,
+      timestamp,
+      encoding: 'hex',
+      covered: COVERS_URL,
+      bodyIgnored: true,
+      bodyAuthenticated: !unsigned,
+    }
   },
   async sign(input, tools) {
     const t = String(Math.floor(input.now ?? Date.now()))

@@ -1,36 +1,36 @@
 import { base64ToBytes, bytesToBase64, utf8 } from '../encoding.js'
 import { type Failure, fail } from '../errors.js'
-import { type AfterVerifyContext, defineProvider, isFailure, payloadText, type RequestView, single } from '../provider.js'
-import { checkTolerance, parseTimestamp } from '../timestamp.js'
+import {
+  type AfterVerifyContext,
+  type AfterVerifyResult,
+  defineProvider,
+  isFailure,
+  payloadText,
+  type RequestView,
+  single,
+} from '../provider.js'
+import { checkTolerance } from '../timestamp.js'
 
 const DIGEST_HEADERS = ['content-digest', 'digest']
 
 interface SignatureInput {
   label: string
   headers: string[]
-  created: string | undefined
 }
 
-/** `up42-sig=("h1" "h2");created=<digits>` */
+/**
+ * `<label>=("h1" "h2");created=<digits>`. No stricter than UP42's own sample verifier
+ * (up42-webhooks `snippets/validate_webhook.py`): any label, names with or without quotes, any
+ * parameters. `created` is read by nobody: the MAC does not cover it, so it proves nothing.
+ */
 function parseSignatureInput(text: string): SignatureInput | Failure {
-  const m = /^\s*([A-Za-z0-9_.*-]+)=\(([^()]*)\)((?:;[^;]*)*)\s*$/.exec(text)
+  const m = /^\s*([^\s=(]+)\s*=\s*\(([^()]*)\)/.exec(text)
   if (!m) return fail('MALFORMED_SIGNATURE', 'Signature-Input must look like up42-sig=("header-a" "header-b");created=<seconds>')
   const headers: string[] = []
-  const list = (m[2] as string).trim()
-  if (list !== '') {
-    for (const item of list.split(/\s+/)) {
-      const q = /^"([^"]+)"$/.exec(item)
-      if (!q) return fail('MALFORMED_SIGNATURE', 'Signature-Input must list header names in double quotes, separated by spaces')
-      headers.push((q[1] as string).toLowerCase())
-    }
-  }
+  // the sample's own tokeniser: every run of characters that are neither quotes nor spaces
+  for (const name of (m[2] as string).match(/[^"\s]+/g) ?? []) headers.push(name.toLowerCase())
   if (headers.length === 0) return fail('MALFORMED_SIGNATURE', 'Signature-Input lists no headers, so nothing is signed')
-  let created: string | undefined
-  for (const param of (m[3] as string).split(';')) {
-    const eq = param.indexOf('=')
-    if (eq > 0 && param.slice(0, eq).trim() === 'created') created = param.slice(eq + 1).trim()
-  }
-  return { label: m[1] as string, headers, created }
+  return { label: m[1] as string, headers }
 }
 
 function signatureInputOf(request: RequestView): SignatureInput | Failure | undefined {
@@ -57,49 +57,117 @@ function expectedDigest(name: string, value: string): Uint8Array | undefined {
   return undefined
 }
 
-async function afterVerify({ request, parsed, nowMs, toleranceMs, digest, equal }: AfterVerifyContext): Promise<Failure | undefined> {
+// RFC 9110 5.6.7 HTTP-date, the three forms, anchored: the MAC covers the values concatenated
+// with no separator, so a lenient parser could read a shifted substring of the signed text as a
+// date; a whole-value match can only be a date the sender wrote.
+const IMF_FIXDATE = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$/
+const RFC850 =
+  /^(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday), \d{2}-(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)-\d{2} \d{2}:\d{2}:\d{2} GMT$/
+const ASCTIME = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [ \d]\d \d{2}:\d{2}:\d{2} \d{4}$/
+
+/** An HTTP date in ms, or NaN. */
+function httpDate(text: string): number {
+  if (IMF_FIXDATE.test(text) || RFC850.test(text)) return Date.parse(text)
+  // asctime has no zone and means GMT; Date.parse would read it as local time
+  if (ASCTIME.test(text)) return Date.parse(`${text} GMT`)
+  return Number.NaN
+}
+
+// ISO 8601 with a zone: a time without one would be read in the server's local zone
+const ISO_8601 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:?\d{2})$/
+
+/** The envelope's `timestamp` in ms; `undefined` when absent, a string otherwise says why not. */
+function payloadTime(request: RequestView): number | string | undefined {
+  const payload = request.json()
+  const value = typeof payload === 'object' && payload !== null ? (payload as { timestamp?: unknown }).timestamp : undefined
+  if (value === undefined) return undefined
+  if (typeof value !== 'string' || !ISO_8601.test(value)) return 'its "timestamp" field is not an ISO 8601 time with a zone'
+  const ms = Date.parse(value)
+  return Number.isNaN(ms) ? 'its "timestamp" field is not a valid time' : ms
+}
+
+/** Frozen once: the covered list of the mock sender's default form, so the common case allocates nothing. */
+const DEFAULT_COVERED: readonly string[] = Object.freeze(['content-digest', 'date', 'body'])
+
+function coveredBy(headers: readonly string[], digest: boolean): readonly string[] {
+  if (digest && headers.length === 2 && headers[0] === 'content-digest' && headers[1] === 'date') return DEFAULT_COVERED
+  return Object.freeze(digest ? [...headers, 'body'] : [...headers])
+}
+
+async function afterVerify({
+  request,
+  nowMs,
+  toleranceMs,
+  digest,
+  equal,
+}: AfterVerifyContext): Promise<Failure | AfterVerifyResult | undefined> {
   const input = signatureInputOf(request) as SignatureInput
+  // the signed Date first: a stale replay is turned away before the body is hashed
+  let signedTime: number | undefined
   if (input.headers.includes('date')) {
     const date = request.header('date')
-    const ms = typeof date === 'string' ? Date.parse(date) : Number.NaN
-    if (Number.isNaN(ms)) return fail('MALFORMED_SIGNATURE', 'The signed Date header is not an HTTP date')
-    const late = checkTolerance(ms, nowMs, toleranceMs, 'The signed Date header')
+    signedTime = typeof date === 'string' ? httpDate(date) : Number.NaN
+    if (Number.isNaN(signedTime)) {
+      return fail('MALFORMED_SIGNATURE', 'The signed Date header is not an HTTP date (e.g. "Tue, 14 Nov 2023 22:13:20 GMT")')
+    }
+    const late = checkTolerance(signedTime, nowMs, toleranceMs, 'The signed Date header')
     if (late) return late
   }
   const digestHeader = input.headers.find((h) => DIGEST_HEADERS.includes(h))
   if (digestHeader === undefined) {
-    if (request.options.allowUnsignedBody === true) return undefined
-    return fail(
-      'BODY_NOT_AUTHENTICATED',
-      `The UP42 signature covers only these headers: ${input.headers.join(', ')}. None is Content-Digest or Digest, so the body could have been changed. Ask the sender to sign a digest, or set allowUnsignedBody: true to accept it (bodyAuthenticated will be false)`,
-    )
+    if (request.options.allowUnsignedBody !== true) {
+      return fail(
+        'BODY_NOT_AUTHENTICATED',
+        `The UP42 signature covers only these headers: ${input.headers.join(', ')}. None is Content-Digest or Digest, so the body could have been changed. Ask the sender to sign a digest, or set allowUnsignedBody: true to accept it (bodyAuthenticated will be false)`,
+      )
+    }
+  } else {
+    const value = request.header(digestHeader)
+    const expected = typeof value === 'string' ? expectedDigest(digestHeader, value) : undefined
+    if (expected === undefined) {
+      return fail(
+        'MALFORMED_SIGNATURE',
+        digestHeader === 'content-digest'
+          ? 'Content-Digest must hold sha-256=:<base64>: (RFC 9530)'
+          : 'Digest must hold SHA-256=<base64> (RFC 3230)',
+      )
+    }
+    const actual = await digest('SHA-256', [request.body])
+    if (!equal(actual, expected)) {
+      return fail(
+        'SIGNATURE_MISMATCH',
+        `The signed ${digestHeader === 'digest' ? 'Digest' : 'Content-Digest'} does not match the body: the body was changed after signing`,
+      )
+    }
   }
-  void parsed
-  const value = request.header(digestHeader)
-  const expected = typeof value === 'string' ? expectedDigest(digestHeader, value) : undefined
-  if (expected === undefined) {
-    return fail(
-      'MALFORMED_SIGNATURE',
-      digestHeader === 'content-digest'
-        ? 'Content-Digest must hold sha-256=:<base64>: (RFC 9530)'
-        : 'Digest must hold SHA-256=<base64> (RFC 3230)',
-    )
+  // both signed: the Date decides, as the time of this attempt (the body's may be the event's)
+  if (signedTime !== undefined) return { timestampMs: signedTime }
+  // no signed Date: the only signed time left is the body's own, when the digest authenticated it
+  const time = digestHeader === undefined ? undefined : payloadTime(request)
+  if (typeof time === 'number') {
+    const late = checkTolerance(time, nowMs, toleranceMs, 'The "timestamp" of the signed UP42 body')
+    return late ?? { timestampMs: time }
   }
-  const actual = await digest('SHA-256', [request.body])
-  if (!equal(actual, expected)) {
-    return fail(
-      'SIGNATURE_MISMATCH',
-      `The signed ${digestHeader === 'digest' ? 'Digest' : 'Content-Digest'} does not match the body: the body was changed after signing`,
-    )
-  }
-  return undefined
+  if (request.options.allowUnsignedTimestamp === true) return undefined
+  const body =
+    digestHeader === undefined
+      ? 'the body is not signed'
+      : time === undefined
+        ? 'the signed body has no "timestamp" field'
+        : `the signed body is there, but ${time}`
+  return fail(
+    'MISSING_TIMESTAMP',
+    `The UP42 signature covers no time, so a captured delivery could be replayed at any time: Signature-Input lists ${input.headers.join(', ')} (no Date), and ${body}. created= is not signed and proves nothing. Ask the sender to sign Date, or set allowUnsignedTimestamp: true to accept it (then use a replay store)`,
+  )
 }
 
 /**
  * UP42: `Signature: up42-sig=<base64>` and `Signature-Input: up42-sig=("h1" "h2");created=<s>`.
- * The HMAC-SHA256 covers the values of the listed headers concatenated in order, not `created`
- * and not the body: the body is authenticated only through a signed digest header, which is
- * required by default and recomputed over the raw body.
+ * The HMAC-SHA256 covers the values of the listed headers concatenated in order, and nothing else:
+ * not the list, not `created`, not the body. So the body is authenticated only through a signed
+ * digest header (required by default, recomputed over the raw body), and freshness only through a
+ * signed time: the `Date` header when it is listed, else the envelope's `timestamp` when the digest
+ * authenticated the body. `created` is never trusted: an attacker rewrites it at will.
  *
  * @see https://docs.up42.com/account/webhooks/create-webhooks-console
  * @see https://github.com/up42/up42-webhooks
@@ -110,14 +178,15 @@ export const up42 = defineProvider({
   docs: 'https://docs.up42.com/developers/api-webhooks/create',
   envVar: 'UP42_WEBHOOK_SECRET',
   signatureHeaders: ['signature', 'signature-input'],
-  timestampUnit: 's',
-  // created is not MACed, so messageId dedup is the replay guard: keep ids a week
+  // no timestampUnit: the signed time (a Date header or the body's ISO 8601 timestamp) is checked
+  // by afterVerify, after the MAC, never from created=
+  // retries are undocumented; messageId (signed with the body) is remembered a week
   replayTtlSeconds: 7 * 86_400,
   dedupFallback: 'signature',
   detect(request) {
     const s = request.header('signature')
     const i = request.header('signature-input')
-    return typeof s === 'string' && typeof i === 'string' && i.includes('=(') && /^\s*[A-Za-z0-9_.*-]+=/.test(s)
+    return typeof s === 'string' && typeof i === 'string' && /=\s*\(/.test(i) && /^\s*[^\s=]+=/.test(s)
   },
   parse(request) {
     const value = single(request, 'signature', 'Signature', 'up42')
@@ -128,24 +197,15 @@ export const up42 = defineProvider({
     }
     if (input === undefined) return fail('MALFORMED_SIGNATURE', 'Signature was sent without a Signature-Input header')
     if (isFailure(input)) return input
+    // as the sample verifier: everything after the first "=" (an RFC 9421 :byte sequence: too)
     const eq = value.indexOf('=')
     if (eq < 0) return fail('MALFORMED_SIGNATURE', 'Signature must look like up42-sig=<base64>')
-    if (value.slice(0, eq).trim() !== input.label) {
-      return fail(
-        'MALFORMED_SIGNATURE',
-        `Signature and Signature-Input name different labels ("${value.slice(0, eq).trim().slice(0, 20)}" and "${input.label}")`,
-      )
-    }
-    const bytes = base64ToBytes(value.slice(eq + 1).trim())
+    let sig = value.slice(eq + 1).trim()
+    if (sig.length > 2 && sig.startsWith(':') && sig.endsWith(':')) sig = sig.slice(1, -1)
+    const bytes = base64ToBytes(sig)
     if (bytes === undefined || bytes.length !== 32) {
-      return fail('MALFORMED_SIGNATURE', 'Signature must hold a padded base64 HMAC-SHA256 (44 characters) after "up42-sig="')
+      return fail('MALFORMED_SIGNATURE', `Signature must hold a padded base64 HMAC-SHA256 (44 characters) after "${input.label}="`)
     }
-    if (input.created === undefined) return fail('MISSING_TIMESTAMP', 'Signature-Input has no created=<seconds>')
-    if (!/^\d{10,20}$/.test(input.created)) {
-      return fail('MALFORMED_SIGNATURE', 'created in Signature-Input must be 10 to 20 digits (Unix seconds)')
-    }
-    const timestamp = parseTimestamp(input.created, 'created in Signature-Input')
-    if (isFailure(timestamp)) return timestamp
     const parts: string[] = []
     for (const name of input.headers) {
       const v = single(request, name, name, 'up42')
@@ -153,14 +213,17 @@ export const up42 = defineProvider({
       if (v === undefined) return fail('MALFORMED_SIGNATURE', `Signature-Input lists "${name}", but the request has no such header`)
       parts.push(v)
     }
+    const digest = input.headers.some((h) => DIGEST_HEADERS.includes(h))
     return {
       hash: 'SHA-256',
       signatures: [bytes],
       parts,
       value,
-      timestamp,
       encoding: 'base64',
-      bodyAuthenticated: input.headers.some((h) => DIGEST_HEADERS.includes(h)),
+      bodyAuthenticated: digest,
+      covered: coveredBy(input.headers, digest),
+      // messageId lives in the body: signed exactly when the digest is
+      deliveryIdSigned: digest,
     }
   },
   afterVerify,

@@ -2,7 +2,7 @@ import { defineProvider, payloadText, prefixedHmac } from '../provider.js'
 
 /**
  * Y42: `x-y42-signature: sha256=<HMAC-SHA256 of the body>`, lowercase hex (inferred: the page
- * follows GitHub's guide). No timestamp, no delivery id: dedup keys on the signature value.
+ * follows GitHub's guide). No timestamp, no delivery id: dedup keys on the verified MAC.
  *
  * @see https://docs.y42.com/docs/webhooks-1
  */
@@ -12,7 +12,7 @@ export const y42 = defineProvider({
   title: 'Y42',
   docs: 'https://docs.y42.com/docs/webhooks-1',
   envVar: 'Y42_WEBHOOK_SECRET',
-  // retries are undocumented; a retried identical body repeats the signature
+  // retries are undocumented; a retried identical body repeats the MAC, hence the key
   replayTtlSeconds: 7 * 86_400,
   dedupFallback: 'signature',
   event: payloadText('event'),
