@@ -1,6 +1,6 @@
 import { base64ToBytes, bytesToBase64 } from '../encoding.js'
 import { fail } from '../errors.js'
-import { defineProvider, headerText, isFailure, payloadText, single } from '../provider.js'
+import { defineProvider, headerText, isFailure, payloadText, sentTimes, single } from '../provider.js'
 import { parseTimestamp } from '../timestamp.js'
 
 function key(secret: string): Uint8Array {
@@ -35,7 +35,7 @@ export const standardWebhooks = defineProvider({
     return typeof v === 'string' && /(^|\s)v1,/.test(v) && request.header('webhook-id') !== undefined
   },
   parse(request) {
-    const value = single(request, 'webhook-signature', 'webhook-signature', 'standard-webhooks')
+    const value = single(request, 'webhook-signature', 'webhook-signature', 'standard-webhooks', 'list')
     if (value === undefined) return fail('MISSING_SIGNATURE', 'No webhook-signature header')
     if (isFailure(value)) return value
     const id = single(request, 'webhook-id', 'webhook-id', 'standard-webhooks')
@@ -51,6 +51,8 @@ export const standardWebhooks = defineProvider({
       if (entry === '') continue
       const comma = entry.indexOf(',')
       if (comma < 0) return fail('MALFORMED_SIGNATURE', 'Each webhook-signature entry must be "<version>,<signature>"')
+      // one comma per entry: a second is a copy of the header joined with "," (API Gateway HTTP APIs)
+      if (entry.indexOf(',', comma + 1) >= 0) return sentTimes('webhook-signature', 2, 'standard-webhooks')
       if (entry.slice(0, comma) !== 'v1') continue // v1a (Ed25519) and future versions are not HMAC
       const bytes = base64ToBytes(entry.slice(comma + 1))
       if (bytes === undefined || bytes.length !== 32) {
