@@ -1,15 +1,17 @@
-import { type Failure, fail, isWebhookVerificationError, problemResponse, WebhookVerificationError } from './errors.js'
+import { type Failure, fail, isWebhookVerificationError, type ProblemOptions, problemResponse, WebhookVerificationError } from './errors.js'
 import { DEFAULT_BODY_LIMIT } from './flow.js'
 import { isFailure } from './provider.js'
 import type { CheckResult, VerifiedWebhook, Verifier, VerifierOptions, VerifyInput } from './verify.js'
 
 /**
  * Options of the Fetch adapter itself (the verifier's options go in the second argument).
+ * `exposeDetails` (see {@link ProblemOptions}) is remembered by the rejection, so
+ * `toResponse(error)` answers with or without `detail` accordingly.
  *
  * @example
- * const hook = await verifyRequest(request, verifier, { limit: 1024 * 1024 })
+ * const hook = await verifyRequest(request, verifier, { limit: 1024 * 1024, exposeDetails: false })
  */
-export interface RequestOptions {
+export interface RequestOptions extends ProblemOptions {
   /**
    * Largest body accepted, in bytes. Default 5 MiB. Checked against `Content-Length` before the
    * body is read, and against the bytes read (chunked bodies have no `Content-Length`).
@@ -148,12 +150,13 @@ export function fetchFactory(createVerifier: (options: VerifierOptions) => Verif
     let input: VerifyInput
     try {
       const body = await readBody(request, limit)
-      if (isFailure(body)) return body
+      if (isFailure(body)) return options?.exposeDetails === undefined ? body : { ...body, exposeDetails: options.exposeDetails }
       input = { body, headers: request.headers, method: request.method, url: request.url }
     } catch {
       return fail('INVALID_PAYLOAD', 'The request body could not be read (the client disconnected or the stream failed)')
     }
-    return v.check<Payload>(input)
+    const result = await v.check<Payload>(input)
+    return result.ok || options?.exposeDetails === undefined ? result : { ...result, exposeDetails: options.exposeDetails }
   }
 
   /**
@@ -190,15 +193,17 @@ export function fetchFactory(createVerifier: (options: VerifierOptions) => Verif
 
 /**
  * The problem+json `Response` (RFC 9457) for a rejection: the status from the code table,
- * `Retry-After` when the sender should come back later. Takes a `WebhookVerificationError` or a
+ * `Retry-After` when the sender should come back later, `detail` unless details are hidden
+ * (`exposeDetails: false`, the default when `NODE_ENV` is `production`). Takes a `WebhookVerificationError` or a
  * `check` failure; any other error is thrown again, so bugs are not answered as 4xx.
  *
  * @example
  * catch (error) { return toResponse(error) }
+ * catch (error) { return toResponse(error, { exposeDetails: false }) } // code and title only
  * @throws the `error` itself when it is not a webhook rejection.
  */
-export function toResponse(error: unknown): Response {
-  if (isWebhookVerificationError(error) || isFailure(error)) return problemResponse(error)
+export function toResponse(error: unknown, options?: ProblemOptions): Response {
+  if (isWebhookVerificationError(error) || isFailure(error)) return problemResponse(error, options)
   throw error
 }
 
@@ -208,4 +213,4 @@ export function toResponse(error: unknown): Response {
  * @example
  * catch (error) { return respond(error) }
  */
-export const respond: (error: unknown) => Response = toResponse
+export const respond: (error: unknown, options?: ProblemOptions) => Response = toResponse

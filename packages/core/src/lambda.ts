@@ -1,4 +1,12 @@
-import { type Failure, fail, isWebhookVerificationError, problemDetails, problemHeaders, WebhookVerificationError } from './errors.js'
+import {
+  type Failure,
+  fail,
+  isWebhookVerificationError,
+  type ProblemOptions,
+  problemDetails,
+  problemHeaders,
+  WebhookVerificationError,
+} from './errors.js'
 import { verifierResolver } from './fetch.js'
 import { isFailure } from './provider.js'
 import type { CheckResult, VerifiedWebhook, Verifier, VerifierOptions, VerifyInput } from './verify.js'
@@ -211,7 +219,13 @@ export function lambdaFactory(createVerifier: (options: VerifierOptions) => Veri
   async function checkLambdaEvent<Payload = unknown>(
     event: LambdaHttpEvent,
     verifier: Verifier | VerifierOptions,
+    options?: ProblemOptions,
   ): Promise<CheckResult<Payload>> {
+    const result = await checkEvent<Payload>(event, verifier)
+    return result.ok || options?.exposeDetails === undefined ? result : { ...result, exposeDetails: options.exposeDetails }
+  }
+
+  async function checkEvent<Payload>(event: LambdaHttpEvent, verifier: Verifier | VerifierOptions): Promise<CheckResult<Payload>> {
     const v = verifierFor(verifier)
     let input: VerifyInput | Failure
     try {
@@ -246,8 +260,9 @@ export function lambdaFactory(createVerifier: (options: VerifierOptions) => Veri
   async function verifyLambdaEvent<Payload = unknown>(
     event: LambdaHttpEvent,
     verifier: Verifier | VerifierOptions,
+    options?: ProblemOptions,
   ): Promise<VerifiedWebhook<Payload>> {
-    const result = await checkLambdaEvent<Payload>(event, verifier)
+    const result = await checkLambdaEvent<Payload>(event, verifier, options)
     if (result.ok) return result.webhook
     throw WebhookVerificationError.from(result)
   }
@@ -259,17 +274,21 @@ export function lambdaFactory(createVerifier: (options: VerifierOptions) => Veri
  * The Lambda proxy response for a rejection (`{ statusCode, headers, body }`, problem+json),
  * valid for REST APIs, HTTP APIs and function URLs. Any other error is thrown again.
  *
+ * The body carries `detail` unless details are hidden (`exposeDetails: false`, the default when
+ * `NODE_ENV` is `production`).
+ *
  * @example
  * catch (error) { return toLambdaResult(error) }
+ * catch (error) { return toLambdaResult(error, { exposeDetails: false }) } // code and title only
  * @throws the `error` itself when it is not a webhook rejection.
  */
-export function toLambdaResult(error: unknown): LambdaResult {
+export function toLambdaResult(error: unknown, options?: ProblemOptions): LambdaResult {
   if (isWebhookVerificationError(error) || isFailure(error)) {
     return {
       statusCode: error.status,
       // a processed duplicate (200) is an acknowledgement, not a problem, as in the adapter flow
       headers: error.status < 300 ? { 'content-type': 'application/json' } : problemHeaders(error),
-      body: JSON.stringify(problemDetails(error)),
+      body: JSON.stringify(problemDetails(error, options)),
       isBase64Encoded: false,
     }
   }
