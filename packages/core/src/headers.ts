@@ -11,8 +11,12 @@ export type HeadersInput =
   | { get(name: string): string | null }
   | Readonly<Record<string, string | readonly string[] | number | undefined | null>>
 
-/** Reads one header by lowercase name. */
-export type HeaderLookup = (name: string) => string | string[] | undefined
+/**
+ * Reads one header by lowercase name. `every: true` (for headers that must be sent once) also
+ * looks past an exact-lowercase key of a plain record for other spellings of the name, which a
+ * plain read skips to stay fast.
+ */
+export type HeaderLookup = (name: string, every?: boolean) => string | string[] | undefined
 
 function coerce(value: unknown): string | string[] | undefined {
   if (typeof value === 'string') return value
@@ -51,14 +55,23 @@ export function headerLookup(headers: unknown): HeaderLookup {
     }
   }
   const record = headers as Record<string, unknown>
-  // null: every key is lowercase already (Node's headers, Lambda v2), so a direct read is complete
-  let folded: Map<string, unknown[]> | null | undefined
-  return (name) => {
-    if (folded === undefined) folded = fold(record)
-    if (folded === null) return coerce(Object.hasOwn(record, name) ? record[name] : undefined)
+  // built on the first miss (or the first name found under two spellings), as the old lookup did
+  let folded: Map<string, unknown[]> | undefined
+  return (name, every) => {
+    if (folded === undefined) {
+      const direct = Object.hasOwn(record, name) ? record[name] : undefined
+      if (direct !== undefined && (every !== true || !otherSpelling(record, name))) return coerce(direct)
+      folded = fold(record)
+    }
     const list = folded.get(name)
     return list === undefined ? undefined : fromList(list)
   }
+}
+
+/** `true` when a key other than `name` lowercases to it; no allocation for keys of another length. */
+function otherSpelling(record: Record<string, unknown>, name: string): boolean {
+  for (const key in record) if (key.length === name.length && key !== name && key.toLowerCase() === name) return true
+  return false
 }
 
 /** Appends a header value (or each value of an array) to a list: linear, however many copies arrive. */
@@ -73,19 +86,10 @@ function fromList(list: unknown[]): string | string[] | undefined {
   return list.length === 1 ? coerce(list[0]) : coerce(list)
 }
 
-/** Groups a record's keys by lowercase name, or `null` when no key has an upper-case letter. */
-function fold(record: Record<string, unknown>): Map<string, unknown[]> | null {
-  const keys = Object.keys(record)
-  let mixed = false
-  for (const key of keys) {
-    if (key !== key.toLowerCase()) {
-      mixed = true
-      break
-    }
-  }
-  if (!mixed) return null
+/** Groups a record's keys by lowercase name: every spelling of a name is one list. */
+function fold(record: Record<string, unknown>): Map<string, unknown[]> {
   const map = new Map<string, unknown[]>()
-  for (const key of keys) {
+  for (const key of Object.keys(record)) {
     const k = key.toLowerCase()
     let list = map.get(k)
     if (list === undefined) {

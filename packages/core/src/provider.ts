@@ -236,7 +236,7 @@ export function single(
   provider: string,
   grammar: HeaderGrammar = 'token',
 ): string | undefined | Failure {
-  return singleValue(request.header(name), display, provider, grammar)
+  return singleValue(request.header(name, true), display, provider, grammar)
 }
 
 /** {@link single} over a value already read. */
@@ -334,7 +334,8 @@ export function prefixedHmac(
   const spelled = new Map(headers.map((h) => [h, canonical(h)]))
   const find = (request: RequestView): { name: string; value: string | string[] } | undefined => {
     for (const name of headers) {
-      const value = request.header(name)
+      // every spelling: a second copy under another casing must not hide behind the first
+      const value = request.header(name, true)
       if (value !== undefined) return { name, value }
     }
     return undefined
