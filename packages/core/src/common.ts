@@ -3,9 +3,11 @@ export type { CryptoBackend, Hash, Part } from './crypto/types.js'
 export { base64ToBytes, bytesToBase64, bytesToHex, hexToBytes } from './encoding.js'
 export { optionsFromEnv } from './env.js'
 export {
+  exposeDetailsByDefault,
   type Failure,
   isWebhookVerificationError,
   type ProblemDetails,
+  type ProblemOptions,
   problemDetails,
   problemHeaders,
   problemResponse,

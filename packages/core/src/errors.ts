@@ -82,6 +82,8 @@ export interface Failure {
   readonly retryAfter?: number
   /** @internal lazily evaluated diagnostics; never serialised. */
   readonly hints?: () => Promise<string[]>
+  /** Whether a problem body built from this failure carries `detail`; see {@link ProblemOptions}. */
+  readonly exposeDetails?: boolean
 }
 
 /** Builds a {@link Failure}; `status` comes from the one table unless overridden. */
@@ -102,7 +104,8 @@ export function fail(
 }
 
 /**
- * Body of an `application/problem+json` response (RFC 9457). Holds no secret or signature.
+ * Body of an `application/problem+json` response (RFC 9457). Holds no secret or signature;
+ * `detail` (the message) only where details are exposed (see {@link ProblemOptions}).
  *
  * @example
  * const problem: ProblemDetails = await response.json()
@@ -113,26 +116,62 @@ export interface ProblemDetails {
   title: string
   status: number
   code: WebhookErrorCode
-  detail: string
+  /** The message; absent when details are not exposed (production by default). */
+  detail?: string
+}
+
+/**
+ * How much a rejection tells the caller. The caller is unauthenticated: the message names the
+ * configured providers, the number of secrets, the clock offset and the body limit, which help a
+ * developer and an attacker alike.
+ *
+ * @example
+ * return toResponse(error, { exposeDetails: false }) // type, title, status and code only
+ */
+export interface ProblemOptions {
+  /**
+   * `true`: the problem body carries `detail` (the message). `false`: code and title only.
+   * Default: `false` when `NODE_ENV` is `production`, else `true`. The full message always stays
+   * on the error, in `explain()` and in adapter events and logs.
+   */
+  exposeDetails?: boolean
+}
+
+/**
+ * The default of {@link ProblemOptions.exposeDetails}: `false` when `NODE_ENV` is `production`.
+ * Read through `globalThis.process?.env`, so it also runs where there is no `process` (workerd).
+ *
+ * @example
+ * const flow = createWebhookFlow(createVerifier, { provider: 'orchest', secret, exposeDetails: exposeDetailsByDefault() })
+ */
+export function exposeDetailsByDefault(): boolean {
+  try {
+    return (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.NODE_ENV !== 'production'
+  } catch {
+    return true // an environment that refuses the read (Deno without --allow-env) is not known to be production
+  }
 }
 
 const TYPE_BASE = 'https://github.com/hookproof/hookproof/blob/main/packages/core/docs/errors.md#'
 
 /**
- * Problem details for a failure or error; `detail` is the message, which never holds secrets.
+ * Problem details for a failure or error: the one place a problem body is built. `detail` is the
+ * message (which never holds secrets) unless details are not exposed: `options.exposeDetails`,
+ * else the failure's own `exposeDetails`, else {@link exposeDetailsByDefault}.
  *
  * @example
  * const result = await verifier.check({ body, headers })
  * if (!result.ok) res.status(result.status).set(problemHeaders(result)).json(problemDetails(result))
+ * problemDetails(result, { exposeDetails: false }) // { type, title, status, code }
  */
-export function problemDetails(error: Pick<Failure, 'code' | 'status' | 'message'>): ProblemDetails {
-  return {
-    type: TYPE_BASE + error.code.toLowerCase().replaceAll('_', '-'),
-    title: TITLES[error.code],
-    status: error.status,
-    code: error.code,
-    detail: error.message,
-  }
+export function problemDetails(
+  error: Pick<Failure, 'code' | 'status' | 'message'> & { readonly exposeDetails?: boolean },
+  options?: ProblemOptions,
+): ProblemDetails {
+  const type = TYPE_BASE + error.code.toLowerCase().replaceAll('_', '-')
+  const expose = options?.exposeDetails ?? error.exposeDetails ?? exposeDetailsByDefault()
+  if (!expose) return { type, title: TITLES[error.code], status: error.status, code: error.code }
+  return { type, title: TITLES[error.code], status: error.status, code: error.code, detail: error.message }
 }
 
 /**
@@ -156,7 +195,10 @@ export class WebhookVerificationError extends Error {
   readonly status: number
   readonly provider: string | undefined
   readonly retryAfter: number | undefined
+  /** Whether `toProblem()`/`toResponse()` include the message; see {@link ProblemOptions}. */
+  readonly exposeDetails: boolean | undefined
   readonly #hints: (() => Promise<string[]>) | undefined
+  #explained: Promise<string[]> | undefined
 
   constructor(
     code: WebhookErrorCode,
@@ -166,6 +208,7 @@ export class WebhookVerificationError extends Error {
       provider?: string
       retryAfter?: number
       hints?: () => Promise<string[]>
+      exposeDetails?: boolean
     },
   ) {
     super(message, options)
@@ -173,12 +216,17 @@ export class WebhookVerificationError extends Error {
     this.status = options?.status ?? STATUS[code]
     this.provider = options?.provider
     this.retryAfter = options?.retryAfter
+    this.exposeDetails = options?.exposeDetails
     this.#hints = options?.hints
   }
 
   /** Wraps a {@link Failure} record into a throwable error. */
-  static from(failure: Failure): WebhookVerificationError {
-    return new WebhookVerificationError(failure.code, failure.message, failure)
+  static from(failure: Failure, options?: ProblemOptions): WebhookVerificationError {
+    return new WebhookVerificationError(
+      failure.code,
+      failure.message,
+      options?.exposeDetails === undefined ? failure : { ...failure, exposeDetails: options.exposeDetails },
+    )
   }
 
   /**
@@ -189,18 +237,30 @@ export class WebhookVerificationError extends Error {
    * @example
    * logger.warn({ code: error.code, hints: await error.explain() })
    */
-  async explain(): Promise<string[]> {
+  explain(): Promise<string[]> {
+    // computed once per error: logging it twice must not cost twice
+    this.#explained ??= this.#explain()
+    return this.#explained
+  }
+
+  async #explain(): Promise<string[]> {
     if (!this.#hints) return []
     try {
-      return await this.#hints()
+      const hints = await this.#hints()
+      return Array.isArray(hints) ? hints : []
     } catch {
       return []
     }
   }
 
-  /** Problem details (RFC 9457) for this error. */
-  toProblem(): ProblemDetails {
-    return problemDetails(this)
+  /**
+   * Problem details (RFC 9457) for this error.
+   *
+   * @example
+   * res.status(error.status).json(error.toProblem({ exposeDetails: false }))
+   */
+  toProblem(options?: ProblemOptions): ProblemDetails {
+    return problemDetails(this, options)
   }
 
   /**
@@ -210,8 +270,8 @@ export class WebhookVerificationError extends Error {
    * @example
    * catch (error) { if (error instanceof WebhookVerificationError) return error.toResponse() }
    */
-  toResponse(): Response {
-    return problemResponse(this)
+  toResponse(options?: ProblemOptions): Response {
+    return problemResponse(this, options)
   }
 }
 
@@ -234,8 +294,11 @@ export function problemHeaders(failure: Pick<Failure, 'retryAfter'>): Record<str
  * const result = await verifier.check({ body: await request.arrayBuffer(), headers: request.headers })
  * if (!result.ok) return problemResponse(result)
  */
-export function problemResponse(failure: Pick<Failure, 'code' | 'status' | 'message' | 'retryAfter'>): Response {
-  return new Response(JSON.stringify(problemDetails(failure)), {
+export function problemResponse(
+  failure: Pick<Failure, 'code' | 'status' | 'message' | 'retryAfter' | 'exposeDetails'>,
+  options?: ProblemOptions,
+): Response {
+  return new Response(JSON.stringify(problemDetails(failure, options)), {
     status: failure.status,
     // a processed duplicate (200) is an acknowledgement, not a problem, as in the adapter flow
     headers: failure.status < 300 ? { 'content-type': 'application/json' } : problemHeaders(failure),

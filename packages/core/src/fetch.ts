@@ -1,15 +1,17 @@
-import { type Failure, fail, isWebhookVerificationError, problemResponse, WebhookVerificationError } from './errors.js'
+import { type Failure, fail, isWebhookVerificationError, type ProblemOptions, problemResponse, WebhookVerificationError } from './errors.js'
 import { DEFAULT_BODY_LIMIT } from './flow.js'
 import { isFailure } from './provider.js'
-import type { CheckResult, VerifiedWebhook, Verifier, VerifierOptions } from './verify.js'
+import type { CheckResult, VerifiedWebhook, Verifier, VerifierOptions, VerifyInput } from './verify.js'
 
 /**
  * Options of the Fetch adapter itself (the verifier's options go in the second argument).
+ * `exposeDetails` (see {@link ProblemOptions}) is remembered by the rejection, so
+ * `toResponse(error)` answers with or without `detail` accordingly.
  *
  * @example
- * const hook = await verifyRequest(request, verifier, { limit: 1024 * 1024 })
+ * const hook = await verifyRequest(request, verifier, { limit: 1024 * 1024, exposeDetails: false })
  */
-export interface RequestOptions {
+export interface RequestOptions extends ProblemOptions {
   /**
    * Largest body accepted, in bytes. Default 5 MiB. Checked against `Content-Length` before the
    * body is read, and against the bytes read (chunked bodies have no `Content-Length`).
@@ -29,6 +31,9 @@ export interface RequestLike {
   readonly url: string
   readonly headers: { get(name: string): string | null }
   readonly bodyUsed: boolean
+  /** Read chunk by chunk, so the limit stops the upload at the first chunk past it. */
+  readonly body?: ReadableStream<Uint8Array> | null
+  /** Used only when `body` is not a stream (some older polyfills). */
   arrayBuffer(): Promise<ArrayBuffer>
 }
 
@@ -62,7 +67,11 @@ function tooLarge(size: number, limit: number): Failure {
   return fail('BODY_TOO_LARGE', `The body is ${size} bytes; the limit is ${limit} bytes`)
 }
 
-/** Reads the body once, as bytes; a failure record instead of a throw when it cannot. */
+/**
+ * Reads the body once, as bytes, never more than `limit` of them: a declared `Content-Length` over
+ * the limit is refused before reading, and a chunked body is cancelled at the first chunk that
+ * passes it. A failure record instead of a throw when it cannot.
+ */
 async function readBody(request: RequestLike, limit: number): Promise<Uint8Array | Failure> {
   if (request.bodyUsed) {
     return fail(
@@ -71,10 +80,48 @@ async function readBody(request: RequestLike, limit: number): Promise<Uint8Array
     )
   }
   const declared = request.headers.get('content-length')
-  if (declared !== null && /^\d+$/.test(declared.trim()) && Number(declared) > limit) return tooLarge(Number(declared), limit)
-  const bytes = new Uint8Array(await request.arrayBuffer())
-  if (bytes.byteLength > limit) return tooLarge(bytes.byteLength, limit)
-  return bytes
+  if (typeof declared === 'string' && /^\s*\d+\s*$/.test(declared) && Number(declared) > limit) {
+    return tooLarge(Number(declared), limit)
+  }
+  const stream = request.body
+  if (stream === null) return new Uint8Array(0)
+  if (stream === undefined || typeof stream.getReader !== 'function') {
+    const bytes = new Uint8Array(await request.arrayBuffer())
+    return bytes.byteLength > limit ? tooLarge(bytes.byteLength, limit) : bytes
+  }
+  return readStream(stream.getReader(), limit)
+}
+
+/** Collects a stream's chunks up to `limit` bytes; one copy at the end, none for a single chunk. */
+async function readStream(reader: ReadableStreamDefaultReader<Uint8Array>, limit: number): Promise<Uint8Array | Failure> {
+  const chunks: Uint8Array[] = []
+  let size = 0
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    const chunk: unknown = value
+    if (!ArrayBuffer.isView(chunk)) {
+      void reader.cancel().catch(() => {})
+      return fail('INVALID_PAYLOAD', 'The request body stream yielded something other than bytes')
+    }
+    // a view from another realm (or a Buffer) is taken as bytes without a copy
+    const bytes = chunk instanceof Uint8Array ? chunk : new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength)
+    size += bytes.byteLength
+    if (size > limit) {
+      // stop the upload: nothing past the limit is read or kept
+      void reader.cancel().catch(() => {})
+      return fail('BODY_TOO_LARGE', `The body is larger than the ${limit} byte limit (the limit option)`)
+    }
+    chunks.push(bytes)
+  }
+  if (chunks.length === 1) return chunks[0] as Uint8Array
+  const out = new Uint8Array(size)
+  let at = 0
+  for (const chunk of chunks) {
+    out.set(chunk, at)
+    at += chunk.byteLength
+  }
+  return out
 }
 
 /** @internal Builds the Fetch functions over one entry's `createVerifier`. */
@@ -97,14 +144,19 @@ export function fetchFactory(createVerifier: (options: VerifierOptions) => Verif
   ): Promise<CheckResult<Payload>> {
     const v = verifierFor(verifier)
     const limit = limitOf(options)
-    let body: Uint8Array | Failure
+    if (typeof request !== 'object' || request === null) {
+      return fail('INVALID_PAYLOAD', 'checkRequest(request): request is not a Fetch Request')
+    }
+    let input: VerifyInput
     try {
-      body = await readBody(request, limit)
+      const body = await readBody(request, limit)
+      if (isFailure(body)) return options?.exposeDetails === undefined ? body : { ...body, exposeDetails: options.exposeDetails }
+      input = { body, headers: request.headers, method: request.method, url: request.url }
     } catch {
       return fail('INVALID_PAYLOAD', 'The request body could not be read (the client disconnected or the stream failed)')
     }
-    if (isFailure(body)) return body
-    return v.check<Payload>({ body, headers: request.headers, method: request.method, url: request.url })
+    const result = await v.check<Payload>(input)
+    return result.ok || options?.exposeDetails === undefined ? result : { ...result, exposeDetails: options.exposeDetails }
   }
 
   /**
@@ -141,15 +193,17 @@ export function fetchFactory(createVerifier: (options: VerifierOptions) => Verif
 
 /**
  * The problem+json `Response` (RFC 9457) for a rejection: the status from the code table,
- * `Retry-After` when the sender should come back later. Takes a `WebhookVerificationError` or a
+ * `Retry-After` when the sender should come back later, `detail` unless details are hidden
+ * (`exposeDetails: false`, the default when `NODE_ENV` is `production`). Takes a `WebhookVerificationError` or a
  * `check` failure; any other error is thrown again, so bugs are not answered as 4xx.
  *
  * @example
  * catch (error) { return toResponse(error) }
+ * catch (error) { return toResponse(error, { exposeDetails: false }) } // code and title only
  * @throws the `error` itself when it is not a webhook rejection.
  */
-export function toResponse(error: unknown): Response {
-  if (isWebhookVerificationError(error) || isFailure(error)) return problemResponse(error)
+export function toResponse(error: unknown, options?: ProblemOptions): Response {
+  if (isWebhookVerificationError(error) || isFailure(error)) return problemResponse(error, options)
   throw error
 }
 
@@ -159,4 +213,4 @@ export function toResponse(error: unknown): Response {
  * @example
  * catch (error) { return respond(error) }
  */
-export const respond: (error: unknown) => Response = toResponse
+export const respond: (error: unknown, options?: ProblemOptions) => Response = toResponse

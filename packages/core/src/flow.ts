@@ -1,5 +1,13 @@
 import { optionsFromEnv } from './env.js'
-import { type Failure, fail, problemDetails, problemHeaders, type WebhookErrorCode, WebhookVerificationError } from './errors.js'
+import {
+  exposeDetailsByDefault,
+  type Failure,
+  fail,
+  problemDetails,
+  problemHeaders,
+  type WebhookErrorCode,
+  WebhookVerificationError,
+} from './errors.js'
 import type { HeadersInput } from './headers.js'
 import { MemoryReplayStore } from './replay.js'
 import type { VerifiedWebhook, Verifier, VerifierOptions, VerifyInput } from './verify.js'
@@ -58,6 +66,12 @@ export interface WebhookFlowOptions extends VerifierOptions {
   onEvent?: (event: WebhookEvent) => void
   /** Anything with `emit(name, event)`, e.g. a Node `EventEmitter`: gets `verified`, `rejected`, `duplicate`. */
   emitter?: { emit(name: string, event: WebhookEvent): unknown }
+  /**
+   * `true`: rejections carry `detail` (the message). `false`: type, title, status and code only,
+   * so an unauthenticated caller learns nothing of the configuration. Default: `false` when
+   * `NODE_ENV` is `production`. Events and `explain()` always get the full message.
+   */
+  exposeDetails?: boolean
 }
 
 /**
@@ -199,6 +213,11 @@ export function createWebhookFlow(createVerifier: (options: VerifierOptions) => 
   const verifierOptions = adapterOptions(options)
   const verifier = createVerifier(verifierOptions)
   const forwardErrors = options.onError === 'next'
+  if (options.exposeDetails !== undefined && typeof options.exposeDetails !== 'boolean') {
+    throw new TypeError(`exposeDetails must be true or false, got ${String(options.exposeDetails)}`)
+  }
+  // read once at startup: NODE_ENV does not change per request
+  const exposeDetails = options.exposeDetails ?? exposeDetailsByDefault()
   const { onEvent, emitter } = options
   const listeners = {
     verified: new Set<(event: WebhookEvent) => void>(),
@@ -232,6 +251,9 @@ export function createWebhookFlow(createVerifier: (options: VerifierOptions) => 
 
   async function reject(hooks: FlowHooks, failure: Failure, start: number, verifyMs: number): Promise<void> {
     const duplicate = failure.code === 'DUPLICATE_DELIVERY'
+    let error: WebhookVerificationError | undefined
+    // one error for every listener: explain() then runs once however many loggers ask
+    const explain = () => (error ??= WebhookVerificationError.from(failure, { exposeDetails })).explain()
     report({
       type: duplicate ? 'duplicate' : 'rejected',
       provider: failure.provider,
@@ -241,10 +263,12 @@ export function createWebhookFlow(createVerifier: (options: VerifierOptions) => 
       event: undefined,
       durationMs: clock() - start,
       verifyMs,
-      ...(duplicate ? {} : { message: failure.message, explain: () => WebhookVerificationError.from(failure).explain() }),
+      ...(duplicate ? {} : { message: failure.message, explain }),
     })
-    if (!duplicate && forwardErrors && hooks.forward) return hooks.forward(WebhookVerificationError.from(failure))
-    const body = JSON.stringify(problemDetails(failure))
+    if (!duplicate && forwardErrors && hooks.forward) {
+      return hooks.forward((error ??= WebhookVerificationError.from(failure, { exposeDetails })))
+    }
+    const body = JSON.stringify(problemDetails(failure, { exposeDetails }))
     // a processed duplicate is an acknowledgement, not a problem: the sender must stop retrying
     const headers = failure.status < 300 ? { 'content-type': 'application/json' } : problemHeaders(failure)
     return hooks.send({ status: failure.status, headers, body })

@@ -11,13 +11,20 @@ export type HeadersInput =
   | { get(name: string): string | null }
   | Readonly<Record<string, string | readonly string[] | number | undefined | null>>
 
-/** Reads one header by lowercase name. */
-export type HeaderLookup = (name: string) => string | string[] | undefined
+/**
+ * Reads one header by lowercase name. `every: true` (for headers that must be sent once) also
+ * looks past an exact-lowercase key of a plain record for other spellings of the name, which a
+ * plain read skips to stay fast.
+ */
+export type HeaderLookup = (name: string, every?: boolean) => string | string[] | undefined
 
 function coerce(value: unknown): string | string[] | undefined {
   if (typeof value === 'string') return value
   if (Array.isArray(value)) {
-    const strings = value.filter((v): v is string => typeof v === 'string')
+    const strings: string[] = []
+    for (const v of value)
+      if (typeof v === 'string') strings.push(v)
+      else if (typeof v === 'number') strings.push(String(v))
     if (strings.length === 0) return undefined
     return strings.length === 1 ? strings[0] : strings
   }
@@ -41,25 +48,55 @@ export function headerLookup(headers: unknown): HeaderLookup {
   }
   if (headers instanceof Map) {
     return (name) => {
-      for (const [k, v] of headers) if (typeof k === 'string' && k.toLowerCase() === name) return coerce(v)
-      return undefined
+      // every spelling of the name counts: two of them are a duplicate, not an override
+      const found: unknown[] = []
+      for (const [k, v] of headers) if (typeof k === 'string' && k.toLowerCase() === name) collect(found, v)
+      return fromList(found)
     }
   }
   const record = headers as Record<string, unknown>
-  let lower: Map<string, unknown> | undefined
-  return (name) => {
-    const direct = Object.hasOwn(record, name) ? record[name] : undefined
-    if (direct !== undefined) return coerce(direct)
-    if (lower === undefined) {
-      lower = new Map()
-      for (const key of Object.keys(record)) {
-        const k = key.toLowerCase()
-        const prev = lower.get(k)
-        const value = record[key]
-        // the same header under two spellings is a duplicate, not an override
-        lower.set(k, prev === undefined ? value : ([] as unknown[]).concat(prev, value))
-      }
+  // built on the first miss (or the first name found under two spellings), as the old lookup did
+  let folded: Map<string, unknown[]> | undefined
+  return (name, every) => {
+    if (folded === undefined) {
+      const direct = Object.hasOwn(record, name) ? record[name] : undefined
+      if (direct !== undefined && (every !== true || !otherSpelling(record, name))) return coerce(direct)
+      folded = fold(record)
     }
-    return coerce(lower.get(name))
+    const list = folded.get(name)
+    return list === undefined ? undefined : fromList(list)
   }
+}
+
+/** `true` when a key other than `name` lowercases to it; no allocation for keys of another length. */
+function otherSpelling(record: Record<string, unknown>, name: string): boolean {
+  for (const key in record) if (key.length === name.length && key !== name && key.toLowerCase() === name) return true
+  return false
+}
+
+/** Appends a header value (or each value of an array) to a list: linear, however many copies arrive. */
+function collect(list: unknown[], value: unknown): void {
+  if (value === undefined || value === null) return
+  if (Array.isArray(value)) for (const v of value) list.push(v)
+  else list.push(value)
+}
+
+function fromList(list: unknown[]): string | string[] | undefined {
+  if (list.length === 0) return undefined
+  return list.length === 1 ? coerce(list[0]) : coerce(list)
+}
+
+/** Groups a record's keys by lowercase name: every spelling of a name is one list. */
+function fold(record: Record<string, unknown>): Map<string, unknown[]> {
+  const map = new Map<string, unknown[]>()
+  for (const key of Object.keys(record)) {
+    const k = key.toLowerCase()
+    let list = map.get(k)
+    if (list === undefined) {
+      list = []
+      map.set(k, list)
+    }
+    collect(list, record[key])
+  }
+  return map
 }

@@ -18,18 +18,97 @@ export interface DiagnoseState {
   configured: readonly Provider[]
 }
 
-/** JSON as Python's `json.dumps` defaults write it (Orchest's format). */
-function pythonJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') {
-    if (typeof value === 'string') {
-      return JSON.stringify(value).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+/**
+ * Largest body `explain()` decodes, re-serialises or re-signs. Above it those hints are skipped
+ * with a hint that says so: `explain()` runs for rejections, which anyone can send, so it must
+ * cost about what the rejection did, not ten MACs and three JSON passes over a 5 MiB body.
+ */
+export const DIAGNOSE_BODY_LIMIT = 256 * 1024
+
+/** Most MACs (or digests) one `explain()` computes, over all hints and secrets together. */
+export const DIAGNOSE_MAX_MACS = 8
+
+/** Longest header value a hint reads; rows read at most 8 KiB (`MAX_HEADER_LENGTH`) too. */
+const HINT_HEADER_LENGTH = 8192
+
+const SPENT = new Uint8Array(0)
+
+function partsLength(parts: readonly Part[]): number {
+  let n = 0
+  for (const part of parts) n += part.length
+  return n
+}
+
+/**
+ * The backend the hints see: at most `DIAGNOSE_MAX_MACS` MACs, none over more than
+ * `DIAGNOSE_BODY_LIMIT` (plus 8 KiB of headers). A refused MAC is an empty result, which
+ * `equal` never matches, so every hint stays written as if the budget did not exist.
+ */
+function budgeted(backend: CryptoBackend): { backend: CryptoBackend; skipped: () => boolean } {
+  let left = DIAGNOSE_MAX_MACS
+  let skipped = false
+  const allow = (parts: readonly Part[]) => {
+    if (partsLength(parts) > DIAGNOSE_BODY_LIMIT + HINT_HEADER_LENGTH) {
+      skipped = true
+      return false
     }
-    return JSON.stringify(value) ?? 'null'
+    return left-- > 0
   }
-  if (Array.isArray(value)) return `[${value.map(pythonJson).join(', ')}]`
-  return `{${Object.entries(value)
-    .map(([k, v]) => `${pythonJson(k)}: ${pythonJson(v)}`)
-    .join(', ')}}`
+  return {
+    backend: {
+      name: backend.name,
+      importKey: (hash, secret) => backend.importKey(hash, secret),
+      hmac: (hash, key, parts) => (allow(parts) ? backend.hmac(hash, key, parts) : SPENT),
+      digest: (hash, parts) => (allow(parts) ? backend.digest(hash, parts) : SPENT),
+      equal: (a, b) => a.length > 0 && backend.equal(a, b),
+    },
+    skipped: () => skipped,
+  }
+}
+
+function pythonString(text: string): string {
+  return JSON.stringify(text).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+}
+
+/**
+ * JSON as Python's `json.dumps` defaults write it (Orchest's format). Iterative: a body nested
+ * 100k arrays deep parses, and must not overflow the stack here either.
+ *
+ * @example
+ * pythonJson({ a: [1, 'é'] }) // '{"a": [1, "\\u00e9"]}'
+ */
+export function pythonJson(root: unknown): string {
+  const out: string[] = []
+  // pending work, last first: a `string` is text to write, a `{ value }` a value to serialise
+  const stack: Array<string | { value: unknown }> = [{ value: root }]
+  while (stack.length > 0) {
+    const item = stack.pop() as string | { value: unknown }
+    if (typeof item === 'string') {
+      out.push(item)
+      continue
+    }
+    const value = item.value
+    if (typeof value === 'string') out.push(pythonString(value))
+    else if (value === null || typeof value !== 'object') out.push(JSON.stringify(value) ?? 'null')
+    else if (Array.isArray(value)) {
+      stack.push(']')
+      for (let i = value.length - 1; i >= 0; i--) {
+        stack.push({ value: value[i] })
+        if (i > 0) stack.push(', ')
+      }
+      stack.push('[')
+    } else {
+      const entries = Object.entries(value)
+      stack.push('}')
+      for (let i = entries.length - 1; i >= 0; i--) {
+        const [k, v] = entries[i] as [string, unknown]
+        stack.push({ value: v })
+        stack.push(`${i > 0 ? ', ' : ''}${pythonString(k)}: `)
+      }
+      stack.push('{')
+    }
+  }
+  return out.join('')
 }
 
 const WHITESPACE_OR_QUOTES = /^[\s"'`]+|[\s"'`]+$/g
@@ -142,7 +221,7 @@ async function transportHints(
 async function bodyHints(backend: CryptoBackend, state: DiagnoseState, p: ParsedSignature): Promise<string[]> {
   const { view } = state
   const at = p.parts.indexOf(view.body)
-  if (at < 0 || view.body.length === 0) return []
+  if (at < 0 || view.body.length === 0 || view.body.length > DIAGNOSE_BODY_LIMIT) return []
   const text = new TextDecoder().decode(view.body)
   const ct = view.header('content-type')
   const type = mediaType(typeof ct === 'string' ? ct : ct?.[0])
@@ -159,12 +238,20 @@ async function bodyHints(backend: CryptoBackend, state: DiagnoseState, p: Parsed
   } catch {
     return []
   }
-  const forms: Array<[string, string]> = [
-    ['Python json.dumps (", " and ": " separators, \\u escapes)', pythonJson(value)],
-    ['compact JSON', JSON.stringify(value)],
-    ['JSON indented by 2 spaces', JSON.stringify(value, null, 2)],
+  const forms: Array<[string, () => string]> = [
+    ['Python json.dumps (", " and ": " separators, \\u escapes)', () => pythonJson(value)],
+    ['compact JSON', () => JSON.stringify(value)],
+    ['JSON indented by 2 spaces', () => JSON.stringify(value, null, 2)],
   ]
-  for (const [name, form] of forms) {
+  let compact: string | undefined
+  for (const [name, write] of forms) {
+    let form: string
+    try {
+      form = write()
+    } catch {
+      continue // JSON.stringify recurses: a body nested deeper than the stack is not worth a hint
+    }
+    if (name === 'compact JSON') compact = form
     if (form === text) continue
     const parts = [...p.parts]
     parts[at] = utf8(form)
@@ -174,7 +261,7 @@ async function bodyHints(backend: CryptoBackend, state: DiagnoseState, p: Parsed
       ]
     }
   }
-  if (text === JSON.stringify(value)) {
+  if (text === compact) {
     return [
       'The body is exactly what JSON.stringify would emit. If a JSON body parser ran before verification, the original bytes are lost: verify the raw body',
     ]
@@ -185,8 +272,9 @@ async function bodyHints(backend: CryptoBackend, state: DiagnoseState, p: Parsed
 async function encodingHints(backend: CryptoBackend, state: DiagnoseState): Promise<string[]> {
   const provider = state.entry.provider
   for (const name of provider.signatureHeaders) {
-    const value = state.view.header(name)
-    if (typeof value !== 'string') continue
+    const full = state.view.header(name)
+    if (typeof full !== 'string') continue
+    const value = full.slice(0, HINT_HEADER_LENGTH)
     const token = /[A-Za-z0-9+/]{42,43}=?/.exec(value)?.[0]
     const bytes = token && token.length % 4 === 0 ? base64ToBytes(token) : undefined
     if (bytes === undefined || bytes.length !== 32) continue
@@ -254,8 +342,34 @@ function timestampHints(state: DiagnoseState): string[] {
   return [`The signed time differs from this server's clock by ${skew} s. If deliveries are recent, check the server clock (NTP)`]
 }
 
-/** Computes `explain()` hints for a failure, lazily. */
+/**
+ * Computes `explain()` hints for a failure, lazily, within a fixed cost (see
+ * {@link DIAGNOSE_BODY_LIMIT}, {@link DIAGNOSE_MAX_MACS}); never throws.
+ */
 export async function diagnose(backend: CryptoBackend, state: DiagnoseState, extra?: () => Promise<string[]>): Promise<string[]> {
+  const budget = budgeted(backend)
+  let out: string[]
+  try {
+    out = await hints(budget.backend, state)
+  } catch {
+    out = [] // a hint is never worth a crash: a hostile body must not make explain() reject
+  }
+  if (budget.skipped() || (state.view.body.length > DIAGNOSE_BODY_LIMIT && state.failure.code === 'SIGNATURE_MISMATCH')) {
+    out.push(
+      `The body is ${state.view.body.length} bytes, above the ${DIAGNOSE_BODY_LIMIT} bytes explain() re-signs: hints that recompute the signature (re-serialised body, secret whitespace, encodings) were skipped`,
+    )
+  }
+  if (extra) {
+    try {
+      out.push(...(await extra()))
+    } catch {
+      // the extra hints come from the adapter; their failure is not the delivery's
+    }
+  }
+  return out
+}
+
+async function hints(backend: CryptoBackend, state: DiagnoseState): Promise<string[]> {
   const out: string[] = []
   const { failure, parsed } = state
   const provider = state.entry.provider
@@ -276,7 +390,7 @@ export async function diagnose(backend: CryptoBackend, state: DiagnoseState, ext
           )
         }
         if (provider.name === 'up42') {
-          const listed = /\(([^)]*)\)/.exec(String(state.view.header('signature-input')))?.[1]
+          const listed = /\(([^)]*)\)/.exec(String(state.view.header('signature-input')).slice(0, HINT_HEADER_LENGTH))?.[1]
           out.push(
             `The UP42 signature covers the values of these headers, in order: ${listed ?? '(none)'}; a proxy that rewrites one breaks it`,
           )
@@ -294,6 +408,5 @@ export async function diagnose(backend: CryptoBackend, state: DiagnoseState, ext
     default:
       break
   }
-  if (extra) out.push(...(await extra()))
   return out
 }

@@ -1,4 +1,12 @@
-import { type Failure, fail, isWebhookVerificationError, problemDetails, problemHeaders, WebhookVerificationError } from './errors.js'
+import {
+  type Failure,
+  fail,
+  isWebhookVerificationError,
+  type ProblemOptions,
+  problemDetails,
+  problemHeaders,
+  WebhookVerificationError,
+} from './errors.js'
 import { verifierResolver } from './fetch.js'
 import { isFailure } from './provider.js'
 import type { CheckResult, VerifiedWebhook, Verifier, VerifierOptions, VerifyInput } from './verify.js'
@@ -69,24 +77,46 @@ function isV2(event: LambdaHttpEvent): event is LambdaEventV2 {
   return (event as LambdaEventV2).version === '2.0' || typeof (event as LambdaEventV2).rawPath === 'string'
 }
 
-/** Lowercased header names; a header sent twice (or under two spellings) becomes an array. */
-function lowerHeaders(event: LambdaHttpEvent): Record<string, string | string[]> {
-  const out: Record<string, string | string[]> = {}
-  const add = (name: string, value: string) => {
+/** A field that must be a plain record; anything else (an odd or hand-made event) reads as absent. */
+function recordOf(value: unknown): Record<string, unknown> | undefined {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined
+}
+
+function text(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined
+}
+
+/**
+ * Lowercased header names; a header sent twice (or under two spellings) becomes an array, so a
+ * duplicated signature header is rejected. Payload 2.0 joins copies with "," in one value, which
+ * the rows' `single()` reads as a duplicate too. Linear in the number of values.
+ */
+function lowerHeaders(event: LambdaHttpEvent, v2: boolean): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = Object.create(null)
+  const add = (name: string, value: unknown) => {
+    if (typeof value !== 'string') return
     const k = name.toLowerCase()
     const prev = out[k]
-    out[k] = prev === undefined ? value : ([] as string[]).concat(prev, value)
+    if (prev === undefined) out[k] = value
+    else if (Array.isArray(prev)) prev.push(value)
+    else out[k] = [prev, value]
   }
-  const multi = isV2(event) ? undefined : event.multiValueHeaders
+  const multi = v2 ? undefined : recordOf((event as LambdaEventV1).multiValueHeaders)
   if (multi) {
     // REST APIs keep every copy of a repeated header here; `headers` holds only the last one
-    for (const [name, values] of Object.entries(multi)) for (const v of values ?? []) add(name, v)
+    for (const name of Object.keys(multi)) {
+      const values = multi[name]
+      if (Array.isArray(values)) for (const v of values) add(name, v)
+      else add(name, values)
+    }
   } else {
-    for (const [name, value] of Object.entries(event.headers ?? {})) if (typeof value === 'string') add(name, value)
+    const headers = recordOf(event.headers)
+    if (headers) for (const name of Object.keys(headers)) add(name, headers[name])
   }
-  if (isV2(event) && event.cookies?.length && out.cookie === undefined) {
+  const cookies = v2 ? (event as LambdaEventV2).cookies : undefined
+  if (Array.isArray(cookies) && cookies.length > 0 && out.cookie === undefined) {
     // payload 2.0 moves the Cookie header into `cookies`
-    out.cookie = event.cookies.join('; ')
+    out.cookie = cookies.filter((c) => typeof c === 'string').join('; ')
   }
   return out
 }
@@ -96,14 +126,21 @@ function first(value: string | string[] | undefined): string | undefined {
 }
 
 function v1Query(event: LambdaEventV1): string {
-  const raw = event.requestContext?.elb !== undefined // ALB passes the query as received, still encoded
+  const raw = recordOf(event.requestContext)?.elb !== undefined // ALB passes the query as received, still encoded
   const enc = raw ? (s: string) => s : encodeURIComponent
   const pairs: string[] = []
-  const multi = event.multiValueQueryStringParameters
+  const multi = recordOf(event.multiValueQueryStringParameters)
   if (multi) {
-    for (const [k, vs] of Object.entries(multi)) for (const v of vs ?? []) pairs.push(`${enc(k)}=${enc(v)}`)
+    for (const k of Object.keys(multi)) {
+      const vs = multi[k]
+      if (Array.isArray(vs)) for (const v of vs) if (typeof v === 'string') pairs.push(`${enc(k)}=${enc(v)}`)
+    }
   } else {
-    for (const [k, v] of Object.entries(event.queryStringParameters ?? {})) if (v !== undefined) pairs.push(`${enc(k)}=${enc(v)}`)
+    const single = recordOf(event.queryStringParameters) ?? {}
+    for (const k of Object.keys(single)) {
+      const v = single[k]
+      if (typeof v === 'string') pairs.push(`${enc(k)}=${enc(v)}`)
+    }
   }
   return pairs.join('&')
 }
@@ -113,18 +150,19 @@ function v1Query(event: LambdaEventV1): string {
  * only serve HTTPS. REST (1.0) events carry no raw query string, so its query is re-encoded:
  * when a sender signs the URL (Designer Cloud GET/DELETE), pass `signedUrl` if it differs.
  */
-function rebuildUrl(event: LambdaHttpEvent, headers: Record<string, string | string[]>): string | undefined {
-  const host = first(headers.host) ?? event.requestContext?.domainName
+function rebuildUrl(event: LambdaHttpEvent, v2: boolean, headers: Record<string, string | string[]>): string | undefined {
+  const context = recordOf(event.requestContext)
+  const host = first(headers.host) ?? text(context?.domainName)
   if (host === undefined) return undefined
   let path: string
   let query: string
-  if (isV2(event)) {
-    path = event.rawPath
-    query = event.rawQueryString ?? ''
+  if (v2) {
+    path = text((event as LambdaEventV2).rawPath) ?? '/'
+    query = text((event as LambdaEventV2).rawQueryString) ?? ''
   } else {
     // requestContext.path is the path as called (with the stage on execute-api hosts); `path` drops the stage
-    path = event.requestContext?.path ?? event.path ?? '/'
-    query = v1Query(event)
+    path = text(context?.path) ?? text((event as LambdaEventV1).path) ?? '/'
+    query = v1Query(event as LambdaEventV1)
   }
   return `https://${host}${path}${query ? `?${query}` : ''}`
 }
@@ -144,21 +182,27 @@ function fromBase64(text: string): Uint8Array | undefined {
 
 const encoder = new TextEncoder()
 
+const NOT_AN_EVENT = 'The event is not an API Gateway (REST or HTTP API), function URL or ALB event'
+
 /**
  * The verifier input for an event: the body decoded from base64 when `isBase64Encoded`, header
  * names lowercased (repeated headers kept as arrays, so a duplicated signature header is
- * rejected), the full URL rebuilt. A failure when the base64 body does not decode.
+ * rejected), the full URL rebuilt. A failure, never a throw, for an event of another shape (an
+ * SQS record, a hand-made test event) or a base64 body that does not decode.
  */
 function eventInput(event: LambdaHttpEvent): VerifyInput | Failure {
-  if (typeof event !== 'object' || event === null || (!isV2(event) && typeof (event as LambdaEventV1).httpMethod !== 'string')) {
-    throw new TypeError('verifyLambdaEvent(event): not an API Gateway (REST or HTTP API), function URL or ALB event')
-  }
-  const headers = lowerHeaders(event)
-  const method = isV2(event) ? event.requestContext.http.method : event.httpMethod
+  if (typeof event !== 'object' || event === null || Array.isArray(event)) return fail('INVALID_PAYLOAD', NOT_AN_EVENT)
+  const v2 = isV2(event)
+  const method = v2
+    ? text(recordOf(recordOf((event as LambdaEventV2).requestContext)?.http)?.method)
+    : text((event as LambdaEventV1).httpMethod)
+  if (method === undefined) return fail('INVALID_PAYLOAD', `${NOT_AN_EVENT}: it names no HTTP method`)
   const raw = event.body ?? ''
+  if (typeof raw !== 'string') return fail('INVALID_PAYLOAD', 'The event body is not a string')
   const body = event.isBase64Encoded === true ? fromBase64(raw) : encoder.encode(raw)
   if (body === undefined) return fail('INVALID_PAYLOAD', 'The event says isBase64Encoded, but its body is not valid base64')
-  return { body, headers, method, url: rebuildUrl(event, headers) }
+  const headers = lowerHeaders(event, v2)
+  return { body, headers, method, url: rebuildUrl(event, v2, headers) }
 }
 
 /** @internal Builds the Lambda functions over one entry's `createVerifier`. */
@@ -175,9 +219,21 @@ export function lambdaFactory(createVerifier: (options: VerifierOptions) => Veri
   async function checkLambdaEvent<Payload = unknown>(
     event: LambdaHttpEvent,
     verifier: Verifier | VerifierOptions,
+    options?: ProblemOptions,
   ): Promise<CheckResult<Payload>> {
+    const result = await checkEvent<Payload>(event, verifier)
+    return result.ok || options?.exposeDetails === undefined ? result : { ...result, exposeDetails: options.exposeDetails }
+  }
+
+  async function checkEvent<Payload>(event: LambdaHttpEvent, verifier: Verifier | VerifierOptions): Promise<CheckResult<Payload>> {
     const v = verifierFor(verifier)
-    const input = eventInput(event)
+    let input: VerifyInput | Failure
+    try {
+      input = eventInput(event)
+    } catch {
+      // a getter that throws, a proxy: whatever the event is, the answer is a rejection
+      input = fail('INVALID_PAYLOAD', NOT_AN_EVENT)
+    }
     if (isFailure(input)) return input
     return v.check<Payload>(input)
   }
@@ -204,8 +260,9 @@ export function lambdaFactory(createVerifier: (options: VerifierOptions) => Veri
   async function verifyLambdaEvent<Payload = unknown>(
     event: LambdaHttpEvent,
     verifier: Verifier | VerifierOptions,
+    options?: ProblemOptions,
   ): Promise<VerifiedWebhook<Payload>> {
-    const result = await checkLambdaEvent<Payload>(event, verifier)
+    const result = await checkLambdaEvent<Payload>(event, verifier, options)
     if (result.ok) return result.webhook
     throw WebhookVerificationError.from(result)
   }
@@ -217,17 +274,21 @@ export function lambdaFactory(createVerifier: (options: VerifierOptions) => Veri
  * The Lambda proxy response for a rejection (`{ statusCode, headers, body }`, problem+json),
  * valid for REST APIs, HTTP APIs and function URLs. Any other error is thrown again.
  *
+ * The body carries `detail` unless details are hidden (`exposeDetails: false`, the default when
+ * `NODE_ENV` is `production`).
+ *
  * @example
  * catch (error) { return toLambdaResult(error) }
+ * catch (error) { return toLambdaResult(error, { exposeDetails: false }) } // code and title only
  * @throws the `error` itself when it is not a webhook rejection.
  */
-export function toLambdaResult(error: unknown): LambdaResult {
+export function toLambdaResult(error: unknown, options?: ProblemOptions): LambdaResult {
   if (isWebhookVerificationError(error) || isFailure(error)) {
     return {
       statusCode: error.status,
       // a processed duplicate (200) is an acknowledgement, not a problem, as in the adapter flow
       headers: error.status < 300 ? { 'content-type': 'application/json' } : problemHeaders(error),
-      body: JSON.stringify(problemDetails(error)),
+      body: JSON.stringify(problemDetails(error, options)),
       isBase64Encoded: false,
     }
   }

@@ -50,6 +50,8 @@ export function parsePayload(
     const t = text(body)
     if (t === undefined) return fail('INVALID_PAYLOAD', 'The form body is not valid UTF-8')
     const fields: Record<string, unknown> = {}
+    // keys seen more than once, with the array that collects them: each copy is one push, never a copy
+    const repeated = new Map<string, unknown[]>()
     for (const [key, raw] of new URLSearchParams(t)) {
       let value: unknown = raw
       if (formFieldsAreJson) {
@@ -59,8 +61,16 @@ export function parsePayload(
           return fail('INVALID_PAYLOAD', `Form field "${key.slice(0, 40)}" is not valid JSON`)
         }
       }
-      const prev = fields[key]
-      fields[key] = prev === undefined ? value : Array.isArray(prev) ? [...prev, value] : [prev, value]
+      const list = repeated.get(key)
+      if (list !== undefined) list.push(value)
+      else if (Object.hasOwn(fields, key)) {
+        const both = [fields[key], value]
+        repeated.set(key, both)
+        fields[key] = both
+      } else if (key === '__proto__') {
+        // an own field, not the object's prototype
+        Object.defineProperty(fields, key, { value, writable: true, enumerable: true, configurable: true })
+      } else fields[key] = value
     }
     return { ok: true, value: fields }
   }

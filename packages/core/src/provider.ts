@@ -263,25 +263,65 @@ export function defineProvider<P extends Provider>(row: P): Readonly<P> {
 export const MAX_HEADER_LENGTH = 8192
 
 /**
- * Reads one header that must be sent at most once. `undefined` when absent, a `Failure` when sent
- * twice or absurdly long.
+ * How a copy of a header joined to another (Fetch `Headers` and Node's `req.headers` join with
+ * `", "`, API Gateway HTTP APIs with `","`) is told apart from one value:
+ * - `'token'` (default): the grammar holds no comma at all (bare hex or base64, `sha256=<hex>`,
+ *   `label=<base64>`, digits, ids), so any comma means the header was sent more than once;
+ * - `'list'`: the grammar has commas but never `", "` (`t=<ms>,sha256=<hex>`, `v1,<b64> v1,<b64>`);
+ *   the row itself rejects what a bare `","` join leaves (a second `t=` or `sha256=`);
+ * - `'text'`: commas are part of the value (`Date`, digests, any header a scheme signs).
+ *
+ * @example
+ * single(request, 'x-acme-signature', 'X-Acme-Signature', 'acme') // 'a, b' is "sent 2 times"
+ * single(request, 'date', 'Date', 'acme', 'text') // 'Tue, 01 Dec 2026 ...' is one value
  */
-export function single(request: RequestView, name: string, display: string, provider: string): string | undefined | Failure {
-  return singleValue(request.header(name), display, provider)
+export type HeaderGrammar = 'token' | 'list' | 'text'
+
+/**
+ * Reads one header that must be sent at most once. `undefined` when absent, a `Failure` when sent
+ * twice (as an array, or joined into one value: see {@link HeaderGrammar}) or absurdly long.
+ */
+export function single(
+  request: RequestView,
+  name: string,
+  display: string,
+  provider: string,
+  grammar: HeaderGrammar = 'token',
+): string | undefined | Failure {
+  return singleValue(request.header(name, true), display, provider, grammar)
 }
 
 /** {@link single} over a value already read. */
-export function singleValue(value: string | string[] | undefined, display: string, provider: string): string | undefined | Failure {
+export function singleValue(
+  value: string | string[] | undefined,
+  display: string,
+  provider: string,
+  grammar: HeaderGrammar = 'token',
+): string | undefined | Failure {
   if (value === undefined) return undefined
-  if (typeof value !== 'string') {
-    return fail('MALFORMED_SIGNATURE', `${display} was sent ${value.length} times; send it once`, { provider })
-  }
+  if (typeof value !== 'string') return sentTimes(display, value.length, provider)
   if (value.length > MAX_HEADER_LENGTH) {
     return fail('MALFORMED_SIGNATURE', `${display} is ${value.length} characters long; at most ${MAX_HEADER_LENGTH} are read`, {
       provider,
     })
   }
+  // one indexOf on the success path; the count is only made for the rejection
+  if (grammar === 'token' ? value.indexOf(',') >= 0 : grammar === 'list' && value.indexOf(', ') >= 0) {
+    return sentTimes(display, value.split(grammar === 'token' ? ',' : ', ').length, provider)
+  }
   return value
+}
+
+/**
+ * The `MALFORMED_SIGNATURE` failure for a header that arrived `times` times. Rows whose grammar
+ * lets a bare `","` join through {@link single} (see {@link HeaderGrammar} `'list'`) use it too,
+ * so every shape of a duplicate says the same thing.
+ *
+ * @example
+ * if (seenT) return sentTimes('X-Acme-Signature', 2, 'acme')
+ */
+export function sentTimes(display: string, times: number, provider: string): Failure {
+  return fail('MALFORMED_SIGNATURE', `${display} was sent ${times} times; send it once`, { provider })
 }
 
 /** `true` when a value is a `Failure` record. */
@@ -346,7 +386,8 @@ export function prefixedHmac(
   const spelled = new Map(headers.map((h) => [h, canonical(h)]))
   const find = (request: RequestView): { name: string; value: string | string[] } | undefined => {
     for (const name of headers) {
-      const value = request.header(name)
+      // every spelling: a second copy under another casing must not hide behind the first
+      const value = request.header(name, true)
       if (value !== undefined) return { name, value }
     }
     return undefined

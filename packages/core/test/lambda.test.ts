@@ -189,8 +189,10 @@ describe.each(backends)('verifyLambdaEvent (%s)', (_name, api) => {
     expect(result).toMatchObject({ ok: false, code: 'SIGNATURE_MISMATCH', status: 401 })
   })
 
-  it('an event that is not from API Gateway or a function URL is a TypeError', async () => {
-    await expect(api.verifyLambdaEvent({ Records: [] } as unknown as LambdaHttpEvent, orchest)).rejects.toBeInstanceOf(TypeError)
+  it('an event that is not from API Gateway or a function URL is INVALID_PAYLOAD, never a TypeError', async () => {
+    const error = await rejection(api.verifyLambdaEvent({ Records: [] } as unknown as LambdaHttpEvent, orchest))
+    expect(error.code).toBe('INVALID_PAYLOAD')
+    expect(error.message).toContain('not an API Gateway')
   })
 
   it('a redelivery while the first is in flight maps to a 409 proxy result with Retry-After', async () => {

@@ -16,6 +16,9 @@ describe('headers', () => {
   it('returns arrays for a header sent twice (headersDistinct, arrays, two spellings), one string for one value', () => {
     expect(headerLookup({ 'x-a': ['1', '2'] })('x-a')).toEqual(['1', '2'])
     expect(headerLookup({ 'x-a': ['1'] })('x-a')).toBe('1')
+    // a read of a header that must be sent once (every: true) sees past the exact-lowercase key
+    expect(headerLookup({ 'X-A': '1', 'x-a': '2' })('x-a', true)).toEqual(['1', '2'])
+    expect(headerLookup({ 'x-a': '2', 'X-A': '1' })('x-a', true)).toEqual(['2', '1'])
     expect(headerLookup({ 'X-A': '1', 'x-a': '2' })('x-a')).toBe('2')
     expect(headerLookup({ 'X-A': '1', 'x-A': '2' })('x-a')).toEqual(['1', '2'])
   })

@@ -79,6 +79,26 @@ async function run() {
     await core.verifyRequest(request, verifier)
   }
   out.importsForFiveRequests = imports
+  // a 64 MiB upload produced lazily: the limit stops it after about one chunk past 1 MiB
+  let pulled = 0
+  const huge = new ReadableStream({
+    pull(controller) {
+      if (pulled >= 64 * 1024 * 1024) return controller.close()
+      pulled += 65536
+      controller.enqueue(new Uint8Array(65536))
+    },
+  }, { highWaterMark: 0 })
+  const big = new Request('https://hooks.example.com/', { method: 'POST', body: huge, headers: ping.headers })
+  const limited = await core.checkRequest(big, verifier, { limit: 1024 * 1024 })
+  out.limited = { code: limited.code, pulled }
+  // workerd's Headers join a repeated signature header with ", "
+  const twice = new Headers(ping.headers)
+  twice.append('x-hub-signature', ping.headers['X-Hub-Signature'])
+  const duplicated = await core.checkRequest(new Request('https://hooks.example.com/', { method: 'POST', body: ping.body, headers: twice }), verifier)
+  out.duplicated = { code: duplicated.code, message: duplicated.message }
+  // no process in workerd: details stay exposed unless asked otherwise
+  out.problem = Object.keys(core.problemDetails(duplicated)).sort()
+  out.hidden = Object.keys(core.problemDetails(duplicated, { exposeDetails: false })).sort()
   return out
 }
 
@@ -98,6 +118,10 @@ interface Report {
   vectors: Record<string, { result: Summary; wrongSecret: Summary; flipped: Summary; rotated: Summary; signed?: Record<string, string> }>
   reserialised: { code: string; hints: string[] }
   importsForFiveRequests: number
+  limited: { code: string; pulled: number }
+  duplicated: { code: string; message: string }
+  problem: string[]
+  hidden: string[]
 }
 
 let mf: Miniflare
@@ -156,6 +180,20 @@ describe('core (Web Crypto entry) in workerd', () => {
   it('explain() names the Python json.dumps form for a body re-serialised by a parser', () => {
     expect(report.reserialised.code).toBe('SIGNATURE_MISMATCH')
     expect(report.reserialised.hints.join('\n')).toContain('Python json.dumps')
+  })
+
+  it('a 64 MiB streamed body is BODY_TOO_LARGE after reading little more than the 1 MiB limit', () => {
+    expect(report.limited.code).toBe('BODY_TOO_LARGE')
+    expect(report.limited.pulled).toBeLessThanOrEqual(1024 * 1024 + 2 * 65536)
+  })
+
+  it('a signature header appended twice to workerd Headers is MALFORMED_SIGNATURE "sent 2 times"', () => {
+    expect(report.duplicated).toEqual({ code: 'MALFORMED_SIGNATURE', message: 'X-Hub-Signature was sent 2 times; send it once' })
+  })
+
+  it('without process (no NODE_ENV) problem details keep detail; exposeDetails: false drops it', () => {
+    expect(report.problem).toEqual(['code', 'detail', 'status', 'title', 'type'])
+    expect(report.hidden).toEqual(['code', 'status', 'title', 'type'])
   })
 
   it('imports the HMAC key once for five requests through one verifier', () => {

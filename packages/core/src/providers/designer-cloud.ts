@@ -1,6 +1,6 @@
 import { bytesToHex, hexToBytes } from '../encoding.js'
 import { fail } from '../errors.js'
-import { defineProvider, isFailure, single } from '../provider.js'
+import { defineProvider, isFailure, sentTimes, single } from '../provider.js'
 import { parseTimestamp } from '../timestamp.js'
 
 const URL_SIGNED = new Set(['GET', 'DELETE', 'HEAD'])
@@ -32,7 +32,7 @@ export const designerCloud = defineProvider({
     return typeof v === 'string' && /^\s*t=\d+\s*,\s*sha256=[0-9a-fA-F]{64}\s*$/.test(v)
   },
   parse(request) {
-    const value = single(request, 'x-webhook-signature', 'X-Webhook-Signature', 'designer-cloud')
+    const value = single(request, 'x-webhook-signature', 'X-Webhook-Signature', 'designer-cloud', 'list')
     if (value === undefined) return fail('MISSING_SIGNATURE', 'No X-Webhook-Signature header')
     if (isFailure(value)) return value
     let t: string | undefined
@@ -43,9 +43,11 @@ export const designerCloud = defineProvider({
       const key = (eq < 0 ? item : item.slice(0, eq)).trim()
       const v = eq < 0 ? '' : item.slice(eq + 1).trim()
       if (key === 't') {
-        if (t !== undefined) return fail('MALFORMED_SIGNATURE', 'X-Webhook-Signature has "t=" twice')
+        // the sender writes one t= and one sha256=: a second is a copy joined with "," (API Gateway HTTP APIs)
+        if (t !== undefined) return sentTimes('X-Webhook-Signature', 2, 'designer-cloud')
         t = v
       } else if (key === 'sha256') {
+        if (signatures.length > 0) return sentTimes('X-Webhook-Signature', 2, 'designer-cloud')
         const bytes = v.length === 64 ? hexToBytes(v) : undefined
         if (bytes === undefined) {
           return fail('MALFORMED_SIGNATURE', `"sha256" in X-Webhook-Signature must be 64 hex digits; got ${v.length} characters`)

@@ -1,6 +1,6 @@
 import { base64ToBytes, bytesToBase64 } from '../encoding.js'
 import { fail } from '../errors.js'
-import { defineProvider, isFailure, payloadText, type RequestView, single } from '../provider.js'
+import { defineProvider, type HeaderGrammar, isFailure, payloadText, type RequestView, sentTimes, single } from '../provider.js'
 import { parseTimestamp } from '../timestamp.js'
 
 function key(secret: string): Uint8Array {
@@ -28,9 +28,9 @@ function field(request: RequestView, name: Field): { name: string; value: string
   return { name: svix, value: request.header(svix) }
 }
 
-function read(request: RequestView, name: Field) {
+function read(request: RequestView, name: Field, grammar?: HeaderGrammar) {
   const found = field(request, name)
-  return single(request, found.name, found.name, 'standard-webhooks')
+  return single(request, found.name, found.name, 'standard-webhooks', grammar)
 }
 
 const COVERED: readonly string[] = Object.freeze(['id', 'timestamp', 'body'])
@@ -60,7 +60,7 @@ export const standardWebhooks = defineProvider({
     return typeof v === 'string' && /(^|\s)v1,/.test(v) && field(request, 'id').value !== undefined
   },
   parse(request) {
-    const value = read(request, 'signature')
+    const value = read(request, 'signature', 'list')
     if (value === undefined) return fail('MISSING_SIGNATURE', 'No webhook-signature header')
     if (isFailure(value)) return value
     const id = read(request, 'id')
@@ -79,9 +79,12 @@ export const standardWebhooks = defineProvider({
       if (entry === '') continue
       const comma = entry.indexOf(',')
       if (comma < 0 || entry.slice(0, comma) !== 'v1') {
+        // one comma per entry: a second is a copy of the header joined with "," (API Gateway HTTP APIs)
+        if (comma >= 0 && entry.indexOf(',', comma + 1) >= 0) return sentTimes(field(request, 'signature').name, 2, 'standard-webhooks')
         skipped++
         continue
       }
+      if (entry.indexOf(',', comma + 1) >= 0) return sentTimes(field(request, 'signature').name, 2, 'standard-webhooks')
       const bytes = base64ToBytes(entry.slice(comma + 1))
       if (bytes === undefined || bytes.length !== 32) {
         skipped++

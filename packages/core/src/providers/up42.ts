@@ -208,7 +208,7 @@ export const up42 = defineProvider({
     }
     const parts: string[] = []
     for (const name of input.headers) {
-      const v = single(request, name, name, 'up42')
+      const v = single(request, name, name, 'up42', 'text')
       if (isFailure(v)) return v
       if (v === undefined) return fail('MALFORMED_SIGNATURE', `Signature-Input lists "${name}", but the request has no such header`)
       parts.push(v)
