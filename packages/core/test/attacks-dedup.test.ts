@@ -67,12 +67,12 @@ function captures(): Captured[] {
       ...dcPost,
       provider: 'designer-cloud',
       variants: [
+        // ", " and a second sha256= are what a joined duplicate header looks like, so they are
+        // MALFORMED_SIGNATURE (attacks-duplicate-headers.test.ts), not other spellings of one delivery
         () => ({ 'X-Webhook-Signature': `${sha},${t}` }),
-        () => ({ 'X-Webhook-Signature': `${t}, ${upper(sha, 7)}` }),
-        () => ({ 'X-Webhook-Signature': ` ${t} ,  ${sha} ` }),
-        () => ({ 'X-Webhook-Signature': `${t},${sha},${sha}` }),
+        () => ({ 'X-Webhook-Signature': `${t},${upper(sha, 7)}` }),
+        () => ({ 'X-Webhook-Signature': ` ${t} ,${sha} ` }),
         () => ({ 'X-Webhook-Signature': `${t},v0=abc,${sha}` }),
-        () => ({ 'X-Webhook-Signature': `${t},sha256=${'0'.repeat(64)},${sha}` }),
       ],
     },
     {
@@ -300,12 +300,12 @@ describe.each(backends)('attacks on duplicate detection (%s)', (_name, api: Api)
       ],
       [
         get('designer-cloud', 'POST'),
-        fc.tuple(flips, fc.boolean(), space, space, space, fc.nat({ max: 2 })).map(([f, swap, s1, s2, s3, dup]) => {
+        // no space after the comma and one sha256=: ", " and repeated keys read as a duplicated header
+        fc.tuple(flips, fc.boolean(), space, space).map(([f, swap, s1, s2]) => {
           const [t, sha] = (get('designer-cloud', 'POST').headers['X-Webhook-Signature'] as string).split(',') as [string, string]
           const sig = `sha256=${hexCase(sha.slice(7), f)}`
           const items = swap ? [sig, t] : [t, sig]
-          for (let i = 0; i < dup; i++) items.push(sig)
-          return { 'X-Webhook-Signature': `${s1}${items.join(`${s2},${s3}`)}${s1}`, 'Content-Type': 'application/json' }
+          return { 'X-Webhook-Signature': `${s1}${items.join(`${s2},`)}${s1}`, 'Content-Type': 'application/json' }
         }),
       ],
       [
