@@ -97,7 +97,7 @@ export interface FlowRequest {
  * })
  */
 export interface FlowHooks {
-  /** The raw body bytes, or a failure (`BODY_TOO_LARGE`, `BODY_ALREADY_PARSED`, aborted request). */
+  /** The raw body bytes, or a failure (`BODY_TOO_LARGE`, `BODY_TIMEOUT`, `BODY_ALREADY_PARSED`, aborted request). */
   readBody(): Promise<Uint8Array | Failure>
   /** Headers, method and the full URL as received. */
   readRequest(): FlowRequest
