@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { readBodyWithin } from '../src/flow.js'
+import { bodyTimeoutOption, DEFAULT_BODY_TIMEOUT_MS, readBodyWithin } from '../src/flow.js'
 import { type Claim, takeClaim } from '../src/lease.js'
+import { createVerifier } from '../src/node.js'
 import { MemoryReplayStore, type ReplayStore } from '../src/replay.js'
 
 const timing = { leaseMs: 300, ttlMs: 60_000, maxHoldMs: 3_000 }
@@ -144,5 +145,19 @@ describe('readBodyWithin()', () => {
     const pending = readBodyWithin(new Promise(() => {}), Number.POSITIVE_INFINITY, () => {})
     expect(vi.getTimerCount()).toBe(0)
     void pending
+  })
+})
+
+describe('options', () => {
+  it.each([0, -1, Number.NaN, '900'])('createVerifier({ maxHoldSeconds: %s }) throws a TypeError naming the option', (maxHoldSeconds) => {
+    expect(() => createVerifier({ provider: 'orchest', secret: 's', maxHoldSeconds: maxHoldSeconds as number })).toThrow(/maxHoldSeconds/)
+  })
+
+  it('bodyTimeoutOption() defaults to 30 s, keeps Infinity, and rejects what is not a positive number', () => {
+    expect(bodyTimeoutOption(undefined)).toBe(DEFAULT_BODY_TIMEOUT_MS)
+    expect(DEFAULT_BODY_TIMEOUT_MS).toBe(30_000)
+    expect(bodyTimeoutOption(250)).toBe(250)
+    expect(bodyTimeoutOption(Number.POSITIVE_INFINITY)).toBe(Number.POSITIVE_INFINITY)
+    for (const bad of [0, -5, Number.NaN, '1s', null]) expect(() => bodyTimeoutOption(bad)).toThrow(TypeError)
   })
 })
