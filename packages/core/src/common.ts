@@ -21,17 +21,21 @@ export {
   adapterOptions,
   bodyAlreadyParsed,
   bodyReadFailure,
+  bodyTimeoutOption,
   createWebhookFlow,
   DEFAULT_BODY_LIMIT,
+  DEFAULT_BODY_TIMEOUT_MS,
   type FlowHooks,
   type FlowRequest,
   type FlowResponse,
+  readBodyWithin,
   type WebhookEvent,
   type WebhookFlow,
   type WebhookFlowOptions,
 } from './flow.js'
 export type { HeadersInput } from './headers.js'
 export { type LambdaEventV1, type LambdaEventV2, type LambdaHttpEvent, type LambdaResult, toLambdaResult } from './lambda.js'
+export { type Claim, type LeaseTiming, takeClaim } from './lease.js'
 export type {
   OrchestPayload,
   PayloadOf,

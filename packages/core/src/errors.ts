@@ -16,6 +16,7 @@ export type WebhookErrorCode =
   | 'BODY_NOT_AUTHENTICATED'
   | 'DUPLICATE_DELIVERY'
   | 'BODY_TOO_LARGE'
+  | 'BODY_TIMEOUT'
   | 'BODY_ALREADY_PARSED'
   | 'INVALID_PAYLOAD'
   | 'STORE_UNAVAILABLE'
@@ -37,6 +38,7 @@ export const STATUS: Readonly<Record<WebhookErrorCode, number>> = Object.freeze(
   BODY_NOT_AUTHENTICATED: 401,
   DUPLICATE_DELIVERY: 409,
   BODY_TOO_LARGE: 413,
+  BODY_TIMEOUT: 408,
   BODY_ALREADY_PARSED: 500,
   INVALID_PAYLOAD: 400,
   STORE_UNAVAILABLE: 503,
@@ -58,6 +60,7 @@ export const TITLES: Readonly<Record<WebhookErrorCode, string>> = Object.freeze(
   BODY_NOT_AUTHENTICATED: 'Webhook body not covered by the signature',
   DUPLICATE_DELIVERY: 'Duplicate webhook delivery',
   BODY_TOO_LARGE: 'Webhook body too large',
+  BODY_TIMEOUT: 'Webhook body not received in time',
   BODY_ALREADY_PARSED: 'Raw webhook body unavailable',
   INVALID_PAYLOAD: 'Invalid webhook payload',
   STORE_UNAVAILABLE: 'Replay store unavailable',

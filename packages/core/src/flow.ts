@@ -33,7 +33,7 @@ export interface WebhookEvent {
   readonly provider: string | undefined
   /** The error code for `rejected` and `duplicate`; `undefined` for `verified`. */
   readonly code: WebhookErrorCode | undefined
-  /** The HTTP status sent (for `verified`, the handler's; `undefined` when the connection closed first). */
+  /** The HTTP status sent (for `verified`, the handler's, also when the client had left; `undefined` when it threw). */
   readonly status: number | undefined
   readonly deliveryId: string | undefined
   readonly event: string | undefined
@@ -111,7 +111,7 @@ export interface FlowRequest {
  * })
  */
 export interface FlowHooks {
-  /** The raw body bytes, or a failure (`BODY_TOO_LARGE`, `BODY_ALREADY_PARSED`, aborted request). */
+  /** The raw body bytes, or a failure (`BODY_TOO_LARGE`, `BODY_TIMEOUT`, `BODY_ALREADY_PARSED`, aborted request). */
   readBody(): Promise<Uint8Array | Failure>
   /** Headers, method and the full URL as received. */
   readRequest(): FlowRequest
@@ -120,8 +120,11 @@ export interface FlowHooks {
   /** With `onError: 'next'`: hands the error to the framework. Without this hook, the flow sends. */
   forward?(error: WebhookVerificationError): void | Promise<void>
   /**
-   * Runs the app's handler with the verified delivery in place and resolves to the status it
-   * answered with, or `undefined` if the connection closed before an answer. A throw means failure.
+   * Runs the app's handler with the verified delivery in place and resolves once the handler has
+   * finished, to the status it answered with, even when the client's connection closed before:
+   * the claim is held until then (renewed up to `maxHoldSeconds`), so the sender's retry meets
+   * 409 instead of a second run, and the answer (below 500: complete) is what the retry learns.
+   * `undefined` (finished without a status) and a throw both mean failure.
    */
   handle(webhook: VerifiedWebhook): Promise<number | undefined>
 }
@@ -197,6 +200,63 @@ export function bodyReadFailure(error: unknown, limit: number | string, fix: str
 export function bodyAlreadyParsed(fix: string, found: unknown): Failure {
   const what = typeof found === 'string' ? 'a string' : found === undefined ? 'nothing' : 'an object'
   return fail('BODY_ALREADY_PARSED', `${fix} (the parsed body is ${what})`)
+}
+
+/**
+ * 30 s: the default `bodyTimeoutMs` of every adapter; a body not complete by then is answered
+ * 408 `BODY_TIMEOUT` and the connection closed. Orchest times out after 5 s per read, Designer
+ * Cloud after 30 s, so a real sender never needs longer.
+ *
+ * @example
+ * app.post('/webhooks/orchest', verifyWebhook({ provider: 'orchest', secret, bodyTimeoutMs: DEFAULT_BODY_TIMEOUT_MS / 3 }), handler)
+ */
+export const DEFAULT_BODY_TIMEOUT_MS = 30_000
+
+/**
+ * Checks an adapter's `bodyTimeoutMs` option at startup: a positive number of ms (`Infinity`
+ * turns the timeout off), else `TypeError`. `undefined` gives {@link DEFAULT_BODY_TIMEOUT_MS}.
+ *
+ * @example
+ * const timeoutMs = bodyTimeoutOption(options.bodyTimeoutMs) // 30_000
+ */
+export function bodyTimeoutOption(value: unknown): number {
+  if (value === undefined) return DEFAULT_BODY_TIMEOUT_MS
+  if (typeof value !== 'number' || Number.isNaN(value) || value <= 0) {
+    throw new TypeError(`bodyTimeoutMs must be a positive number of ms (Infinity: no timeout), got ${String(value)}`)
+  }
+  return value
+}
+
+/**
+ * Races a raw-body read against `timeoutMs`. When the body is not complete by then, calls `stop`
+ * (the adapter stops reading and marks the connection to close) and resolves to 408
+ * `BODY_TIMEOUT`; the read's own late outcome is then ignored. One timer per read, cleared as
+ * soon as the body is in, so a fast request pays almost nothing.
+ *
+ * @example
+ * const body = await readBodyWithin(getRawBody(req, { length, limit }), 30_000, () => { req.pause(); res.setHeader('connection', 'close') })
+ */
+export function readBodyWithin<T>(read: Promise<T>, timeoutMs: number, stop: () => void): Promise<T | Failure> {
+  if (!Number.isFinite(timeoutMs)) return read
+  return new Promise<T | Failure>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      try {
+        stop()
+      } finally {
+        resolve(fail('BODY_TIMEOUT', `The body was not complete within ${timeoutMs} ms (the bodyTimeoutMs option)`))
+      }
+    }, timeoutMs)
+    read.then(
+      (value) => {
+        clearTimeout(timer)
+        resolve(value)
+      },
+      (error: unknown) => {
+        clearTimeout(timer)
+        reject(error)
+      },
+    )
+  })
 }
 
 const clock: () => number = typeof globalThis.performance?.now === 'function' ? () => globalThis.performance.now() : Date.now

@@ -3,6 +3,7 @@ import { bytesToHex, toBytes } from './encoding.js'
 import { type Failure, fail, WebhookVerificationError } from './errors.js'
 import { type HeaderLookup, type HeadersInput, headerLookup } from './headers.js'
 import type { DiagnoseState } from './hints.js'
+import { takeClaim } from './lease.js'
 import { parsePayload } from './payload.js'
 import type { PayloadOf } from './payloads.js'
 import {
@@ -73,8 +74,18 @@ export interface VerifierOptions extends ProviderOptions {
   toleranceSeconds?: number
   /** Claims each delivery so it is processed once; see `MemoryReplayStore`. Default none. */
   replayStore?: ReplayStore | false
-  /** How long a claim holds while the handler runs. Default 60 s. */
+  /**
+   * Lease of a claim, in seconds. Default 60. While the handler runs, the claim is renewed every
+   * `leaseSeconds / 3` (stores with `renew`), so a slow handler is never run twice; a crashed
+   * process stops renewing, and the retry gets in after one lease.
+   */
   leaseSeconds?: number
+  /**
+   * Longest a claim is renewed, in seconds. Default 900 (15 min). After it the lease lapses, so a
+   * hung handler, or a direct `verify()` caller that never calls `complete()`/`abort()`, cannot
+   * block the sender's retries forever.
+   */
+  maxHoldSeconds?: number
   /** How long a processed delivery is remembered. Default: the provider's retry window. */
   replayTtlSeconds?: number
   /**
@@ -313,6 +324,7 @@ export function verifierFactory(backend: CryptoBackend) {
     if (xplentyProblem !== undefined) throw new TypeError(xplentyProblem)
     const toleranceMs = positive('toleranceSeconds', options.toleranceSeconds, 300) * 1000
     const leaseMs = positive('leaseSeconds', options.leaseSeconds, 60) * 1000
+    const maxHoldMs = positive('maxHoldSeconds', options.maxHoldSeconds, 900) * 1000
     const ttlOverride =
       options.replayTtlSeconds === undefined ? undefined : positive('replayTtlSeconds', options.replayTtlSeconds, 1) * 1000
     const store = options.replayStore === false ? undefined : options.replayStore
@@ -528,9 +540,10 @@ export function verifierFactory(backend: CryptoBackend) {
       webhook: Omit<VerifiedWebhook, 'complete' | 'abort' | 'replayKey'>,
       entry: Entry,
     ): Promise<VerifiedWebhook | Failure> {
-      let state: string
+      const ttlMs = ttlOverride ?? entry.provider.replayTtlSeconds * 1000
+      let taken: Awaited<ReturnType<typeof takeClaim>>
       try {
-        state = await store.begin(key, leaseMs)
+        taken = await takeClaim(store, key, { leaseMs, ttlMs, maxHoldMs })
       } catch (error) {
         const code = (error as { code?: unknown })?.code
         return fail('STORE_UNAVAILABLE', 'The replay store did not answer; retry later', {
@@ -539,36 +552,21 @@ export function verifierFactory(backend: CryptoBackend) {
           status: code === 'STORE_UNAVAILABLE' ? (error as { status?: number }).status : undefined,
         })
       }
-      if (state === 'done') {
+      if (taken === 'done') {
         return fail('DUPLICATE_DELIVERY', `Delivery ${webhook.deliveryId ?? '(by signature)'} was already processed`, {
           provider: webhook.provider,
           status: 200,
         })
       }
-      if (state === 'in-flight') {
+      if (taken === 'in-flight') {
         return fail('DUPLICATE_DELIVERY', `Delivery ${webhook.deliveryId ?? '(by signature)'} is being processed right now`, {
           provider: webhook.provider,
           status: 409,
           retryAfter: Math.max(1, Math.ceil(leaseMs / 1000)),
         })
       }
-      const ttlMs = ttlOverride ?? entry.provider.replayTtlSeconds * 1000
-      const k = key
-      let done = false
-      return settled(
-        webhook,
-        k,
-        () => {
-          if (done) return Promise.resolve()
-          done = true
-          return store.complete(k, ttlMs)
-        },
-        () => {
-          if (done) return Promise.resolve()
-          done = true
-          return store.abort(k)
-        },
-      )
+      // the claim's own methods: each acts only on this attempt's claim and stops its renewal
+      return settled(webhook, key, taken.complete.bind(taken), taken.abort.bind(taken))
     }
 
     // not `async`: a synchronous verdict is wrapped once, with no async frame around it

@@ -20,6 +20,7 @@ describe.each(backends)('errors (%s)', (_name, api) => {
       BODY_NOT_AUTHENTICATED: 401,
       DUPLICATE_DELIVERY: 409,
       BODY_TOO_LARGE: 413,
+      BODY_TIMEOUT: 408,
       BODY_ALREADY_PARSED: 500,
       INVALID_PAYLOAD: 400,
       STORE_UNAVAILABLE: 503,

@@ -163,6 +163,103 @@ export function describeReplayStore(name: string, makeStore: () => Promise<Repla
         expect(await store.begin('abc', LONG_MS)).toBe('in-flight')
       }))
 
+    it('an owner-aware begin() answers like one without: new, then in-flight for any other owner', () =>
+      withStore(async (store) => {
+        expect(await store.begin('orchest:own-1', LONG_MS, 'owner-a')).toBe('new')
+        expect(await store.begin('orchest:own-1', LONG_MS, 'owner-b')).toBe('in-flight')
+        expect(await store.begin('orchest:own-1', LONG_MS, 'owner-a')).toBe('in-flight')
+        expect(await store.begin('orchest:own-1', LONG_MS)).toBe('in-flight')
+      }))
+
+    it("a late abort() of the first owner, whose lease expired, does not delete the second owner's claim", () =>
+      withStore(async (store, elapse) => {
+        expect(await store.begin('orchest:late-abort', SHORT_MS, 'first')).toBe('new')
+        await elapse(PAST_SHORT_MS)
+        expect(await store.begin('orchest:late-abort', LONG_MS, 'second')).toBe('new')
+        await store.abort('orchest:late-abort', 'first')
+        // no third copy: the second attempt still holds the key
+        expect(await store.begin('orchest:late-abort', LONG_MS, 'third')).toBe('in-flight')
+      }))
+
+    it('a late complete() of the first owner does not mark the key done while the second owner holds it', () =>
+      withStore(async (store, elapse) => {
+        expect(await store.begin('orchest:late-done', SHORT_MS, 'first')).toBe('new')
+        await elapse(PAST_SHORT_MS)
+        expect(await store.begin('orchest:late-done', LONG_MS, 'second')).toBe('new')
+        await store.complete('orchest:late-done', LONG_MS, 'first')
+        expect(await store.begin('orchest:late-done', LONG_MS, 'third')).toBe('in-flight')
+        // the second owner's outcome is the one that counts: its abort lets the retry in
+        await store.abort('orchest:late-done', 'second')
+        expect(await store.begin('orchest:late-done', LONG_MS, 'third')).toBe('new')
+      }))
+
+    it('complete() and abort() by the owner end its claim: done, or free for the retry', () =>
+      withStore(async (store) => {
+        expect(await store.begin('github:own-done', LONG_MS, 'a')).toBe('new')
+        await store.complete('github:own-done', LONG_MS, 'a')
+        expect(await store.begin('github:own-done', LONG_MS, 'b')).toBe('done')
+        // a done key is not undone by anyone's abort
+        await store.abort('github:own-done', 'a')
+        expect(await store.begin('github:own-done', LONG_MS, 'b')).toBe('done')
+        expect(await store.begin('github:own-abort', LONG_MS, 'a')).toBe('new')
+        await store.abort('github:own-abort', 'a')
+        expect(await store.begin('github:own-abort', LONG_MS, 'b')).toBe('new')
+      }))
+
+    it('a late complete() over a key nobody holds records it as done (the handler did succeed)', () =>
+      withStore(async (store, elapse) => {
+        expect(await store.begin('up42:lapsed', SHORT_MS, 'first')).toBe('new')
+        await elapse(PAST_SHORT_MS)
+        await store.complete('up42:lapsed', LONG_MS, 'first')
+        expect(await store.begin('up42:lapsed', LONG_MS, 'second')).toBe('done')
+      }))
+
+    it('renew() by the owner extends the lease past its first expiry', ({ skip }) =>
+      withStore(async (store, elapse) => {
+        if (store.renew === undefined) return skip()
+        expect(await store.begin('orchest:renewed', SHORT_MS, 'a')).toBe('new')
+        expect(await store.renew('orchest:renewed', LONG_MS, 'a')).toBe(true)
+        await elapse(PAST_SHORT_MS)
+        expect(await store.begin('orchest:renewed', LONG_MS, 'b')).toBe('in-flight')
+        expect(await store.renew('orchest:renewed', LONG_MS, 'a')).toBe(true)
+      }))
+
+    it('renew() by another owner returns false and does not extend the lease', ({ skip }) =>
+      withStore(async (store, elapse) => {
+        if (store.renew === undefined) return skip()
+        expect(await store.begin('orchest:not-yours', SHORT_MS, 'a')).toBe('new')
+        expect(await store.renew('orchest:not-yours', LONG_MS, 'b')).toBe(false)
+        await elapse(PAST_SHORT_MS)
+        expect(await store.begin('orchest:not-yours', LONG_MS, 'b')).toBe('new')
+        // the first owner's claim is gone for good
+        expect(await store.renew('orchest:not-yours', LONG_MS, 'a')).toBe(false)
+      }))
+
+    it('renew() of an unseen, expired, done or aborted key returns false', ({ skip }) =>
+      withStore(async (store, elapse) => {
+        const renew = store.renew?.bind(store)
+        if (renew === undefined) return skip()
+        expect(await renew('y42:unseen', LONG_MS, 'a')).toBe(false)
+        expect(await store.begin('y42:expired', SHORT_MS, 'a')).toBe('new')
+        await elapse(PAST_SHORT_MS)
+        expect(await renew('y42:expired', LONG_MS, 'a')).toBe(false)
+        expect(await store.begin('y42:done', LONG_MS, 'a')).toBe('new')
+        await store.complete('y42:done', LONG_MS, 'a')
+        expect(await renew('y42:done', LONG_MS, 'a')).toBe(false)
+        expect(await store.begin('y42:done', LONG_MS, 'b')).toBe('done')
+        expect(await store.begin('y42:aborted', LONG_MS, 'a')).toBe('new')
+        await store.abort('y42:aborted', 'a')
+        expect(await renew('y42:aborted', LONG_MS, 'a')).toBe(false)
+      }))
+
+    it('a crashed owner (no renewals) lets the next attempt in after one lease', () =>
+      withStore(async (store, elapse) => {
+        expect(await store.begin('orchest:crashed', SHORT_MS, 'gone')).toBe('new')
+        expect(await store.begin('orchest:crashed', SHORT_MS, 'retry')).toBe('in-flight')
+        await elapse(PAST_SHORT_MS)
+        expect(await store.begin('orchest:crashed', LONG_MS, 'retry')).toBe('new')
+      }))
+
     it('keys are taken byte for byte: case, spaces and non-ASCII ids stay distinct', () =>
       withStore(async (store) => {
         const keys = ['up42:Msg-1', 'up42:msg-1', 'up42:msg-1 ', 'up42:msg-ü', 'up42:msg-u', 'up42:msg:1']

@@ -34,22 +34,38 @@ describe('MemoryReplayStore', () => {
     expect(await store.begin('orchest:flood-0', 60_000)).toBe('new')
   })
 
-  it('evicts the least recently used key: a key touched by begin() survives, the oldest goes', async () => {
+  it('evicts the least recently written key: a begin() that finds a key does not shield it, a renew() by its owner does', async () => {
     const store = new MemoryReplayStore({ maxEntries: 3 })
-    await store.begin('a', 60_000)
-    await store.begin('b', 60_000)
+    await store.begin('a', 60_000, 'owner-a')
+    await store.begin('b', 60_000, 'owner-b')
     await store.complete('c', 60_000)
-    // a duplicate of `a` arrives: `a` becomes the most recently used, `b` the oldest
+    // a replayed copy of `a` arrives: anyone can send one, so it must not change what is evicted
     expect(await store.begin('a', 60_000)).toBe('in-flight')
     await store.begin('d', 60_000)
-
     expect(store.size).toBe(3)
-    expect(await store.begin('a', 60_000)).toBe('in-flight')
-    expect(await store.begin('c', 60_000)).toBe('done')
+    // `b`'s owner renews: its claim moves to the back, so the oldest write now is `c`
+    expect(await store.renew('b', 60_000, 'owner-b')).toBe(true)
+    await store.begin('e', 60_000)
+    expect(await store.begin('b', 60_000)).toBe('in-flight')
     expect(await store.begin('d', 60_000)).toBe('in-flight')
-    // `b` was evicted, so it is new again (and that claim evicts the now oldest, `a`)
-    expect(await store.begin('b', 60_000)).toBe('new')
-    expect(store.size).toBe(3)
+    // `a` went first despite its replayed copy, then `c`
+    expect(await store.begin('c', 60_000)).toBe('new')
+    expect(await store.begin('a', 60_000)).toBe('new')
+  })
+
+  it('when full, drops expired keys before live ones', async () => {
+    const clock = manualClock()
+    const store = new MemoryReplayStore({ maxEntries: 4, now: clock.now })
+    await store.complete('kept-1', 60_000)
+    await store.begin('lapsed', 1_000, 'crashed')
+    await store.complete('kept-2', 60_000)
+    await store.complete('kept-3', 60_000)
+    clock.advance(2_000)
+    await store.begin('new', 60_000)
+    expect(store.size).toBe(4)
+    expect(await store.begin('kept-1', 60_000)).toBe('done')
+    expect(await store.begin('kept-2', 60_000)).toBe('done')
+    expect(await store.begin('kept-3', 60_000)).toBe('done')
   })
 
   it('complete() refreshes recency: a completed key outlives keys begun before it', async () => {

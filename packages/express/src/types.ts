@@ -20,6 +20,11 @@ export interface ExpressWebhookOptions extends WebhookFlowOptions {
   /** Largest body accepted, in bytes or a string like `'1mb'`. Default 5 MiB; above it: 413 `BODY_TOO_LARGE`. */
   limit?: number | string
   /**
+   * Longest wait for the whole body, in ms, from the start of reading it. Default 30 000; past it
+   * 408 `BODY_TIMEOUT` and the connection is closed. `Infinity` turns it off.
+   */
+  bodyTimeoutMs?: number
+  /**
    * The public URL Designer Cloud signs for GET/DELETE, when a proxy changes it: a base such as
    * `'https://hooks.example.com'` (the request's `originalUrl` is appended) or a function of the request.
    */

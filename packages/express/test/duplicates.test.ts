@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import { delivery, duplicateTests, receiver, SECRETS, send } from '../../core/test/adapter-suite/index.js'
+import { delivery, duplicateTests, exactlyOnceTests, receiver, SECRETS, send } from '../../core/test/adapter-suite/index.js'
 import { EXPRESS } from './app.js'
 
 const secret = SECRETS.orchest
 
 describe.each(EXPRESS)('%s', (_name, _express, fixture) => {
   duplicateTests(fixture)
+  exactlyOnceTests(fixture)
 
   it('verifyWebhook() processes the retry of a delivery whose handler passed an error to next()', async () => {
     let failures = 1

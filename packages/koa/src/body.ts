@@ -1,5 +1,5 @@
-import type { IncomingMessage } from 'node:http'
-import { bodyAlreadyParsed, bodyReadFailure, type Failure } from '@hookproof/core'
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { bodyAlreadyParsed, bodyReadFailure, type Failure, readBodyWithin } from '@hookproof/core'
 import getRawBody from 'raw-body'
 
 const FIX =
@@ -9,22 +9,28 @@ const FIX =
 /** The parts of a Koa context the body reader touches (Koa 2 and 3). */
 export interface BodyContext {
   req: IncomingMessage
+  res: ServerResponse
   request: { body?: unknown; rawBody?: unknown }
 }
 
 /**
  * The raw body: a Buffer a previous middleware left in `ctx.request.body`, or the stream read
  * with raw-body up to `limit`. A parser that consumed the stream first gives
- * `BODY_ALREADY_PARSED`; nothing here can hang on a short, long, aborted or chunked body.
+ * `BODY_ALREADY_PARSED`; nothing here can hang on a short, long, aborted, chunked or trickling
+ * body (`timeoutMs`: 408 `BODY_TIMEOUT`).
  */
-export async function readRawBody(ctx: BodyContext, limit: number | string): Promise<Uint8Array | Failure> {
+export async function readRawBody(ctx: BodyContext, limit: number | string, timeoutMs: number): Promise<Uint8Array | Failure> {
   const req = ctx.req
   const parsed = ctx.request.body
   if (parsed instanceof Uint8Array) return parsed
   if (typeof ctx.request.rawBody === 'string' || req.readableEnded) return bodyAlreadyParsed(FIX, parsed)
   const length = req.headers['transfer-encoding'] === undefined ? req.headers['content-length'] : undefined
   try {
-    return await getRawBody(req, { length, limit })
+    return await readBodyWithin(getRawBody(req, { length, limit }), timeoutMs, () => {
+      // stop taking bytes, and close the connection once the 408 is out: its unread rest makes it unusable
+      req.pause()
+      if (!ctx.res.headersSent) ctx.res.setHeader('connection', 'close')
+    })
   } catch (error) {
     // raw-body paused the stream: drop the rest without keeping it, so the answer goes out at once
     // and the connection stays usable for a client still writing

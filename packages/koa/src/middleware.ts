@@ -1,4 +1,4 @@
-import { createVerifier, createWebhookFlow, DEFAULT_BODY_LIMIT, type FlowHooks } from '@hookproof/core'
+import { bodyTimeoutOption, createVerifier, createWebhookFlow, DEFAULT_BODY_LIMIT, type FlowHooks } from '@hookproof/core'
 import type { Middleware } from 'koa'
 import { readRawBody } from './body.js'
 import type { KoaWebhookOptions, WebhookMiddleware } from './types.js'
@@ -8,7 +8,10 @@ import type { KoaWebhookOptions, WebhookMiddleware } from './types.js'
  * `ctx.state.webhook` and `ctx.request.body = payload` and awaits the next middleware.
  * Rejections answer `application/problem+json`; a processed duplicate answers 200 without calling
  * the rest, one in flight 409 with `Retry-After`. When the rest throws or answers 5xx the delivery
- * is released so the sender's retry is processed. Without options, secrets come from `*_WEBHOOK_SECRET`.
+ * is released so the sender's retry is processed. The claim is held until the rest has finished,
+ * even when the client disconnected first, so the sender's retry meets 409 rather than a second
+ * run. A body not complete within `bodyTimeoutMs` is answered 408 `BODY_TIMEOUT`. Without options,
+ * secrets come from `*_WEBHOOK_SECRET`.
  *
  * @example
  * router.post('/webhooks/orchest', verifyWebhook({ provider: 'orchest', secret: process.env.ORCHEST_WEBHOOK_SECRET }), (ctx) => {
@@ -18,7 +21,8 @@ import type { KoaWebhookOptions, WebhookMiddleware } from './types.js'
  * @throws {TypeError} at startup on a bad configuration, or with no options and no secret in the environment.
  */
 export function verifyWebhook(options: KoaWebhookOptions = {}): WebhookMiddleware {
-  const { limit = DEFAULT_BODY_LIMIT, publicUrl, ...flowOptions } = options
+  const { limit = DEFAULT_BODY_LIMIT, publicUrl, bodyTimeoutMs, ...flowOptions } = options
+  const timeoutMs = bodyTimeoutOption(bodyTimeoutMs)
   if (publicUrl !== undefined && typeof publicUrl !== 'string' && typeof publicUrl !== 'function') {
     throw new TypeError('publicUrl must be a base URL string or a function of the context')
   }
@@ -27,7 +31,7 @@ export function verifyWebhook(options: KoaWebhookOptions = {}): WebhookMiddlewar
 
   const hookproofWebhook: Middleware = async function hookproofWebhook(ctx, next) {
     const hooks: FlowHooks = {
-      readBody: () => readRawBody(ctx, limit),
+      readBody: () => readRawBody(ctx, limit, timeoutMs),
       readRequest: () => ({
         // headersDistinct keeps a header sent twice as two values, so a duplicated signature is caught
         headers: ctx.req.headersDistinct ?? ctx.req.headers,
@@ -49,6 +53,7 @@ export function verifyWebhook(options: KoaWebhookOptions = {}): WebhookMiddlewar
         ctx.request.body = webhook.payload
         // the raw stream is spent: a body parser registered after this one must skip it
         ;(ctx as { disableBodyParser?: boolean }).disableBodyParser = true
+        // Koa's next() settles when the rest has finished, whatever the socket did meanwhile
         await next()
         return ctx.status
       },

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import { delivery, duplicateTests, receiver, SECRETS, send } from '../../core/test/adapter-suite/index.js'
+import { delivery, duplicateTests, exactlyOnceTests, receiver, SECRETS, send } from '../../core/test/adapter-suite/index.js'
 import { KOA } from './app.js'
 
 const secret = SECRETS.orchest
 
 describe.each(KOA)('%s', (_name, _Koa, fixture) => {
   duplicateTests(fixture)
+  exactlyOnceTests(fixture)
 
   it('verifyWebhook() processes the retry of a delivery whose async handler rejected', async () => {
     let failures = 1

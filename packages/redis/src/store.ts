@@ -76,23 +76,63 @@ export interface RedisReplayStoreOptions {
 /** Seconds a sender is asked to wait when Redis is unavailable. */
 const RETRY_AFTER_SECONDS = 5
 
+/** A Lua script and its SHA-1, as EVALSHA wants it (a wrong SHA shows as EVAL on every call in the MONITOR test). */
+interface Script {
+  readonly source: string
+  readonly sha: string
+}
+
 /**
- * One round trip, atomic: the current state of the key, or a fresh lease when there is none.
- * An expired lease or TTL is no key at all to Redis, so both come back as `new`.
+ * One round trip, atomic: the current state of the key, or a fresh lease when there is none. The
+ * claim is stored as `in-flight:<owner>` (plain `in-flight` for callers that pass no owner) and
+ * answered as `in-flight`. An expired lease or TTL is no key at all to Redis, so both come back as `new`.
  */
-const BEGIN_SCRIPT = `local state = redis.call('GET', KEYS[1])
-if state then return state end
-redis.call('SET', KEYS[1], 'in-flight', 'PX', ARGV[1])
-return 'new'`
+const BEGIN: Script = {
+  source: `local state = redis.call('GET', KEYS[1])
+if state then
+  if string.sub(state, 1, 10) == 'in-flight:' then return 'in-flight' end
+  return state
+end
+local claim = 'in-flight'
+if ARGV[2] then claim = 'in-flight:' .. ARGV[2] end
+redis.call('SET', KEYS[1], claim, 'PX', ARGV[1])
+return 'new'`,
+  sha: '2e53d951bd398afb88110b26e660545f42b98404',
+}
 
-/** SHA-1 of {@link BEGIN_SCRIPT}, as EVALSHA wants it (checked against Redis in the tests). */
-const BEGIN_SHA = 'e20c21f8474cc25526d4f7a27893c8b9d3833ec3'
+/** Extends the lease only while the key still holds this owner's claim. */
+const RENEW: Script = {
+  source: `if redis.call('GET', KEYS[1]) == 'in-flight:' .. ARGV[2] then
+  redis.call('PEXPIRE', KEYS[1], ARGV[1])
+  return 1
+end
+return 0`,
+  sha: '46b10f025087e984184102fa998fcce434b1695b',
+}
 
-type Operation = 'begin' | 'complete' | 'abort'
+/** Records `done` unless another owner's claim (or an earlier `done`) holds the key. */
+const COMPLETE: Script = {
+  source: `local state = redis.call('GET', KEYS[1])
+if state and state ~= 'in-flight:' .. ARGV[2] then return 0 end
+redis.call('SET', KEYS[1], 'done', 'PX', ARGV[1])
+return 1`,
+  sha: 'f61dcf61733af261013b8472bf47cd691f876f6c',
+}
+
+/** Deletes the key only while it holds this owner's claim. */
+const ABORT: Script = {
+  source: `if redis.call('GET', KEYS[1]) == 'in-flight:' .. ARGV[1] then
+  return redis.call('DEL', KEYS[1])
+end
+return 0`,
+  sha: 'b028492c8ffa4b897a1d4e6ecfd15afcb5ceeb81',
+}
+
+type Operation = 'begin' | 'renew' | 'complete' | 'abort'
 
 interface Commands {
-  evalsha(key: string, leaseMs: string): Promise<unknown>
-  eval(key: string, leaseMs: string): Promise<unknown>
+  evalsha(sha: string, key: string, args: readonly string[]): Promise<unknown>
+  eval(source: string, key: string, args: readonly string[]): Promise<unknown>
   set(key: string, value: string, ttlMs: string): Promise<unknown>
   del(key: string): Promise<unknown>
 }
@@ -106,8 +146,8 @@ function commandsOf(client: unknown): Commands {
   if (typeof c.evalsha === 'function') {
     const io = client as IoredisClientLike
     return {
-      evalsha: (key, lease) => io.evalsha(BEGIN_SHA, 1, key, lease),
-      eval: (key, lease) => io.eval(BEGIN_SCRIPT, 1, key, lease),
+      evalsha: (sha, key, args) => io.evalsha(sha, 1, key, ...args),
+      eval: (source, key, args) => io.eval(source, 1, key, ...args),
       set: (key, value, ttl) => io.set(key, value, 'PX', ttl),
       del: (key) => io.del(key),
     }
@@ -117,8 +157,8 @@ function commandsOf(client: unknown): Commands {
   const node = (typeof c.evalSha === 'function' ? client : v4) as NodeRedisClientLike | undefined
   if (node !== undefined && typeof node.evalSha === 'function') {
     return {
-      evalsha: (key, lease) => node.evalSha(BEGIN_SHA, { keys: [key], arguments: [lease] }),
-      eval: (key, lease) => node.eval(BEGIN_SCRIPT, { keys: [key], arguments: [lease] }),
+      evalsha: (sha, key, args) => node.evalSha(sha, { keys: [key], arguments: [...args] }),
+      eval: (source, key, args) => node.eval(source, { keys: [key], arguments: [...args] }),
       // `PX` rather than v5's `expiration`: the one spelling that v4, v5 and v6 all accept
       set: (key, value, ttl) => node.set(key, value, { PX: Number(ttl) }),
       del: (key) => node.del(key),
@@ -152,8 +192,10 @@ class Timeout extends Error {}
 
 /**
  * A `ReplayStore` on Redis, shared by every receiver instance that uses the same Redis and
- * prefix. `begin` is one Lua script (one round trip, atomic); `complete` is `SET key done PX ttl`;
- * `abort` is `DEL key`.
+ * prefix. Every call is one round trip. `begin` is one atomic Lua script that stores the claim with
+ * its owner; `renew`, and `complete`/`abort` given an owner, are Lua scripts that compare the
+ * owner atomically, so a late first attempt can neither free nor finish a retry's claim. Without
+ * an owner (the older contract) `complete` is `SET key done PX ttl` and `abort` is `DEL key`.
  *
  * @example
  * import { Redis } from 'ioredis'
@@ -169,8 +211,8 @@ export class RedisReplayStore implements ReplayStore {
   readonly #timeoutMs: number
   readonly #failOpen: boolean
   readonly #logger: ReplayStoreLogger
-  /** Whether this store has had Redis load the script; until then it sends EVAL, after it EVALSHA. */
-  #scriptLoaded = false
+  /** Scripts this store has had Redis load; until then it sends EVAL, after it EVALSHA. */
+  readonly #loaded = new Set<Script>()
 
   constructor(options: RedisReplayStoreOptions) {
     if (typeof options !== 'object' || options === null) {
@@ -193,12 +235,13 @@ export class RedisReplayStore implements ReplayStore {
     this.#logger = logger
   }
 
-  async begin(key: string, leaseMs: number): Promise<BeginResult> {
+  async begin(key: string, leaseMs: number, owner?: string): Promise<BeginResult> {
     const lease = milliseconds(leaseMs, 'leaseMs')
     const redisKey = this.#prefix + key
+    const args = owner === undefined ? [lease] : [lease, ownerToken(owner)]
     let reply: unknown
     try {
-      reply = await this.#withTimeout('begin', () => this.#begin(redisKey, lease))
+      reply = await this.#withTimeout('begin', () => this.#run(BEGIN, redisKey, args))
     } catch (error) {
       this.#unavailable('begin', error)
       return 'new'
@@ -210,36 +253,58 @@ export class RedisReplayStore implements ReplayStore {
     return 'new'
   }
 
-  async complete(key: string, ttlMs: number): Promise<void> {
-    const ttl = milliseconds(ttlMs, 'ttlMs')
+  /**
+   * Extends `owner`'s claim to `leaseMs` from now; `false` when the key no longer holds it
+   * (expired, taken over by another owner, completed).
+   */
+  async renew(key: string, leaseMs: number, owner: string): Promise<boolean> {
+    const lease = milliseconds(leaseMs, 'leaseMs')
+    const token = ownerToken(owner)
     try {
-      await this.#withTimeout('complete', () => this.#commands.set(this.#prefix + key, 'done', ttl))
+      const reply = await this.#withTimeout('renew', () => this.#run(RENEW, this.#prefix + key, [lease, token]))
+      return Number(reply) === 1
+    } catch (error) {
+      this.#unavailable('renew', error)
+      return false
+    }
+  }
+
+  async complete(key: string, ttlMs: number, owner?: string): Promise<void> {
+    const ttl = milliseconds(ttlMs, 'ttlMs')
+    const redisKey = this.#prefix + key
+    const token = owner === undefined ? undefined : ownerToken(owner)
+    try {
+      if (token === undefined) await this.#withTimeout('complete', () => this.#commands.set(redisKey, 'done', ttl))
+      else await this.#withTimeout('complete', () => this.#run(COMPLETE, redisKey, [ttl, token]))
     } catch (error) {
       this.#unavailable('complete', error)
     }
   }
 
-  async abort(key: string): Promise<void> {
+  async abort(key: string, owner?: string): Promise<void> {
+    const redisKey = this.#prefix + key
+    const token = owner === undefined ? undefined : ownerToken(owner)
     try {
-      await this.#withTimeout('abort', () => this.#commands.del(this.#prefix + key))
+      if (token === undefined) await this.#withTimeout('abort', () => this.#commands.del(redisKey))
+      else await this.#withTimeout('abort', () => this.#run(ABORT, redisKey, [token]))
     } catch (error) {
       this.#unavailable('abort', error)
     }
   }
 
-  async #begin(redisKey: string, lease: string): Promise<unknown> {
-    if (!this.#scriptLoaded) {
-      // EVAL loads the script as it runs it, so even the first begin is one round trip
-      const reply = await this.#commands.eval(redisKey, lease)
-      this.#scriptLoaded = true
+  async #run(script: Script, redisKey: string, args: readonly string[]): Promise<unknown> {
+    if (!this.#loaded.has(script)) {
+      // EVAL loads the script as it runs it, so even the first call is one round trip
+      const reply = await this.#commands.eval(script.source, redisKey, args)
+      this.#loaded.add(script)
       return reply
     }
     try {
-      return await this.#commands.evalsha(redisKey, lease)
+      return await this.#commands.evalsha(script.sha, redisKey, args)
     } catch (error) {
       // Redis restarted, failed over or ran SCRIPT FLUSH: send the script itself once more
       if (!isNoScript(error)) throw error
-      return await this.#commands.eval(redisKey, lease)
+      return await this.#commands.eval(script.source, redisKey, args)
     }
   }
 
@@ -268,7 +333,9 @@ export class RedisReplayStore implements ReplayStore {
           ? 'answering "new": this delivery is not deduplicated'
           : operation === 'complete'
             ? 'the delivery is not recorded as done: a retry of it will be processed again'
-            : 'the lease stays until it expires'
+            : operation === 'renew'
+              ? 'the lease is not extended and lapses when it runs out'
+              : 'the lease stays until it expires'
       this.#logger.warn(`@hookproof/redis: ${reason}; failOpen is set, so ${outcome}`, cause)
       return
     }
@@ -277,6 +344,14 @@ export class RedisReplayStore implements ReplayStore {
       retryAfter: RETRY_AFTER_SECONDS,
     })
   }
+}
+
+/** An owner token goes into the stored value; one that is not a short plain string is a caller's bug. */
+function ownerToken(owner: unknown): string {
+  if (typeof owner !== 'string' || owner === '' || owner.length > 200) {
+    throw new TypeError('RedisReplayStore: owner must be a non-empty string of at most 200 characters')
+  }
+  return owner
 }
 
 function describe(error: unknown): string {

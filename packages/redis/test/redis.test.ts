@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto'
 import { Socket } from 'node:net'
-import { WebhookVerificationError } from '@hookproof/core'
+import { createVerifier, sign, WebhookVerificationError } from '@hookproof/core'
 import { Redis } from 'ioredis'
 import { createClient } from 'redis'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
@@ -179,6 +179,81 @@ describe.runIf(available)('RedisReplayStore on a real redis-server', () => {
         } finally {
           watch.close()
         }
+      })
+
+      it('stores a claim with its owner, answers it as in-flight, and sends one command per owner-aware call (EVAL once per script, then EVALSHA)', async () => {
+        const prefix = freshPrefix()
+        const store = new RedisReplayStore({ client: connection.client, prefix })
+        const watch = await monitor(server.port)
+        try {
+          expect(await store.begin('orchest:o-1', 30_000, 'owner-1')).toBe('new')
+          expect(await admin.get(`${prefix}orchest:o-1`)).toBe('in-flight:owner-1')
+          expect(await store.begin('orchest:o-1', 30_000, 'owner-2')).toBe('in-flight')
+          for (let i = 0; i < 3; i++) expect(await store.renew('orchest:o-1', 45_000, 'owner-1')).toBe(true)
+          expect(await admin.pttl(`${prefix}orchest:o-1`)).toBeGreaterThan(30_000)
+          expect(await store.renew('orchest:o-1', 45_000, 'owner-2')).toBe(false)
+          await store.abort('orchest:o-1', 'owner-2')
+          await store.complete('orchest:o-1', 30_000, 'owner-2')
+          expect(await admin.get(`${prefix}orchest:o-1`)).toBe('in-flight:owner-1')
+          await store.complete('orchest:o-1', 60_000, 'owner-1')
+          expect(await admin.get(`${prefix}orchest:o-1`)).toBe('done')
+          expect(await store.begin('orchest:o-2', 30_000, 'owner-1')).toBe('new')
+          await store.abort('orchest:o-2', 'owner-1')
+          expect(await admin.exists(`${prefix}orchest:o-2`)).toBe(0)
+          await watch.flush(admin, `${prefix}end`)
+          // the store's own commands (the admin's GET/PTTL/EXISTS checks mention the prefix too):
+          // begin, begin, renew x4, abort, complete x2, begin, abort
+          const sent = watch.commandsWith(prefix).filter((c) => c.startsWith('eval') || c === 'set' || c === 'del')
+          expect(sent).toEqual([
+            'eval',
+            'evalsha',
+            'eval',
+            'evalsha',
+            'evalsha',
+            'evalsha',
+            'eval',
+            'eval',
+            'evalsha',
+            'evalsha',
+            'evalsha',
+          ])
+        } finally {
+          watch.close()
+        }
+      })
+
+      it('a claim written without an owner (older receivers) is still answered in-flight and freed by abort() without owner', async () => {
+        const store = new RedisReplayStore({ client: connection.client, prefix: freshPrefix() })
+        expect(await store.begin('github:legacy', 30_000)).toBe('new')
+        expect(await store.begin('github:legacy', 30_000, 'owner-1')).toBe('in-flight')
+        expect(await store.renew('github:legacy', 30_000, 'owner-1')).toBe(false)
+        await store.abort('github:legacy')
+        expect(await store.begin('github:legacy', 30_000, 'owner-1')).toBe('new')
+      })
+
+      it('attack: verifier with leaseSeconds 0.3 and a 1 s handler: every retry during it gets 409, the handler runs once', async () => {
+        const replayStore = new RedisReplayStore({ client: connection.client, prefix: freshPrefix() })
+        const verifier = createVerifier({ provider: 'orchest', secret: 'test-secret-1', replayStore, leaseSeconds: 0.3 })
+        const body = JSON.stringify({ event: { type: 'ping', uuid: randomUUID() } })
+        const headers = {
+          ...(await sign('orchest', { secret: 'test-secret-1', body, id: randomUUID() })),
+          'content-type': 'application/json',
+        }
+        const d = { body: Buffer.from(body), headers }
+        const first = await verifier.check(d)
+        expect(first.ok).toBe(true)
+        const retries: string[] = []
+        const started = Date.now()
+        while (Date.now() - started < 1_000) {
+          await new Promise((resolve) => setTimeout(resolve, 120))
+          const again = await verifier.check(d)
+          retries.push(again.ok ? 'ran' : `${again.status}`)
+        }
+        if (first.ok) await first.webhook.complete()
+        expect(retries.length).toBeGreaterThanOrEqual(5)
+        expect(retries).toEqual(retries.map(() => '409'))
+        const after = await verifier.check(d)
+        expect(after.ok ? 'ran' : after.status).toBe(200)
       })
 
       it('after SCRIPT FLUSH begin still answers correctly (NOSCRIPT falls back to EVAL)', async () => {

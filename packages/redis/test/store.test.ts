@@ -119,6 +119,41 @@ describe('RedisReplayStore commands', () => {
     ])
   })
 
+  it('with an owner: begin passes it after the lease; renew, complete and abort run owner-checking scripts', async () => {
+    const { client, calls } = fakeIoredis(async (_name, script) => (typeof script === 'string' && script.includes('PEXPIRE') ? 1 : 'new'))
+    const store = new RedisReplayStore({ client, prefix: 'rx:' })
+    expect(await store.begin('orchest:o', 3000, 'owner-1')).toBe('new')
+    expect(await store.renew('orchest:o', 3000, 'owner-1')).toBe(true)
+    await store.complete('orchest:o', 60_000, 'owner-1')
+    await store.abort('orchest:o', 'owner-1')
+    expect(calls.map((c) => [c[0], ...c.slice(2)])).toEqual([
+      ['eval', 1, 'rx:orchest:o', '3000', 'owner-1'],
+      ['eval', 1, 'rx:orchest:o', '3000', 'owner-1'],
+      ['eval', 1, 'rx:orchest:o', '60000', 'owner-1'],
+      ['eval', 1, 'rx:orchest:o', 'owner-1'],
+    ])
+    expect(String(calls[1]?.[1])).toContain("'in-flight:' .. ARGV[2]")
+    expect(String(calls[3]?.[1])).toContain("redis.call('DEL', KEYS[1])")
+  })
+
+  it('renew answers false when the script says the claim is no longer ours', async () => {
+    const { client } = fakeNodeRedis(async () => 0)
+    expect(await new RedisReplayStore({ client }).renew('k', 1000, 'owner-1')).toBe(false)
+  })
+
+  it.each(['', 42, 'x'.repeat(201)])(
+    'an owner token %j that is not a short non-empty string rejects with a TypeError and sends nothing',
+    async (owner) => {
+      const { client, calls } = fakeIoredis()
+      const store = new RedisReplayStore({ client })
+      await expect(store.begin('k', 1000, owner as string)).rejects.toThrow(TypeError)
+      await expect(store.renew('k', 1000, owner as string)).rejects.toThrow(TypeError)
+      await expect(store.complete('k', 1000, owner as string)).rejects.toThrow(TypeError)
+      await expect(store.abort('k', owner as string)).rejects.toThrow(TypeError)
+      expect(calls).toEqual([])
+    },
+  )
+
   it('with a node-redis v4 client in legacyMode: uses the promise API under .v4', async () => {
     const { client, calls } = fakeNodeRedis(async () => 'in-flight')
     const legacy = { v4: client, set: () => undefined, del: () => undefined, eval: () => undefined }
@@ -272,6 +307,18 @@ describe('RedisReplayStore with failOpen: true', () => {
     expect(warn).toHaveBeenCalledTimes(2)
     expect(warn.mock.calls[0]?.[0]).toMatch(/The client is closed/)
     expect(warn.mock.calls[0]?.[0]).toMatch(/processed again/)
+  })
+
+  it('renew answers false and warns when Redis fails (the lease then lapses); without failOpen it rejects', async () => {
+    const warn = vi.fn()
+    const broken = async () => {
+      throw new Error('ECONNRESET')
+    }
+    const open = new RedisReplayStore({ client: fakeIoredis(broken).client, failOpen: true, logger: { warn } })
+    expect(await open.renew('k', 1000, 'owner-1')).toBe(false)
+    expect(warn.mock.calls[0]?.[0]).toMatch(/not extended/)
+    const closed = new RedisReplayStore({ client: fakeIoredis(broken).client })
+    await expect(closed.renew('k', 1000, 'owner-1')).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' })
   })
 
   it('defaults its logger to console.warn', async () => {

@@ -1,5 +1,6 @@
 import { request as httpRequest } from 'node:http'
 import type { WebhookEvent } from '@hookproof/core'
+import fc from 'fast-check'
 import { describe, expect, it, vi } from 'vitest'
 import { type Delivery, delivery, SECRETS } from './deliveries.js'
 import { type AdapterFixture, listen, rawRequest, receiver, send } from './fixture.js'
@@ -127,6 +128,74 @@ export function limitsAndBrokenRequests(fixture: AdapterFixture): void {
       } finally {
         await server.close()
       }
+    })
+
+    it('attack: verifyWebhook({ bodyTimeoutMs: 200 }) answers a body that stops after one byte 408 BODY_TIMEOUT after ~200 ms, closes that connection and keeps serving', async () => {
+      const { app, calls, events } = receiver(fixture, { provider: 'orchest', secret, bodyTimeoutMs: 200 })
+      const server = await listen(app)
+      try {
+        const d = await delivery('orchest')
+        const started = Date.now()
+        const raw = rawRequest(server.port, head(d, Buffer.byteLength(d.body)), d.body.slice(0, 1))
+        // the server closes the connection itself once the 408 is out
+        const answer = await raw.closed
+        const elapsed = Date.now() - started
+        expect(answer).toMatch(/^HTTP\/1\.1 408 /)
+        expect(answer.toLowerCase()).toContain('connection: close')
+        expect(answer).toContain('"code":"BODY_TIMEOUT"')
+        expect(elapsed).toBeGreaterThanOrEqual(190)
+        expect(elapsed).toBeLessThan(2_000)
+        expect(calls).toHaveLength(0)
+        expect(events.map((e) => [e.type, e.code])).toEqual([['rejected', 'BODY_TIMEOUT']])
+        expect((await send(server.server, d)).status).toBe(200)
+        expect(calls).toHaveLength(1)
+      } finally {
+        await server.close()
+      }
+    })
+
+    it('property: verifyWebhook({ bodyTimeoutMs: 100 }) answers 408 BODY_TIMEOUT to any prefix of a delivery that then stalls, and never runs the handler', async () => {
+      const { app, calls } = receiver(fixture, { provider: 'orchest', secret, bodyTimeoutMs: 100 })
+      const server = await listen(app)
+      try {
+        const d = await delivery('orchest')
+        const bytes = Buffer.from(d.body)
+        await fc.assert(
+          fc.asyncProperty(fc.integer({ min: 0, max: bytes.length - 1 }), fc.boolean(), async (sent, chunked) => {
+            const raw = rawRequest(server.port, head(d, chunked ? 'chunked' : bytes.length), chunked ? '' : bytes.subarray(0, sent))
+            if (chunked && sent > 0) raw.socket.write(`${sent.toString(16)}\r\n${bytes.subarray(0, sent).toString('latin1')}\r\n`)
+            const answer = await raw.closed
+            expect(answer).toMatch(/^HTTP\/1\.1 408 /)
+            expect(answer).toContain('BODY_TIMEOUT')
+          }),
+          { numRuns: 6 },
+        )
+        expect(calls).toHaveLength(0)
+        expect((await send(server.server, d)).status).toBe(200)
+      } finally {
+        await server.close()
+      }
+    })
+
+    it('verifyWebhook() takes a body that arrives in slow pieces within bodyTimeoutMs', async () => {
+      const { app, calls } = receiver(fixture, { provider: 'orchest', secret, bodyTimeoutMs: 400 })
+      const server = await listen(app)
+      try {
+        const d = await delivery('orchest')
+        const bytes = Buffer.from(d.body)
+        const raw = rawRequest(server.port, head(d, bytes.length), bytes.subarray(0, 5))
+        await new Promise((resolve) => setTimeout(resolve, 100))
+        raw.socket.write(bytes.subarray(5))
+        await vi.waitFor(() => expect(raw.received()).toMatch(/^HTTP\/1\.1 200 /), { timeout: 2_000 })
+        raw.socket.destroy()
+        expect(calls).toHaveLength(1)
+      } finally {
+        await server.close()
+      }
+    })
+
+    it.each([0, -1, Number.NaN, '30s'])('verifyWebhook({ bodyTimeoutMs: %s }) throws a TypeError at startup', (bodyTimeoutMs) => {
+      expect(() => fixture.verifyWebhook({ provider: 'orchest', secret, bodyTimeoutMs: bodyTimeoutMs as number })).toThrow(/bodyTimeoutMs/)
     })
 
     it('verifyWebhook() with a Content-Length shorter than the body never calls the handler', async () => {

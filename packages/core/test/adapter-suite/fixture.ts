@@ -8,6 +8,7 @@ import type { Delivery } from './deliveries.js'
 /** The options every adapter takes; `publicUrl` as a function reads only what both frameworks name alike. */
 export interface AdapterOptions extends WebhookFlowOptions {
   limit?: number | string
+  bodyTimeoutMs?: number
   publicUrl?: string | ((req: { originalUrl: string }) => string)
 }
 

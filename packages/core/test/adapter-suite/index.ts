@@ -13,6 +13,7 @@ export { limitsAndBrokenRequests } from './body.js'
 export { type Delivery, delivery, PROVIDERS, SECRETS } from './deliveries.js'
 export { duplicateTests } from './duplicates.js'
 export { errorResponses } from './errors.js'
+export { exactlyOnceTests } from './exactly-once.js'
 export {
   type AdapterFixture,
   type AdapterOptions,
