@@ -129,6 +129,9 @@ function eventOf(request: RequestView, payload: unknown): string | undefined {
   return payloadEvent(request, payload)
 }
 
+// of the request, only the event name is hashed: the hook id and URL are configured values
+const METADATA_COVERED: readonly string[] = Object.freeze(['event'])
+
 /**
  * Xplenty (Integrate.io ETL): `X-Hook-Signature` with a bare hex digest. Sources conflict on the
  * hash, so the default takes an HMAC of the raw body ("HMAC hex digest of the request body", the
@@ -168,7 +171,16 @@ export const xplenty = defineProvider({
       }
       const inputs = metadataInputs(request)
       if (isFailure(inputs)) return inputs
-      return { hash: 'SHA-1', signatures: [bytes], parts: inputs, value, mac: 'salted-digest', bodyAuthenticated: false, encoding: 'hex' }
+      return {
+        hash: 'SHA-1',
+        signatures: [bytes],
+        parts: inputs,
+        value,
+        mac: 'salted-digest',
+        bodyAuthenticated: false,
+        encoding: 'hex',
+        covered: METADATA_COVERED,
+      }
     }
     if (bytes === undefined || (bytes.length !== 20 && bytes.length !== 32)) {
       return fail(
