@@ -60,6 +60,6 @@ export {
   type SignTools,
 } from './provider.js'
 export { type ProviderName, providers } from './providers/index.js'
-export type { XplentyMetadataOptions } from './providers/xplenty.js'
+export { XPLENTY_EVENT_TYPES, type XplentyMetadataOptions } from './providers/xplenty.js'
 export { type BeginResult, MemoryReplayStore, type MemoryReplayStoreOptions, type ReplayStore } from './replay.js'
 export type { CheckResult, PayloadForOptions, ProviderConfig, VerifiedWebhook, Verifier, VerifierOptions, VerifyInput } from './verify.js'

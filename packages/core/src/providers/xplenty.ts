@@ -32,8 +32,14 @@ export interface XplentyMetadataOptions {
   separator?: string
 }
 
-/** Event names the reference lists for web hooks, plus the ping; `explain()` tries each. */
-export const XPLENTY_EVENTS: readonly string[] = Object.freeze([
+/**
+ * The job and cluster events Integrate.io's service-hook docs list: the one list of them (the
+ * mock sender's `XPLENTY_EVENT_TYPES` is this list).
+ *
+ * @example
+ * XPLENTY_EVENT_TYPES.filter((e) => e.startsWith('job.')).length // 5
+ */
+export const XPLENTY_EVENT_TYPES = Object.freeze([
   'job.submitted',
   'job.started',
   'job.stopped',
@@ -44,8 +50,10 @@ export const XPLENTY_EVENTS: readonly string[] = Object.freeze([
   'cluster.terminated',
   'cluster.idled',
   'cluster.error',
-  'ping',
-])
+] as const)
+
+/** Event names `explain()` tries for the `sha1-metadata` variant: the documented ones and the ping. */
+export const XPLENTY_EVENTS: readonly string[] = Object.freeze([...XPLENTY_EVENT_TYPES, 'ping'])
 
 const payloadEvent = payloadText('event')
 

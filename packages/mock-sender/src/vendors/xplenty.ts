@@ -6,28 +6,18 @@
  * @see https://www.integrate.io/docs/etl/service-hooks/
  * @see https://github.com/xplenty/xplenty-api-doc-v2 resources/job.md, resources/cluster.md
  */
+import { XPLENTY_EVENT_TYPES as CORE_XPLENTY_EVENT_TYPES } from '@hookproof/core'
 import { type FactoryOptions, factoryContext, mergeHeaders, type UnsignedDelivery, utf8 } from '../delivery.js'
 import { applyOverrides } from '../overrides.js'
 import { isoSeconds } from '../time.js'
 
 /**
- * Every Xplenty service-hook event the mock can produce (`ping` aside).
+ * Every Xplenty service-hook event the mock can produce (`ping` aside): core's list.
  *
  * @example
  * XPLENTY_EVENT_TYPES.filter((e) => e.startsWith('cluster.')).length // 5
  */
-export const XPLENTY_EVENT_TYPES = Object.freeze([
-  'job.submitted',
-  'job.started',
-  'job.stopped',
-  'job.completed',
-  'job.failed',
-  'cluster.requested',
-  'cluster.available',
-  'cluster.terminated',
-  'cluster.idled',
-  'cluster.error',
-] as const)
+export const XPLENTY_EVENT_TYPES = CORE_XPLENTY_EVENT_TYPES
 
 /**
  * One Xplenty service-hook event.
