@@ -1,5 +1,9 @@
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import type { RequestListener } from 'node:http'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { createRouter } from '@hookproof/core'
-import { expect, it } from 'vitest'
+import { expect, it, vi } from 'vitest'
 import { z } from 'zod'
 import { delivery, SECRETS } from './deliveries.js'
 import { type AdapterFixture, receiver, send } from './fixture.js'
@@ -89,5 +93,49 @@ export function routingTests(fixture: AdapterFixture): void {
     expect(third.body.code).toBe('DUPLICATE_DELIVERY')
     expect(runs).toBe(2)
     expect(events.map((e) => e.outcome ?? e.type)).toEqual(['aborted', 'completed', 'duplicate'])
+  })
+}
+
+/**
+ * Runs the first `ts` block under a README's "## Routing" heading as written (only `app.listen`
+ * becomes an export) and sends it real deliveries: the routed, schema-checked and fallback paths.
+ */
+export function readmeRoutingTests(readme: string, listener: (app: unknown) => RequestListener): void {
+  it(`the ${readme} Routing example runs as written, in under 15 lines of code`, async () => {
+    const root = fileURLToPath(new URL('../../../../', import.meta.url))
+    const text = readFileSync(join(root, readme), 'utf8')
+    const block = /```ts\n([\s\S]*?)```/.exec(text.slice(text.indexOf('\n## Routing\n')))?.[1]
+    if (block === undefined) throw new Error(`${readme} has no Routing example`)
+    expect(block.split('\n').filter((line) => line.trim() !== '').length).toBeLessThan(15)
+    expect(block).toContain('app.listen(3000)')
+    // inside the repository, so that `zod` and the workspace packages resolve as they do for a user
+    const dir = join(root, 'node_modules', '.cache', 'hookproof-readme')
+    mkdirSync(dir, { recursive: true })
+    const file = join(dir, `${readme.replaceAll('/', '_')}-${process.pid}.ts`)
+    writeFileSync(file, block.replace('app.listen(3000)', 'export { app }'))
+    process.env.ORCHEST_WEBHOOK_SECRET = secret
+    const lines: string[] = []
+    const spy = vi.spyOn(console, 'log').mockImplementation((...args) => void lines.push(args.map(String).join(' ')))
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
+    try {
+      const { app } = (await import(/* @vite-ignore */ file)) as { app: unknown }
+      const target = listener(app)
+      const post = (d: Awaited<ReturnType<typeof orchest>>) => send(target, d, '/webhooks/orchest')
+      expect((await post(await orchest('project:one-off-job:pipeline-run:failed', { project: { job: { name: 'nightly' } } }))).status).toBe(
+        200,
+      )
+      expect((await post(await orchest('project:created', { project: { name: 'billing' } }))).status).toBe(202)
+      const invalid = await post(await orchest('project:created', { project: { name: 7 } }))
+      expect(invalid.status).toBe(422)
+      expect(invalid.body.errors).toEqual([{ pointer: '#/event/project/name' }])
+      expect((await post(await orchest('project:deleted'))).status).toBe(200)
+      expect(lines).toEqual(['run failed: nightly', 'not handled: project:deleted'])
+      expect(warn.mock.calls.map((call) => call[0])).toEqual([expect.stringContaining('PAYLOAD_SCHEMA_MISMATCH')])
+    } finally {
+      spy.mockRestore()
+      warn.mockRestore()
+      delete process.env.ORCHEST_WEBHOOK_SECRET
+      rmSync(file, { force: true })
+    }
   })
 }
