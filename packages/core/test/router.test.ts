@@ -1,3 +1,4 @@
+import fc from 'fast-check'
 import * as v from 'valibot'
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
@@ -318,6 +319,27 @@ describe('schemas (Standard Schema: zod, valibot)', () => {
     const problem = JSON.parse(r2.body)
     expect(problem.errors).toHaveLength(20)
     expect(problem.detail).toContain('at 30 paths')
+  })
+})
+
+describe('property: a schema mismatch never echoes a value', () => {
+  it('whatever values fail, the problem body and the log line hold their paths and none of the values', async () => {
+    const Shape = z.object({ event: z.string(), n: z.number(), tags: z.array(z.number()), nested: z.object({ ok: z.boolean() }) })
+    const marked = fc.stringMatching(/^[A-Za-z0-9]{4,12}$/).map((s) => `V4L-${s}`)
+    await fc.assert(
+      fc.asyncProperty(marked, marked, marked, async (a, b, c) => {
+        const { lines, logger } = recorder()
+        const router = createRouter({ provider: 'y42', schema: Shape, logger }).on('e', () => {})
+        const r = await router.handle(await verified('y42', { event: 'e', n: a, tags: [1, b], nested: { ok: c } }))
+        expect(r.status).toBe(422)
+        expect(JSON.parse(r.body).errors).toEqual([{ pointer: '#/n' }, { pointer: '#/tags/1' }, { pointer: '#/nested/ok' }])
+        for (const value of [a, b, c]) {
+          expect(r.body).not.toContain(value)
+          expect(lines[0]?.message).not.toContain(value)
+        }
+      }),
+      { numRuns: 25 },
+    )
   })
 })
 
