@@ -19,6 +19,13 @@ import {
   type Up42Payload,
 } from '../src/node.js'
 
+declare module '@hookproof/core' {
+  // how a user types the events of their own provider (see the core README, Routing)
+  interface RouterEvents {
+    'acme-ci': EventSpec<{ 'build.done': { id: string; ok: boolean } }>
+  }
+}
+
 // Type assertions: checked by `npm run typecheck` (tsc); the routes are registered, never dispatched.
 describe('router: handlers get the payload typed for their event', () => {
   it('orchest: each of the 58 event types and ping, with the nested layers that type carries', () => {
@@ -156,6 +163,12 @@ describe('router: handlers get the payload typed for their event', () => {
       expectTypeOf(hook).toEqualTypeOf<RoutedWebhook<unknown, 'build.done'>>()
     })
     expectTypeOf<EventSpec<{ a: 1 }>['other']>().toEqualTypeOf<never>()
+    const acmeCi = defineProvider({ ...providers.y42, name: 'acme-ci' as const })
+    createRouter({ provider: acmeCi }).on('build.done', ({ payload }) => {
+      expectTypeOf(payload).toEqualTypeOf<{ id: string; ok: boolean }>()
+    })
+    // @ts-expect-error: a closed list added by declaration merging
+    createRouter({ provider: acmeCi }).on('build.started', () => {})
     expect(true).toBe(true)
   })
 
