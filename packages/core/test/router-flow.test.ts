@@ -150,3 +150,29 @@ describe('the adapters flow with a router: dispatch after verification, before s
     ).not.toThrow()
   })
 })
+
+describe('router.handle() without an adapter (Fetch), as the core README shows it', () => {
+  it('verifyRequest, handle, settle by result.processed, and a Response built from the result', async () => {
+    const { verifyRequest } = await import('../src/node.js')
+    const replayStore = new MemoryReplayStore()
+    let runs = 0
+    const router = createRouter({ provider: 'orchest', logger: false }).on('project:created', () => ({ status: 201, body: { ok: ++runs } }))
+    async function endpoint(request: Request): Promise<Response> {
+      const webhook = await verifyRequest(request, { provider: 'orchest', secret, replayStore })
+      const result = await router.handle(webhook).catch(async (error) => {
+        await webhook.abort()
+        throw error
+      })
+      await (result.processed ? webhook.complete() : webhook.abort())
+      return new Response(result.body === '' ? null : result.body, result)
+    }
+    const d = await orchestDelivery('project:created')
+    const request = () => new Request('https://hooks.example.com/orchest', { method: 'POST', body: d.body, headers: d.headers })
+    const response = await endpoint(request())
+    expect(response.status).toBe(201)
+    expect(response.headers.get('content-type')).toBe('application/json')
+    expect(await response.json()).toEqual({ ok: 1 })
+    await expect(endpoint(request())).rejects.toMatchObject({ code: 'DUPLICATE_DELIVERY', status: 200 })
+    expect(runs).toBe(1)
+  })
+})
