@@ -16,6 +16,18 @@ export {
   type WebhookErrorCode,
   WebhookVerificationError,
 } from './errors.js'
+export type { GithubEvents } from './events/github.js'
+export type { EventSpec, RouterEvents, XplentyEventType } from './events/index.js'
+export {
+  ORCHEST_EVENT_TYPES,
+  type OrchestEventBody,
+  type OrchestEventPayload,
+  type OrchestEvents,
+  type OrchestEventType,
+  type OrchestJob,
+  type OrchestPipelineRun,
+  type OrchestStep,
+} from './events/orchest.js'
 export { type RequestLike, type RequestOptions, respond, toResponse } from './fetch.js'
 export {
   adapterOptions,
@@ -62,4 +74,22 @@ export {
 export { type ProviderName, providers } from './providers/index.js'
 export { XPLENTY_EVENT_TYPES, type XplentyMetadataOptions } from './providers/xplenty.js'
 export { type BeginResult, MemoryReplayStore, type MemoryReplayStoreOptions, type ReplayStore } from './replay.js'
+export {
+  type AnyEventPayload,
+  createRouter,
+  type EventName,
+  type EventPayload,
+  type RoutedWebhook,
+  type RouteHandler,
+  type RouteOptions,
+  type RouteResult,
+  type RouteReturn,
+  type Router,
+  type RouterLogger,
+  type RouterOptions,
+  type SchemaMismatchProblem,
+  type SpecOf,
+  type WebhookRouter,
+} from './router.js'
+export type { StandardSchemaV1 } from './standard-schema.js'
 export type { CheckResult, PayloadForOptions, ProviderConfig, VerifiedWebhook, Verifier, VerifierOptions, VerifyInput } from './verify.js'

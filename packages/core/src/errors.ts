@@ -20,6 +20,8 @@ export type WebhookErrorCode =
   | 'BODY_ALREADY_PARSED'
   | 'INVALID_PAYLOAD'
   | 'STORE_UNAVAILABLE'
+  | 'PAYLOAD_SCHEMA_MISMATCH'
+  | 'UNKNOWN_EVENT'
 
 /**
  * HTTP status per code. `DUPLICATE_DELIVERY` is 200 for a completed delivery, 409 while in flight.
@@ -42,6 +44,8 @@ export const STATUS: Readonly<Record<WebhookErrorCode, number>> = Object.freeze(
   BODY_ALREADY_PARSED: 500,
   INVALID_PAYLOAD: 400,
   STORE_UNAVAILABLE: 503,
+  PAYLOAD_SCHEMA_MISMATCH: 422,
+  UNKNOWN_EVENT: 422,
 })
 
 /**
@@ -64,6 +68,8 @@ export const TITLES: Readonly<Record<WebhookErrorCode, string>> = Object.freeze(
   BODY_ALREADY_PARSED: 'Raw webhook body unavailable',
   INVALID_PAYLOAD: 'Invalid webhook payload',
   STORE_UNAVAILABLE: 'Replay store unavailable',
+  PAYLOAD_SCHEMA_MISMATCH: 'Webhook payload does not match its schema',
+  UNKNOWN_EVENT: 'Webhook event not handled',
 })
 
 /**

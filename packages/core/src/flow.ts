@@ -10,6 +10,7 @@ import {
 } from './errors.js'
 import type { HeadersInput } from './headers.js'
 import { MemoryReplayStore } from './replay.js'
+import type { RouteResult, Router } from './router.js'
 import type { VerifiedWebhook, Verifier, VerifierOptions, VerifyInput } from './verify.js'
 
 /**
@@ -72,6 +73,11 @@ export interface WebhookFlowOptions extends VerifierOptions {
    * `NODE_ENV` is `production`. Events and `explain()` always get the full message.
    */
   exposeDetails?: boolean
+  /**
+   * A router from `createRouter`: after verification the flow dispatches to it and sends its
+   * answer instead of calling the next handler, then settles the delivery (a throw releases it).
+   */
+  router?: Router
 }
 
 /**
@@ -155,12 +161,13 @@ export interface WebhookFlow {
  * const options = adapterOptions({ provider: 'orchest', secret })
  */
 export function adapterOptions(options: WebhookFlowOptions = {}): VerifierOptions {
-  const { onError, onEvent, emitter, ...rest } = options
+  const { onError, onEvent, emitter, router, ...rest } = options
   if (onError !== undefined && onError !== 'respond' && onError !== 'next') {
     throw new TypeError(`onError must be 'respond' or 'next', got ${String(onError)}`)
   }
   if (onEvent !== undefined && typeof onEvent !== 'function') throw new TypeError('onEvent must be a function')
   if (emitter !== undefined && typeof emitter?.emit !== 'function') throw new TypeError('emitter must have an emit(name, event) method')
+  if (router !== undefined && typeof router?.handle !== 'function') throw new TypeError('router must come from createRouter()')
   const env = rest.provider === undefined && rest.providers === undefined ? optionsFromEnv() : {}
   return { ...rest, ...env, replayStore: rest.replayStore ?? new MemoryReplayStore() }
 }
@@ -278,7 +285,10 @@ export function createWebhookFlow(createVerifier: (options: VerifierOptions) => 
   }
   // read once at startup: NODE_ENV does not change per request
   const exposeDetails = options.exposeDetails ?? exposeDetailsByDefault()
-  const { onEvent, emitter } = options
+  const { onEvent, emitter, router } = options
+  if (router !== undefined && !verifier.providers.includes(router.provider)) {
+    throw new TypeError(`router is for ${router.provider}, which this verifier does not accept (${verifier.providers.join(', ')})`)
+  }
   const listeners = {
     verified: new Set<(event: WebhookEvent) => void>(),
     rejected: new Set<(event: WebhookEvent) => void>(),
@@ -362,20 +372,29 @@ export function createWebhookFlow(createVerifier: (options: VerifierOptions) => 
         outcome,
       })
     let status: number | undefined
+    let processed: boolean | undefined
     try {
-      status = await hooks.handle(webhook)
+      if (router === undefined) status = await hooks.handle(webhook)
+      else ({ status, processed } = await sendRouted(router, webhook, hooks))
     } catch (error) {
       await settle(webhook.abort())
       done('aborted', undefined)
       throw error
     }
     // below 500 the sender will not retry, so the delivery counts as processed
-    const ok = status !== undefined && status < 500
+    const ok = processed ?? (status !== undefined && status < 500)
     await settle(ok ? webhook.complete() : webhook.abort())
     done(ok ? 'completed' : 'aborted', status)
   }
 
   return { verifier, options: verifierOptions, run, on }
+}
+
+/** Dispatches to the router and sends its answer; a schema or unknown-event rejection is not processed. */
+async function sendRouted(router: Router, webhook: VerifiedWebhook, hooks: FlowHooks): Promise<RouteResult> {
+  const result = await router.handle(webhook)
+  await hooks.send(result)
+  return result
 }
 
 async function settle(promise: Promise<void>): Promise<void> {

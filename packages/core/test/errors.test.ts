@@ -24,6 +24,8 @@ describe.each(backends)('errors (%s)', (_name, api) => {
       BODY_ALREADY_PARSED: 500,
       INVALID_PAYLOAD: 400,
       STORE_UNAVAILABLE: 503,
+      PAYLOAD_SCHEMA_MISMATCH: 422,
+      UNKNOWN_EVENT: 422,
     }
     expect(STATUS).toEqual(expected)
   })

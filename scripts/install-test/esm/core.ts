@@ -1,6 +1,14 @@
 // import from '@hookproof/core' in a strict ESM TypeScript app: sign an Orchest delivery, verify it, reject a tampered copy.
 import assert from 'node:assert/strict'
-import { type CheckResult, createVerifier, sign, type VerifiedWebhook, verify, WebhookVerificationError } from '@hookproof/core'
+import {
+  type CheckResult,
+  createRouter,
+  createVerifier,
+  sign,
+  type VerifiedWebhook,
+  verify,
+  WebhookVerificationError,
+} from '@hookproof/core'
 
 interface OrchestPing {
   type: string
@@ -27,3 +35,19 @@ await assert.rejects(
   verify({ body: tampered, headers }, { provider: 'orchest', secret }),
   (error: unknown) => error instanceof WebhookVerificationError && error.code === 'SIGNATURE_MISMATCH',
 )
+
+// the router, as a user without the optional @octokit/webhooks-types peer gets it: GitHub routes
+// still compile (payload `unknown`) and Orchest's are typed from core alone
+const routed: string[] = []
+const router = createRouter({ provider: 'orchest', logger: false })
+  .on('ping', ({ payload }) => void routed.push(payload.delivered_for.name))
+  .on('project:one-off-job:pipeline-run:failed', ({ payload }) => void routed.push(payload.event.project.job.pipeline_run.url_path))
+createRouter({ provider: 'github', logger: false }).on('push', ({ payload }) => void routed.push(typeof payload))
+const pingBody = '{"delivered_for": {"name": "routed"}, "event": {"type": "ping", "uuid": "u", "timestamp": "t"}}'
+const pingHeaders = {
+  'content-type': 'application/json',
+  ...(await sign('orchest', { secret, body: pingBody, id: 'install-test-ping', event: 'ping' })),
+}
+const answer = await router.handle(await verify({ body: pingBody, headers: pingHeaders }, { provider: 'orchest', secret }))
+assert.equal(answer.status, 200)
+assert.deepEqual(routed, ['routed'])

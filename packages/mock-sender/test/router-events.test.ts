@@ -1,0 +1,21 @@
+import { ORCHEST_EVENT_TYPES as CORE_ORCHEST, type OrchestEventType as CoreOrchestType, createRouter } from '@hookproof/core'
+import { describe, expect, expectTypeOf, it } from 'vitest'
+import { ORCHEST_EVENT_TYPES, type OrchestEventType, orchestEvent, XPLENTY_EVENT_TYPES } from '../src/index.js'
+
+// Core's router owns the Orchest event list; the sender keeps its own table (it builds payloads
+// from it). This is the check that the two say the same thing, in the same order.
+describe("the mock sender's event lists agree with core's router", () => {
+  it('the 58 Orchest event types are the same list and the same type', () => {
+    expect([...ORCHEST_EVENT_TYPES]).toEqual([...CORE_ORCHEST])
+    expect(CORE_ORCHEST).toHaveLength(58)
+    expectTypeOf<OrchestEventType>().toEqualTypeOf<CoreOrchestType>()
+  })
+
+  it("every Orchest and Xplenty event the sender can produce is accepted by the router's .on()", () => {
+    const orchest = createRouter({ provider: 'orchest', logger: false })
+    for (const type of [...ORCHEST_EVENT_TYPES, 'ping'] as const) orchest.on(type, () => {})
+    const xplenty = createRouter({ provider: 'xplenty', logger: false })
+    for (const type of [...XPLENTY_EVENT_TYPES, 'ping'] as const) xplenty.on(type, () => {})
+    expect(orchestEvent({ type: 'project:cron-job:run:failed' }).event).toBe('project:cron-job:run:failed')
+  })
+})
