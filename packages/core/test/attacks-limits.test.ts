@@ -115,9 +115,11 @@ describe.each(backends)('attack: limits before work (%s)', (_name, api) => {
 })
 
 describe('attack: parsers in linear time', () => {
-  it('a form with 100k repeated keys parses, and 4x the keys costs about 4x the time (not 16x)', () => {
+  // 10x the input: linear costs ~10x, the old quadratic copy ~100x; the bound sits between with
+  // room for a loaded machine (the old code took 44 s for a 240 KB form, so it cannot pass)
+  it('a form with 100k repeated keys parses, and 10x the keys costs about 10x the time (not 100x)', () => {
     const form = (n: number) => new TextEncoder().encode('a=1&'.repeat(n))
-    const small = form(25_000)
+    const small = form(10_000)
     const large = form(100_000)
     const parsed = parsePayload(large, 'application/x-www-form-urlencoded', false)
     expect(parsed.ok && (parsed.value as { a: string[] }).a.length).toBe(100_000)
@@ -127,7 +129,7 @@ describe('attack: parsers in linear time', () => {
         timeOf(() => parsePayload(small, 'application/x-www-form-urlencoded', true)),
         0.05,
       )
-    expect(ratio).toBeLessThan(8)
+    expect(ratio).toBeLessThan(40)
   })
 
   it('a Lambda REST event with 100k copies of one header in multiValueHeaders is read in linear time', async () => {
@@ -151,8 +153,9 @@ describe('attack: parsers in linear time', () => {
     }
     const best = async (n: number) => Math.min(await time(n), await time(n), await time(n))
     await time(1000) // warm up
-    const ratio = (await best(100_000)) / Math.max(await best(25_000), 0.05)
-    expect(ratio).toBeLessThan(8)
+    // 10x the copies: linear ~10x, quadratic ~100x (see the form case above)
+    const ratio = (await best(100_000)) / Math.max(await best(10_000), 0.05)
+    expect(ratio).toBeLessThan(40)
   })
 
   it('a header record with 8192 spellings of X-Hub-Signature is one linear pass: "sent 8192 times"', async () => {
