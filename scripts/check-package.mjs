@@ -21,8 +21,13 @@ import { listPackages, pendingPackages, root } from './lib/packages.mjs'
 // The edge entry's budget: over SIZE_TARGET is reported as a warning; over SIZE_LIMIT fails (a
 // regression such as a bundled polyfill or a second copy of a table). To make the target a gate,
 // set SIZE_LIMIT = SIZE_TARGET.
+// 24 KB since the hardening of issue #13 (owner leases, streamed body limit, duplicate-header rule,
+// UP42 signed freshness, Xplenty metadata) and the router of #19 took the whole entry from 14.6 to
+// 20.5 KB: a Worker importing only verifyRequest starts with 16.3 KB. Per-provider entry points
+// (issue #14) are the way to the 8 KB target; until then this catches a bundled polyfill or a
+// second copy of a table, which is what the limit is for.
 const SIZE_TARGET = 8 * 1024
-const SIZE_LIMIT = 20 * 1024
+const SIZE_LIMIT = 24 * 1024
 const args = process.argv.slice(2)
 const build = !args.includes('--no-build')
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined
