@@ -1,7 +1,9 @@
 import { defineConfig } from 'tsup'
 
 export default defineConfig({
-  entry: ['src/index.ts', 'src/cli.ts'],
+  entry: ['src/index.ts', 'src/cli.ts', 'src/hookproof.ts'],
+  // import.meta.url (the dev server finds its page files beside the module) in the CJS build too
+  shims: true,
   format: ['esm', 'cjs'],
   // TS 6.0 flags the baseUrl that tsup's dts build sets itself
   dts: { compilerOptions: { ignoreDeprecations: '6.0' } },
