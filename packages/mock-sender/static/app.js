@@ -46,7 +46,12 @@ function vendorText(s) {
   return s.forced ? `${text} (forced)` : text
 }
 
+const revisions = new Map()
+
 function renderRow(s) {
+  // the list and the live events can cross: never let an older copy overwrite a newer one
+  if ((revisions.get(s.id) ?? -1) > s.revision) return
+  revisions.set(s.id, s.revision)
   let tr = rows.get(s.id)
   if (!tr) {
     tr = document.createElement('tr')
@@ -228,8 +233,7 @@ async function start() {
   const example = state.providers[0] ?? 'orchest'
   $('example-send').textContent = `hookproof send ${example} --url ${state.url}/${example} --secret <secret> --fault tampered-body`
   showForced(state.forced)
-  for (const s of await api('deliveries')) renderRow(s)
-  document.body.dataset.ready = 'true'
+  // subscribe first, then read the list: a delivery arriving in between is in one or the other
   const events = new EventSource(`/_hookproof/api/events?token=${encodeURIComponent(token)}`)
   events.addEventListener('delivery', (event) => {
     const s = JSON.parse(event.data)
@@ -237,6 +241,9 @@ async function start() {
     if (s.id === current) showDetail(s.id).catch(() => {})
   })
   events.addEventListener('forced', (event) => showForced(JSON.parse(event.data).forced))
+  await new Promise((resolve) => events.addEventListener('open', resolve, { once: true }))
+  for (const s of await api('deliveries')) renderRow(s)
+  document.body.dataset.ready = 'true'
 }
 
 start().catch((error) => {

@@ -105,7 +105,7 @@ describe('hookproof dev: the receiver', () => {
     const record = last()
     expect(record?.verdict).toMatchObject({ ok: false, code: 'SIGNATURE_MISMATCH', status: 401, provider: 'orchest' })
     expect(record?.verdict.event).toBe('project:one-off-job:pipeline-run:failed')
-    expect(record?.app?.body).toContain('APP_SAYS_NO')
+    expect(JSON.parse(record?.app?.body ?? '{}')).toEqual({ status: 401, code: 'SIGNATURE_MISMATCH' })
     const { body } = await api(`deliveries/${record?.id}`)
     expect(Array.isArray((body.verdict as { hints: unknown }).hints)).toBe(true)
     expect(body.coverage).toMatch(/x-hub-signature/)

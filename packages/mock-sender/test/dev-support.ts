@@ -49,7 +49,9 @@ export async function startApp(): Promise<TestApp> {
       requests.push(r)
       const status = typeof app.answer === 'function' ? app.answer(r) : app.answer
       if (status >= 400) {
-        res.writeHead(status, { 'content-type': 'application/problem+json' }).end(JSON.stringify({ status, code: 'APP_SAYS_NO' }))
+        res
+          .writeHead(status, { 'content-type': 'application/problem+json' })
+          .end(JSON.stringify({ status, code: status === 401 ? 'SIGNATURE_MISMATCH' : 'APP_SAYS_NO' }))
       } else res.writeHead(status, { 'content-type': 'application/json' }).end('{"received":true}')
       for (const w of waiters.filter((x) => requests.length >= x.n)) {
         waiters.splice(waiters.indexOf(w), 1)

@@ -263,6 +263,13 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   let port = 0
   let hosts: Set<string> | undefined
 
+  // a revision per change, so the page can tell a stale list entry from a newer live event
+  let revision = 0
+  const revisions = new Map<string, number>()
+  const changed = (r: DevDelivery) => {
+    revisions.set(r.id, ++revision)
+    broadcast('delivery', summary(r))
+  }
   const broadcast = (event: string, data: unknown) => {
     const frame = `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`
     for (const res of events) res.write(frame)
@@ -350,11 +357,11 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
       },
       input.body,
     )
-    broadcast('delivery', summary(record))
+    changed(record)
     if (forwardBase !== undefined) {
       const app = await forwardRequest(forwardUrl(input.path), input.method, input.rawHeaders, input.body, forwardTimeoutMs)
       record = store.update(record.id, { app }) ?? record
-      broadcast('delivery', summary(record))
+      changed(record)
     }
     const v = record.verdict
     log(
@@ -374,6 +381,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   function summary(r: DevDelivery) {
     return {
       id: r.id,
+      revision: revisions.get(r.id) ?? 0,
       receivedAt: r.receivedAt,
       method: r.method,
       path: r.path,
@@ -572,7 +580,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
       held.add(res)
       res.on('close', () => held.delete(res))
       store.update(record.id, { answered: 'timeout', forced: true })
-      broadcast('delivery', summary(record))
+      changed(record)
       return
     }
     let status: number
@@ -601,7 +609,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
         .end(JSON.stringify({ type: 'about:blank', title: 'Webhook rejected by hookproof dev', status, code: v.code, detail: v.message }))
     }
     store.update(record.id, { answered: status, forced: answer !== null })
-    broadcast('delivery', summary(record))
+    changed(record)
   }
 
   function setForced(answer: ForcedAnswer): void {
@@ -625,6 +633,8 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
         await api(req, res, url)
         return
       }
+      // browsers ask for it on their own: not a delivery
+      if (url.pathname === '/favicon.ico' && req.method === 'GET') throw new HttpError(404, 'not found')
       await receive(req, res, req.url ?? '/')
     } catch (error) {
       const status = error instanceof HttpError ? error.status : error instanceof SyntaxError ? 400 : 500
