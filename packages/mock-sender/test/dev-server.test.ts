@@ -240,6 +240,20 @@ describe('hookproof dev: the page API is not reachable cross-site', () => {
     expect(await response.text()).toContain(t.dev.token)
   })
 
+  it('serves only its own page files, and never takes the browser’s favicon request for a delivery', async () => {
+    const count = t.dev.store.list().length
+    for (const [path, status] of [
+      ['/_hookproof/static/app.js', 200],
+      ['/_hookproof/static/style.css', 200],
+      ['/_hookproof/static/../package.json', 404],
+      ['/_hookproof/static/index.html', 404],
+      ['/favicon.ico', 404],
+    ] as const) {
+      expect((await fetch(`${t.dev.url}${path}`)).status, path).toBe(status)
+    }
+    expect(t.dev.store.list().length).toBe(count)
+  })
+
   it('refuses API calls without the token, with a wrong one, or from another origin', async () => {
     expect((await api('deliveries', { headers: { 'x-hookproof-token': '' } })).status).toBe(403)
     expect((await api('deliveries', { headers: { 'x-hookproof-token': 'x'.repeat(32) } })).status).toBe(403)
