@@ -1,3 +1,4 @@
+import { cpSync } from 'node:fs'
 import { defineConfig } from 'tsup'
 
 export default defineConfig({
@@ -12,4 +13,8 @@ export default defineConfig({
   target: 'es2022',
   platform: 'node',
   removeNodeProtocol: false,
+  // the inspector page ships inside dist (files: ["dist"]), beside the module that serves it
+  onSuccess: async () => {
+    cpSync('static', 'dist/static', { recursive: true })
+  },
 })

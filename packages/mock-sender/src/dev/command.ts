@@ -23,6 +23,12 @@ export interface HookproofIo extends CliIo {
   onListening?: (server: DevServer) => void
 }
 
+/**
+ * What `hookproof --help` prints.
+ *
+ * @example
+ * process.stdout.write(HOOKPROOF_USAGE)
+ */
 export const HOOKPROOF_USAGE = `hookproof: capture, inspect, replay and send signed webhook deliveries.
 
 Usage:

@@ -23,7 +23,12 @@ import { faultApplies } from '../faults.js'
 import { DeliveryStore, type DevDelivery, type DevVerdict } from './store.js'
 import { curlCommand, distinctHeaders, forwardRequest, redactedPairs } from './wire.js'
 
-/** The path prefix of the page's assets and API; never a provider path. */
+/**
+ * The path prefix of the page's assets and API; never a provider path.
+ *
+ * @example
+ * await fetch(`${dev.url}${DEV_PREFIX}api/deliveries`, { headers: { 'x-hookproof-token': dev.token } })
+ */
 export const DEV_PREFIX = '/_hookproof/'
 
 /**
@@ -45,7 +50,12 @@ export type ForcedAnswer = number | 'timeout' | null
  */
 export type ReplayKind = 'exact' | 'tampered-body' | 'stale-timestamp' | 'duplicate' | 'concurrent-duplicate'
 
-/** Every {@link ReplayKind}, in the order the page shows them. */
+/**
+ * Every {@link ReplayKind}, in the order the page shows them.
+ *
+ * @example
+ * for (const kind of REPLAY_KINDS) await dev.replay('1', kind)
+ */
 export const REPLAY_KINDS: readonly ReplayKind[] = Object.freeze([
   'exact',
   'tampered-body',
@@ -118,8 +128,8 @@ class HttpError extends Error {
 const registry = providers as unknown as Record<string, Provider>
 
 function staticDir(): string {
-  // src/dev/server.ts in a checkout, dist/*.js once built: the folder sits beside both
-  for (const rel of ['../static/', '../../static/']) {
+  // dist/static/ beside the built module (tsup copies it), static/ two levels above src/dev/server.ts
+  for (const rel of ['./static/', '../../static/']) {
     const dir = new URL(rel, import.meta.url)
     if (existsSync(new URL('index.html', dir))) return dir.pathname
   }
