@@ -127,13 +127,13 @@ describe('hookproof dev from the command line', () => {
     }
     const stop = new AbortController()
     const b = io({ GITHUB_WEBHOOK_SECRET: 'x' })
-    const running = runHookproof(['dev', '--port', '0', '--host', '127.0.0.2', '--dir', dir], {
+    const running = runHookproof(['dev', '--port', '0', '--host', '0.0.0.0', '--dir', dir], {
       ...b.io,
       signal: stop.signal,
       onListening: () => stop.abort(),
     })
     expect(await running).toBe(0)
-    expect(b.out.stderr).toMatch(/warning: listening on 127\.0\.0\.2/)
+    expect(b.out.stderr).toMatch(/warning: listening on 0\.0\.0\.0/)
   })
 
   it('the bin runs from a checkout', async () => {
