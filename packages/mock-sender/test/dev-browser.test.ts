@@ -111,6 +111,11 @@ describe.skipIf(skip)('hookproof dev in a browser', () => {
     expect(endToEndPairs(again?.rawHeaders ?? [])).toEqual(endToEndPairs(first?.rawHeaders ?? []))
     expect(again?.url).toBe('/webhooks/orchest')
 
+    // Replay as a fault: the mock sender's tampered body, verified again as a new row
+    await page.getByRole('button', { name: 'Replay with tampered body' }).click()
+    await row(4).filter({ hasText: 'tampered-body of #1' }).filter({ hasText: 'rejected SIGNATURE_MISMATCH' }).waitFor()
+    expect(app.requests.at(-1)?.body.equals(first?.body as Buffer)).toBe(false)
+
     await page.getByRole('button', { name: 'Copy as curl' }).click()
     await page
       .locator('#curl-output')

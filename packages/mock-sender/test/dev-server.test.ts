@@ -5,6 +5,7 @@ import { request } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
+import fc from 'fast-check'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { buildCase } from '../src/cases.js'
 import { fakeClock, send } from '../src/send.js'
@@ -38,6 +39,20 @@ async function api(path: string, init: { method?: string; body?: unknown; header
     ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
   })
   return { status: response.status, body: (await response.json()) as Record<string, unknown> & Record<number, unknown> }
+}
+
+/** A raw POST of exact bytes and raw header pairs. */
+function rawPost(path: string, headers: string[], body: Buffer): Promise<number> {
+  return new Promise((resolve, reject) => {
+    // with a raw header list node:http adds no Host of its own
+    const all = ['Host', `127.0.0.1:${t.dev.port}`, ...headers]
+    const req = request(`${t.dev.url}${path}`, { method: 'POST', headers: all, agent: false }, (res) => {
+      res.resume()
+      res.on('end', () => resolve(res.statusCode ?? 0))
+    })
+    req.on('error', reject)
+    req.end(body)
+  })
 }
 
 /** A raw request with a Host header of our choosing (fetch does not let one set Host). */
@@ -122,6 +137,58 @@ describe('hookproof dev: the receiver', () => {
     const signed = await signDelivery(githubEvent({ seed: 'dev-y42' }), { secret: 'x' })
     await send(signed, { url: `${t.dev.url}/y42` })
     expect(last()?.verdict).toMatchObject({ ok: false, code: 'NOT_CONFIGURED', message: expect.stringMatching(/Y42_WEBHOOK_SECRET/) })
+  })
+})
+
+describe('hookproof dev: byte-exact for any bytes', () => {
+  it('property: any body and header bytes reach the app, the disk and a replay unchanged', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.uint8Array({ maxLength: 300 }),
+        // header values as node:http carries them: latin1, no CR/LF/NUL
+        fc.array(
+          fc.integer({ min: 0x20, max: 0xff }).filter((c) => c !== 0x7f),
+          { maxLength: 40 },
+        ),
+        async (bytes, valueCodes) => {
+          const body = Buffer.from(bytes)
+          const value = Buffer.from(valueCodes).toString('latin1').trim()
+          const headers = [
+            'X-Hub-Signature',
+            'deadbeef',
+            'X-Odd-Header',
+            value,
+            'content-type',
+            'application/octet-stream',
+            'Content-Length',
+            String(body.length),
+          ]
+          const n = app.requests.length
+          await rawPost('/orchest', headers, body)
+          const record = last()
+          expect(t.dev.store.body(record?.id as string)?.equals(body)).toBe(true)
+          expect(app.requests.length).toBe(n + 1)
+          const got = app.requests.at(-1)
+          expect(got?.body.equals(body)).toBe(true)
+          expect(endToEndPairs(got?.rawHeaders ?? []).find(([name]) => name === 'X-Odd-Header')?.[1]).toBe(value)
+          await t.dev.replay(record?.id as string)
+          expect(app.requests.at(-1)?.body.equals(body)).toBe(true)
+          expect(endToEndPairs(app.requests.at(-1)?.rawHeaders ?? [])).toEqual(endToEndPairs(got?.rawHeaders ?? []))
+        },
+      ),
+      { numRuns: 30 },
+    )
+  })
+
+  it('Copy as curl reproduces a body that is not UTF-8 text (printf octal escapes)', async () => {
+    const body = Buffer.from([0xff, 0x00, 0xc3, 0x28, 0x0d, 0x0a, 0x27, 0x5c, 0x25, 0x41])
+    await rawPost('/orchest', ['Content-Type', 'application/octet-stream', 'Content-Length', String(body.length)], body)
+    const { body: answer } = await api(`deliveries/${last()?.id}/curl`, { method: 'POST', body: {} })
+    expect(answer.curl).toMatch(/^printf '%b' '/)
+    const n = app.requests.length
+    await promisify(execFile)('sh', ['-c', answer.curl as string])
+    await app.waitFor(n + 1)
+    expect(app.requests.at(-1)?.body.equals(body)).toBe(true)
   })
 })
 
