@@ -1,7 +1,10 @@
+import { cpSync } from 'node:fs'
 import { defineConfig } from 'tsup'
 
 export default defineConfig({
-  entry: ['src/index.ts', 'src/cli.ts'],
+  entry: ['src/index.ts', 'src/cli.ts', 'src/hookproof.ts'],
+  // import.meta.url (the dev server finds its page files beside the module) in the CJS build too
+  shims: true,
   format: ['esm', 'cjs'],
   // TS 6.0 flags the baseUrl that tsup's dts build sets itself
   dts: { compilerOptions: { ignoreDeprecations: '6.0' } },
@@ -10,4 +13,8 @@ export default defineConfig({
   target: 'es2022',
   platform: 'node',
   removeNodeProtocol: false,
+  // the inspector page ships inside dist (files: ["dist"]), beside the module that serves it
+  onSuccess: async () => {
+    cpSync('static', 'dist/static', { recursive: true })
+  },
 })

@@ -1,0 +1,267 @@
+/**
+ * `hookproof`, as a function: `dev` (the inspector), and `send`, `conformance`, `list`, which are
+ * `hookproof-send`'s commands under one name. `hookproof.ts` only calls it.
+ */
+import { parseArgs } from 'node:util'
+import { type Provider, providers } from '@hookproof/core'
+import { type CliIo, runCli } from '../command.js'
+import { EVENT_TYPES } from '../events.js'
+import { FAULTS } from '../faults.js'
+import { formatTable } from '../table.js'
+import { type DevServer, startDevServer } from './server.js'
+
+/**
+ * What `hookproof` writes to and, for `dev`, what stops it (default: SIGINT or SIGTERM).
+ *
+ * @example
+ * const stop = new AbortController()
+ * const io: HookproofIo = { stdout: process.stdout, stderr: process.stderr, env: process.env, signal: stop.signal }
+ */
+export interface HookproofIo extends CliIo {
+  signal?: AbortSignal
+  /** Called once the dev server listens (tests read its URL and token). */
+  onListening?: (server: DevServer) => void
+}
+
+/**
+ * What `hookproof --help` prints.
+ *
+ * @example
+ * process.stdout.write(HOOKPROOF_USAGE)
+ */
+export const HOOKPROOF_USAGE = `hookproof: capture, inspect, replay and send signed webhook deliveries.
+
+Usage:
+  hookproof dev [--port 4400] [--forward <app url>] [--secret <provider>=<secret> ...] [options]
+  hookproof send <provider> --url <url> --secret <secret> [options]    (hookproof-send --help)
+  hookproof conformance <provider> --url <url> --secret <secret> [options]
+  hookproof list [providers | events <provider> | faults]
+
+dev: a local receiver and a page at http://127.0.0.1:4400/. Each delivery to /<provider> (or any
+other path, the provider detected) is verified with your secrets, kept byte-exact in --dir,
+forwarded byte-exact to --forward (its path appended), and shown with its verdict, hints and
+the app's answer. The vendor gets the app's status, or the one forced from the page.
+
+dev options:
+  --port <n>                default 4400 (0: a free port)
+  --host <addr>             default 127.0.0.1; anything else exposes the captured deliveries
+  --forward <url>           your app's webhook URL, e.g. http://127.0.0.1:3000/webhooks
+  --secret <provider>=<s>   repeatable; default from ORCHEST_WEBHOOK_SECRET, ..., STANDARD_WEBHOOKS_SECRET
+                            (<NAME>_PREVIOUS adds the previous secret)
+  --dir <path>              where deliveries are kept (default .hookproof)
+  --max-deliveries <n>      keep at most n deliveries, oldest dropped (default 1000)
+  --max-bytes <n>           keep at most n body bytes (default 104857600)
+  --tolerance <s>           timestamp tolerance of the verifier (default 300)
+  --forward-timeout <ms>    how long to wait for the app (default 30000)
+
+A real vendor reaches it through any tunnel to 127.0.0.1:4400 (cloudflared, ngrok, ssh -R):
+set the vendor's webhook URL to https://<tunnel>/<provider>.
+
+Examples:
+  ORCHEST_WEBHOOK_SECRET=s3cret hookproof dev --forward http://127.0.0.1:3000/webhooks
+  hookproof send orchest --url http://127.0.0.1:4400/orchest --secret s3cret --fault tampered-body
+  hookproof list
+`
+
+class UsageError extends Error {}
+
+const DEV_OPTIONS = {
+  port: { type: 'string' },
+  host: { type: 'string' },
+  forward: { type: 'string' },
+  secret: { type: 'string', multiple: true },
+  dir: { type: 'string' },
+  'max-deliveries': { type: 'string' },
+  'max-bytes': { type: 'string' },
+  tolerance: { type: 'string' },
+  'forward-timeout': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const
+
+const registry = providers as unknown as Record<string, Provider>
+
+function int(raw: string | undefined, flag: string, min: number): number | undefined {
+  if (raw === undefined) return undefined
+  if (!/^\d+$/.test(raw) || Number(raw) < min) throw new UsageError(`--${flag} must be an integer of at least ${min}, got ${raw}`)
+  return Number(raw)
+}
+
+/**
+ * The secrets `hookproof dev` uses: each provider's `*_WEBHOOK_SECRET` (and `_PREVIOUS`), then
+ * every `--secret provider=value`, which wins.
+ *
+ * @example
+ * devSecrets(['orchest=s3cret'], { GITHUB_WEBHOOK_SECRET: 'gh' }) // { github: ['gh'], orchest: ['s3cret'] }
+ */
+export function devSecrets(flags: readonly string[], env: Readonly<Record<string, string | undefined>>): Record<string, string[]> {
+  const out: Record<string, string[]> = {}
+  for (const p of Object.values(registry)) {
+    const current = p.envVar === undefined ? undefined : env[p.envVar]
+    if (current === undefined || current === '') continue
+    const previous = env[`${p.envVar}_PREVIOUS`]
+    out[p.name] = previous ? [current, previous] : [current]
+  }
+  for (const flag of flags) {
+    const at = flag.indexOf('=')
+    const name = at < 0 ? '' : flag.slice(0, at)
+    if (registry[name] === undefined) {
+      throw new UsageError(
+        `--secret takes <provider>=<secret> with a provider of ${Object.keys(registry).join(', ')}; got ${at < 0 ? 'no =' : name}`,
+      )
+    }
+    const value = flag.slice(at + 1)
+    if (value === '') throw new UsageError(`--secret ${name}= is empty`)
+    out[name] = [value]
+  }
+  return out
+}
+
+async function devCommand(argv: readonly string[], io: HookproofIo): Promise<number> {
+  let values: ReturnType<typeof parseArgs<{ options: typeof DEV_OPTIONS }>>['values']
+  try {
+    values = parseArgs({ args: [...argv], options: DEV_OPTIONS, strict: true }).values
+  } catch (error) {
+    throw new UsageError((error as Error).message)
+  }
+  if (values.help === true) {
+    io.stdout.write(HOOKPROOF_USAGE)
+    return 0
+  }
+  const secrets = devSecrets(values.secret ?? [], io.env)
+  const host = values.host ?? '127.0.0.1'
+  if (values.forward !== undefined) {
+    let u: URL
+    try {
+      u = new URL(values.forward)
+    } catch {
+      throw new UsageError(`--forward is not a URL: ${values.forward}`)
+    }
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new UsageError(`--forward must be http or https: ${values.forward}`)
+  }
+  const maxDeliveries = int(values['max-deliveries'], 'max-deliveries', 1)
+  const maxBytes = int(values['max-bytes'], 'max-bytes', 1)
+  const toleranceSeconds = int(values.tolerance, 'tolerance', 1)
+  const forwardTimeoutMs = int(values['forward-timeout'], 'forward-timeout', 1)
+  const port = int(values.port, 'port', 0) ?? 4400
+  if (port > 65535) throw new UsageError(`--port must be at most 65535, got ${port}`)
+
+  if (!['127.0.0.1', 'localhost', '::1'].includes(host)) {
+    io.stderr.write(
+      `hookproof dev: warning: listening on ${host}, not 127.0.0.1: anyone who can reach it can read the captured deliveries. A tunnel to 127.0.0.1 is safer.\n`,
+    )
+  }
+  const names = Object.keys(secrets)
+  if (names.length === 0) {
+    const vars = Object.values(registry)
+      .map((p) => p.envVar)
+      .filter(Boolean)
+    io.stderr.write(
+      `hookproof dev: warning: no secret configured, so no delivery can be verified. Set one of ${vars.join(', ')} or pass --secret <provider>=<secret>.\n`,
+    )
+  }
+  let server: DevServer
+  try {
+    server = await startDevServer({
+      port,
+      host,
+      secrets,
+      ...(values.forward === undefined ? {} : { forward: values.forward }),
+      ...(values.dir === undefined ? {} : { dir: values.dir }),
+      ...(maxDeliveries === undefined ? {} : { maxDeliveries }),
+      ...(maxBytes === undefined ? {} : { maxBytes }),
+      ...(toleranceSeconds === undefined ? {} : { toleranceSeconds }),
+      ...(forwardTimeoutMs === undefined ? {} : { forwardTimeoutMs }),
+      log: (line) => io.stderr.write(`${line}\n`),
+    })
+  } catch (error) {
+    const e = error as NodeJS.ErrnoException
+    if (e.code === 'EADDRINUSE') {
+      io.stderr.write(`hookproof dev: port ${port} is in use; pass --port <n>\n`)
+      return 2
+    }
+    if (error instanceof TypeError) throw new UsageError(error.message)
+    throw error
+  }
+  io.stdout.write(
+    [
+      `hookproof dev: open ${server.url}/`,
+      `  send deliveries to ${server.url}/<provider> (${names.length === 0 ? 'no secret configured' : `secrets for ${names.join(', ')}`}), or any other path`,
+      values.forward === undefined
+        ? '  no --forward: deliveries are answered as a hookproof receiver would (2xx or the rejection)'
+        : `  forwarding to ${values.forward} (the path appended)`,
+      `  kept in ${server.store.dir}`,
+      '',
+    ].join('\n'),
+  )
+  io.onListening?.(server)
+  await new Promise<void>((resolve) => {
+    if (io.signal !== undefined) {
+      if (io.signal.aborted) resolve()
+      else io.signal.addEventListener('abort', () => resolve(), { once: true })
+      return
+    }
+    process.once('SIGINT', () => resolve())
+    process.once('SIGTERM', () => resolve())
+  })
+  await server.close()
+  return 0
+}
+
+function listCommand(rest: readonly string[], io: HookproofIo): Promise<number> | number {
+  if (rest.length > 0) return runCli(['--list', ...rest], io)
+  const rows = Object.values(registry).map((p) => [
+    p.name,
+    p.envVar ?? '',
+    p.signatureHeaders.join(', '),
+    String(EVENT_TYPES[p.name as keyof typeof EVENT_TYPES]?.length ?? 0),
+  ])
+  io.stdout.write(`${formatTable(['provider', 'secret variable', 'signature header', 'events'], rows)}\n\n`)
+  io.stdout.write(
+    `${formatTable(
+      ['fault', 'applies to', 'what it sends'],
+      FAULTS.map((f) => [f.name, f.appliesTo.length === rows.length ? 'all' : f.appliesTo.join(', '), f.summary]),
+    )}\n`,
+  )
+  io.stdout.write('\nhookproof list events <provider> lists the event names.\n')
+  return 0
+}
+
+/**
+ * Runs `hookproof` with `argv` (without `node` and the script) and resolves to its exit code
+ * (`dev` resolves when it is stopped).
+ *
+ * @example
+ * process.exitCode = await runHookproof(process.argv.slice(2))
+ */
+export async function runHookproof(
+  argv: readonly string[],
+  io: HookproofIo = { stdout: process.stdout, stderr: process.stderr, env: process.env },
+): Promise<number> {
+  const [command, ...rest] = argv
+  try {
+    switch (command) {
+      case 'dev':
+        return await devCommand(rest, io)
+      case 'send':
+        return await runCli(rest, io)
+      case 'conformance':
+        return await runCli(argv, io)
+      case 'list':
+        return await listCommand(rest, io)
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        io.stdout.write(HOOKPROOF_USAGE)
+        return command === undefined ? 2 : 0
+      default:
+        throw new UsageError(`unknown command "${command}": one of dev, send, conformance, list`)
+    }
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr.write(`hookproof: ${error.message}\nRun hookproof --help for usage.\n`)
+      return 2
+    }
+    throw error
+  }
+}
