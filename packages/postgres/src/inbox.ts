@@ -65,7 +65,19 @@ export interface PGliteTransactionLike {
  * await sql.begin(async (tx: PostgresJsLike) => { await inbox.record(tx, webhook) })
  */
 export interface PostgresJsLike {
-  unsafe(text: string, params?: unknown[]): PromiseLike<ArrayLike<unknown>>
+  unsafe(text: string, params?: unknown[]): PromiseLike<ArrayLike<unknown> & { count?: number }>
+}
+
+/**
+ * A postgres.js (`postgres` 3) client as `postgres(url)` returns it: usable as the inbox's own
+ * `client` (its `begin` runs the transactions).
+ *
+ * @example
+ * import postgres from 'postgres'
+ * const client: PostgresJsSqlLike = postgres(process.env.DATABASE_URL)
+ */
+export interface PostgresJsSqlLike extends PostgresJsLike {
+  begin<T>(fn: (tx: PostgresJsLike) => Promise<T>): Promise<T>
 }
 
 /**
@@ -75,7 +87,18 @@ export interface PostgresJsLike {
  * await db.transaction().execute(async (trx: KyselyLike) => { await inbox.record(trx, webhook) })
  */
 export interface KyselyLike {
-  executeQuery(query: never): Promise<{ rows: unknown[] }>
+  executeQuery(query: never): Promise<{ rows: unknown[]; numAffectedRows?: bigint }>
+}
+
+/**
+ * A Kysely instance (`new Kysely({ dialect })`): usable as the inbox's own `client`
+ * (`db.transaction().execute(…)` runs the transactions).
+ *
+ * @example
+ * const client: KyselyDbLike = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+ */
+export interface KyselyDbLike extends KyselyLike {
+  transaction(): { execute<T>(fn: (trx: KyselyLike) => Promise<T>): Promise<T> }
 }
 
 /**
@@ -98,7 +121,7 @@ export type RecordTarget = PgClientLike | PGliteTransactionLike | PostgresJsLike
  * })
  */
 export interface PostgresTransaction extends InboxTransaction {
-  readonly client: PgClientLike | PGliteTransactionLike
+  readonly client: PgClientLike | PGliteTransactionLike | PostgresJsLike | KyselyLike
 }
 
 /**
@@ -108,8 +131,11 @@ export interface PostgresTransaction extends InboxTransaction {
  * const options: PostgresInboxOptions = { client: new PGlite(), table: 'webhooks.inbox' }
  */
 export interface PostgresInboxOptions {
-  /** A `pg` `Pool` (a real server) or a PGlite instance (Postgres in-process). The inbox never opens or closes it. */
-  client: PgPoolLike | PGliteLike
+  /**
+   * A `pg` `Pool` (a real server), a PGlite instance (Postgres in-process), a postgres.js `sql`,
+   * or a Kysely instance. The inbox never opens or closes it.
+   */
+  client: PgPoolLike | PGliteLike | PostgresJsSqlLike | KyselyDbLike
   /** Table of delivery records, optionally schema-qualified. Default `hookproof_inbox`. */
   table?: string
   /**
@@ -138,7 +164,7 @@ const DEFAULT_RETENTION_SECONDS = 7 * 86_400
 const NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/
 
 interface Driver {
-  readonly kind: 'pg' | 'pglite'
+  readonly kind: 'pg' | 'pglite' | 'postgres.js' | 'kysely'
   query(text: string, params: unknown[]): Promise<InboxQueryResult>
   transaction<T>(fn: (tx: PostgresTransaction) => Promise<T>, own: OwnStatements): Promise<T>
 }
@@ -163,6 +189,18 @@ function normalize(result: { rows: unknown[]; rowCount?: number | null; affected
 function isPool(client: unknown): client is PgPoolLike {
   const c = client as Partial<PgPoolLike> | null
   return typeof c?.connect === 'function' && typeof c.query === 'function' && typeof c.totalCount === 'number'
+}
+
+function isPostgresJs(client: unknown): client is PostgresJsSqlLike {
+  // a postgres.js sql is a tagged-template function with methods
+  if (typeof client !== 'function') return false
+  const c = client as unknown as Partial<PostgresJsSqlLike>
+  return typeof c.unsafe === 'function' && typeof c.begin === 'function'
+}
+
+function isKysely(client: unknown): client is KyselyDbLike {
+  const c = client as Partial<KyselyDbLike> | null
+  return typeof c?.executeQuery === 'function' && typeof c.transaction === 'function'
 }
 
 function isPGlite(client: unknown): client is PGliteLike {
@@ -233,6 +271,58 @@ function pgDriver(pool: PgPoolLike): Driver {
   }
 }
 
+/** A Kysely CompiledQuery of raw SQL, built by shape so that kysely need not be installed. */
+function compiled(text: string, params: readonly unknown[]): never {
+  return {
+    sql: text,
+    parameters: Object.freeze([...params]),
+    query: Object.freeze({ kind: 'RawNode', sqlFragments: Object.freeze([text]), parameters: Object.freeze([]) }),
+    queryId: { queryId: 'hookproof-inbox' },
+  } as never
+}
+
+function kyselyQuery(db: KyselyLike) {
+  return async <Row>(text: string, params: readonly unknown[] = []): Promise<InboxQueryResult<Row>> => {
+    const result = await db.executeQuery(compiled(text, params))
+    const rows = result.rows as Row[]
+    return { rows, rowCount: rows.length > 0 || result.numAffectedRows === undefined ? rows.length : Number(result.numAffectedRows) }
+  }
+}
+
+function postgresJsQuery(sql: PostgresJsLike) {
+  return async <Row>(text: string, params: readonly unknown[] = []): Promise<InboxQueryResult<Row>> => {
+    const result = await sql.unsafe(text, [...params])
+    const rows = Array.from(result) as Row[]
+    return { rows, rowCount: typeof result.count === 'number' ? result.count : rows.length }
+  }
+}
+
+/** A driver over a client whose own transaction call does BEGIN, COMMIT and ROLLBACK. */
+function wrappingDriver<Tx>(
+  kind: Driver['kind'],
+  query: (text: string, params: unknown[]) => Promise<InboxQueryResult>,
+  transaction: <T>(fn: (tx: Tx) => Promise<T>) => Promise<T>,
+  txQuery: (tx: Tx) => PostgresTransaction['query'],
+): Driver {
+  return {
+    kind,
+    query,
+    async transaction(fn, own) {
+      let entered = false
+      try {
+        return await transaction((client) => {
+          entered = true
+          return fn({ client: client as PostgresTransaction['client'], query: txQuery(client) })
+        })
+      } catch (error) {
+        // failed before the transaction began (no connection): the database is unreachable
+        if (!entered) own.failure ??= error
+        throw error
+      }
+    },
+  }
+}
+
 function pgliteDriver(db: PGliteLike): Driver {
   return {
     kind: 'pglite',
@@ -293,9 +383,15 @@ export class PostgresInbox implements WebhookInbox<PostgresTransaction> {
     const { client, table = DEFAULT_TABLE, retentionSeconds, retryAfterSeconds = 5 } = options
     if (isPool(client)) this.#driver = pgDriver(client)
     else if (isPGlite(client)) this.#driver = pgliteDriver(client)
-    else {
+    else if (isPostgresJs(client)) {
+      const sql = client
+      this.#driver = wrappingDriver('postgres.js', postgresJsQuery(sql), (fn) => sql.begin(fn), postgresJsQuery)
+    } else if (isKysely(client)) {
+      const db = client
+      this.#driver = wrappingDriver('kysely', kyselyQuery(db), (fn) => db.transaction().execute(fn), kyselyQuery)
+    } else {
       throw new TypeError(
-        'client must be a pg Pool (new pg.Pool()) or a PGlite instance (new PGlite()); a single pg Client cannot hold transactions side by side',
+        'client must be a pg Pool (new pg.Pool()), a PGlite instance (new PGlite()), a postgres.js sql or a Kysely instance; a single pg Client cannot hold transactions side by side',
       )
     }
     const parts = typeof table === 'string' ? table.split('.') : []
@@ -318,8 +414,8 @@ export class PostgresInbox implements WebhookInbox<PostgresTransaction> {
     this.#select = `SELECT 1 AS known FROM ${this.#table} WHERE key = $1::text`
   }
 
-  /** `'pg'` or `'pglite'`: which client was detected. */
-  get client(): 'pg' | 'pglite' {
+  /** Which client was detected: `'pg'`, `'pglite'`, `'postgres.js'` or `'kysely'`. */
+  get client(): Driver['kind'] {
     return this.#driver.kind
   }
 
@@ -430,14 +526,7 @@ export class PostgresInbox implements WebhookInbox<PostgresTransaction> {
     if (typeof target?.unsafe === 'function') {
       rows = rowsOf(await target.unsafe(this.#insert, params))
     } else if (typeof target?.executeQuery === 'function') {
-      // a Kysely CompiledQuery of raw SQL, built by shape so that kysely need not be installed
-      const compiled = {
-        sql: this.#insert,
-        parameters: Object.freeze(params),
-        query: Object.freeze({ kind: 'RawNode', sqlFragments: Object.freeze([this.#insert]), parameters: Object.freeze([]) }),
-        queryId: { queryId: 'hookproof-inbox-record' },
-      }
-      rows = rowsOf(await target.executeQuery(compiled as never))
+      rows = rowsOf(await target.executeQuery(compiled(this.#insert, params)))
     } else if (typeof target?.query === 'function') {
       rows = rowsOf(await target.query(this.#insert, params))
     } else {

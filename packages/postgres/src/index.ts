@@ -1,4 +1,5 @@
 export {
+  type KyselyDbLike,
   type KyselyLike,
   type PGliteLike,
   type PGliteTransactionLike,
@@ -7,6 +8,7 @@ export {
   PostgresInbox,
   type PostgresInboxOptions,
   type PostgresJsLike,
+  type PostgresJsSqlLike,
   type PostgresTransaction,
   type PruneResult,
   type RecordTarget,

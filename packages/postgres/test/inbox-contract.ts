@@ -12,6 +12,8 @@ export interface InboxFixture {
   query(text: string, params?: unknown[]): Promise<{ rows: Record<string, unknown>[] }>
   /** Runs `fn` inside a transaction of the driver, the way a user would (record()). */
   inTransaction<T>(fn: (tx: unknown) => Promise<T>): Promise<T>
+  /** A statement in one of those transactions; default `tx.query(text, params)`. */
+  txQuery?(tx: unknown, text: string, params: unknown[]): Promise<unknown>
 }
 
 let tables = 0
@@ -161,10 +163,12 @@ export function describeInbox(name: string, fixture: () => InboxFixture): void {
     })
 
     it("record() inside the user's own transaction: new, then duplicate; a rollback forgets it", async () => {
-      const { inbox, effects, count, inTransaction, records } = await setup()
+      const { inbox, effects, count, inTransaction, records, txQuery } = await setup()
       const webhook = webhookFor('d-5')
       const write = (tx: unknown) =>
-        (tx as { query: (t: string, p: unknown[]) => Promise<unknown> }).query(`INSERT INTO ${effects} (ref) VALUES ($1)`, ['d-5'])
+        txQuery
+          ? txQuery(tx, `INSERT INTO ${effects} (ref) VALUES ($1)`, ['d-5'])
+          : (tx as { query: (t: string, p: unknown[]) => Promise<unknown> }).query(`INSERT INTO ${effects} (ref) VALUES ($1)`, ['d-5'])
       await expect(
         inTransaction(async (tx) => {
           expect(await inbox.record(tx as never, webhook)).toBe('new')

@@ -31,6 +31,14 @@ if (!available) {
   }
 }
 
+/** Inlines `$n` parameters as literals, for the test's own Kysely statements (test values only). */
+function bind(text: string, params: readonly unknown[]): string {
+  return text.replace(/\$(\d+)/g, (_, n: string) => {
+    const value = params[Number(n) - 1]
+    return typeof value === 'number' ? String(value) : `'${String(value).replaceAll("'", "''")}'`
+  })
+}
+
 describe.skipIf(!available)('a real Postgres server', () => {
   let server: PostgresServer
   let pool: pg.Pool
@@ -63,6 +71,34 @@ describe.skipIf(!available)('a real Postgres server', () => {
       }
     },
   }))
+
+  describe('postgres.js as the client', () => {
+    let sqlJs: ReturnType<typeof postgres>
+    beforeAll(() => {
+      sqlJs = postgres(server.url, { max: 10, onnotice: () => {} })
+    })
+    afterAll(() => sqlJs?.end())
+    describeInbox('postgres.js', () => ({
+      client: sqlJs,
+      query: async (text, params) => ({ rows: Array.from(await sqlJs.unsafe(text, (params ?? []) as never[])) }),
+      inTransaction: (fn) => sqlJs.begin((tx) => fn(tx)) as Promise<never>,
+      txQuery: (tx, text, params) => (tx as postgres.TransactionSql).unsafe(text, params as never[]),
+    }))
+  })
+
+  describe('Kysely as the client', () => {
+    let db: Kysely<Record<string, never>>
+    beforeAll(() => {
+      db = new Kysely({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: server.url, max: 10 }) }) })
+    })
+    afterAll(() => db?.destroy())
+    describeInbox('Kysely', () => ({
+      client: db,
+      query: async (text, params) => ({ rows: (await sql.raw(bind(text, params ?? [])).execute(db)).rows as Record<string, unknown>[] }),
+      inTransaction: (fn) => db.transaction().execute((trx) => fn(trx)),
+      txQuery: (tx, text, params) => sql.raw(bind(text, params)).execute(tx as Kysely<Record<string, never>>),
+    }))
+  })
 
   it('detects a pg Pool, and refuses a single pg Client', () => {
     expect(new PostgresInbox({ client: pool }).client).toBe('pg')
