@@ -434,6 +434,8 @@ export class PostgresInbox implements WebhookInbox<PostgresTransaction> {
     await this.#driver.transaction(async (tx) => {
       // CREATE ... IF NOT EXISTS races with itself across processes: one at a time
       await tx.query('SELECT pg_advisory_xact_lock(hashtext($1::text))', [this.#table])
+      // no "already exists, skipping" notice on every start (postgres.js prints notices by default)
+      await tx.query('SET LOCAL client_min_messages = warning')
       for (const statement of statements) await tx.query(statement)
     }, new OwnStatements())
   }

@@ -26,7 +26,7 @@ describe('PostgresInbox options', () => {
   })
 
   it('rejects a bad setup with a TypeError at construction', () => {
-    expect(() => new PostgresInbox({ client: {} as never })).toThrow(/pg Pool .* or a PGlite instance/)
+    expect(() => new PostgresInbox({ client: {} as never })).toThrow(/pg Pool \(new pg.Pool\(\)\), a PGlite instance/)
     expect(() => new PostgresInbox({ client: null as never })).toThrow(TypeError)
     expect(() => new PostgresInbox(undefined as never)).toThrow(TypeError)
     for (const table of ['', 'a.b.c', 'x; drop table users', '"quoted"', '1abc', 'a-b']) {
