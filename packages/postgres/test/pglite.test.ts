@@ -56,3 +56,45 @@ describe('PostgresInbox options', () => {
     expect(runs).toBe(0)
   })
 })
+
+describe('property: any mix of copies, failures and concurrency leaves one effect per delivery that succeeded once', () => {
+  it('random schedules over PGlite', async () => {
+    const fc = await import('fast-check')
+    let round = 0
+    await fc.assert(
+      fc.asyncProperty(
+        // per delivery: its copies, each failing (after its write) or not, sent at once or one by one
+        fc.array(fc.record({ copies: fc.array(fc.boolean(), { minLength: 1, maxLength: 4 }), together: fc.boolean() }), {
+          minLength: 1,
+          maxLength: 6,
+        }),
+        async (deliveries) => {
+          const table = `prop_${++round}`
+          const inbox = new PostgresInbox({ client: db, table: `${table}_inbox` })
+          await inbox.migrate()
+          await db.exec(`CREATE TABLE ${table} (ref text NOT NULL)`)
+          const attempt = (ref: string, fails: boolean) =>
+            inbox
+              .run(webhookFor(`${table}-${ref}`), async (tx) => {
+                await tx.query(`INSERT INTO ${table} (ref) VALUES ($1)`, [ref])
+                if (fails) throw new Error('handler failed')
+              })
+              .catch(() => 'failed' as const)
+          await Promise.all(
+            deliveries.map(async (d, n) => {
+              if (d.together) await Promise.all(d.copies.map((fails) => attempt(String(n), fails)))
+              else for (const fails of d.copies) await attempt(String(n), fails)
+            }),
+          )
+          const { rows } = await db.query<{ ref: string; n: number }>(`SELECT ref, count(*)::int AS n FROM ${table} GROUP BY ref`)
+          const counts = new Map(rows.map((r) => [r.ref, r.n]))
+          deliveries.forEach((d, n) => {
+            const expected = d.copies.some((fails) => !fails) ? 1 : 0
+            expect(counts.get(String(n)) ?? 0, `delivery ${n}: ${JSON.stringify(d)}`).toBe(expected)
+          })
+        },
+      ),
+      { numRuns: 25 },
+    )
+  }, 60_000)
+})
