@@ -9,4 +9,5 @@ export const alias = {
   '@hookproof/koa': src('./packages/koa/src/index.ts'),
   '@hookproof/mock-sender': src('./packages/mock-sender/src/index.ts'),
   '@hookproof/redis': src('./packages/redis/src/index.ts'),
+  '@hookproof/postgres': src('./packages/postgres/src/index.ts'),
 }

@@ -8,6 +8,7 @@ export default [
   'examples/koa-app',
   'packages/mock-sender',
   'packages/redis',
+  'packages/postgres',
   'examples/serverless',
   'examples/demo',
 ]

@@ -1,7 +1,7 @@
 /**
  * `npm run bench` (< 5 min) / `npm run bench:quick` (< 1 min): every measurement, as ratios taken
  * within this one run, printed and written to bench/results/latest.json and bench/RESULTS.md.
- * Options: --quick, --only=micro,memory,http (sections); for HTTP experiments --frameworks=express,
+ * Options: --quick, --only=micro,memory,http,stores (sections); for HTTP experiments --frameworks=express,
  * --sizes=1024, --routes=hookproof (hand always runs), --rounds=6.
  */
 import { execFileSync, spawn } from 'node:child_process'
@@ -12,6 +12,7 @@ import { type HttpOptions, type Route, type RouteResult, runHttp } from './http.
 import { buildAll } from './lib/build.js'
 import type { CaseResult, Spread } from './lib/measure.js'
 import { fmtBytes, fmtNs, fmtRatio, spread } from './lib/measure.js'
+import type { StoreRow } from './stores.js'
 
 const quick = process.argv.includes('--quick')
 const only = process.argv
@@ -111,6 +112,12 @@ if (wants('http')) {
   log(`http (${httpOptions.rounds} round(s) x ${httpOptions.durationS} s per route and size, ${httpOptions.connections} connections)`)
   http = await runHttp(httpOptions, log)
   results.http = { options: httpOptions, routes: http }
+}
+let stores: StoreRow[] | undefined
+if (wants('stores')) {
+  log('stores (memory, redis, inbox on PGlite and on a loopback postgres)')
+  stores = (await child([here('./stores.ts')])).rows as StoreRow[]
+  results.stores = stores
 }
 
 // ---------------------------------------------------------------- targets
@@ -357,6 +364,23 @@ if (http) {
     lines.push(
       `| ${r.framework} | ${r.size} | ${r.route} | ${Math.round(r.rps.median)}${bad} | ${r.p50.median.toFixed(2)} ms | ${r.p99.median.toFixed(2)} ms | ${r.cpuPerRequest.median.toFixed(1)} µs | ${r.rpsVsHand ? fmtRatio(r.rpsVsHand) : ''} | ${r.p99VsHand ? fmtRatio(r.p99VsHand) : ''} | ${r.cpuVsHand ? fmtRatio(r.cpuVsHand) : ''} |`,
     )
+  }
+}
+if (stores) {
+  lines.push('', '## Dedup per delivery: leases and the inbox', '')
+  lines.push(
+    'One delivery after another on one connection (latency). Leases: `begin` + `complete`. Inbox: `has` (the adapters\' cheap read) + `run` with one effect INSERT; "INSERT alone" is the same statement in autocommit on the same client, so "inbox overhead" is what recording the delivery in the transaction adds to the write the handler does anyway. The test server runs with fsync off.',
+    '',
+  )
+  lines.push('| store | per delivery | range over rounds | INSERT alone | inbox overhead |', '| --- | --- | --- | --- | --- |')
+  for (const r of stores) {
+    if (r.skipped) {
+      lines.push(`| ${r.name} | skipped: ${r.skipped} | | | |`)
+      continue
+    }
+    const base = r.baselineUs === undefined ? '' : `${r.baselineUs.toFixed(0)} µs`
+    const over = r.baselineUs === undefined ? '' : `+${(r.us - r.baselineUs).toFixed(0)} µs`
+    lines.push(`| ${r.name} | ${r.us.toFixed(1)} µs | ${r.min.toFixed(1)}-${r.max.toFixed(1)} µs | ${base} | ${over} |`)
   }
 }
 lines.push('', `Total bench time: ${((Date.now() - started) / 1000).toFixed(0)} s.`, '')

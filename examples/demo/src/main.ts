@@ -1,7 +1,8 @@
 /**
  * `npm run demo`: starts the Express and Koa example apps on free ports, runs the mock sender's
  * conformance check (the valid case and every fault) for every provider through both over real
- * HTTP, prints one table, stops the servers, and exits 1 if any case misbehaved.
+ * HTTP, prints one table, stops the servers, and exits 1 if any case misbehaved. Then the inbox
+ * part (inbox.ts): exactly-once effects on PGlite, in-process, no server.
  */
 import type { Server } from 'node:http'
 import { pathToFileURL } from 'node:url'
@@ -16,6 +17,7 @@ import {
 // relative imports: the demo runs from a fresh `npm ci` without building or linking anything
 import { start as startExpress } from '../../express-app/src/app.js'
 import { start as startKoa } from '../../koa-app/src/app.js'
+import { type InboxDemoResult, runInboxDemo } from './inbox.js'
 
 /** Demo secrets, current and rotated-out. Never use them anywhere real. */
 export const DEMO_SECRETS: Readonly<Record<MockProvider, { current: string; previous: string }>> = {
@@ -63,6 +65,8 @@ export interface DemoResult {
   /** Cases run in all (each through one framework). */
   cases: number
   failed: number
+  /** The inbox part, unless `inbox: false`. */
+  inbox?: InboxDemoResult
 }
 
 export interface DemoOptions {
@@ -74,6 +78,8 @@ export interface DemoOptions {
   appLog?: (line: string) => void
   /** Apps to check; default {@link FRAMEWORKS}. */
   frameworks?: readonly DemoFramework[]
+  /** Run the inbox part (PGlite in-process) after the table; default true. */
+  inbox?: boolean
 }
 
 /**
@@ -150,7 +156,8 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
         ? `\n${all.length} cases (${providers.length} providers x ${servers.length} frameworks): all behaved as a correct receiver should (${seconds} s)`
         : `\n${failed} of ${all.length} cases misbehaved (${seconds} s)`,
     )
-    return { ok: failed === 0, reports, table, cases: all.length, failed }
+    const inbox = options.inbox === false ? undefined : await runInboxDemo(print)
+    return { ok: failed === 0 && inbox?.ok !== false, reports, table, cases: all.length, failed, ...(inbox ? { inbox } : {}) }
   } finally {
     await Promise.all(
       servers.map((s) => {

@@ -30,6 +30,12 @@ describe('npm run demo', () => {
     )
     expect(out).toMatch(/^up42 +stale-timestamp +401 TIMESTAMP_TOO_OLD .* ok$/m)
     expect(out).toMatch(/136 cases \(7 providers x 2 frameworks\): all behaved as a correct receiver should/)
+    // the inbox part: PGlite in-process, one effect row per delivery in every case
+    expect(result.inbox).toMatchObject({ ok: true, cases: 4, failed: 0 })
+    expect(out).toMatch(/^delivered, then a copy to the other receiver +204, copy 200 +1 +ok$/m)
+    expect(out).toMatch(/^handler fails after its commit; sender retries +500 200 +1 +ok$/m)
+    expect(out).toMatch(/^handler fails inside the transaction; retried +500 204 +1 +ok$/m)
+    expect(out).toMatch(/4 inbox cases: one effect row per delivery/)
   })
 
   it('reports a receiver that processes duplicates twice, and is not ok', async () => {
@@ -44,7 +50,7 @@ describe('npm run demo', () => {
       start: (port, options) => startExpress(port, { ...options, replayStore: amnesiac }),
     }
     const printed: string[] = []
-    const result = await runDemo({ print: (t) => printed.push(t), providers: ['orchest'], frameworks: [broken] })
+    const result = await runDemo({ print: (t) => printed.push(t), providers: ['orchest'], frameworks: [broken], inbox: false })
     expect(result.ok).toBe(false)
     const bad = result.reports[0]?.report.cases.filter((c) => !c.ok).map((c) => [c.name, c.note])
     expect(bad).toEqual([

@@ -46,6 +46,14 @@ export {
   type WebhookFlowOptions,
 } from './flow.js'
 export type { HeadersInput } from './headers.js'
+export {
+  checkInbox,
+  type InboxQueryResult,
+  type InboxResult,
+  type InboxTransaction,
+  type WebhookInbox,
+  type WebhookTransaction,
+} from './inbox.js'
 export { type LambdaEventV1, type LambdaEventV2, type LambdaHttpEvent, type LambdaResult, toLambdaResult } from './lambda.js'
 export { type Claim, type LeaseTiming, takeClaim } from './lease.js'
 export type {

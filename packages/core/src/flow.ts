@@ -9,6 +9,7 @@ import {
   WebhookVerificationError,
 } from './errors.js'
 import type { HeadersInput } from './headers.js'
+import { checkInbox, type InboxGate, openInbox, type WebhookInbox } from './inbox.js'
 import { MemoryReplayStore } from './replay.js'
 import type { RouteResult, Router } from './router.js'
 import type { VerifiedWebhook, Verifier, VerifierOptions, VerifyInput } from './verify.js'
@@ -78,6 +79,14 @@ export interface WebhookFlowOptions extends VerifierOptions {
    * answer instead of calling the next handler, then settles the delivery (a throw releases it).
    */
   router?: Router
+  /**
+   * A transactional inbox (`new PostgresInbox({ client })` from `@hookproof/postgres`): a
+   * delivery already committed there is answered 200 before the handler, and the handler gets
+   * `webhook.transaction(fn)`, which records the delivery in the same transaction as `fn`'s
+   * writes (exactly-once effects, across processes). A handler that finishes without calling it
+   * is warned about once.
+   */
+  inbox?: WebhookInbox
 }
 
 /**
@@ -278,6 +287,11 @@ const clock: () => number = typeof globalThis.performance?.now === 'function' ? 
  */
 export function createWebhookFlow(createVerifier: (options: VerifierOptions) => Verifier, options: WebhookFlowOptions = {}): WebhookFlow {
   const verifierOptions = adapterOptions(options)
+  const inbox = options.inbox
+  checkInbox(inbox)
+  // the inbox records the canonical key: computed even with replayStore: false
+  if (inbox !== undefined) verifierOptions.keyDeliveries = true
+  let inboxWarned = false
   const verifier = createVerifier(verifierOptions)
   const forwardErrors = options.onError === 'next'
   if (options.exposeDetails !== undefined && typeof options.exposeDetails !== 'boolean') {
@@ -358,8 +372,25 @@ export function createWebhookFlow(createVerifier: (options: VerifierOptions) => 
     const result = await verifier.check(input)
     const verifyMs = clock() - start
     if (!result.ok) return reject(hooks, result, start, verifyMs)
-    const webhook = result.webhook
-    const done = (outcome: 'completed' | 'aborted', status: number | undefined) =>
+    let webhook = result.webhook
+    let gate: InboxGate | undefined
+    if (inbox !== undefined) {
+      const opened = await openInbox(inbox, webhook)
+      if (!('webhook' in opened)) {
+        // committed before: processed, so the claim completes; unreachable: the retry must get in
+        await settle(opened.code === 'DUPLICATE_DELIVERY' ? webhook.complete() : webhook.abort())
+        return reject(hooks, opened, start, verifyMs)
+      }
+      gate = opened
+      webhook = opened.webhook
+    }
+    const done = (outcome: 'completed' | 'aborted', status: number | undefined) => {
+      if (gate !== undefined && !gate.used && !inboxWarned) {
+        inboxWarned = true
+        console.warn(
+          `hookproof: a ${webhook.provider} handler finished without webhook.transaction(fn); with an inbox, write the effects inside it so each delivery takes effect once`,
+        )
+      }
       report({
         type: 'verified',
         provider: webhook.provider,
@@ -371,6 +402,7 @@ export function createWebhookFlow(createVerifier: (options: VerifierOptions) => 
         verifyMs,
         outcome,
       })
+    }
     let status: number | undefined
     let processed: boolean | undefined
     try {

@@ -93,6 +93,11 @@ export interface VerifierOptions extends ProviderOptions {
    * default the key is the signed delivery id where the MAC covers one, else the verified MAC.
    */
   deliveryKey?: (webhook: VerifiedWebhook) => string | undefined
+  /**
+   * Compute `replayKey` even without a `replayStore`, for a transactional inbox that dedups on
+   * it (`@hookproof/postgres`; adapters with an `inbox` set this). Default false: no store, no key.
+   */
+  keyDeliveries?: boolean
   /** Clock in ms. Default `Date.now`. */
   now?: () => number
   /** Designer Cloud GET/DELETE: the URL the sender signed, when it differs from `url` (proxies). */
@@ -341,6 +346,7 @@ export function verifierFactory(backend: CryptoBackend) {
     const onlyOne = single === undefined ? undefined : [single]
     const signedUrl = options.signedUrl
     const deliveryKey = options.deliveryKey
+    const keyOnly = store === undefined && options.keyDeliveries === true
 
     function keysFor(entry: Entry, hash: Hash): unknown[] {
       let keys = entry.keys.get(hash)
@@ -493,11 +499,15 @@ export function verifierFactory(backend: CryptoBackend) {
       result: Verified,
     ): VerifiedWebhook | Promise<VerifiedWebhook | Failure> {
       let key: string | undefined | Promise<string | undefined>
-      if (store !== undefined) {
+      if (store !== undefined || keyOnly) {
         if (deliveryKey !== undefined) {
           const own = deliveryKey(settled(webhook, undefined, noop, noop))
           key = own === undefined ? undefined : `${webhook.provider}:${own}`
         } else key = replayKeyOf(entry, webhook, result)
+      }
+      if (store === undefined && key !== undefined) {
+        // keyDeliveries without a store: the key, nothing claimed
+        return typeof key === 'string' ? settled(webhook, key, noop, noop) : key.then((k) => settled(webhook, k, noop, noop))
       }
       if (store === undefined || key === undefined) return settled(webhook, undefined, noop, noop)
       if (typeof key === 'string') return claimIn(store, key, webhook, entry)
@@ -656,7 +666,7 @@ export function verifierFactory(backend: CryptoBackend) {
           : toMs(parsed.timestamp, provider.timestampUnit))
       const bodyAuthenticated = parsed.bodyAuthenticated !== false
       const covered = parsed.covered ?? (bodyAuthenticated ? COVERS_BODY : COVERS_NOTHING)
-      if (store === undefined) {
+      if (store === undefined && !keyOnly) {
         // nothing to claim: the result in one step (the same fields as settled() makes)
         const webhook: VerifiedWebhook = {
           provider: provider.name,

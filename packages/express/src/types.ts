@@ -1,11 +1,14 @@
-import type { VerifiedWebhook, WebhookFlow, WebhookFlowOptions } from '@hookproof/core'
+import type { VerifiedWebhook, WebhookFlow, WebhookFlowOptions, WebhookTransaction } from '@hookproof/core'
 import type { Request, RequestHandler } from 'express'
 
 declare global {
   namespace Express {
     interface Request {
       /** Set by `verifyWebhook()` from `@hookproof/express`: the verified delivery. */
-      webhook?: VerifiedWebhook
+      webhook?: VerifiedWebhook & {
+        /** With the `inbox` option: records this delivery and runs `fn` in one transaction (`inbox.run`). */
+        transaction?: WebhookTransaction
+      }
     }
   }
 }

@@ -1,10 +1,13 @@
-import type { VerifiedWebhook, WebhookFlow, WebhookFlowOptions } from '@hookproof/core'
+import type { VerifiedWebhook, WebhookFlow, WebhookFlowOptions, WebhookTransaction } from '@hookproof/core'
 import type { Context, Middleware } from 'koa'
 
 declare module 'koa' {
   interface DefaultState {
     /** Set by `verifyWebhook()` from `@hookproof/koa`: the verified delivery. */
-    webhook?: VerifiedWebhook
+    webhook?: VerifiedWebhook & {
+      /** With the `inbox` option: records this delivery and runs `fn` in one transaction (`inbox.run`). */
+      transaction?: WebhookTransaction
+    }
   }
   interface Request {
     /** The verified payload after `verifyWebhook()` (same declaration as `@koa/bodyparser`). */

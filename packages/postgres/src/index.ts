@@ -1,0 +1,15 @@
+export {
+  type KyselyDbLike,
+  type KyselyLike,
+  type PGliteLike,
+  type PGliteTransactionLike,
+  type PgClientLike,
+  type PgPoolLike,
+  PostgresInbox,
+  type PostgresInboxOptions,
+  type PostgresJsLike,
+  type PostgresJsSqlLike,
+  type PostgresTransaction,
+  type PruneResult,
+  type RecordTarget,
+} from './inbox.js'
