@@ -18,7 +18,7 @@ const then = (await loadBaseline<Api>()) as Api
 
 for (const size of [256, 1024 * 1024]) {
   const body = Buffer.alloc(size, 'a')
-  const headers = {
+  const headers: Record<string, string> = {
     ...lower(await now.sign('github', { secret: SECRET, body, id: 'ab', event: 'push' })),
     'content-type': 'application/json',
   }

@@ -2,8 +2,9 @@ import { ORCHEST_EVENT_TYPES as CORE_ORCHEST, type OrchestEventType as CoreOrche
 import { describe, expect, expectTypeOf, it } from 'vitest'
 import { ORCHEST_EVENT_TYPES, type OrchestEventType, orchestEvent, XPLENTY_EVENT_TYPES } from '../src/index.js'
 
-// Core's router owns the Orchest event list; the sender keeps its own table (it builds payloads
-// from it). This is the check that the two say the same thing, in the same order.
+// Core's router owns the Orchest event list and the sender re-exports it; this pins that the
+// sender's public names still are that list and that type (orchest-wire.test.ts checks the list
+// itself against the vendor's migrations, literally).
 describe("the mock sender's event lists agree with core's router", () => {
   it('the 58 Orchest event types are the same list and the same type', () => {
     expect([...ORCHEST_EVENT_TYPES]).toEqual([...CORE_ORCHEST])

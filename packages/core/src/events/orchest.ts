@@ -1,7 +1,7 @@
 /**
  * Orchest's event types and the payload each one carries, for the router. The list is the
- * `event_types` rows orchest-api's migrations insert; the mock sender's list is checked against
- * this one by a test, so the two cannot drift apart silently.
+ * `event_types` rows orchest-api's migrations insert; it is the one list (the mock sender
+ * re-exports it).
  *
  * @see https://github.com/orchest/orchest/blob/master/docs/source/fundamentals/notifications.md
  * @see orchest-api `app/models/_events.py` (`to_notification_payload`, layer by layer)

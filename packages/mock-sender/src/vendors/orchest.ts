@@ -6,6 +6,7 @@
  * @see https://github.com/orchest/orchest/blob/master/docs/source/fundamentals/notifications.md
  * @see orchest-api `app/core/notifications/webhooks.py` and `app/models/_events.py` (shapes below)
  */
+import { ORCHEST_EVENT_TYPES as CORE_ORCHEST_EVENT_TYPES, type OrchestEventType as CoreOrchestEventType } from '@hookproof/core'
 import { type FactoryOptions, factoryContext, mergeHeaders, type UnsignedDelivery, utf8 } from '../delivery.js'
 import { urlencode } from '../form.js'
 import { jsonbOrder } from '../jsonb.js'
@@ -14,44 +15,24 @@ import { pyJson } from '../python-json.js'
 import type { Rng } from '../random.js'
 import { pythonUtcTimestamp } from '../time.js'
 
-const SUFFIXES = {
-  'project:': ['created', 'deleted', 'updated'],
-  'project:pipeline:': ['created', 'deleted', 'updated'],
-  'project:pipeline:interactive-session:': ['started', 'stopped', 'succeeded', 'failed', 'service-restarted'],
-  'project:pipeline:interactive-session:pipeline-run:': ['created', 'started', 'succeeded', 'failed', 'cancelled'],
-  'project:environment:': ['created', 'deleted'],
-  'project:environment:image-build:': ['created', 'started', 'succeeded', 'failed', 'cancelled'],
-  'project:one-off-job:': ['created', 'started', 'succeeded', 'failed', 'cancelled', 'deleted', 'updated'],
-  'project:one-off-job:pipeline-run:': ['created', 'started', 'succeeded', 'failed', 'cancelled', 'deleted'],
-  // no 'succeeded': "cronjobs never succeed" (orchest-api migration 92dcc9963a9c_.py)
-  'project:cron-job:': ['created', 'started', 'failed', 'cancelled', 'deleted', 'updated', 'paused', 'unpaused'],
-  'project:cron-job:run:': ['started', 'succeeded', 'failed'],
-  'project:cron-job:run:pipeline-run:': ['created', 'started', 'succeeded', 'failed', 'cancelled', 'deleted'],
-  'jupyter:image-build:': ['created', 'started', 'succeeded', 'failed', 'cancelled'],
-} as const
-
-type Suffixes = typeof SUFFIXES
 /**
- * One of Orchest's 58 event types (the `event_types` rows its orchest-api migrations insert).
+ * One of Orchest's 58 event types: core's union (`@hookproof/core`), so the router and the mock
+ * sender read one list.
  *
  * @example
  * const type: OrchestEventType = 'project:cron-job:run:failed'
  * const d = orchestEvent({ type })
  */
-export type OrchestEventType = {
-  [P in keyof Suffixes]: `${P}${Suffixes[P][number]}`
-}[keyof Suffixes]
+export type OrchestEventType = CoreOrchestEventType
 
 /**
- * All 58 Orchest event types, in the order of Orchest's table. `ping` is not among them, nor
- * `project:cron-job:succeeded` (a cron job never succeeds; its runs do).
+ * All 58 Orchest event types, in the order of Orchest's table: core's list. `ping` is not among
+ * them, nor `project:cron-job:succeeded` (a cron job never succeeds; its runs do).
  *
  * @example
  * ORCHEST_EVENT_TYPES.length // 58
  */
-export const ORCHEST_EVENT_TYPES: readonly OrchestEventType[] = Object.freeze(
-  Object.entries(SUFFIXES).flatMap(([prefix, suffixes]) => suffixes.map((suffix) => `${prefix}${suffix}` as OrchestEventType)),
-)
+export const ORCHEST_EVENT_TYPES: readonly OrchestEventType[] = CORE_ORCHEST_EVENT_TYPES
 
 /**
  * The two body encodings an Orchest webhook can be configured with.
