@@ -14,18 +14,15 @@ import type { VerifiedWebhook } from './verify.js'
  *   console.log(deliveryId, payload.event.project.job.pipeline_run.failed_steps)
  * })
  */
-export interface RoutedWebhook<Payload = unknown, Event extends string | undefined = string> {
-  readonly provider: string
+export interface RoutedWebhook<Payload = unknown, Event extends string | undefined = string>
+  extends Pick<
+    VerifiedWebhook,
+    'provider' | 'deliveryId' | 'timestamp' | 'rawBody' | 'secretIndex' | 'bodyAuthenticated' | 'covered' | 'replayKey'
+  > {
   /** The route that matched (`issues.opened` or `issues` for GitHub); for `'*'`, the delivery's event name, if any. */
   readonly event: Event
-  readonly deliveryId: string | undefined
-  readonly timestamp: number | undefined
   /** The payload; with a schema, the schema's output (zod transforms and defaults applied). */
   readonly payload: Payload
-  readonly rawBody: Uint8Array
-  readonly secretIndex: number
-  readonly bodyAuthenticated: boolean
-  readonly replayKey: string | undefined
   /** The delivery as the verifier returned it, payload before any schema. Settling it is the flow's job. */
   readonly webhook: VerifiedWebhook
 }
@@ -397,6 +394,7 @@ function routed(webhook: VerifiedWebhook, event: string | undefined, payload: un
     rawBody: webhook.rawBody,
     secretIndex: webhook.secretIndex,
     bodyAuthenticated: webhook.bodyAuthenticated,
+    covered: webhook.covered,
     replayKey: webhook.replayKey,
     webhook,
   }

@@ -99,6 +99,7 @@ describe('createRouter(): dispatch by event name', () => {
       rawBody: hook.rawBody,
       secretIndex: 0,
       bodyAuthenticated: true,
+      covered: ['body'],
       webhook: hook,
     })
   })
