@@ -179,7 +179,6 @@ class Receivers {
   #spawnedNames = 0
   #replacing: Promise<unknown>[] = []
   #closing = false
-  turn = 0
 
   constructor(
     readonly mode: Mode,
@@ -207,9 +206,15 @@ class Receivers {
   }
 
   /** The load balancer: attempt n goes to the next live instance, so a retry meets another one. */
-  readonly fetch: FetchLike = (url, init) => {
+  pick(turn: number, avoid?: Instance): Instance | undefined {
     const live = this.pool.filter((i) => i.alive)
-    const instance = live[this.turn++ % live.length]
+    const first = live[turn % live.length]
+    // a concurrent copy goes elsewhere than its twin, even when a kill just shrank the pool
+    if (avoid !== undefined && first === avoid && live.length > 1) return live[(turn + 1) % live.length]
+    return first
+  }
+
+  fetchFrom(instance: Instance | undefined, url: string, init: Parameters<FetchLike>[1]): ReturnType<FetchLike> {
     if (instance === undefined) return Promise.reject(new Error('no live receiver'))
     return fetch(`http://127.0.0.1:${instance.port}${new URL(url).pathname}`, init).then((response) => {
       ;(response as { instance?: Instance }).instance = instance
@@ -244,15 +249,22 @@ const figures = {
   connectionLost: 0,
 }
 
-async function sendCopy(receivers: Receivers, delivery: Delivery, start: number): Promise<Attempt[]> {
+/** Shared by the two copies of a concurrent pair: whichever leaves first records its instance. */
+interface Pair {
+  first?: Instance
+}
+
+async function sendCopy(receivers: Receivers, delivery: Delivery, start: number, pair?: Pair): Promise<Attempt[]> {
   const attempts: Attempt[] = []
   delivery.copies.push(attempts)
   const picks: (Instance | undefined)[] = []
   const balancer: FetchLike = (url, init) => {
-    receivers.turn = start + picks.length
-    const live = receivers.pool.filter((i) => i.alive)
-    picks.push(live[receivers.turn % live.length])
-    return receivers.fetch(url, init)
+    // the first attempt of a concurrent copy avoids the instance its twin was sent to
+    const first = picks.length === 0 && pair !== undefined
+    const instance = receivers.pick(start + picks.length, first ? pair.first : undefined)
+    if (first && pair.first === undefined) pair.first = instance
+    picks.push(instance)
+    return receivers.fetchFrom(instance, url, init)
   }
   await send(delivery.signed, {
     url: `http://receivers.test/webhooks/${delivery.provider}`,
@@ -364,9 +376,13 @@ describe.skipIf(!available)('the proof: four receiver processes, one Postgres, e
       const firstPass = deliveries.map((delivery) => {
         const at = start
         start += concurrent.has(delivery) ? 2 : 1
-        const copy = (s: number) => sendCopy(group, delivery, s).then(() => void acked++)
-        // both copies leave in the same tick, to consecutive (so different) instances
-        return concurrent.has(delivery) ? () => Promise.all([copy(at), copy(at + 1)]) : () => copy(at)
+        const copy = (s: number, pair?: Pair) => sendCopy(group, delivery, s, pair).then(() => void acked++)
+        // both copies leave in the same tick, to two different instances
+        if (!concurrent.has(delivery)) return () => copy(at)
+        return () => {
+          const pair: Pair = {}
+          return Promise.all([copy(at, pair), copy(at + 1, pair)])
+        }
       })
       const secondPass = late.map((delivery) => {
         const at = start++
