@@ -4,6 +4,8 @@ import { fileURLToPath } from 'node:url'
 const src = (path: string) => fileURLToPath(new URL(path, import.meta.url))
 
 export const alias = {
+  // before '@hookproof/core', which would otherwise match this subpath as a prefix
+  '@hookproof/core/adapter': src('./packages/core/src/adapter-node.ts'),
   '@hookproof/core': src('./packages/core/src/node.ts'),
   '@hookproof/express': src('./packages/express/src/index.ts'),
   '@hookproof/koa': src('./packages/koa/src/index.ts'),

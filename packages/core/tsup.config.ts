@@ -1,7 +1,7 @@
 import { defineConfig } from 'tsup'
 
 export default defineConfig({
-  entry: ['src/index.ts', 'src/node.ts'],
+  entry: ['src/index.ts', 'src/node.ts', 'src/adapter.ts', 'src/adapter-node.ts'],
   format: ['esm', 'cjs'],
   // TS 6.0 flags the baseUrl that tsup's dts build sets itself
   dts: { compilerOptions: { ignoreDeprecations: '6.0' } },

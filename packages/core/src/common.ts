@@ -29,22 +29,7 @@ export {
   type OrchestStep,
 } from './events/orchest.js'
 export { type RequestLike, type RequestOptions, respond, toResponse } from './fetch.js'
-export {
-  adapterOptions,
-  bodyAlreadyParsed,
-  bodyReadFailure,
-  bodyTimeoutOption,
-  createWebhookFlow,
-  DEFAULT_BODY_LIMIT,
-  DEFAULT_BODY_TIMEOUT_MS,
-  type FlowHooks,
-  type FlowRequest,
-  type FlowResponse,
-  readBodyWithin,
-  type WebhookEvent,
-  type WebhookFlow,
-  type WebhookFlowOptions,
-} from './flow.js'
+export { DEFAULT_BODY_LIMIT, type WebhookEvent, type WebhookFlowOptions } from './flow.js'
 export type { HeadersInput } from './headers.js'
 export {
   checkInbox,

@@ -151,7 +151,7 @@ export interface ProblemOptions {
  * Read through `globalThis.process?.env`, so it also runs where there is no `process` (workerd).
  *
  * @example
- * const flow = createWebhookFlow(createVerifier, { provider: 'orchest', secret, exposeDetails: exposeDetailsByDefault() })
+ * const flow = createWebhookFlow({ provider: 'orchest', secret, exposeDetails: exposeDetailsByDefault() })
  */
 export function exposeDetailsByDefault(): boolean {
   try {

@@ -148,7 +148,7 @@ export interface FlowHooks {
  * Verify, claim, handle, settle, report: the one ordering every adapter shares.
  *
  * @example
- * const flow: WebhookFlow = createWebhookFlow(createVerifier, { provider: 'y42', secret })
+ * const flow: WebhookFlow = createWebhookFlow({ provider: 'y42', secret })
  * console.log(flow.verifier.providers) // ['y42']
  */
 export interface WebhookFlow {
@@ -278,14 +278,13 @@ export function readBodyWithin<T>(read: Promise<T>, timeoutMs: number, stop: () 
 const clock: () => number = typeof globalThis.performance?.now === 'function' ? () => globalThis.performance.now() : Date.now
 
 /**
- * Builds the shared adapter flow once at startup. Adapters pass their crypto-bound
- * `createVerifier` and implement {@link FlowHooks}.
+ * Builds the shared adapter flow once at startup, on the given crypto-bound `createVerifier`.
+ * Adapters call `createWebhookFlow` from `@hookproof/core/adapter`, which binds it.
  *
  * @example
- * const flow = createWebhookFlow(createVerifier, { provider: 'orchest', secret })
- * await flow.run({ readBody, readRequest, send, handle })
+ * const flow = createFlowWith(createVerifier, { provider: 'orchest', secret })
  */
-export function createWebhookFlow(createVerifier: (options: VerifierOptions) => Verifier, options: WebhookFlowOptions = {}): WebhookFlow {
+export function createFlowWith(createVerifier: (options: VerifierOptions) => Verifier, options: WebhookFlowOptions = {}): WebhookFlow {
   const verifierOptions = adapterOptions(options)
   const inbox = options.inbox
   checkInbox(inbox)

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import fc from 'fast-check'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { problemDetails } from '../src/errors.js'
-import { createWebhookFlow, type FlowResponse, type WebhookEvent } from '../src/flow.js'
+import { createFlowWith, type FlowResponse, type WebhookEvent } from '../src/flow.js'
 import type { LambdaHttpEvent } from '../src/index.js'
 import { createVerifier } from '../src/node.js'
 import { backends } from './backends.js'
@@ -110,7 +110,7 @@ describe('attack: what the adapter flow tells the caller', () => {
   async function run(flowOptions: Record<string, unknown>) {
     const sent: FlowResponse[] = []
     const events: WebhookEvent[] = []
-    const flow = createWebhookFlow(createVerifier, { ...options, replayStore: false, onEvent: (e) => events.push(e), ...flowOptions })
+    const flow = createFlowWith(createVerifier, { ...options, replayStore: false, onEvent: (e) => events.push(e), ...flowOptions })
     await flow.run({
       readBody: async () => new TextEncoder().encode(DC_BODY.replace('5', '6')),
       readRequest: () => ({ headers: { 'x-webhook-signature': DC_SIG }, method: 'POST', url: 'https://hooks.example.com/' }),
@@ -137,7 +137,7 @@ describe('attack: what the adapter flow tells the caller', () => {
     expect(JSON.parse((await run({ exposeDetails: true })).sent[0]?.body as string).detail).toContain('2 configured secrets')
     process.env.NODE_ENV = 'test'
     expect(JSON.parse((await run({})).sent[0]?.body as string).detail).toContain('2 configured secrets')
-    expect(() => createWebhookFlow(createVerifier, { ...options, exposeDetails: 'yes' as unknown as boolean })).toThrow(TypeError)
+    expect(() => createFlowWith(createVerifier, { ...options, exposeDetails: 'yes' as unknown as boolean })).toThrow(TypeError)
   })
 
   it('property: without exposed details, no problem body carries a detail, whatever the failure', () => {

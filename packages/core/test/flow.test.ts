@@ -4,7 +4,7 @@ import {
   adapterOptions,
   bodyAlreadyParsed,
   bodyReadFailure,
-  createWebhookFlow,
+  createFlowWith,
   type FlowHooks,
   type FlowResponse,
   type WebhookEvent,
@@ -51,7 +51,7 @@ function recorder(
 
 function flowWith(options: WebhookFlowOptions = {}) {
   const events: WebhookEvent[] = []
-  const flow = createWebhookFlow(createVerifier, { provider: 'orchest', secret, onEvent: (e) => events.push(e), ...options })
+  const flow = createFlowWith(createVerifier, { provider: 'orchest', secret, onEvent: (e) => events.push(e), ...options })
   return { flow, events }
 }
 
@@ -59,7 +59,7 @@ afterEach(() => {
   vi.unstubAllEnvs()
 })
 
-describe('createWebhookFlow', () => {
+describe('the adapter flow', () => {
   it('run() with a valid delivery calls the handler once, sends nothing itself and reports verified/completed', async () => {
     const { flow, events } = flowWith()
     const r = recorder(await orchestDelivery())
@@ -220,7 +220,7 @@ describe('createWebhookFlow', () => {
   })
 
   it('run() with an onEvent that throws still processes the delivery', async () => {
-    const flow = createWebhookFlow(createVerifier, {
+    const flow = createFlowWith(createVerifier, {
       provider: 'orchest',
       secret,
       onEvent: () => {

@@ -4,7 +4,7 @@
  * 503 when the database does not answer, `webhook.transaction`).
  */
 import { describe, expect, it } from 'vitest'
-import { createWebhookFlow, type FlowResponse } from '../src/flow.js'
+import { createFlowWith, type FlowResponse } from '../src/flow.js'
 import type { InboxResult, WebhookInbox, WebhookTransaction } from '../src/inbox.js'
 import { createVerifier, sign } from '../src/node.js'
 import { MemoryReplayStore } from '../src/replay.js'
@@ -54,7 +54,7 @@ function fakeInbox(has: () => Promise<boolean>) {
 
 async function runFlow(inbox: WebhookInbox, handle: (w: VerifiedWebhook) => Promise<number>) {
   const store = new MemoryReplayStore()
-  const flow = createWebhookFlow(createVerifier, { provider: 'orchest', secret, inbox, replayStore: store })
+  const flow = createFlowWith(createVerifier, { provider: 'orchest', secret, inbox, replayStore: store })
   const sent: FlowResponse[] = []
   const d = await delivery('orchest', `flow-${Math.random()}`)
   let handled = 0

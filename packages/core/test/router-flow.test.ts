@@ -1,15 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
-import {
-  createRouter,
-  createVerifier,
-  createWebhookFlow,
-  type FlowResponse,
-  MemoryReplayStore,
-  type Router,
-  sign,
-  type WebhookEvent,
-} from '../src/node.js'
+import { createFlowWith, type FlowResponse } from '../src/flow.js'
+import { createRouter, createVerifier, MemoryReplayStore, type Router, sign, type WebhookEvent } from '../src/node.js'
 import { SECRETS } from './adapter-suite/deliveries.js'
 import { orchestBody } from './router-support.js'
 
@@ -26,7 +18,7 @@ async function orchestDelivery(type: string, extra: Record<string, unknown> = {}
 /** Runs one request through the flow the adapters share; `handle` must never be called when a router is set. */
 function receiver(router: Router) {
   const events: WebhookEvent[] = []
-  const flow = createWebhookFlow(createVerifier, {
+  const flow = createFlowWith(createVerifier, {
     provider: 'orchest',
     secret,
     router,
@@ -135,12 +127,12 @@ describe('the adapters flow with a router: dispatch after verification, before s
   })
 
   it('a router for a provider the verifier does not accept, or not from createRouter, throws TypeError at startup', () => {
-    expect(() => createWebhookFlow(createVerifier, { provider: 'orchest', secret, router: createRouter({ provider: 'y42' }) })).toThrow(
+    expect(() => createFlowWith(createVerifier, { provider: 'orchest', secret, router: createRouter({ provider: 'y42' }) })).toThrow(
       /router is for y42/,
     )
-    expect(() => createWebhookFlow(createVerifier, { provider: 'orchest', secret, router: {} as never })).toThrow(/createRouter/)
+    expect(() => createFlowWith(createVerifier, { provider: 'orchest', secret, router: {} as never })).toThrow(/createRouter/)
     expect(() =>
-      createWebhookFlow(createVerifier, {
+      createFlowWith(createVerifier, {
         providers: [
           { provider: 'orchest', secret },
           { provider: 'y42', secret },

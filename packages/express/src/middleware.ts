@@ -1,4 +1,4 @@
-import { bodyTimeoutOption, createVerifier, createWebhookFlow, DEFAULT_BODY_LIMIT, type FlowHooks } from '@hookproof/core'
+import { bodyTimeoutOption, createWebhookFlow, DEFAULT_BODY_LIMIT, type FlowHooks } from '@hookproof/core/adapter'
 import type { NextFunction, Request, Response } from 'express'
 import { readRawBody } from './body.js'
 import type { ExpressWebhookOptions, WebhookMiddleware } from './types.js'
@@ -29,7 +29,7 @@ export function verifyWebhook(options: ExpressWebhookOptions = {}): WebhookMiddl
   if (publicUrl !== undefined && typeof publicUrl !== 'string' && typeof publicUrl !== 'function') {
     throw new TypeError('publicUrl must be a base URL string or a function of the request')
   }
-  const flow = createWebhookFlow(createVerifier, flowOptions)
+  const flow = createWebhookFlow(flowOptions)
   const base = typeof publicUrl === 'string' ? publicUrl.replace(/\/+$/, '') : undefined
 
   function hookproofWebhook(req: Request, res: Response, next: NextFunction): void {

@@ -1,4 +1,4 @@
-import { bodyTimeoutOption, createVerifier, createWebhookFlow, DEFAULT_BODY_LIMIT, type FlowHooks } from '@hookproof/core'
+import { bodyTimeoutOption, createWebhookFlow, DEFAULT_BODY_LIMIT, type FlowHooks } from '@hookproof/core/adapter'
 import type { Middleware } from 'koa'
 import { readRawBody } from './body.js'
 import type { KoaWebhookOptions, WebhookMiddleware } from './types.js'
@@ -26,7 +26,7 @@ export function verifyWebhook(options: KoaWebhookOptions = {}): WebhookMiddlewar
   if (publicUrl !== undefined && typeof publicUrl !== 'string' && typeof publicUrl !== 'function') {
     throw new TypeError('publicUrl must be a base URL string or a function of the context')
   }
-  const flow = createWebhookFlow(createVerifier, flowOptions)
+  const flow = createWebhookFlow(flowOptions)
   const base = typeof publicUrl === 'string' ? publicUrl.replace(/\/+$/, '') : undefined
 
   const hookproofWebhook: Middleware = async function hookproofWebhook(ctx, next) {

@@ -1,4 +1,5 @@
-import type { VerifiedWebhook, WebhookFlow, WebhookFlowOptions, WebhookTransaction } from '@hookproof/core'
+import type { VerifiedWebhook, WebhookTransaction } from '@hookproof/core'
+import type { WebhookFlow, WebhookFlowOptions } from '@hookproof/core/adapter'
 import type { Context, Middleware } from 'koa'
 
 declare module 'koa' {

@@ -5,7 +5,8 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { createVerifier, createWebhookFlow, MemoryReplayStore, type WebhookFlow } from '@hookproof/core'
+import { MemoryReplayStore } from '@hookproof/core'
+import { createWebhookFlow, type WebhookFlow } from '@hookproof/core/adapter'
 import { MOCK_PROVIDERS, type MockProvider } from '../src/delivery.js'
 
 export const TEST_SECRETS: Record<MockProvider, { current: string; previous: string }> = {
@@ -64,7 +65,7 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Test
     const { current, previous } = TEST_SECRETS[provider]
     flows.set(
       provider,
-      createWebhookFlow(createVerifier, {
+      createWebhookFlow({
         provider,
         secrets: [current, previous],
         replayStore: options.dedup === false ? false : new MemoryReplayStore(),

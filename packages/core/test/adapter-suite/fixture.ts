@@ -1,7 +1,8 @@
 import { createServer, type RequestListener, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { connect } from 'node:net'
-import type { VerifiedWebhook, WebhookEvent, WebhookFlow, WebhookFlowOptions } from '@hookproof/core'
+import type { VerifiedWebhook } from '@hookproof/core'
+import type { WebhookEvent, WebhookFlow, WebhookFlowOptions } from '@hookproof/core/adapter'
 import request from 'supertest'
 import type { Delivery } from './deliveries.js'
 

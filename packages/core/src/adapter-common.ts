@@ -1,0 +1,18 @@
+// What a framework adapter needs and a user does not: the shared flow and the body helpers.
+// `@hookproof/core/adapter` re-exports this with `createWebhookFlow` bound to a crypto backend.
+export type { Failure } from './errors.js'
+export {
+  adapterOptions,
+  bodyAlreadyParsed,
+  bodyReadFailure,
+  bodyTimeoutOption,
+  DEFAULT_BODY_LIMIT,
+  DEFAULT_BODY_TIMEOUT_MS,
+  type FlowHooks,
+  type FlowRequest,
+  type FlowResponse,
+  readBodyWithin,
+  type WebhookEvent,
+  type WebhookFlow,
+  type WebhookFlowOptions,
+} from './flow.js'
