@@ -1,7 +1,7 @@
 /**
  * `npm run bench` (< 5 min) / `npm run bench:quick` (< 1 min): every measurement, as ratios taken
  * within this one run, printed and written to bench/results/latest.json and bench/RESULTS.md.
- * Options: --quick, --only=micro,memory,http,stores (sections); for HTTP experiments --frameworks=express,
+ * Options: --quick, --only=micro,memory,http,stores,telemetry (sections); for HTTP experiments --frameworks=express,
  * --sizes=1024, --routes=hookproof (hand always runs), --rounds=6.
  */
 import { execFileSync, spawn } from 'node:child_process'
@@ -13,6 +13,7 @@ import { buildAll } from './lib/build.js'
 import type { CaseResult, Spread } from './lib/measure.js'
 import { fmtBytes, fmtNs, fmtRatio, spread } from './lib/measure.js'
 import type { StoreRow } from './stores.js'
+import type { TelemetryRow } from './telemetry.js'
 
 const quick = process.argv.includes('--quick')
 const only = process.argv
@@ -118,6 +119,13 @@ if (wants('stores')) {
   log('stores (memory, redis, inbox on PGlite and on a loopback postgres)')
   stores = (await child([here('./stores.ts')])).rows as StoreRow[]
   results.stores = stores
+}
+let telemetry: TelemetryRow[] | undefined
+if (wants('telemetry')) {
+  log('telemetry (OpenTelemetry off, API without SDK, SDK; one process each)')
+  telemetry = []
+  for (const mode of ['noop', 'sdk']) telemetry.push(...((await child([here('./telemetry.ts'), mode])).rows as TelemetryRow[]))
+  results.telemetry = telemetry
 }
 
 // ---------------------------------------------------------------- targets
@@ -382,6 +390,16 @@ if (stores) {
     const over = r.baselineUs === undefined ? '' : `+${(r.us - r.baselineUs).toFixed(0)} µs`
     lines.push(`| ${r.name} | ${r.us.toFixed(1)} µs | ${r.min.toFixed(1)}-${r.max.toFixed(1)} µs | ${base} | ${over} |`)
   }
+}
+if (telemetry) {
+  lines.push('', '## OpenTelemetry per delivery (adapter flow, in process, 1 KiB GitHub, no store)', '')
+  lines.push(
+    "Each mode in its own process against `telemetry: false` in that process (an SDK's AsyncLocalStorage slows every promise of its process). Without `@opentelemetry/api` installed the flow takes the `telemetry: false` branch.",
+    '',
+  )
+  lines.push('| case | per delivery | vs off in the same process | range |', '| --- | --- | --- | --- |')
+  for (const r of telemetry)
+    lines.push(`| ${r.name} | ${fmtNs(r.ns)} | ${r.ratio.toFixed(2)}x | ${r.min.toFixed(2)}-${r.max.toFixed(2)}x |`)
 }
 lines.push('', `Total bench time: ${((Date.now() - started) / 1000).toFixed(0)} s.`, '')
 

@@ -9,7 +9,7 @@ export default defineConfig({
   clean: true,
   target: 'es2022',
   platform: 'neutral',
-  external: ['node:crypto'],
+  external: ['node:crypto', 'node:module'],
   // keep the `node:` prefix: edge runtimes with Node compatibility only resolve prefixed builtins
   removeNodeProtocol: false,
 })

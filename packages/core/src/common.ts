@@ -85,4 +85,5 @@ export {
   type WebhookRouter,
 } from './router.js'
 export type { StandardSchemaV1 } from './standard-schema.js'
+export type { OpenTelemetryApi } from './telemetry.js'
 export type { CheckResult, PayloadForOptions, ProviderConfig, VerifiedWebhook, Verifier, VerifierOptions, VerifyInput } from './verify.js'

@@ -12,6 +12,7 @@ import type { HeadersInput } from './headers.js'
 import { checkInbox, type InboxGate, openInbox, type WebhookInbox } from './inbox.js'
 import { MemoryReplayStore } from './replay.js'
 import type { RouteResult, Router } from './router.js'
+import { flowTelemetry, type OpenTelemetryApi, type RequestTrace } from './telemetry.js'
 import type { VerifiedWebhook, Verifier, VerifierOptions, VerifyInput } from './verify.js'
 
 /**
@@ -87,6 +88,16 @@ export interface WebhookFlowOptions extends VerifierOptions {
    * is warned about once.
    */
   inbox?: WebhookInbox
+  /**
+   * OpenTelemetry: a `hookproof.webhook` span per delivery (children `hookproof.verify`,
+   * `hookproof.claim`, `hookproof.handler`, `hookproof.settle`) and counters
+   * (`hookproof.webhook.verified`, `.rejected`, `.duplicates`, `hookproof.store.errors`, the
+   * `hookproof.webhook.duration` histogram), with provider, event, code and outcome as attributes,
+   * never payloads or secrets. Default on Node: on when `@opentelemetry/api` is installed. On
+   * edge runtimes pass the module (`import * as otel from '@opentelemetry/api'`; `telemetry: otel`).
+   * `false` turns it off.
+   */
+  telemetry?: boolean | OpenTelemetryApi
 }
 
 /**
@@ -170,7 +181,7 @@ export interface WebhookFlow {
  * const options = adapterOptions({ provider: 'orchest', secret })
  */
 export function adapterOptions(options: WebhookFlowOptions = {}): VerifierOptions {
-  const { onError, onEvent, emitter, router, ...rest } = options
+  const { onError, onEvent, emitter, router, telemetry: _telemetry, ...rest } = options
   if (onError !== undefined && onError !== 'respond' && onError !== 'next') {
     throw new TypeError(`onError must be 'respond' or 'next', got ${String(onError)}`)
   }
@@ -284,8 +295,15 @@ const clock: () => number = typeof globalThis.performance?.now === 'function' ? 
  * @example
  * const flow = createFlowWith(createVerifier, { provider: 'orchest', secret })
  */
-export function createFlowWith(createVerifier: (options: VerifierOptions) => Verifier, options: WebhookFlowOptions = {}): WebhookFlow {
+export function createFlowWith(
+  createVerifier: (options: VerifierOptions) => Verifier,
+  options: WebhookFlowOptions = {},
+  installedTelemetry?: OpenTelemetryApi,
+): WebhookFlow {
   const verifierOptions = adapterOptions(options)
+  const telemetry = flowTelemetry(options.telemetry, installedTelemetry)
+  // the claim and settle spans: the store is wrapped only when telemetry is on
+  if (telemetry !== undefined && verifierOptions.replayStore) verifierOptions.replayStore = telemetry.store(verifierOptions.replayStore)
   const inbox = options.inbox
   checkInbox(inbox)
   // the inbox records the canonical key: computed even with replayStore: false
@@ -332,12 +350,12 @@ export function createFlowWith(createVerifier: (options: VerifierOptions) => Ver
     }
   }
 
-  async function reject(hooks: FlowHooks, failure: Failure, start: number, verifyMs: number): Promise<void> {
+  async function reject(hooks: FlowHooks, failure: Failure, start: number, verifyMs: number, trace?: RequestTrace): Promise<void> {
     const duplicate = failure.code === 'DUPLICATE_DELIVERY'
     let error: WebhookVerificationError | undefined
     // one error for every listener: explain() then runs once however many loggers ask
     const explain = () => (error ??= WebhookVerificationError.from(failure, { exposeDetails })).explain()
-    report({
+    const event: WebhookEvent = {
       type: duplicate ? 'duplicate' : 'rejected',
       provider: failure.provider,
       code: failure.code,
@@ -347,7 +365,9 @@ export function createFlowWith(createVerifier: (options: VerifierOptions) => Ver
       durationMs: clock() - start,
       verifyMs,
       ...(duplicate ? {} : { message: failure.message, explain }),
-    })
+    }
+    report(event)
+    trace?.end(event)
     if (!duplicate && forwardErrors && hooks.forward) {
       return hooks.forward((error ??= WebhookVerificationError.from(failure, { exposeDetails })))
     }
@@ -357,7 +377,13 @@ export function createFlowWith(createVerifier: (options: VerifierOptions) => Ver
     return hooks.send({ status: failure.status, headers, body })
   }
 
-  async function run(hooks: FlowHooks): Promise<void> {
+  function run(hooks: FlowHooks): Promise<void> {
+    if (telemetry === undefined) return runWith(hooks, undefined)
+    const trace = telemetry.start()
+    return trace.run(() => runWith(hooks, trace))
+  }
+
+  async function runWith(hooks: FlowHooks, trace: RequestTrace | undefined): Promise<void> {
     const start = clock()
     let body: Uint8Array | Failure
     try {
@@ -365,12 +391,12 @@ export function createFlowWith(createVerifier: (options: VerifierOptions) => Ver
     } catch (error) {
       body = fail('INVALID_PAYLOAD', 'The request body could not be read', { hints: async () => [String(error)] })
     }
-    if (!(body instanceof Uint8Array)) return reject(hooks, body, start, clock() - start)
+    if (!(body instanceof Uint8Array)) return reject(hooks, body, start, clock() - start, trace)
     const request = hooks.readRequest()
     const input: VerifyInput = { body, headers: request.headers, method: request.method, url: request.url }
-    const result = await verifier.check(input)
+    const result = await (trace === undefined ? verifier.check(input) : trace.verify(() => verifier.check(input)))
     const verifyMs = clock() - start
-    if (!result.ok) return reject(hooks, result, start, verifyMs)
+    if (!result.ok) return reject(hooks, result, start, verifyMs, trace)
     let webhook = result.webhook
     let gate: InboxGate | undefined
     if (inbox !== undefined) {
@@ -378,7 +404,7 @@ export function createFlowWith(createVerifier: (options: VerifierOptions) => Ver
       if (!('webhook' in opened)) {
         // committed before: processed, so the claim completes; unreachable: the retry must get in
         await settle(opened.code === 'DUPLICATE_DELIVERY' ? webhook.complete() : webhook.abort())
-        return reject(hooks, opened, start, verifyMs)
+        return reject(hooks, opened, start, verifyMs, trace)
       }
       gate = opened
       webhook = opened.webhook
@@ -390,7 +416,7 @@ export function createFlowWith(createVerifier: (options: VerifierOptions) => Ver
           `hookproof: a ${webhook.provider} handler finished without webhook.transaction(fn); with an inbox, write the effects inside it so each delivery takes effect once`,
         )
       }
-      report({
+      const event: WebhookEvent = {
         type: 'verified',
         provider: webhook.provider,
         code: undefined,
@@ -400,12 +426,16 @@ export function createFlowWith(createVerifier: (options: VerifierOptions) => Ver
         durationMs: clock() - start,
         verifyMs,
         outcome,
-      })
+      }
+      report(event)
+      trace?.end(event)
     }
     let status: number | undefined
     let processed: boolean | undefined
     try {
-      if (router === undefined) status = await hooks.handle(webhook)
+      const handled = webhook
+      if (trace !== undefined) ({ status, processed } = await trace.handle(() => dispatch(router, handled, hooks)))
+      else if (router === undefined) status = await hooks.handle(webhook)
       else ({ status, processed } = await sendRouted(router, webhook, hooks))
     } catch (error) {
       await settle(webhook.abort())
@@ -419,6 +449,15 @@ export function createFlowWith(createVerifier: (options: VerifierOptions) => Ver
   }
 
   return { verifier, options: verifierOptions, run, on }
+}
+
+/** The handler or the router, as one call (the traced path runs it inside the handler's span). */
+async function dispatch(
+  router: Router | undefined,
+  webhook: VerifiedWebhook,
+  hooks: FlowHooks,
+): Promise<{ status: number | undefined; processed?: boolean }> {
+  return router === undefined ? { status: await hooks.handle(webhook) } : sendRouted(router, webhook, hooks)
 }
 
 /** Dispatches to the router and sends its answer; a schema or unknown-event rejection is not processed. */

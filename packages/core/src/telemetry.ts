@@ -1,0 +1,183 @@
+/**
+ * OpenTelemetry for the adapter flow, without a dependency on `@opentelemetry/api`: the flow is
+ * given the API object (the node adapter entry loads it when it is installed) and uses only the
+ * structural subset below. Off (no API), nothing here runs: the flow checks one `undefined` per
+ * request. On, each delivery gets a `hookproof.webhook` span with children `hookproof.verify`
+ * (body, signature, time), `hookproof.claim` (the replay store's `begin`), `hookproof.handler`
+ * (the app's handler, as the active span, so the app's own spans nest under it) and
+ * `hookproof.settle` (`complete` or `abort`); and counters. Attributes carry the provider, the
+ * event, the code, the status and the outcome: never a payload, a header, a secret or a signature.
+ */
+import type { ReplayStore } from './replay.js'
+
+/** The part of `@opentelemetry/api`'s `Span` the flow uses. */
+export interface OtelSpan {
+  setAttribute(key: string, value: string | number | boolean): unknown
+  setStatus(status: { code: number; message?: string }): unknown
+  end(): void
+}
+
+/** The part of `@opentelemetry/api` the flow uses; pass the module itself (`import * as otel from '@opentelemetry/api'`). */
+export interface OpenTelemetryApi {
+  readonly trace: {
+    getTracer(
+      name: string,
+      version?: string,
+    ): {
+      startSpan(name: string, options?: { attributes?: Record<string, string | number | boolean> }, context?: unknown): OtelSpan
+    }
+    setSpan(context: unknown, span: OtelSpan): unknown
+  }
+  readonly context: {
+    active(): unknown
+    with<A extends unknown[], F extends (...args: A) => ReturnType<F>>(
+      context: unknown,
+      fn: F,
+      thisArg?: unknown,
+      ...args: A
+    ): ReturnType<F>
+  }
+  readonly metrics: {
+    getMeter(
+      name: string,
+      version?: string,
+    ): {
+      createCounter(
+        name: string,
+        options?: { description?: string; unit?: string },
+      ): { add(value: number, attributes?: Record<string, string>): void }
+      createHistogram(
+        name: string,
+        options?: { description?: string; unit?: string },
+      ): { record(value: number, attributes?: Record<string, string>): void }
+    }
+  }
+}
+
+/** What the flow reports at the end of a request (a subset of `WebhookEvent`). */
+export interface TelemetryEnd {
+  readonly type: 'verified' | 'rejected' | 'duplicate'
+  readonly provider: string | undefined
+  readonly code: string | undefined
+  readonly status: number | undefined
+  readonly event: string | undefined
+  readonly outcome?: 'completed' | 'aborted'
+  readonly durationMs: number
+}
+
+/** One request's spans. */
+export interface RequestTrace {
+  /** Runs the whole request with its span active, so settle's span nests under it too. */
+  run<T>(fn: () => Promise<T>): Promise<T>
+  /** Runs verification in its own span (the claim's span nests under it). */
+  verify<T>(fn: () => Promise<T>): Promise<T>
+  /** Runs the handler with its own span active. */
+  handle<T>(fn: () => Promise<T>): Promise<T>
+  end(event: TelemetryEnd): void
+}
+
+/** The flow's telemetry: starts a trace per request and wraps the replay store for the claim and settle spans. */
+export interface FlowTelemetry {
+  start(): RequestTrace
+  store(store: ReplayStore): ReplayStore
+}
+
+const NAME = '@hookproof/core'
+const ERROR = 2
+
+/**
+ * The option's value as the flow uses it: `undefined` when off. `telemetry: false` turns it off;
+ * an API object turns it on; `undefined` uses `detected` (what the node entry found installed).
+ */
+export function flowTelemetry(option: unknown, detected: OpenTelemetryApi | undefined): FlowTelemetry | undefined {
+  if (option === false) return undefined
+  if (option === undefined || option === true) return detected === undefined ? undefined : createTelemetry(detected)
+  const api = option as Partial<OpenTelemetryApi>
+  if (
+    typeof api?.trace?.getTracer !== 'function' ||
+    typeof api.context?.with !== 'function' ||
+    typeof api.metrics?.getMeter !== 'function'
+  ) {
+    throw new TypeError("telemetry must be false or the @opentelemetry/api module (import * as otel from '@opentelemetry/api')")
+  }
+  return createTelemetry(api as OpenTelemetryApi)
+}
+
+function createTelemetry(api: OpenTelemetryApi): FlowTelemetry {
+  const tracer = api.trace.getTracer(NAME)
+  const meter = api.metrics.getMeter(NAME)
+  const verified = meter.createCounter('hookproof.webhook.verified', { description: 'Deliveries verified and handed to the handler' })
+  const rejected = meter.createCounter('hookproof.webhook.rejected', { description: 'Deliveries rejected, by code' })
+  const duplicates = meter.createCounter('hookproof.webhook.duplicates', {
+    description: 'Duplicate deliveries answered without the handler',
+  })
+  const storeErrors = meter.createCounter('hookproof.store.errors', { description: 'Replay store or inbox calls that failed' })
+  const duration = meter.createHistogram('hookproof.webhook.duration', { description: 'From request to settled', unit: 'ms' })
+
+  /** Runs `fn` as a child span of the active one; marks it failed when `fn` rejects. */
+  async function child<T>(name: string, fn: () => Promise<T>, attributes?: Record<string, string>): Promise<T> {
+    const span = tracer.startSpan(name, attributes === undefined ? undefined : { attributes }, api.context.active())
+    try {
+      return await api.context.with(api.trace.setSpan(api.context.active(), span), fn)
+    } catch (error) {
+      span.setStatus({ code: ERROR, message: error instanceof Error ? error.name : 'error' })
+      throw error
+    } finally {
+      span.end()
+    }
+  }
+
+  return {
+    start(): RequestTrace {
+      const parent = api.context.active()
+      const root = tracer.startSpan('hookproof.webhook', undefined, parent)
+      const active = api.trace.setSpan(parent, root)
+      return {
+        run: (fn) => api.context.with(active, fn),
+        verify: (fn) => child('hookproof.verify', fn),
+        handle: (fn) => child('hookproof.handler', fn),
+        end(event) {
+          const attributes: Record<string, string> = { 'hookproof.provider': event.provider ?? 'unknown' }
+          root.setAttribute('hookproof.provider', attributes['hookproof.provider'] as string)
+          if (event.event !== undefined) {
+            root.setAttribute('hookproof.event', event.event)
+            attributes['hookproof.event'] = event.event
+          }
+          if (event.status !== undefined) root.setAttribute('http.response.status_code', event.status)
+          if (event.code !== undefined) {
+            root.setAttribute('hookproof.code', event.code)
+            attributes['hookproof.code'] = event.code
+          }
+          if (event.outcome !== undefined) root.setAttribute('hookproof.outcome', event.outcome)
+          // 4xx answers are the sender's problem, not this server's: only 5xx and throws are errors
+          if (event.status === undefined || event.status >= 500) root.setStatus({ code: ERROR, message: event.code ?? 'handler failed' })
+          // a failed claim surfaces as STORE_UNAVAILABLE (a failed settle is counted by the store wrapper)
+          if (event.code === 'STORE_UNAVAILABLE') storeErrors.add(1, { 'hookproof.operation': 'claim' })
+          if (event.type === 'verified') verified.add(1, attributes)
+          else if (event.type === 'duplicate') duplicates.add(1, attributes)
+          else rejected.add(1, attributes)
+          duration.record(event.durationMs, {
+            'hookproof.provider': attributes['hookproof.provider'] as string,
+            'hookproof.result': event.type,
+          })
+          root.end()
+        },
+      }
+    },
+    store(store: ReplayStore): ReplayStore {
+      const settled = (operation: 'complete' | 'abort', fn: () => Promise<void>): Promise<void> =>
+        child('hookproof.settle', fn, { 'hookproof.operation': operation }).catch((error: unknown) => {
+          storeErrors.add(1, { 'hookproof.operation': operation })
+          throw error
+        })
+      const traced: ReplayStore = {
+        begin: (key, leaseMs, owner) => child('hookproof.claim', () => store.begin(key, leaseMs, owner)),
+        complete: (key, ttlMs, owner) => settled('complete', () => store.complete(key, ttlMs, owner)),
+        abort: (key, owner) => settled('abort', () => store.abort(key, owner)),
+      }
+      // renewals run on a timer, outside any request's span: passed through untraced
+      if (store.renew !== undefined) traced.renew = store.renew.bind(store)
+      return traced
+    },
+  }
+}
