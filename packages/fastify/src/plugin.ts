@@ -49,7 +49,8 @@ export const verifyWebhook: FastifyPluginCallback<FastifyWebhookOptions> = asPlu
   try {
     compiled = compile(options)
   } catch (error) {
-    return done(error as Error)
+    done(error as Error)
+    return
   }
   install(scope, compiled, done)
 })
@@ -103,11 +104,12 @@ function compile(options: FastifyWebhookOptions = {}): Compiled {
 /** Puts the parser, the hook and the decorators on `scope` itself. */
 function install(scope: FastifyInstance, compiled: Compiled, done: (error?: Error) => void): void {
   if (scope.hasDecorator('hookproof')) {
-    return done(
+    done(
       new TypeError(
         'verifyWebhook is already registered in this scope or a parent one: register each provider in its own sibling scope, app.register(async (scope) => { ... })',
       ),
     )
+    return
   }
   scope.decorate('hookproof', { on: compiled.flow.on })
   if (!scope.hasRequestDecorator('webhook')) scope.decorateRequest('webhook', undefined)
