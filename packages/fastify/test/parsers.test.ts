@@ -94,6 +94,23 @@ describe.each(FASTIFY)('%s', (_name, framework) => {
     expect(calls).toEqual([{ event: { type: 'ping' } }])
   })
 
+  it("verifyWebhook answers 500 BODY_ALREADY_PARSED when a child context's own JSON parser ran on a route below the scope", async () => {
+    const instance = framework({ logger: false }) as FastifyInstance
+    let runs = 0
+    instance.register(async (scope) => {
+      await scope.register(verifyWebhook, { provider: 'orchest', secret })
+      scope.register(async (child) => {
+        child.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) =>
+          done(null, JSON.parse(body as string)),
+        )
+        child.post('/hook', async () => ({ runs: ++runs }))
+      })
+    })
+    const res = await send(listener(instance), await delivery('orchest'))
+    expect([res.status, res.body.code]).toEqual([500, 'BODY_ALREADY_PARSED'])
+    expect(runs).toBe(0)
+  })
+
   it('verifyWebhook reads a delivery whose JSON a parser registered at the root would have taken', async () => {
     const instance = framework({ logger: false }) as FastifyInstance
     const seen: unknown[] = []

@@ -93,6 +93,23 @@ describe.each(FASTIFY)('%s', (_name, framework) => {
       expect(errors[0]).toBeInstanceOf(WebhookVerificationError)
     })
 
+    it('hands a 413 BODY_TOO_LARGE to the error handler too, before reading the body', async () => {
+      const codes: unknown[] = []
+      const instance = framework({ logger: false }) as FastifyInstance
+      instance.register(async (scope) => {
+        scope.setErrorHandler((error, _request, reply) => {
+          const e = error as unknown as WebhookVerificationError
+          codes.push(e.code)
+          return reply.code(e.status).send({ code: e.code })
+        })
+        await scope.register(verifyWebhook, { provider: 'orchest', secret, onError: 'next', limit: 64 })
+        scope.post('/hook', async () => ({ ok: true }))
+      })
+      const res = await send(listener(instance), await delivery('orchest'))
+      expect([res.status, res.body.code]).toEqual([413, 'BODY_TOO_LARGE'])
+      expect(codes).toEqual(['BODY_TOO_LARGE'])
+    })
+
     it("with Fastify's default error handler answers the error's status (401), not 500", async () => {
       const instance = framework({ logger: false }) as FastifyInstance
       instance.register(async (scope) => {
