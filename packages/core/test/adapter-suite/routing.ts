@@ -97,22 +97,22 @@ export function routingTests(fixture: AdapterFixture): void {
 }
 
 /**
- * Runs the first `ts` block under a README's "## Routing" heading as written (only `app.listen`
- * becomes an export) and sends it real deliveries: the routed, schema-checked and fallback paths.
+ * Runs the first `ts` block under a README's "## Routing" heading as written (only `listen`, the
+ * framework's `app.listen(3000)` call, becomes an export) and sends it real deliveries: the routed, schema-checked and fallback paths.
  */
-export function readmeRoutingTests(readme: string, listener: (app: unknown) => RequestListener): void {
+export function readmeRoutingTests(readme: string, listener: (app: unknown) => RequestListener, listen = 'app.listen(3000)'): void {
   it(`the ${readme} Routing example runs as written, in under 15 lines of code`, async () => {
     const root = fileURLToPath(new URL('../../../../', import.meta.url))
     const text = readFileSync(join(root, readme), 'utf8')
     const block = /```ts\n([\s\S]*?)```/.exec(text.slice(text.indexOf('\n## Routing\n')))?.[1]
     if (block === undefined) throw new Error(`${readme} has no Routing example`)
     expect(block.split('\n').filter((line) => line.trim() !== '').length).toBeLessThan(15)
-    expect(block).toContain('app.listen(3000)')
+    expect(block).toContain(listen)
     // inside the repository, so that `zod` and the workspace packages resolve as they do for a user
     const dir = join(root, 'node_modules', '.cache', 'hookproof-readme')
     mkdirSync(dir, { recursive: true })
     const file = join(dir, `${readme.replaceAll('/', '_')}-${process.pid}.ts`)
-    writeFileSync(file, block.replace('app.listen(3000)', 'export { app }'))
+    writeFileSync(file, block.replace(listen, 'export { app }'))
     process.env.ORCHEST_WEBHOOK_SECRET = secret
     const lines: string[] = []
     const spy = vi.spyOn(console, 'log').mockImplementation((...args) => void lines.push(args.map(String).join(' ')))

@@ -1,0 +1,93 @@
+/**
+ * The Fastify rows of the HTTP bench: `fastify(route)` builds one server for one route, as
+ * `express()` and `koa()` in bench/http/server.ts do (all answer 204 on POST /webhook):
+ *   bare             raw body read (a catch-all `parseAs: 'buffer'` parser), no verification
+ *   hand             the same Buffer + createHmac + timingSafeEqual + JSON.parse in a preValidation
+ *                    hook, written by hand the way a careful Fastify user would
+ *   hookproof        `scope.register(verifyWebhook, ...)`, replayStore: false
+ *   hookproof-store  the same with the default MemoryReplayStore (every request a new delivery id)
+ *   core-check       the hand route with core's createVerifier().check() instead of the HMAC
+ * Each route sits in its own scope, as a user's webhook routes would. `onHandled` counts the
+ * requests the handler ran for.
+ */
+import { createHmac, timingSafeEqual } from 'node:crypto'
+import type { Server } from 'node:http'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { load } from '../lib/build.js'
+import { type Api, SECRET } from '../lib/fixtures.js'
+
+const LIMIT = 5 * 1024 * 1024
+
+type Adapter = typeof import('../../packages/fastify/src/index.js')
+export type FastifyRoute = 'bare' | 'hand' | 'hookproof' | 'hookproof-store' | 'core-check'
+
+/** The hand-written check: what a careful receiver writes without a library. */
+function handVerify(body: Buffer, header: unknown): unknown {
+  if (typeof header !== 'string' || !header.startsWith('sha256=')) return undefined
+  const expected = Buffer.from(header.slice(7), 'hex')
+  const mac = createHmac('sha256', SECRET).update(body).digest()
+  if (expected.length !== mac.length || !timingSafeEqual(mac, expected)) return undefined
+  return JSON.parse(body.toString('utf8'))
+}
+
+/** A scope whose every content type arrives as a Buffer of at most LIMIT bytes. */
+function rawScope(scope: FastifyInstance): void {
+  scope.removeAllContentTypeParsers()
+  scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: LIMIT }, (_request, body, done) => done(null, body))
+}
+
+/**
+ * One Fastify 5 server for `route`, starting to listen on 127.0.0.1 on a free port.
+ *
+ * @example
+ * const server = await fastify('hookproof', () => handled++)
+ */
+export async function fastify(route: FastifyRoute, onHandled: () => void = () => {}): Promise<Server> {
+  const { default: Fastify } = await import('fastify')
+  const app = Fastify({ logger: false })
+  const handler = async (_request: FastifyRequest, reply: FastifyReply) => {
+    onHandled()
+    return reply.code(204).send()
+  }
+  if (route === 'hookproof' || route === 'hookproof-store') {
+    const mod = await load<Adapter>('fastify')
+    if (mod === undefined) throw Object.assign(new Error('@hookproof/fastify has no sources yet'), { code: 'ERR_MODULE_NOT_FOUND' })
+    const options = route === 'hookproof-store' ? {} : { replayStore: false as const }
+    app.register(async (scope) => {
+      await scope.register(mod.verifyWebhook, { provider: 'github', secret: SECRET, limit: LIMIT, ...options })
+      scope.post('/webhook', handler)
+    })
+  } else if (route === 'hand' || route === 'core-check') {
+    const verifier =
+      route === 'core-check' ? ((await load<Api>('core-node')) as Api).createVerifier({ provider: 'github', secret: SECRET }) : undefined
+    app.register(async (scope) => {
+      rawScope(scope)
+      scope.addHook('preValidation', async (request, reply) => {
+        const body = request.body as Buffer
+        if (verifier !== undefined) {
+          const result = await verifier.check({ body, headers: request.headers })
+          if (!result.ok) return reply.code(result.status).send()
+          request.body = result.webhook.payload
+          return
+        }
+        let payload: unknown
+        try {
+          payload = handVerify(body, request.headers['x-hub-signature-256'])
+        } catch {
+          payload = undefined
+        }
+        if (payload === undefined) return reply.code(401).send()
+        request.body = payload
+      })
+      scope.post('/webhook', handler)
+    })
+  } else {
+    app.register(async (scope) => {
+      rawScope(scope)
+      scope.post('/webhook', handler)
+    })
+  }
+  // like express(): the server starts listening, and emits 'listening' after this returns
+  await app.ready()
+  return app.server.listen(0, '127.0.0.1')
+}

@@ -1,0 +1,183 @@
+import type { ServerResponse } from 'node:http'
+import { bodyTimeoutOption, createWebhookFlow, DEFAULT_BODY_LIMIT, type FlowHooks, type WebhookFlow } from '@hookproof/core/adapter'
+import type { FastifyInstance, FastifyPluginCallback, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
+import { keepPayload, readRawBody } from './body.js'
+import type { FastifyWebhookOptions, WebhookPlugin } from './types.js'
+
+/** The options compiled once at registration: checked, the flow built. */
+interface Compiled {
+  flow: WebhookFlow
+  limit: number | string
+  timeoutMs: number
+  publicUrl: FastifyWebhookOptions['publicUrl']
+  base: string | undefined
+}
+
+// What fastify-plugin sets, without depending on it: skip-override makes the plugin act on the
+// scope it is registered in (its parsers and hooks), not on a child context of its own.
+const SKIP_OVERRIDE = Symbol.for('skip-override')
+const DISPLAY_NAME = Symbol.for('fastify.display-name')
+const META = Symbol.for('plugin-meta')
+const PLUGIN_META = { name: '@hookproof/fastify', fastify: '4.x || 5.x' }
+
+/**
+ * Fastify 4 and 5 plugin for the scope of the webhook routes. Registered with `scope.register`, it
+ * acts on that scope itself (skip-override, as fastify-plugin does), not on a child: every route of
+ * the scope reads the raw body through hookproof's own content-type parser (the rest of the app
+ * keeps Fastify's JSON parsing), is verified, and its delivery claimed, before the route handler
+ * runs with `request.webhook` and `request.body = payload`. Rejections answer
+ * `application/problem+json`; a processed duplicate answers 200 without calling the handler, one
+ * in flight 409 with `Retry-After`. The claim is held until the handler has answered (an async
+ * handler's return, `reply.send` later, or the error handler's answer), even when the client
+ * disconnected first; a throw or a 5xx releases it so the sender's retry is processed. A body not
+ * complete within `bodyTimeoutMs` is answered 408 `BODY_TIMEOUT`. Without options, secrets come
+ * from `*_WEBHOOK_SECRET`. `scope.hookproof.on(type, listener)` subscribes to its events.
+ *
+ * @example
+ * app.register(async (scope) => {
+ *   await scope.register(verifyWebhook, { provider: 'orchest', secret: process.env.ORCHEST_WEBHOOK_SECRET })
+ *   scope.hookproof.on('rejected', (e) => scope.log.warn({ code: e.code }, 'webhook rejected'))
+ *   scope.post('/webhooks/orchest', async (request, reply) => {
+ *     console.log(request.webhook?.event, request.body)
+ *     return reply.code(204).send()
+ *   })
+ * })
+ * @throws {TypeError} from `register`/`ready()` on a bad configuration, or with no options and no secret in the environment.
+ */
+export const verifyWebhook: FastifyPluginCallback<FastifyWebhookOptions> = asPlugin(function verifyWebhook(scope, options, done) {
+  let compiled: Compiled
+  try {
+    compiled = compile(options)
+  } catch (error) {
+    done(error as Error)
+    return
+  }
+  install(scope, compiled, done)
+})
+
+/**
+ * The same plugin with its options checked now: a bad configuration throws `TypeError` at this
+ * call rather than at `ready()`, and `on` is there before the app starts.
+ *
+ * @example
+ * const webhooks = webhookPlugin({ provider: 'github', secret: process.env.GITHUB_WEBHOOK_SECRET })
+ * webhooks.on('verified', (e) => console.info('delivery', e.deliveryId, e.status))
+ * app.register(async (scope) => {
+ *   await scope.register(webhooks)
+ *   scope.post('/webhooks/github', async (request) => ({ received: request.webhook?.event }))
+ * })
+ * @throws {TypeError} on a bad configuration, or with no options and no secret in the environment.
+ */
+export function webhookPlugin(options: FastifyWebhookOptions = {}): WebhookPlugin {
+  const compiled = compile(options)
+  const plugin = asPlugin(function hookproofWebhook(scope: FastifyInstance, _options: unknown, done: (error?: Error) => void) {
+    install(scope, compiled, done)
+  })
+  return Object.assign(plugin, { on: compiled.flow.on })
+}
+
+function asPlugin<T extends object>(fn: T): T {
+  return Object.assign(fn, { [SKIP_OVERRIDE]: true, [DISPLAY_NAME]: '@hookproof/fastify', [META]: PLUGIN_META })
+}
+
+/** Checks the adapter's options and builds the flow from the rest; Fastify's own register options are not ours. */
+function compile(options: FastifyWebhookOptions = {}): Compiled {
+  const {
+    limit = DEFAULT_BODY_LIMIT,
+    publicUrl,
+    bodyTimeoutMs,
+    // register() options Fastify itself reads; skip-override ignores them, the verifier must not see them
+    prefix: _prefix,
+    logLevel: _logLevel,
+    logSerializers: _logSerializers,
+    ...flowOptions
+  } = options as FastifyWebhookOptions & { prefix?: unknown; logLevel?: unknown; logSerializers?: unknown }
+  const timeoutMs = bodyTimeoutOption(bodyTimeoutMs)
+  if (publicUrl !== undefined && typeof publicUrl !== 'string' && typeof publicUrl !== 'function') {
+    throw new TypeError('publicUrl must be a base URL string or a function of the request')
+  }
+  const flow = createWebhookFlow(flowOptions)
+  const base = typeof publicUrl === 'string' ? publicUrl.replace(/\/+$/, '') : undefined
+  return { flow, limit, timeoutMs, publicUrl, base }
+}
+
+/** Puts the parser, the hook and the decorators on `scope` itself. */
+function install(scope: FastifyInstance, compiled: Compiled, done: (error?: Error) => void): void {
+  if (scope.hasDecorator('hookproof')) {
+    done(
+      new TypeError(
+        'verifyWebhook is already registered in this scope or a parent one: register each provider in its own sibling scope, app.register(async (scope) => { ... })',
+      ),
+    )
+    return
+  }
+  scope.decorate('hookproof', { on: compiled.flow.on })
+  if (!scope.hasRequestDecorator('webhook')) scope.decorateRequest('webhook', undefined)
+  // every content type of this scope, the inherited JSON and text parsers included, is read raw
+  scope.removeAllContentTypeParsers()
+  scope.addContentTypeParser('*', keepPayload)
+  // preValidation: after parsing and before a route's schema, which then validates the verified payload
+  scope.addHook('preValidation', (request, reply, next) => runFlow(compiled, request, reply, next))
+  done()
+}
+
+/** One request through core's flow; `next` goes on to validation and the route handler, or to Fastify's error handler. */
+function runFlow(compiled: Compiled, request: FastifyRequest, reply: FastifyReply, next: HookHandlerDoneFunction): void {
+  const { flow, limit, timeoutMs } = compiled
+  let nextCalled = false
+  const hooks: FlowHooks = {
+    readBody: () => readRawBody(request, reply, limit, timeoutMs),
+    readRequest: () => ({
+      // headersDistinct keeps a header sent twice as two values, so a duplicated signature is caught
+      headers: request.raw.headersDistinct ?? request.raw.headers,
+      method: request.method,
+      url: requestUrl(compiled, request),
+    }),
+    send: ({ status, headers, body }) => {
+      if (reply.sent) return
+      reply.code(status).headers(headers).send(body)
+    },
+    forward: (error) => {
+      nextCalled = true
+      next(error)
+    },
+    handle: (webhook) =>
+      new Promise((resolve) => {
+        answered(reply.raw, resolve)
+        request.webhook = webhook
+        request.body = webhook.payload
+        nextCalled = true
+        next()
+      }),
+  }
+  flow.run(hooks).catch((error: unknown) => {
+    if (!nextCalled) next(error as Error)
+  })
+}
+
+/**
+ * The full URL as the sender called it, for schemes that sign it (Designer Cloud GET/DELETE):
+ * `request.protocol` and the host follow Fastify's `trustProxy` (the host is `request.host` in
+ * Fastify 5, `request.hostname` with its port in Fastify 4).
+ */
+function requestUrl({ publicUrl, base }: Compiled, request: FastifyRequest): string {
+  if (typeof publicUrl === 'function') return publicUrl(request)
+  if (base !== undefined) return base + request.originalUrl
+  const host = (request as { host?: string }).host ?? request.hostname
+  return `${request.protocol}://${host}${request.originalUrl}`
+}
+
+/**
+ * Resolves with the status once the handler answers: the response's `end` (every Fastify answer,
+ * the error handler's 500 and a hijacked reply's own write included, ends there), whether or not
+ * the socket is still open. A closed socket is deliberately not an answer: the handler is still
+ * running, and its claim must hold.
+ */
+function answered(res: ServerResponse, resolve: (status: number) => void): void {
+  const end = res.end
+  res.end = function endAndSettle(this: ServerResponse, ...args: unknown[]) {
+    res.end = end
+    resolve(res.statusCode)
+    return (end as (...a: unknown[]) => ServerResponse).apply(this, args)
+  } as ServerResponse['end']
+}
