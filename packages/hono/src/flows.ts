@@ -19,6 +19,8 @@ const ENV_NAMES = Object.values(providers)
   .filter((name): name is string => typeof name === 'string')
   .flatMap((name) => [name, `${name}_PREVIOUS`])
 
+const STAND_IN = 'whsec_c3RhcnR1cC1jaGVjaw=='
+
 /** A flow cache of this size holds every secret an app rotates through; past it the oldest goes. */
 const MAX_FLOWS = 16
 
@@ -43,9 +45,7 @@ export function flowSource(
   }
   const shared = { ...options, replayStore: options.replayStore ?? new MemoryReplayStore() }
   // a stand-in secret for the startup check: a bad provider, option or router throws now, not per request
-  const standIn = fromBindings
-    ? optionsFromEnv(Object.fromEntries(ENV_NAMES.map((n) => [n, 'startup-check'])))
-    : { secret: 'startup-check' }
+  const standIn = fromBindings ? optionsFromEnv(Object.fromEntries(ENV_NAMES.map((n) => [n, STAND_IN]))) : { secret: STAND_IN }
   createWebhookFlow({ ...shared, ...standIn })
   const listeners = new Map<EventType, Set<Listener>>(['verified', 'rejected', 'duplicate'].map((t) => [t as EventType, new Set()]))
   const flows = new Map<string, WebhookFlow>()
@@ -55,7 +55,9 @@ export function flowSource(
     const key = JSON.stringify(resolved)
     let flow = flows.get(key)
     if (flow === undefined) {
-      const verifierOptions: VerifierOptions = fromBindings ? optionsFromEnv(resolved as Record<string, string>) : (resolved as VerifierOptions)
+      const verifierOptions: VerifierOptions = fromBindings
+        ? optionsFromEnv(resolved as Record<string, string>)
+        : (resolved as VerifierOptions)
       flow = createWebhookFlow({ ...shared, ...verifierOptions } as WebhookFlowOptions)
       for (const [type, set] of listeners) flow.on(type, (event) => dispatch(set, event))
       if (flows.size >= MAX_FLOWS) flows.delete(flows.keys().next().value as string)

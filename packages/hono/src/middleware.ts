@@ -50,7 +50,12 @@ export function verifyWebhook<E extends Env = Env>(options: HonoWebhookOptions<E
       readRequest: () => ({
         headers: c.req.raw.headers,
         method: c.req.method,
-        url: typeof publicUrl === 'function' ? publicUrl(c as unknown as Context<E>) : base !== undefined ? base + pathAndQuery(c.req.url) : c.req.url,
+        url:
+          typeof publicUrl === 'function'
+            ? publicUrl(c as unknown as Context<E>)
+            : base !== undefined
+              ? base + pathAndQuery(c.req.url)
+              : c.req.url,
       }),
       send: ({ status, headers, body }) => {
         response = new Response(body, { status, headers: read.stalled ? { ...headers, connection: 'close' } : headers })
