@@ -7,6 +7,7 @@ export default [
   'packages/hono',
   'examples/express-app',
   'examples/koa-app',
+  'examples/hono-app',
   'packages/mock-sender',
   'packages/redis',
   'packages/postgres',
