@@ -19,6 +19,7 @@ export const ENTRIES = {
   'core-web': 'packages/core/src/index.ts',
   express: 'packages/express/src/index.ts',
   koa: 'packages/koa/src/index.ts',
+  hono: 'packages/hono/src/index.ts',
 } as const
 export type Entry = keyof typeof ENTRIES
 
@@ -45,6 +46,8 @@ export async function buildAll(): Promise<string> {
       tsconfig: join(root, 'tsconfig.json'),
       packages: 'external',
       alias: {
+        // the subpath first: esbuild would otherwise map it under the root entry's file
+        '@hookproof/core/adapter': join(root, 'packages/core/src/adapter-node.ts'),
         '@hookproof/core': join(root, ENTRIES['core-node']),
       },
       logLevel: 'error',

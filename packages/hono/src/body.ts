@@ -22,7 +22,7 @@ export interface BodyRead {
  * it; a body not complete within `timeoutMs` is 408 `BODY_TIMEOUT`; a body another reader parsed
  * first (`c.req.json()`, a validator) is 500 `BODY_ALREADY_PARSED` naming the fix.
  */
-export async function readRawBody(req: HonoRequest, limit: number, timeoutMs: number, read: BodyRead): Promise<Uint8Array | Failure> {
+export async function readRawBody(req: HonoRequest, limit: number, timeoutMs: number, state: BodyRead): Promise<Uint8Array | Failure> {
   const cache = req.bodyCache as Cache
   const exact = cache.arrayBuffer ?? cache.blob
   if (exact !== undefined) return withinLimit(asNodeBuffer(await bytesOf(exact)), limit)
@@ -31,14 +31,22 @@ export async function readRawBody(req: HonoRequest, limit: number, timeoutMs: nu
     return bodyAlreadyParsed(FIX, parsed.includes('text') ? '' : parsed.length > 0 ? {} : undefined)
   }
   const declared = req.raw.headers.get('content-length')
-  if (declared !== null && /^\s*\d+\s*$/.test(declared) && Number(declared) > limit) return tooLarge(limit)
-  const stream = req.raw.body
-  if (stream === null) return keep(cache, new Uint8Array(0))
-  const reader = stream.getReader()
+  const length = declared !== null && /^\s*\d+\s*$/.test(declared) ? Number(declared) : undefined
+  if (length !== undefined && length > limit) return tooLarge(limit)
+  // a declared length bounds the body (the HTTP parser reads exactly that many bytes): read it in
+  // one call, which @hono/node-server serves straight from the socket without building a stream;
+  // without one, chunk by chunk
+  let reading: Promise<Uint8Array | Failure>
+  if (length !== undefined) reading = req.raw.arrayBuffer().then((b) => new Uint8Array(b))
+  else {
+    const stream = req.raw.body
+    if (stream === null) return keep(cache, new Uint8Array(0))
+    reading = readStream(stream.getReader(), limit)
+  }
   try {
-    const body = await readBodyWithin(readStream(reader, limit), timeoutMs, () => {
+    const body = await readBodyWithin(reading, timeoutMs, () => {
       // the unread rest stays in the socket: the answer closes the connection instead of draining it
-      read.stalled = true
+      state.stalled = true
     })
     return body instanceof Uint8Array ? keep(cache, body) : body
   } catch (error) {
