@@ -45,10 +45,22 @@ function coreThroughExportsMap(conditions: string[], chosen: string[]): Plugin {
   }
 }
 
-async function bundle(conditions: string[]): Promise<{ code: string; chosen: string[] }> {
+/** `@hookproof/hono` as a user imports it, from this package's sources. */
+const honoSources: Plugin = {
+  name: 'hookproof-hono-sources',
+  setup(b) {
+    b.onResolve({ filter: /^@hookproof\/hono$/ }, () => ({ path: fileURLToPath(new URL('../src/index.ts', import.meta.url)) }))
+  },
+}
+
+/** Bundles test/workerd/worker.ts, or `contents` (a README block) when given, as wrangler would. */
+async function bundle(conditions: string[], contents?: string): Promise<{ code: string; chosen: string[] }> {
   const chosen: string[] = []
+  const here = fileURLToPath(new URL('./workerd/', import.meta.url))
   const result = await build({
-    entryPoints: [fileURLToPath(new URL('./workerd/worker.ts', import.meta.url))],
+    ...(contents === undefined
+      ? { entryPoints: [join(here, 'worker.ts')] }
+      : { stdin: { contents, resolveDir: here, sourcefile: 'readme-worker.ts', loader: 'ts' as const } }),
     bundle: true,
     write: false,
     format: 'esm',
@@ -56,7 +68,7 @@ async function bundle(conditions: string[]): Promise<{ code: string; chosen: str
     logLevel: 'silent',
     platform: conditions.includes('node') ? 'node' : 'browser',
     conditions,
-    plugins: [coreThroughExportsMap(conditions, chosen)],
+    plugins: [coreThroughExportsMap(conditions, chosen), honoSources],
     nodePaths: [join(dirname(fileURLToPath(import.meta.url)), '../../../node_modules')],
   })
   return { code: result.outputFiles[0]?.text ?? '', chosen: [...new Set(chosen)].sort() }
@@ -67,7 +79,13 @@ const vector = (id: string) => all.find((v) => v.id === id) as Vector
 const ping = vector('orchest-ping-json')
 const designer = vector('designer-cloud-post')
 
+/** The README's Cloudflare Workers block, as written. */
+const README_WORKER = /```ts\n([\s\S]*?)```/.exec(
+  readFileSync(fileURLToPath(new URL('../README.md', import.meta.url)), 'utf8').split('\n## Cloudflare Workers\n')[1] ?? '',
+)?.[1]
+
 let mf: Miniflare
+let readmeWorker: Miniflare
 let worker: { code: string; chosen: string[] }
 
 beforeAll(async () => {
@@ -79,10 +97,19 @@ beforeAll(async () => {
     bindings: { ORCHEST_WEBHOOK_SECRET: ping.secret, DESIGNER_CLOUD_WEBHOOK_SECRET: designer.secret },
   })
   await mf.ready
+  const readme = await bundle(WORKER_CONDITIONS, README_WORKER)
+  readmeWorker = new Miniflare({
+    modules: true,
+    script: readme.code,
+    compatibilityDate: '2025-06-01',
+    bindings: { ORCHEST_WEBHOOK_SECRET: ping.secret },
+  })
+  await readmeWorker.ready
 })
 
 afterAll(async () => {
   await mf?.dispose()
+  await readmeWorker?.dispose()
 })
 
 /** Sends a vector's body and headers as they were recorded, to a path of the Worker. */
@@ -195,5 +222,19 @@ describe('@hookproof/hono in workerd (miniflare)', () => {
     const res = await deliver('/webhooks/unset', ping)
     expect(res.status).toBe(500)
     expect(res.text).not.toContain(ping.secret)
+  })
+})
+
+describe('the README Cloudflare Workers example in workerd', () => {
+  it('verifies the published Orchest ping with the bound secret, acknowledges its redelivery, rejects a forgery', async () => {
+    expect(README_WORKER).toContain('export default app')
+    const post = (body: string) =>
+      readmeWorker.dispatchFetch('https://hooks.example.com/webhooks/orchest', { method: 'POST', headers: ping.headers, body })
+    const first = await post(ping.body)
+    expect([first.status, await first.json()]).toEqual([200, { event: 'ping', deliveryId: '0b8d5c8e-7a51-4a57-9d36-6c1b7f3c2e10' }])
+    const again = await post(ping.body)
+    expect([again.status, ((await again.json()) as { code: string }).code]).toEqual([200, 'DUPLICATE_DELIVERY'])
+    const forged = await post(ping.body.replace('Test webhook', 'Test webhooK'))
+    expect([forged.status, ((await forged.json()) as { code: string }).code]).toEqual([401, 'SIGNATURE_MISMATCH'])
   })
 })
