@@ -2,7 +2,7 @@ import { getRequestListener } from '@hono/node-server'
 import { MemoryReplayStore, type WebhookEvent, WebhookVerificationError } from '@hookproof/core'
 import { Hono } from 'hono'
 import { validator } from 'hono/validator'
-import { describe, expect, expectTypeOf, it } from 'vitest'
+import { describe, expect, expectTypeOf, it, vi } from 'vitest'
 import { delivery, SECRETS, send } from '../../core/test/adapter-suite/index.js'
 import { type HonoWebhook, verifyWebhook, type WebhookVariables } from '../src/index.js'
 
@@ -213,5 +213,47 @@ describe('types', () => {
     )
     expect((await send(listener(app), await delivery('designer-cloud', { id: 'job-77' }))).status).toBe(204)
     expect(jobId).toBe('job-77')
+  })
+})
+
+describe('secret as a function of the context', () => {
+  it('verifyWebhook({ secret: (c) => ... }) reads it per request; on() listeners and the replay store span every secret value', async () => {
+    let current = 'rotating-secret-1'
+    const seen: string[] = []
+    const webhooks = verifyWebhook({ provider: 'orchest', secret: () => current })
+    for (const type of ['verified', 'rejected', 'duplicate'] as const)
+      webhooks.on(type, (e) => seen.push(`${e.type}:${e.code ?? e.status}`))
+    const app = new Hono()
+    app.post('/hook', webhooks, (c) => c.body(null, 204))
+    const first = await delivery('orchest', { sign: { secret: 'rotating-secret-1' } })
+    expect((await send(listener(app), first)).status).toBe(204)
+    current = 'rotating-secret-2'
+    // the same delivery while the function returns another value: that verifier rejects it
+    expect((await send(listener(app), first)).status).toBe(401)
+    current = 'rotating-secret-1'
+    expect((await send(listener(app), first)).status).toBe(200)
+    expect(seen).toEqual(['verified:204', 'rejected:SIGNATURE_MISMATCH', 'duplicate:DUPLICATE_DELIVERY'])
+  })
+
+  it('verifyWebhook({ provider: unknown, secret: fn }) still throws a TypeError at startup', () => {
+    expect(() => verifyWebhook({ provider: 'stripe' as 'orchest', secret: () => 'x' })).toThrow(TypeError)
+  })
+
+  it('a secret function that returns nothing answers 500 without running the handler or showing a secret', async () => {
+    const app = new Hono()
+    let runs = 0
+    app.post('/hook', verifyWebhook({ provider: 'orchest', secret: () => undefined }), (c) => {
+      runs++
+      return c.body(null, 204)
+    })
+    const error = vi.spyOn(console, 'error').mockImplementation(() => {})
+    try {
+      const res = await send(listener(app), await delivery('orchest'))
+      expect(res.status).toBe(500)
+      expect(runs).toBe(0)
+      expect(String(error.mock.calls[0]?.[0])).toContain('no secret')
+    } finally {
+      error.mockRestore()
+    }
   })
 })
