@@ -8,6 +8,8 @@ export default [
   'examples/express-app',
   'examples/koa-app',
   'examples/fastify-app',
+  'packages/hono',
+  'examples/hono-app',
   'packages/mock-sender',
   'packages/redis',
   'packages/postgres',

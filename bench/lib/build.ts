@@ -20,6 +20,7 @@ export const ENTRIES = {
   express: 'packages/express/src/index.ts',
   koa: 'packages/koa/src/index.ts',
   fastify: 'packages/fastify/src/index.ts',
+  hono: 'packages/hono/src/index.ts',
 } as const
 export type Entry = keyof typeof ENTRIES
 

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url'
 import { build, type Plugin } from 'esbuild'
 
 const core = fileURLToPath(new URL('../../../packages/core/', import.meta.url))
+const hono = fileURLToPath(new URL('../../../packages/hono/src/index.ts', import.meta.url))
 
 /**
  * Bundles an example the way wrangler does, resolving `@hookproof/core` through its real exports
@@ -17,7 +18,7 @@ export async function bundle(entry: string, target: 'worker' | 'node'): Promise<
     const pkg = join(dir, 'node_modules', '@hookproof', 'core')
     mkdirSync(join(pkg, 'dist'), { recursive: true })
     copyFileSync(join(core, 'package.json'), join(pkg, 'package.json'))
-    for (const name of ['index', 'node']) {
+    for (const name of ['index', 'node', 'adapter', 'adapter-node']) {
       const source = JSON.stringify(join(core, 'src', `${name}.ts`))
       writeFileSync(join(pkg, 'dist', `${name}.js`), `export * from ${source}\n`)
       writeFileSync(join(pkg, 'dist', `${name}.cjs`), `module.exports = require(${source})\n`)
@@ -25,7 +26,9 @@ export async function bundle(entry: string, target: 'worker' | 'node'): Promise<
     const throughExportsMap: Plugin = {
       name: 'hookproof-core-exports-map',
       setup(b) {
-        b.onResolve({ filter: /^@hookproof\/core$/ }, async (args) => {
+        // @hookproof/hono from its sources; the core it imports goes through the exports map below
+        b.onResolve({ filter: /^@hookproof\/hono$/ }, () => ({ path: hono }))
+        b.onResolve({ filter: /^@hookproof\/core(\/adapter)?$/ }, async (args) => {
           if (args.pluginData === 'inner') return undefined
           const resolved = await b.resolve(args.path, { kind: args.kind, resolveDir: dir, pluginData: 'inner' })
           if (resolved.errors.length > 0) return { errors: resolved.errors }

@@ -1,0 +1,79 @@
+/**
+ * The Hono 4 server of the HTTP bench (`@hono/node-server`), one route per process as
+ * bench/http/server.ts runs them; every route answers 204 from the same handler on POST /webhook:
+ *   bare             c.req.arrayBuffer(), no verification (the framework's ceiling)
+ *   hand             c.req.arrayBuffer() + createHmac + timingSafeEqual + JSON.parse, written by hand
+ *   hookproof        verifyWebhook() from @hookproof/hono, replayStore: false
+ *   hookproof-store  verifyWebhook() with its default MemoryReplayStore (every request a new delivery id)
+ *   core-check       the hand route with core's createVerifier().check() instead of the HMAC
+ *                    (hookproof minus core-check = what the adapter itself costs)
+ */
+import { createHmac, timingSafeEqual } from 'node:crypto'
+import type { Server } from 'node:http'
+import { load } from '../lib/build.js'
+import { type Api, SECRET } from '../lib/fixtures.js'
+
+const LIMIT = 5 * 1024 * 1024
+
+export type HonoRoute = 'bare' | 'hand' | 'hookproof' | 'hookproof-store' | 'core-check'
+
+type Adapter = typeof import('../../packages/hono/src/index.js')
+
+/** The hand-written check: what a careful receiver writes without a library. */
+function handVerify(body: Buffer, header: string | null): unknown {
+  if (header === null || !header.startsWith('sha256=')) return undefined
+  const expected = Buffer.from(header.slice(7), 'hex')
+  const mac = createHmac('sha256', SECRET).update(body).digest()
+  if (expected.length !== mac.length || !timingSafeEqual(mac, expected)) return undefined
+  return JSON.parse(body.toString('utf8'))
+}
+
+/**
+ * Starts the Hono app for `route` on 127.0.0.1, port 0; `handled` is called once per request the
+ * handler ran for. bench/http/server.ts adds it as `hono: () => hono(route as HonoRoute, () => handled++)`.
+ *
+ * @example
+ * const server = await hono('hookproof', () => handled++)
+ */
+export async function hono(route: HonoRoute, handled: () => void): Promise<Server> {
+  const { Hono } = await import('hono')
+  const { serve } = await import('@hono/node-server')
+  const app = new Hono()
+  const handler = (c: { body(b: null, status: 204): Response }) => {
+    handled()
+    return c.body(null, 204)
+  }
+  if (route === 'bare') {
+    app.post('/webhook', async (c) => {
+      await c.req.arrayBuffer()
+      return handler(c)
+    })
+  } else if (route === 'hand') {
+    app.post('/webhook', async (c) => {
+      const body = Buffer.from(await c.req.arrayBuffer())
+      let payload: unknown
+      try {
+        payload = handVerify(body, c.req.header('x-hub-signature-256') ?? null)
+      } catch {
+        payload = undefined
+      }
+      if (payload === undefined) return c.body(null, 401)
+      return handler(c)
+    })
+  } else if (route === 'core-check') {
+    const { createVerifier } = (await load<Api>('core-node')) as Api
+    const verifier = createVerifier({ provider: 'github', secret: SECRET })
+    app.post('/webhook', async (c) => {
+      const body = Buffer.from(await c.req.arrayBuffer())
+      const result = await verifier.check({ body, headers: c.req.raw.headers })
+      if (!result.ok) return c.body(null, result.status as 401)
+      return handler(c)
+    })
+  } else {
+    const mod = await load<Adapter>('hono')
+    if (mod === undefined) throw Object.assign(new Error('@hookproof/hono has no sources yet'), { code: 'ERR_MODULE_NOT_FOUND' })
+    const options = route === 'hookproof-store' ? {} : { replayStore: false as const }
+    app.post('/webhook', mod.verifyWebhook({ provider: 'github', secret: SECRET, limit: LIMIT, ...options }), handler)
+  }
+  return serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }) as Server
+}

@@ -1,0 +1,132 @@
+import { bodyAlreadyParsed, bodyReadFailure, type Failure, readBodyWithin } from '@hookproof/core/adapter'
+import type { HonoRequest } from 'hono'
+
+const FIX =
+  "Something read this request's body before verifyWebhook() (c.req.json(), c.req.text(), c.req.parseBody(), validator('json') " +
+  'or a middleware reading c.req.raw), so the exact bytes the signature covers are gone. Put verifyWebhook() first on the webhook route, ' +
+  "e.g. app.post(path, verifyWebhook(), handler), and read the payload from c.get('webhook').payload; a middleware that must run " +
+  'first can read c.req.arrayBuffer(), whose bytes are taken as they are.'
+
+type Cache = Partial<Record<'json' | 'text' | 'arrayBuffer' | 'blob' | 'formData', Promise<unknown>>>
+
+/** What a body read ends in, besides the bytes: the flow's failure, and whether the stream was left unread. */
+export interface BodyRead {
+  /** Set when the body timed out: the rest of it is unread, so the connection must close after the answer. */
+  stalled: boolean
+}
+
+/**
+ * The raw body of `req`, never more than `limit` bytes of it: the bytes an earlier
+ * `c.req.arrayBuffer()` (or `.blob()`) cached, else the stream read chunk by chunk. A declared
+ * `Content-Length` over the limit is refused before reading, a chunked body at the first chunk past
+ * it; a body not complete within `timeoutMs` is 408 `BODY_TIMEOUT`; a body another reader parsed
+ * first (`c.req.json()`, a validator) is 500 `BODY_ALREADY_PARSED` naming the fix.
+ */
+export async function readRawBody(req: HonoRequest, limit: number, timeoutMs: number, state: BodyRead): Promise<Uint8Array | Failure> {
+  const cache = req.bodyCache as Cache
+  const exact = cache.arrayBuffer ?? cache.blob
+  if (exact !== undefined) return withinLimit(asNodeBuffer(await bytesOf(exact)), limit)
+  const parsed = Object.keys(cache)
+  if (parsed.length > 0 || req.raw.bodyUsed) {
+    return bodyAlreadyParsed(FIX, parsed.includes('text') ? '' : parsed.length > 0 ? {} : undefined)
+  }
+  const declared = req.raw.headers.get('content-length')
+  const length = declared !== null && /^\s*\d+\s*$/.test(declared) ? Number(declared) : undefined
+  if (length !== undefined && length > limit) return tooLarge(limit)
+  // a declared length bounds the body (the HTTP parser reads exactly that many bytes): read it in
+  // one call, which @hono/node-server serves straight from the socket without building a stream;
+  // without one, chunk by chunk
+  let reading: Promise<Uint8Array | Failure>
+  if (length !== undefined) reading = req.raw.arrayBuffer().then((b) => new Uint8Array(b))
+  else {
+    const stream = req.raw.body
+    if (stream === null) return keep(cache, new Uint8Array(0))
+    reading = readStream(stream.getReader(), limit)
+  }
+  try {
+    const body = await readBodyWithin(reading, timeoutMs, () => {
+      // the unread rest stays in the socket: the answer closes the connection instead of draining it
+      state.stalled = true
+    })
+    return body instanceof Uint8Array ? keep(cache, body) : body
+  } catch (error) {
+    return bodyReadFailure({ type: 'request.aborted', cause: error }, limit, FIX)
+  }
+}
+
+/** Collects the chunks up to `limit` bytes; one copy at the end, none for a single chunk. */
+async function readStream(reader: ReadableStreamDefaultReader<Uint8Array>, limit: number): Promise<Uint8Array | Failure> {
+  const chunks: Uint8Array[] = []
+  let size = 0
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    size += value.byteLength
+    if (size > limit) {
+      // nothing past the limit is kept; the server drains or closes the rest after the answer
+      reader.releaseLock()
+      return tooLarge(limit)
+    }
+    chunks.push(value)
+  }
+  if (chunks.length === 1) return chunks[0] as Uint8Array
+  const out = new Uint8Array(size)
+  let at = 0
+  for (const chunk of chunks) {
+    out.set(chunk, at)
+    at += chunk.byteLength
+  }
+  return out
+}
+
+async function bytesOf(cached: Promise<unknown>): Promise<Uint8Array> {
+  const value = await cached
+  return new Uint8Array(value instanceof ArrayBuffer ? value : await (value as Blob).arrayBuffer())
+}
+
+function withinLimit(bytes: Uint8Array, limit: number): Uint8Array | Failure {
+  return bytes.byteLength > limit ? tooLarge(limit) : bytes
+}
+
+function tooLarge(limit: number): Failure {
+  return bodyReadFailure({ type: 'entity.too.large' }, limit, FIX)
+}
+
+/**
+ * Leaves the bytes in Hono's body cache, so `c.req.json()`, `.text()` or a validator after the
+ * middleware read them instead of the spent stream. The copy is made only if one of them asks.
+ */
+function keep(cache: Cache, read: Uint8Array): Uint8Array {
+  const bytes = asNodeBuffer(read)
+  let copy: Promise<unknown> | undefined
+  Object.defineProperty(cache, 'arrayBuffer', {
+    configurable: true,
+    enumerable: true,
+    get: () => (copy ??= Promise.resolve(bytes.slice().buffer)),
+    set: (value: Promise<unknown>) => {
+      copy = value
+    },
+  })
+  return bytes
+}
+
+type BufferFrom = (buffer: ArrayBufferLike, byteOffset: number, length: number) => Uint8Array
+const NodeBuffer = (globalThis as { Buffer?: { from: BufferFrom } }).Buffer
+
+/** On Node, a `Buffer` view of the same memory (what the other Node adapters hand out as `rawBody`); elsewhere the bytes as they are. */
+function asNodeBuffer(bytes: Uint8Array): Uint8Array {
+  return NodeBuffer === undefined ? bytes : NodeBuffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+}
+
+const UNITS: Record<string, number> = { b: 1, kb: 2 ** 10, mb: 2 ** 20, gb: 2 ** 30 }
+
+/**
+ * The `limit` option in bytes: a number, or a string like `'512kb'` or `'1mb'` (1024-based, as
+ * raw-body and `@hookproof/express` read it). Anything else is a `TypeError` at startup.
+ */
+export function limitBytes(limit: number | string): number {
+  if (typeof limit === 'number' && limit >= 0) return limit
+  const match = typeof limit === 'string' ? /^\s*(\d+(?:\.\d+)?)\s*(b|kb|mb|gb)?\s*$/i.exec(limit) : null
+  if (match === null) throw new TypeError(`limit must be a number of bytes or a string like '1mb', got ${String(limit)}`)
+  return Math.floor(Number(match[1]) * (UNITS[(match[2] ?? 'b').toLowerCase()] as number))
+}
