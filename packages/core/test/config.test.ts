@@ -168,7 +168,7 @@ describe('STANDARD_WEBHOOKS_WEBHOOK_SECRET follows the *_WEBHOOK_SECRET pattern'
   const b = 'whsec_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'
 
   const secretsOf = (options: ReturnType<typeof api.optionsFromEnv>) =>
-    (options.providers as Array<{ provider: { name: string }; secrets: string[] }>).map((c) => [c.provider.name, c.secrets])
+    (options.providers as unknown as Array<{ provider: { name: string }; secrets: string[] }>).map((c) => [c.provider.name, c.secrets])
 
   it('the new name is read, and the former STANDARD_WEBHOOKS_SECRET still works', () => {
     expect(secretsOf(api.optionsFromEnv({ STANDARD_WEBHOOKS_WEBHOOK_SECRET: a }))).toEqual([['standard-webhooks', [a]]])
