@@ -363,7 +363,7 @@ function secretDiffers(state: DiagnoseState, p: ParsedSignature): string {
     state.view.url !== undefined && p.parts.includes(state.view.url)
       ? ` or the URL the sender signed differs from ${state.view.url} (behind a proxy, set publicUrl or signedUrl)`
       : ''
-  return `The secret differs from the one ${provider.title} signs with${url}: no configured secret${n === 1 ? '' : ` (of ${n})`} reproduces the signature, and neither a trimmed secret nor a re-serialised or re-encoded body does. Copy the secret again from the sender's webhook settings`
+  return `The secret differs from the one ${provider.title} signs with${url}: no configured secret${n === 1 ? '' : ` (of ${n})`} reproduces the signature, nor does any corrected form of the request that was tried (the secret trimmed or unprefixed, the body decoded or written as the sender writes JSON). Copy the secret again from the sender's webhook settings`
 }
 
 async function encodingHints(backend: CryptoBackend, state: DiagnoseState): Promise<string[]> {
