@@ -42,5 +42,12 @@ export function checkFlowOptions(options: object): void {
  * const log = flowLog(verifier, verifierOptions)
  */
 export function flowLog(verifier: Verifier, options: VerifierOptions): RejectionLog {
-  return logOf(verifier) ?? createRejectionLog(options.logger, secretsIn(options))
+  const log = logOf(verifier) ?? createRejectionLog(options.logger, secretsIn(options))
+  return { rejected: (failure, explain) => log.rejected(withProvider(verifier, failure), explain), warn: log.warn }
+}
+
+/** A failure before verification (body already parsed, too large) names the provider when the route has one. */
+export function withProvider<F extends { provider?: string | undefined }>(verifier: Verifier, failure: F): F {
+  const only = verifier.providers.length === 1 ? verifier.providers[0] : undefined
+  return failure.provider === undefined && only !== undefined ? { ...failure, provider: only } : failure
 }

@@ -231,7 +231,10 @@ let fallback: RejectionLog | undefined
 export function logRejection(verifier: object, failure: Failure): Promise<void> {
   if (failure.code === 'DUPLICATE_DELIVERY') return Promise.resolve()
   const log = logOf(verifier) ?? (fallback ??= createRejectionLog(undefined, []))
-  return log.rejected(failure, async () => (failure.hints === undefined ? [] : await failure.hints()))
+  const providers = (verifier as { providers?: unknown }).providers
+  const only = Array.isArray(providers) && providers.length === 1 ? String(providers[0]) : undefined
+  const named = failure.provider === undefined && only !== undefined ? { ...failure, provider: only } : failure
+  return log.rejected(named, async () => (failure.hints === undefined ? [] : await failure.hints()))
 }
 
 /** @internal Every secret string in verifier options, for {@link redact}. */
