@@ -46,7 +46,12 @@ export function flowLog(verifier: Verifier, options: VerifierOptions): Rejection
   return { rejected: (failure, explain) => log.rejected(withProvider(verifier, failure), explain), warn: log.warn }
 }
 
-/** A failure before verification (body already parsed, too large) names the provider when the route has one. */
+/**
+ * A failure before verification (body already parsed, too large) names the provider when the route has one.
+ *
+ * @example
+ * withProvider(verifier, bodyAlreadyParsed(FIX, req.body)).provider // 'orchest'
+ */
 export function withProvider<F extends { provider?: string | undefined }>(verifier: Verifier, failure: F): F {
   const only = verifier.providers.length === 1 ? verifier.providers[0] : undefined
   return failure.provider === undefined && only !== undefined ? { ...failure, provider: only } : failure

@@ -46,7 +46,10 @@ export interface WebhookEvent {
   readonly verifyMs: number
   /** `verified` only: whether the delivery was marked processed or released for a retry. */
   readonly outcome?: 'completed' | 'aborted'
-  /** `rejected` only: server-side diagnostics, computed on demand (see `WebhookVerificationError.explain`). */
+  /**
+   * `rejected` only: server-side diagnostics, computed on demand and once per rejection (see
+   * `WebhookVerificationError.explain`); the default log line shares the computation.
+   */
   readonly explain?: () => Promise<string[]>
   /** `rejected` only: the human message (never a secret or an expected signature). */
   readonly message?: string

@@ -43,6 +43,10 @@ export const REJECTION_LOG_INTERVAL_MS = 60_000
 /**
  * What the flow, `verifyRequest` and `verifyLambdaEvent` call. `rejected` resolves once the line is
  * written (serverless runtimes may freeze right after the response).
+ *
+ * @example
+ * const log: RejectionLog = createRejectionLog(logger, [secret])
+ * await log.rejected(failure, () => error.explain())
  */
 export interface RejectionLog {
   /** Logs one rejection; `explain` is called only when the line is written. Never throws. */
@@ -211,13 +215,21 @@ const attached = new WeakMap<object, RejectionLog>()
 /**
  * @internal Remembers a verifier's log, so that `verifyRequest(request, verifier)` and the flow
  * log through the `logger` the verifier was built with.
+ *
+ * @example
+ * return attachLog({ providers, check, verify }, createRejectionLog(options.logger, secrets))
  */
 export function attachLog<T extends object>(verifier: T, log: RejectionLog): T {
   attached.set(verifier, log)
   return verifier
 }
 
-/** @internal The log attached by {@link attachLog}, if any. */
+/**
+ * @internal The log attached by {@link attachLog}, if any.
+ *
+ * @example
+ * const log = logOf(verifier) ?? createRejectionLog(undefined, [])
+ */
 export function logOf(verifier: object): RejectionLog | undefined {
   return attached.get(verifier)
 }
@@ -227,6 +239,9 @@ let fallback: RejectionLog | undefined
 /**
  * @internal Logs a `check` failure of `verifyRequest` / `verifyLambdaEvent` through the verifier's
  * log (console when the verifier was not built by `createVerifier`). Duplicates are not logged.
+ *
+ * @example
+ * if (!result.ok) await logRejection(verifier, result)
  */
 export function logRejection(verifier: object, failure: Failure): Promise<void> {
   if (failure.code === 'DUPLICATE_DELIVERY') return Promise.resolve()
@@ -237,7 +252,12 @@ export function logRejection(verifier: object, failure: Failure): Promise<void> 
   return log.rejected(named, async () => (failure.hints === undefined ? [] : await failure.hints()))
 }
 
-/** @internal Every secret string in verifier options, for {@link redact}. */
+/**
+ * @internal Every secret string in verifier options, for {@link redact}.
+ *
+ * @example
+ * secretsIn({ providers: [{ provider: 'orchest', secret: 'a' }], secret: 'b' }) // ['b', 'a']
+ */
 export function secretsIn(options: unknown): string[] {
   const out: string[] = []
   const add = (value: unknown) => {

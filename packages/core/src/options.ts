@@ -120,7 +120,12 @@ export function checkVerifierOptions(options: object): void {
   }
 }
 
-/** Above this, a `toleranceSeconds` is more likely milliseconds than seconds (2 h 46 min). */
+/**
+ * Above this, a `toleranceSeconds` is more likely milliseconds than seconds (2 h 46 min).
+ *
+ * @example
+ * createVerifier({ provider: 'up42', secret, toleranceSeconds: TOLERANCE_LOOKS_LIKE_MS }) // warns once
+ */
 export const TOLERANCE_LOOKS_LIKE_MS = 10_000
 
 /**
