@@ -41,6 +41,7 @@ export {
 } from './inbox.js'
 export { type LambdaEventV1, type LambdaEventV2, type LambdaHttpEvent, type LambdaResult, toLambdaResult } from './lambda.js'
 export { type Claim, type LeaseTiming, takeClaim } from './lease.js'
+export { REJECTION_LOG_INTERVAL_MS, type RejectionLogFields, type WebhookLogger } from './log.js'
 export type {
   OrchestPayload,
   PayloadOf,
@@ -64,7 +65,7 @@ export {
   type SignInput,
   type SignTools,
 } from './provider.js'
-export { type ProviderName, providers } from './providers/index.js'
+export { PROVIDER_ALIASES, type ProviderAlias, type ProviderName, providers } from './providers/index.js'
 export { XPLENTY_EVENT_TYPES, type XplentyMetadataOptions } from './providers/xplenty.js'
 export { type BeginResult, MemoryReplayStore, type MemoryReplayStoreOptions, type ReplayStore } from './replay.js'
 export {
@@ -86,4 +87,13 @@ export {
 } from './router.js'
 export type { StandardSchemaV1 } from './standard-schema.js'
 export type { OpenTelemetryApi } from './telemetry.js'
-export type { CheckResult, PayloadForOptions, ProviderConfig, VerifiedWebhook, Verifier, VerifierOptions, VerifyInput } from './verify.js'
+export type {
+  CheckResult,
+  KnownOptions,
+  PayloadForOptions,
+  ProviderConfig,
+  VerifiedWebhook,
+  Verifier,
+  VerifierOptions,
+  VerifyInput,
+} from './verify.js'

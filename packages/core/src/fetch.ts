@@ -1,5 +1,6 @@
 import { type Failure, fail, isWebhookVerificationError, type ProblemOptions, problemResponse, WebhookVerificationError } from './errors.js'
 import { DEFAULT_BODY_LIMIT } from './flow.js'
+import { logRejection } from './log.js'
 import { isFailure } from './provider.js'
 import type { CheckResult, VerifiedWebhook, Verifier, VerifierOptions, VerifyInput } from './verify.js'
 
@@ -147,16 +148,21 @@ export function fetchFactory(createVerifier: (options: VerifierOptions) => Verif
     if (typeof request !== 'object' || request === null) {
       return fail('INVALID_PAYLOAD', 'checkRequest(request): request is not a Fetch Request')
     }
+    const result = await checkWith<Payload>(v, request, limit)
+    if (!result.ok) await logRejection(v, result)
+    return result.ok || options?.exposeDetails === undefined ? result : { ...result, exposeDetails: options.exposeDetails }
+  }
+
+  async function checkWith<Payload>(v: Verifier, request: RequestLike, limit: number): Promise<CheckResult<Payload>> {
     let input: VerifyInput
     try {
       const body = await readBody(request, limit)
-      if (isFailure(body)) return options?.exposeDetails === undefined ? body : { ...body, exposeDetails: options.exposeDetails }
+      if (isFailure(body)) return body
       input = { body, headers: request.headers, method: request.method, url: request.url }
     } catch {
       return fail('INVALID_PAYLOAD', 'The request body could not be read (the client disconnected or the stream failed)')
     }
-    const result = await v.check<Payload>(input)
-    return result.ok || options?.exposeDetails === undefined ? result : { ...result, exposeDetails: options.exposeDetails }
+    return v.check<Payload>(input)
   }
 
   /**

@@ -8,6 +8,7 @@ import {
   type WebhookErrorCode,
   WebhookVerificationError,
 } from './errors.js'
+import { checkFlowOptions, flowLog } from './flow-log.js'
 import type { HeadersInput } from './headers.js'
 import { checkInbox, type InboxGate, openInbox, type WebhookInbox } from './inbox.js'
 import { MemoryReplayStore } from './replay.js'
@@ -46,7 +47,10 @@ export interface WebhookEvent {
   readonly verifyMs: number
   /** `verified` only: whether the delivery was marked processed or released for a retry. */
   readonly outcome?: 'completed' | 'aborted'
-  /** `rejected` only: server-side diagnostics, computed on demand (see `WebhookVerificationError.explain`). */
+  /**
+   * `rejected` only: server-side diagnostics, computed on demand and once per rejection (see
+   * `WebhookVerificationError.explain`); the default log line shares the computation.
+   */
   readonly explain?: () => Promise<string[]>
   /** `rejected` only: the human message (never a secret or an expected signature). */
   readonly message?: string
@@ -181,14 +185,15 @@ export interface WebhookFlow {
  * const options = adapterOptions({ provider: 'orchest', secret })
  */
 export function adapterOptions(options: WebhookFlowOptions = {}): VerifierOptions {
-  const { onError, onEvent, emitter, router, telemetry: _telemetry, ...rest } = options
+  checkFlowOptions(options)
+  const { onError, onEvent, emitter, router, exposeDetails, inbox, telemetry, ...rest } = options
   if (onError !== undefined && onError !== 'respond' && onError !== 'next') {
     throw new TypeError(`onError must be 'respond' or 'next', got ${String(onError)}`)
   }
   if (onEvent !== undefined && typeof onEvent !== 'function') throw new TypeError('onEvent must be a function')
   if (emitter !== undefined && typeof emitter?.emit !== 'function') throw new TypeError('emitter must have an emit(name, event) method')
   if (router !== undefined && typeof router?.handle !== 'function') throw new TypeError('router must come from createRouter()')
-  const env = rest.provider === undefined && rest.providers === undefined ? optionsFromEnv() : {}
+  const env = rest.provider === undefined && rest.providers === undefined ? optionsFromEnv(undefined, rest.logger) : {}
   return { ...rest, ...env, replayStore: rest.replayStore ?? new MemoryReplayStore() }
 }
 
@@ -310,6 +315,7 @@ export function createFlowWith(
   if (inbox !== undefined) verifierOptions.keyDeliveries = true
   let inboxWarned = false
   const verifier = createVerifier(verifierOptions)
+  const log = flowLog(verifier, verifierOptions)
   const forwardErrors = options.onError === 'next'
   if (options.exposeDetails !== undefined && typeof options.exposeDetails !== 'boolean') {
     throw new TypeError(`exposeDetails must be true or false, got ${String(options.exposeDetails)}`)
@@ -368,6 +374,7 @@ export function createFlowWith(
     }
     report(event)
     trace?.end(event)
+    if (!duplicate) await log.rejected(failure, explain)
     if (!duplicate && forwardErrors && hooks.forward) {
       return hooks.forward((error ??= WebhookVerificationError.from(failure, { exposeDetails })))
     }

@@ -1,6 +1,7 @@
 import type { CryptoBackend, Part } from './crypto/types.js'
 import { base64ToBytes, hexToBytes, utf8 } from './encoding.js'
 import type { Failure } from './errors.js'
+import { quotePlusForm } from './hints-form.js'
 import { mediaType } from './payload.js'
 import type { ParsedSignature, Provider, RequestView } from './provider.js'
 import { providers as registry } from './providers/index.js'
@@ -26,7 +27,7 @@ export interface DiagnoseState {
 export const DIAGNOSE_BODY_LIMIT = 256 * 1024
 
 /** Most MACs (or digests) one `explain()` computes, over all hints and secrets together. */
-export const DIAGNOSE_MAX_MACS = 8
+export const DIAGNOSE_MAX_MACS = 12
 
 /** Longest header value a hint reads; rows read at most 8 KiB (`MAX_HEADER_LENGTH`) too. */
 const HINT_HEADER_LENGTH = 8192
@@ -149,27 +150,100 @@ function resembles(state: DiagnoseState): string[] {
   return out
 }
 
-async function secretHints(backend: CryptoBackend, state: DiagnoseState, p: ParsedSignature): Promise<string[]> {
-  const out: string[] = []
+/** A request as the sender may have sent it: another body, URL or key than the one received. */
+interface Alternative {
+  body?: Uint8Array
+  url?: string
+  keys?: readonly Uint8Array[]
+}
+
+function altView(view: RequestView, alt: Alternative): RequestView {
+  const body = alt.body ?? view.body
+  let json: { value: unknown } | undefined
+  return {
+    body,
+    header: view.header,
+    method: view.method,
+    url: alt.url ?? view.url,
+    options: view.options,
+    json() {
+      if (json === undefined) {
+        try {
+          json = { value: JSON.parse(new TextDecoder().decode(body)) }
+        } catch {
+          json = { value: undefined }
+        }
+      }
+      return json.value
+    },
+  }
+}
+
+/**
+ * `true` when the delivery verifies with this alternative: the row parses it again, the MAC
+ * matches one of the keys, and the row's own checks after the MAC (UP42's body digest) hold.
+ * Time is not checked: the hints for the MAC are about bytes and keys, not freshness.
+ */
+async function verifiesWith(backend: CryptoBackend, state: DiagnoseState, alt: Alternative): Promise<boolean> {
+  const provider = state.entry.provider
+  const view = alt.body === undefined && alt.url === undefined ? state.view : altView(state.view, alt)
+  let parsed: ParsedSignature | Failure
+  try {
+    parsed = alt.body === undefined && alt.url === undefined && state.parsed !== undefined ? state.parsed : provider.parse(view)
+  } catch {
+    return false
+  }
+  if ('ok' in parsed) return false
+  if (!(await anyMatch(backend, parsed, alt.keys ?? state.entry.keyBytes, parsed.parts))) return false
+  if (provider.afterVerify === undefined) return true
+  const after = await provider.afterVerify({
+    request: view,
+    parsed,
+    nowMs: state.nowMs,
+    toleranceMs: Number.POSITIVE_INFINITY,
+    digest: async (hash, parts) => backend.digest(hash, parts),
+    equal: backend.equal,
+  })
+  return after === undefined || !('ok' in after) || after.code === 'TIMESTAMP_TOO_OLD' || after.code === 'TIMESTAMP_IN_FUTURE'
+}
+
+function keyOf(provider: Provider, secret: string): Uint8Array | undefined {
+  try {
+    return provider.keyFromSecret ? provider.keyFromSecret(secret) : utf8(secret)
+  } catch {
+    return undefined
+  }
+}
+
+/** A vendor prefix pasted with the secret (`whsec_`, `sk_`, …) where the scheme keys with the text as it is. */
+const VENDOR_PREFIX = /^[A-Za-z]{2,8}_/
+
+/** The configured secrets, corrected for the usual copy-and-paste mistakes, tried one by one. */
+async function secretHints(backend: CryptoBackend, state: DiagnoseState): Promise<string[]> {
   const provider = state.entry.provider
   for (let i = 0; i < state.entry.secrets.length; i++) {
     const secret = state.entry.secrets[i] as string
+    const which = state.entry.secrets.length === 1 ? 'The secret' : `Secret #${i}`
     const cleaned = secret.replace(WHITESPACE_OR_QUOTES, '')
-    if (cleaned === secret || cleaned === '') continue
-    let key: Uint8Array
-    try {
-      key = provider.keyFromSecret ? provider.keyFromSecret(cleaned) : utf8(cleaned)
-    } catch {
-      continue
+    if (cleaned !== secret && cleaned !== '') {
+      const key = keyOf(provider, cleaned)
+      if (key !== undefined && (await verifiesWith(backend, state, { keys: [key] }))) {
+        return [
+          `${which} has surrounding whitespace or quotes (e.g. a trailing newline from a secrets file or "echo"); without them the signature matches. Trim the value you configured`,
+        ]
+      }
     }
-    const ok = await anyMatch(backend, p, [key], p.parts)
-    out.push(
-      ok
-        ? `Secret #${i} has surrounding whitespace or quotes; without them the signature matches. Trim the value you configured (e.g. a trailing newline from a secrets file)`
-        : `Secret #${i} has surrounding whitespace or quotes; the sender's settings rarely include them`,
-    )
+    const prefix = provider.keyFromSecret === undefined ? VENDOR_PREFIX.exec(cleaned)?.[0] : undefined
+    if (prefix !== undefined && cleaned.length > prefix.length) {
+      const key = keyOf(provider, cleaned.slice(prefix.length))
+      if (key !== undefined && (await verifiesWith(backend, state, { keys: [key] }))) {
+        return [
+          `${which} starts with "${prefix}", which ${provider.title} does not use; without that prefix the signature matches. Configure the secret without it`,
+        ]
+      }
+    }
   }
-  return out
+  return []
 }
 
 /** `true` when the bytes hold EF BF BD, the UTF-8 form of U+FFFD that lenient decoders put for invalid bytes. */
@@ -181,35 +255,19 @@ function hasReplacementChar(bytes: Uint8Array): boolean {
 }
 
 /** The bytes the sender signed, if a proxy or gateway re-encoded them on the way (base64, Latin-1). */
-async function transportHints(
-  backend: CryptoBackend,
-  state: DiagnoseState,
-  p: ParsedSignature,
-  at: number,
-  text: string,
-): Promise<string[]> {
-  const matches = async (bytes: Uint8Array) => {
-    const parts = [...p.parts]
-    parts[at] = bytes
-    return anyMatch(backend, p, state.entry.keyBytes, parts)
-  }
+async function transportHints(backend: CryptoBackend, state: DiagnoseState, text: string): Promise<string[]> {
   const compact = text.replace(/\s+/g, '')
   const decoded = compact.length >= 4 && /^[A-Za-z0-9+/]+={0,2}$/.test(compact) ? base64ToBytes(compact) : undefined
-  if (decoded !== undefined && (await matches(decoded))) {
+  if (decoded !== undefined && (await verifiesWith(backend, state, { body: decoded }))) {
     return [
       'The body is base64 of the signed bytes: it was base64-encoded on the way (API Gateway or a function URL with isBase64Encoded not honoured, or a proxy). Verify the decoded bytes; verifyLambdaEvent(event) decodes them when isBase64Encoded is true',
-    ]
-  }
-  if (hasReplacementChar(state.view.body)) {
-    return [
-      'The body contains U+FFFD replacement characters: binary bytes were decoded as UTF-8 text before verification and the original bytes are lost. On API Gateway REST APIs add the content type to binaryMediaTypes so the body arrives base64-encoded (verifyLambdaEvent decodes it); elsewhere pass the raw bytes, not text',
     ]
   }
   // every character below U+0100 and some above ASCII: the signed bytes may be these code points
   if (/[\u0080-\u00ff]/.test(text) && !/[\u0100-\uffff]/.test(text)) {
     const latin1 = new Uint8Array(text.length)
     for (let i = 0; i < text.length; i++) latin1[i] = text.charCodeAt(i)
-    if (await matches(latin1)) {
+    if (await verifiesWith(backend, state, { body: latin1 })) {
       return [
         'The body was re-encoded as UTF-8 from single-byte text (ISO-8859-1 / Latin-1): a proxy or gateway decoded the bytes with the wrong charset. The signed bytes are the Latin-1 form; pass the body through untouched',
       ]
@@ -218,20 +276,19 @@ async function transportHints(
   return []
 }
 
-async function bodyHints(backend: CryptoBackend, state: DiagnoseState, p: ParsedSignature): Promise<string[]> {
+/** The body re-serialised or URL-decoded on the way: each form the sender may have signed, tried. */
+async function bodyHints(backend: CryptoBackend, state: DiagnoseState, text: string): Promise<string[]> {
   const { view } = state
-  const at = p.parts.indexOf(view.body)
-  if (at < 0 || view.body.length === 0 || view.body.length > DIAGNOSE_BODY_LIMIT) return []
-  const text = new TextDecoder().decode(view.body)
   const ct = view.header('content-type')
   const type = mediaType(typeof ct === 'string' ? ct : ct?.[0])
-  if (type === 'application/x-www-form-urlencoded' && state.entry.provider.formFieldsAreJson && /[{}"]/.test(text)) {
-    return [
-      'The form body contains raw JSON characters: it looks URL-decoded before verification. Orchest signs the percent-encoded bytes; pass the raw body',
-    ]
+  if (type === 'application/x-www-form-urlencoded' && /[{}"\s]/.test(text)) {
+    const encoded = quotePlusForm(text)
+    if (encoded !== text && (await verifiesWith(backend, state, { body: utf8(encoded) }))) {
+      return [
+        'The form body was URL-decoded before verification (its raw JSON characters show it); the sender signed the percent-encoded bytes. Pass the raw body, before any urlencoded body parser',
+      ]
+    }
   }
-  const transport = await transportHints(backend, state, p, at, text)
-  if (transport.length > 0) return transport
   let value: unknown
   try {
     value = JSON.parse(text)
@@ -240,10 +297,9 @@ async function bodyHints(backend: CryptoBackend, state: DiagnoseState, p: Parsed
   }
   const forms: Array<[string, () => string]> = [
     ['Python json.dumps (", " and ": " separators, \\u escapes)', () => pythonJson(value)],
-    ['compact JSON', () => JSON.stringify(value)],
     ['JSON indented by 2 spaces', () => JSON.stringify(value, null, 2)],
+    ['compact JSON', () => JSON.stringify(value)],
   ]
-  let compact: string | undefined
   for (const [name, write] of forms) {
     let form: string
     try {
@@ -251,22 +307,63 @@ async function bodyHints(backend: CryptoBackend, state: DiagnoseState, p: Parsed
     } catch {
       continue // JSON.stringify recurses: a body nested deeper than the stack is not worth a hint
     }
-    if (name === 'compact JSON') compact = form
+    // only a form other than the bytes received can be what the sender signed
     if (form === text) continue
-    const parts = [...p.parts]
-    parts[at] = utf8(form)
-    if (await anyMatch(backend, p, state.entry.keyBytes, parts)) {
+    if (await verifiesWith(backend, state, { body: utf8(form) })) {
       return [
-        `The sender signed the body as ${name}, but these bytes differ: the body was re-serialised (a JSON body parser ran before verification). Verify the raw bytes as received`,
+        `The body was re-serialised (a JSON body parser ran before verification): the sender signed it as ${name}, and these bytes differ. Verify the raw bytes as received, before any JSON body parser`,
       ]
     }
   }
-  if (text === compact) {
-    return [
-      'The body is exactly what JSON.stringify would emit. If a JSON body parser ran before verification, the original bytes are lost: verify the raw body',
-    ]
+  return []
+}
+
+/** The URLs a proxy may have hidden: the public one in X-Forwarded-Proto/Host, the other scheme. */
+function urlCandidates(view: RequestView): string[] {
+  const url = view.url
+  if (url === undefined) return []
+  let parsed: URL
+  try {
+    parsed = new URL(url)
+  } catch {
+    return []
+  }
+  const first = (name: string) => {
+    const v = view.header(name)
+    const one = typeof v === 'string' ? v : v?.[0]
+    return one?.split(',')[0]?.trim().slice(0, 256)
+  }
+  const path = parsed.pathname + parsed.search
+  const out = new Set<string>()
+  const host = first('x-forwarded-host') ?? first('host')
+  const proto = first('x-forwarded-proto') ?? 'https'
+  if (host !== undefined && /^[A-Za-z0-9.:[\]-]+$/.test(host)) out.add(`${proto}://${host}${path}`)
+  out.add(`${parsed.protocol === 'https:' ? 'http' : 'https'}://${parsed.host}${path}`)
+  out.delete(url)
+  return [...out].slice(0, 2)
+}
+
+async function urlHints(backend: CryptoBackend, state: DiagnoseState, p: ParsedSignature): Promise<string[]> {
+  if (state.view.url === undefined || !p.parts.includes(state.view.url)) return []
+  for (const url of urlCandidates(state.view)) {
+    if (await verifiesWith(backend, state, { url })) {
+      return [
+        `The sender signed the URL ${url}, not ${state.view.url} as received (a proxy in between): set publicUrl (Express, Koa) or signedUrl to the public URL`,
+      ]
+    }
   }
   return []
+}
+
+/** The last resort: nothing tried explains the mismatch. */
+function secretDiffers(state: DiagnoseState, p: ParsedSignature): string {
+  const provider = state.entry.provider
+  const n = state.entry.secrets.length
+  const url =
+    state.view.url !== undefined && p.parts.includes(state.view.url)
+      ? ` or the URL the sender signed differs from ${state.view.url} (behind a proxy, set publicUrl or signedUrl)`
+      : ''
+  return `The secret differs from the one ${provider.title} signs with${url}: no configured secret${n === 1 ? '' : ` (of ${n})`} reproduces the signature, nor does any corrected form of the request that was tried (the secret trimmed or unprefixed, the body decoded or written as the sender writes JSON). Copy the secret again from the sender's webhook settings`
 }
 
 async function encodingHints(backend: CryptoBackend, state: DiagnoseState): Promise<string[]> {
@@ -335,6 +432,12 @@ function timestampHints(state: DiagnoseState): string[] {
   const unit = state.entry.provider.timestampUnit
   const ts = state.parsed?.timestamp
   if (unit === undefined || ts === undefined) return []
+  // before 1973 as ms: the configured clock returns seconds (Date.now() / 1000), not ms
+  if (state.nowMs > 0 && state.nowMs < 1e11) {
+    return [
+      `The configured now() returned ${state.nowMs}, which is seconds: now must return milliseconds (Date.now()), so every signed time looks ${state.failure.code === 'TIMESTAMP_IN_FUTURE' ? 'in the future' : 'wrong'}`,
+    ]
+  }
   const within = (ms: number) => Math.abs(state.nowMs - ms) <= state.toleranceMs
   if (unit === 's' && within(ts)) return ['The timestamp looks like milliseconds; this scheme signs seconds']
   if (unit === 'ms' && within(toMs(ts, 's'))) return ['The timestamp looks like seconds; this scheme signs milliseconds']
@@ -369,10 +472,62 @@ export async function diagnose(backend: CryptoBackend, state: DiagnoseState, ext
   return out
 }
 
+/**
+ * Hints for a signature that does not match, most specific first: each alternative (a trimmed
+ * secret, the body as the sender may have sent it, the public URL) is tried, and the first that
+ * verifies names the cause. When none does, "the secret differs" comes first, then notes that
+ * cannot be tried.
+ */
+async function mismatchHints(backend: CryptoBackend, state: DiagnoseState, parsed: ParsedSignature): Promise<string[]> {
+  const provider = state.entry.provider
+  const { view } = state
+  const found: string[] = []
+  const notes: string[] = []
+  // the MAC holds and a check after it failed (UP42's body digest): the secret is right
+  const macHolds = await anyMatch(backend, parsed, state.entry.keyBytes, parsed.parts)
+  if (!macHolds) found.push(...(await secretHints(backend, state)))
+  const bodyTried = view.body.length > 0 && view.body.length <= DIAGNOSE_BODY_LIMIT && parsed.bodyIgnored !== true
+  if (found.length === 0 && bodyTried) {
+    const text = new TextDecoder().decode(view.body)
+    found.push(...(await transportHints(backend, state, text)))
+    if (found.length === 0) found.push(...(await bodyHints(backend, state, text)))
+    if (found.length === 0 && hasReplacementChar(view.body)) {
+      notes.push(
+        'The body contains U+FFFD replacement characters: binary bytes were decoded as UTF-8 text before verification and the original bytes are lost. On API Gateway REST APIs add the content type to binaryMediaTypes so the body arrives base64-encoded (verifyLambdaEvent decodes it); elsewhere pass the raw bytes, not text',
+      )
+    }
+  }
+  if (found.length === 0) found.push(...(await urlHints(backend, state, parsed)))
+  if (provider.name === 'xplenty') {
+    const xplenty = await xplentyHints(backend, state, parsed)
+    // a variant that matched is the cause; one that did not is a note
+    if (found.length === 0 && xplenty[0] !== undefined && /matches/.test(xplenty[0])) found.push(...xplenty)
+    else notes.push(...xplenty)
+  }
+  if (provider.name === 'orchest') {
+    notes.push(
+      'Orchest signs with a generated secret it never shows when the webhook has none: set an explicit secret in the webhook settings',
+    )
+  }
+  if (provider.name === 'up42') {
+    const listed = /\(([^)]*)\)/.exec(String(view.header('signature-input')).slice(0, HINT_HEADER_LENGTH))?.[1]
+    notes.push(
+      `The UP42 signature covers the values of these headers, in order: ${listed ?? '(none)'}; a proxy that rewrites one breaks it`,
+    )
+  }
+  if (found.length === 0) {
+    found.push(
+      macHolds
+        ? `The signature matches the configured secret, but the body differs from the one the sender signed (${state.failure.message}): a body parser or a proxy changed the bytes; verify them as received`
+        : secretDiffers(state, parsed),
+    )
+  }
+  return [...found, ...notes, ...resembles(state)]
+}
+
 async function hints(backend: CryptoBackend, state: DiagnoseState): Promise<string[]> {
   const out: string[] = []
   const { failure, parsed } = state
-  const provider = state.entry.provider
   switch (failure.code) {
     case 'MISSING_SIGNATURE':
     case 'MALFORMED_SIGNATURE':
@@ -380,26 +535,8 @@ async function hints(backend: CryptoBackend, state: DiagnoseState): Promise<stri
       if (failure.code === 'MALFORMED_SIGNATURE') out.push(...(await encodingHints(backend, state)))
       break
     case 'SIGNATURE_MISMATCH':
-      if (parsed !== undefined) {
-        out.push(...(await secretHints(backend, state, parsed)))
-        out.push(...(await bodyHints(backend, state, parsed)))
-        if (provider.name === 'xplenty') out.push(...(await xplentyHints(backend, state, parsed)))
-        if (provider.name === 'orchest') {
-          out.push(
-            'Orchest signs with a generated secret it never shows when the webhook has none: set an explicit secret in the webhook settings',
-          )
-        }
-        if (provider.name === 'up42') {
-          const listed = /\(([^)]*)\)/.exec(String(state.view.header('signature-input')).slice(0, HINT_HEADER_LENGTH))?.[1]
-          out.push(
-            `The UP42 signature covers the values of these headers, in order: ${listed ?? '(none)'}; a proxy that rewrites one breaks it`,
-          )
-        }
-        if (provider.name === 'designer-cloud' && parsed.parts[2] === state.view.url && state.view.url !== undefined) {
-          out.push(`The URL verified was ${state.view.url}. Behind a proxy the sender signed the public URL: pass it as signedUrl`)
-        }
-      }
-      out.push(...resembles(state))
+      if (parsed !== undefined) out.push(...(await mismatchHints(backend, state, parsed)))
+      else out.push(...resembles(state))
       break
     case 'TIMESTAMP_TOO_OLD':
     case 'TIMESTAMP_IN_FUTURE':

@@ -8,6 +8,7 @@ import {
   WebhookVerificationError,
 } from './errors.js'
 import { verifierResolver } from './fetch.js'
+import { logRejection } from './log.js'
 import { isFailure } from './provider.js'
 import type { CheckResult, VerifiedWebhook, Verifier, VerifierOptions, VerifyInput } from './verify.js'
 
@@ -221,12 +222,13 @@ export function lambdaFactory(createVerifier: (options: VerifierOptions) => Veri
     verifier: Verifier | VerifierOptions,
     options?: ProblemOptions,
   ): Promise<CheckResult<Payload>> {
-    const result = await checkEvent<Payload>(event, verifier)
+    const v = verifierFor(verifier)
+    const result = await checkEvent<Payload>(event, v)
+    if (!result.ok) await logRejection(v, result)
     return result.ok || options?.exposeDetails === undefined ? result : { ...result, exposeDetails: options.exposeDetails }
   }
 
-  async function checkEvent<Payload>(event: LambdaHttpEvent, verifier: Verifier | VerifierOptions): Promise<CheckResult<Payload>> {
-    const v = verifierFor(verifier)
+  async function checkEvent<Payload>(event: LambdaHttpEvent, v: Verifier): Promise<CheckResult<Payload>> {
     let input: VerifyInput | Failure
     try {
       input = eventInput(event)

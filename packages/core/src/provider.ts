@@ -202,6 +202,8 @@ export interface Provider {
   readonly docs: string
   /** Environment variable the zero-argument adapters read the secret from. */
   readonly envVar?: string
+  /** Former names of `envVar`, still read when it is not set (it wins when both are). */
+  readonly legacyEnvVars?: readonly string[]
   /** Signature header names (lowercase), first is canonical. */
   readonly signatureHeaders: readonly string[]
   /** Unit of the signed timestamp; absent when the scheme signs none. */

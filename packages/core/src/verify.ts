@@ -4,6 +4,8 @@ import { type Failure, fail, WebhookVerificationError } from './errors.js'
 import { type HeaderLookup, type HeadersInput, headerLookup } from './headers.js'
 import type { DiagnoseState } from './hints.js'
 import { takeClaim } from './lease.js'
+import { attachLog, createRejectionLog, secretsIn, type WebhookLogger } from './log.js'
+import { checkVerifierOptions, didYouMean, toleranceWarning } from './options.js'
 import { parsePayload } from './payload.js'
 import type { PayloadOf } from './payloads.js'
 import {
@@ -15,7 +17,7 @@ import {
   type ProviderOptions,
   type RequestView,
 } from './provider.js'
-import { type ProviderName, providers as registry } from './providers/index.js'
+import { PROVIDER_ALIASES, type ProviderAlias, type ProviderName, providers as registry } from './providers/index.js'
 import { xplentyOptionsProblem } from './providers/xplenty.js'
 import type { ReplayStore } from './replay.js'
 import { checkTolerance, toMs } from './timestamp.js'
@@ -50,7 +52,7 @@ export interface VerifyInput {
  * })
  */
 export interface ProviderConfig {
-  provider: ProviderName | Provider
+  provider: ProviderName | ProviderAlias | Provider
   secret?: string | readonly string[]
   secrets?: readonly string[]
 }
@@ -62,10 +64,13 @@ export interface ProviderConfig {
  * const options: VerifierOptions = { provider: 'designer-cloud', secrets: [current, previous], toleranceSeconds: 300, replayStore: new MemoryReplayStore() }
  */
 export interface VerifierOptions extends ProviderOptions {
-  /** The sender. Or `providers` to accept several, detected by header names and value grammar. */
-  provider?: ProviderName | Provider
+  /**
+   * The sender (a built-in name, a vendor alias such as `'trifacta'` or `'integrate.io'`, or a row
+   * from `defineProvider`). Or `providers` to accept several, detected by header names and value grammar.
+   */
+  provider?: ProviderName | ProviderAlias | Provider
   /** Several senders; each entry may carry its own secret. */
-  providers?: ReadonlyArray<ProviderName | Provider | ProviderConfig>
+  providers?: ReadonlyArray<ProviderName | ProviderAlias | Provider | ProviderConfig>
   /** The secret as entered in the vendor's settings; an array means `[current, previous]`. */
   secret?: string | readonly string[]
   /** Secrets for rotation, current first. The result's `secretIndex` says which matched. */
@@ -104,6 +109,14 @@ export interface VerifierOptions extends ProviderOptions {
   signedUrl?: string | ((input: VerifyInput) => string | undefined)
   /** Parse the body after verification. Default true. */
   parse?: boolean
+  /**
+   * Where startup warnings and, in adapters, `verifyRequest` and `verifyLambdaEvent`, rejections
+   * are logged: default `console.warn`, a `{ warn(message, fields) }` logger (console, winston,
+   * pino) instead, `false` for silence. One line per rejection with provider, code, status and the
+   * first `explain()` hint; 4xx rate-limited per provider and code; never a secret or a signature.
+   * `verify()` and `check()` themselves log nothing.
+   */
+  logger?: WebhookLogger | false
 }
 
 /**
@@ -177,7 +190,19 @@ export interface Verifier<DefaultPayload = unknown> {
  * @example
  * type P = PayloadForOptions<{ provider: 'orchest'; secret: string }> // OrchestPayload
  */
-export type PayloadForOptions<Options> = Options extends { provider: infer Name } ? PayloadOf<Name> : unknown
+export type PayloadForOptions<Options> = Options extends { provider: infer Name }
+  ? PayloadOf<Name extends ProviderAlias ? (typeof PROVIDER_ALIASES)[Name] : Name>
+  : unknown
+
+/**
+ * `Options` with every key that {@link VerifierOptions} does not know typed `never`: a generic
+ * `const Options` parameter turns off TypeScript's excess-property check, so a misspelt option
+ * (`tolerance: 10`) would type-check and be ignored.
+ *
+ * @example
+ * function make<const O extends VerifierOptions>(options: O & KnownOptions<O>) {}
+ */
+export type KnownOptions<Options> = { [K in Exclude<keyof Options, keyof VerifierOptions>]: never }
 
 /** Diagnostics are loaded on first use: they are most of the code size and rejections rarely need them. */
 async function diagnose(backend: CryptoBackend, state: DiagnoseState, extra?: () => Promise<string[]>): Promise<string[]> {
@@ -198,9 +223,14 @@ const noop = async (): Promise<void> => {}
 
 function resolveProvider(value: unknown): Provider {
   if (typeof value === 'string') {
-    const p = (registry as Record<string, Provider>)[value]
+    const name = (PROVIDER_ALIASES as Record<string, string>)[value.toLowerCase()] ?? value.toLowerCase()
+    const p = (registry as Record<string, Provider>)[name]
     if (p === undefined) {
-      throw new TypeError(`Unknown provider "${value}". Built-in providers: ${Object.keys(registry).join(', ')}`)
+      const near = didYouMean(value, [...Object.keys(registry), ...Object.keys(PROVIDER_ALIASES)])
+      const target = near === undefined ? undefined : ((PROVIDER_ALIASES as Record<string, string>)[near] ?? near)
+      throw new TypeError(
+        `Unknown provider "${value}"${target === undefined ? '' : ` (did you mean "${target}"?)`}. Built-in providers: ${Object.keys(registry).join(', ')}`,
+      )
     }
     return p
   }
@@ -208,16 +238,27 @@ function resolveProvider(value: unknown): Provider {
   throw new TypeError('provider must be a built-in provider name or a row from defineProvider')
 }
 
-function secretList(where: string, secret: unknown, secrets: unknown): string[] {
+function describe(value: unknown): string {
+  if (value === undefined || value === null) return String(value)
+  if (typeof value === 'string') return value === '' ? 'an empty string' : 'a string'
+  if (Array.isArray(value)) return value.length === 0 ? 'an empty list' : 'a list'
+  return `a ${typeof value}`
+}
+
+function secretList(provider: Provider, secret: unknown, secrets: unknown): string[] {
   const list = secrets !== undefined ? secrets : secret
   const arr = typeof list === 'string' ? [list] : Array.isArray(list) ? [...list] : []
+  // the usual cause is an environment variable that is not set: name it
+  const from = provider.envVar === undefined ? 'pass secret' : `set ${provider.envVar} or pass secret`
   if (arr.length === 0) {
     throw new TypeError(
-      `${where}: no secret. Pass secret (the value entered in the sender's webhook settings) or secrets: [current, previous]`,
+      `The secret for ${provider.name} is ${describe(list)}: ${from} (the value entered in the sender's webhook settings), or secrets: [current, previous]`,
     )
   }
   for (const s of arr) {
-    if (typeof s !== 'string' || s === '') throw new TypeError(`${where}: every secret must be a non-empty string`)
+    if (typeof s !== 'string' || s === '') {
+      throw new TypeError(`A secret for ${provider.name} is ${describe(s)}: every secret must be a non-empty string (${from})`)
+    }
   }
   return arr as string[]
 }
@@ -241,7 +282,7 @@ function entries(options: VerifierOptions): Entry[] {
     if (seen.has(provider.name)) throw new TypeError(`Provider "${provider.name}" is configured twice`)
     seen.add(provider.name)
     const own = item.secret !== undefined || item.secrets !== undefined
-    const secrets = secretList(`provider "${provider.name}"`, own ? item.secret : options.secret, own ? item.secrets : options.secrets)
+    const secrets = secretList(provider, own ? item.secret : options.secret, own ? item.secrets : options.secrets)
     // a malformed secret (e.g. not base64 after whsec_) fails here, at startup
     const keyBytes = secrets.map((s) => (provider.keyFromSecret ? provider.keyFromSecret(s) : utf8Key(s)))
     const n = keyBytes.length
@@ -322,12 +363,18 @@ export function verifierFactory(backend: CryptoBackend) {
    * const hook = await verifier.verify({ body, headers })
    * // or, never throwing: const result = await verifier.check({ body, headers })
    */
-  return function createVerifier<const Options extends VerifierOptions>(options: Options): Verifier<PayloadForOptions<Options>> {
+  return function createVerifier<const Options extends VerifierOptions>(
+    options: Options & KnownOptions<Options>,
+  ): Verifier<PayloadForOptions<Options>> {
     if (typeof options !== 'object' || options === null) throw new TypeError('createVerifier(options): options must be an object')
+    checkVerifierOptions(options)
     const list = entries(options)
+    const log = createRejectionLog(options.logger, secretsIn(options))
     const xplentyProblem = list.some((e) => e.provider === registry.xplenty) ? xplentyOptionsProblem(options) : undefined
     if (xplentyProblem !== undefined) throw new TypeError(xplentyProblem)
     const toleranceMs = positive('toleranceSeconds', options.toleranceSeconds, 300) * 1000
+    const looksLikeMs = toleranceWarning(options.toleranceSeconds)
+    if (looksLikeMs !== undefined) log.warn(looksLikeMs)
     const leaseMs = positive('leaseSeconds', options.leaseSeconds, 60) * 1000
     const maxHoldMs = positive('maxHoldSeconds', options.maxHoldSeconds, 900) * 1000
     const ttlOverride =
@@ -693,15 +740,18 @@ export function verifierFactory(backend: CryptoBackend) {
       return { ok: true, webhook: claimed }
     }
 
-    return {
-      providers: list.map((e) => e.provider.name),
-      check,
-      async verify<Payload>(input: VerifyInput): Promise<VerifiedWebhook<Payload>> {
-        const result = await check<Payload>(input)
-        if (result.ok) return result.webhook
-        throw WebhookVerificationError.from(result)
+    return attachLog(
+      {
+        providers: list.map((e) => e.provider.name),
+        check,
+        async verify<Payload>(input: VerifyInput): Promise<VerifiedWebhook<Payload>> {
+          const result = await check<Payload>(input)
+          if (result.ok) return result.webhook
+          throw WebhookVerificationError.from(result)
+        },
       },
-    }
+      log,
+    )
   }
 }
 

@@ -77,8 +77,9 @@ describe.each(backends)('errors (%s)', (_name, api) => {
     const h = await api.sign('orchest', { secret, body })
     const err = await api.verify({ body, headers: h }, opts({ secret: `${secret}\n` })).catch((e) => e)
     expect(err.code).toBe('SIGNATURE_MISMATCH')
-    const hints = (await err.explain()).join('\n')
-    expect(hints).toContain('Secret #0 has surrounding whitespace or quotes; without them the signature matches')
+    const all = await err.explain()
+    const hints = all.join('\n')
+    expect(all[0]).toMatch(/^The secret has surrounding whitespace or quotes .*; without them the signature matches/)
     expect(hints).not.toContain(secret)
   })
 

@@ -275,6 +275,7 @@ describe('adapterOptions', () => {
   it('adapterOptions() with no provider and no secret in the environment throws a TypeError at startup', () => {
     for (const name of ['Y42', 'UP42', 'ORCHEST', 'DESIGNER_CLOUD', 'XPLENTY', 'GITHUB']) vi.stubEnv(`${name}_WEBHOOK_SECRET`, '')
     vi.stubEnv('STANDARD_WEBHOOKS_SECRET', '')
+    vi.stubEnv('STANDARD_WEBHOOKS_WEBHOOK_SECRET', '')
     expect(() => adapterOptions()).toThrow(TypeError)
   })
 

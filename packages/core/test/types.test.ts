@@ -1,5 +1,5 @@
 import { describe, expect, expectTypeOf, it } from 'vitest'
-import { createVerifier, type OrchestPayload, type Up42Payload, type VerifierOptions } from '../src/node.js'
+import { createVerifier, type OrchestPayload, type StandardWebhooksPayload, type Up42Payload, type VerifierOptions } from '../src/node.js'
 
 // Type assertions: checked by `npm run typecheck` (tsc), the functions are never called.
 describe('payload types follow the provider', () => {
@@ -24,5 +24,22 @@ describe('payload types follow the provider', () => {
       expectTypeOf((await y42.verify<{ a: 1 }>({ body: '', headers: {} })).payload).toEqualTypeOf<{ a: 1 }>()
     }
     expect(typeof typed).toBe('function')
+  })
+})
+
+describe('misspelt options are type errors, not silently ignored', () => {
+  it('createVerifier({ tolerance: 10 }) does not type-check; toleranceSeconds does, and keeps the payload type', () => {
+    const make = () => {
+      // @ts-expect-error tolerance is not an option: toleranceSeconds is
+      createVerifier({ provider: 'orchest', secret: 's', tolerance: 10 })
+      const right = createVerifier({ provider: 'orchest', secret: 's', toleranceSeconds: 10 })
+      const typed = async () => expectTypeOf((await right.verify({ body: '', headers: {} })).payload).toEqualTypeOf<OrchestPayload>()
+      // a vendor alias infers the payload of the provider it names
+      const svix = createVerifier({ provider: 'svix', secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' })
+      const aliased = async () =>
+        expectTypeOf((await svix.verify({ body: '', headers: {} })).payload).toEqualTypeOf<StandardWebhooksPayload>()
+      return [typed, aliased]
+    }
+    expect(typeof make).toBe('function')
   })
 })

@@ -64,7 +64,7 @@ Conformance options (the valid case and every fault that applies):
   --event, --tolerance, --timeout, --concurrency, --seed, --json, --progress as above
 
 The secret may come from the environment instead of --secret: the provider's variable
-(ORCHEST_WEBHOOK_SECRET, ..., STANDARD_WEBHOOKS_SECRET; <NAME>_PREVIOUS for the previous one).
+(ORCHEST_WEBHOOK_SECRET, ..., STANDARD_WEBHOOKS_WEBHOOK_SECRET; <NAME>_PREVIOUS for the previous one).
 
 Exit codes: 0 every request got the answer its case calls for (2xx for a valid delivery, the
 fault's rejection for a fault); 1 some did not; 2 bad usage or the URL cannot be reached.
@@ -147,7 +147,9 @@ function checkProvider(raw: string | undefined): MockProvider {
 }
 
 function secrets(provider: MockProvider, values: Values, env: CliIo['env']): { secret: string; previous?: string } {
-  const envVar = (providers as Record<string, { envVar?: string }>)[provider]?.envVar
+  const row = (providers as Record<string, { envVar?: string; legacyEnvVars?: readonly string[] }>)[provider]
+  // the current name, else a former one that is set (STANDARD_WEBHOOKS_SECRET)
+  const envVar = row?.envVar !== undefined && !env[row.envVar] ? (row.legacyEnvVars?.find((n) => env[n]) ?? row.envVar) : row?.envVar
   const secret = values.secret ?? (envVar === undefined ? undefined : env[envVar])
   if (secret === undefined || secret === '') {
     throw new UsageError(`--secret is required (or set ${envVar ?? 'the provider secret variable'})`)

@@ -33,4 +33,34 @@ export const providers = Object.freeze({
  */
 export type ProviderName = keyof typeof providers
 
+/**
+ * The names users know the vendors by, accepted wherever a provider name is: the vendors renamed
+ * (Trifacta became Alteryx Designer Cloud, Xplenty is Integrate.io ETL) and spellings without
+ * the dash.
+ *
+ * @example
+ * createVerifier({ provider: 'trifacta', secret }).providers // ['designer-cloud']
+ */
+export const PROVIDER_ALIASES = Object.freeze({
+  trifacta: 'designer-cloud',
+  alteryx: 'designer-cloud',
+  'alteryx-designer-cloud': 'designer-cloud',
+  designercloud: 'designer-cloud',
+  designer_cloud: 'designer-cloud',
+  'integrate.io': 'xplenty',
+  integrateio: 'xplenty',
+  'integrate-io': 'xplenty',
+  standardwebhooks: 'standard-webhooks',
+  standard_webhooks: 'standard-webhooks',
+  svix: 'standard-webhooks',
+} as const satisfies Record<string, ProviderName>)
+
+/**
+ * A vendor name accepted as an alias of a built-in provider; see {@link PROVIDER_ALIASES}.
+ *
+ * @example
+ * const provider: ProviderAlias = 'integrate.io' // xplenty
+ */
+export type ProviderAlias = keyof typeof PROVIDER_ALIASES
+
 export { designerCloud, github, orchest, standardWebhooks, up42, xplenty, y42 }

@@ -47,7 +47,9 @@ export const standardWebhooks = defineProvider({
   name: 'standard-webhooks',
   title: 'Standard Webhooks',
   docs: 'https://github.com/standard-webhooks/standard-webhooks/blob/main/spec/standard-webhooks.md',
-  envVar: 'STANDARD_WEBHOOKS_SECRET',
+  // `*_WEBHOOK_SECRET` like every other provider; the first name is still read
+  envVar: 'STANDARD_WEBHOOKS_WEBHOOK_SECRET',
+  legacyEnvVars: ['STANDARD_WEBHOOKS_SECRET'],
   signatureHeaders: ['webhook-signature', 'svix-signature'],
   timestampUnit: 's',
   // the spec's example retry schedule ends 75 h 35 min 5 s after the first attempt

@@ -6,7 +6,7 @@ import { type AdapterFixture, listen, receiver, send } from './fixture.js'
 
 const ENV_NAMES = ['Y42', 'UP42', 'ORCHEST', 'DESIGNER_CLOUD', 'XPLENTY', 'GITHUB']
   .map((n) => `${n}_WEBHOOK_SECRET`)
-  .concat('STANDARD_WEBHOOKS_SECRET')
+  .concat('STANDARD_WEBHOOKS_WEBHOOK_SECRET', 'STANDARD_WEBHOOKS_SECRET')
 
 function clearEnv() {
   for (const name of ENV_NAMES) vi.stubEnv(name, '')

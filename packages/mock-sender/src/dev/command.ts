@@ -46,7 +46,7 @@ dev options:
   --port <n>                default 4400 (0: a free port)
   --host <addr>             default 127.0.0.1; anything else exposes the captured deliveries
   --forward <url>           your app's webhook URL, e.g. http://127.0.0.1:3000/webhooks
-  --secret <provider>=<s>   repeatable; default from ORCHEST_WEBHOOK_SECRET, ..., STANDARD_WEBHOOKS_SECRET
+  --secret <provider>=<s>   repeatable; default from ORCHEST_WEBHOOK_SECRET, ..., STANDARD_WEBHOOKS_WEBHOOK_SECRET
                             (<NAME>_PREVIOUS adds the previous secret)
   --dir <path>              where deliveries are kept (default .hookproof)
   --max-deliveries <n>      keep at most n deliveries, oldest dropped (default 1000)
@@ -96,9 +96,11 @@ function int(raw: string | undefined, flag: string, min: number): number | undef
 export function devSecrets(flags: readonly string[], env: Readonly<Record<string, string | undefined>>): Record<string, string[]> {
   const out: Record<string, string[]> = {}
   for (const p of Object.values(registry)) {
-    const current = p.envVar === undefined ? undefined : env[p.envVar]
+    // the current name, else a former one that is set (STANDARD_WEBHOOKS_SECRET)
+    const name = p.envVar !== undefined && !env[p.envVar] ? (p.legacyEnvVars?.find((n) => env[n]) ?? p.envVar) : p.envVar
+    const current = name === undefined ? undefined : env[name]
     if (current === undefined || current === '') continue
-    const previous = env[`${p.envVar}_PREVIOUS`]
+    const previous = env[`${name}_PREVIOUS`]
     out[p.name] = previous ? [current, previous] : [current]
   }
   for (const flag of flags) {
