@@ -251,7 +251,7 @@ describe('secret as a function of the context', () => {
       const res = await send(listener(app), await delivery('orchest'))
       expect(res.status).toBe(500)
       expect(runs).toBe(0)
-      expect(String(error.mock.calls[0]?.[0])).toContain('no secret')
+      expect(String(error.mock.calls[0]?.[0])).toContain('The secret for orchest is undefined')
     } finally {
       error.mockRestore()
     }

@@ -133,6 +133,7 @@ export function exactlyOnceTests(fixture: AdapterFixture): void {
         }),
         { numRuns: 4 },
       )
-    })
+      // four runs of real handlers and retries: seconds of real waiting, more on a loaded machine
+    }, 30_000)
   })
 }
