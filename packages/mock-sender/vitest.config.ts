@@ -5,6 +5,8 @@ export default defineProject({
   // Tests run against core's TypeScript sources, not its build output.
   resolve: {
     alias: {
+      // before '@hookproof/core', which would otherwise match this subpath as a prefix
+      '@hookproof/core/adapter': fileURLToPath(new URL('../core/src/adapter-node.ts', import.meta.url)),
       '@hookproof/core': fileURLToPath(new URL('../core/src/index.ts', import.meta.url)),
     },
   },

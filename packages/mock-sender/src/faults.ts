@@ -25,14 +25,29 @@ export type FaultName =
   | 'reserialized-body'
 
 /**
- * One acceptable answer to one request. `'2xx'` is any status from 200 to 299.
+ * A class of statuses: `'2xx'` is any status from 200 to 299 (accepted), `'4xx'` any from 400 to
+ * 499 (rejected, not to be retried).
  *
  * @example
- * const expected: ExpectedResponse = { status: [401], code: 'SIGNATURE_MISMATCH' }
+ * const accepted: StatusClass = '2xx'
+ */
+export type StatusClass = '2xx' | '4xx'
+
+/**
+ * One acceptable answer to one request: a status class, or a list of classes and exact statuses.
+ * What a correct receiver must do, not the exact status hookproof picks: any 2xx accepts, any 4xx
+ * rejects.
+ *
+ * @example
+ * const rejected: ExpectedResponse = { status: '4xx', code: 'SIGNATURE_MISMATCH' }
+ * const inFlight: ExpectedResponse = { status: ['2xx', 409], code: 'DUPLICATE_DELIVERY' }
  */
 export interface ExpectedResponse {
-  status: '2xx' | readonly number[]
-  /** The error code a hookproof receiver puts in its problem+json body; informative for others. */
+  status: StatusClass | readonly (StatusClass | number)[]
+  /**
+   * The error code a hookproof receiver puts in its problem+json body. Informative: a receiver
+   * that rejects with another code (or none) still rejects.
+   */
   code?: string
 }
 
@@ -41,7 +56,7 @@ export interface ExpectedResponse {
  *
  * @example
  * const fault: Fault = getFault('duplicate')
- * fault.expect // [{ status: '2xx' }, { status: [200], code: 'DUPLICATE_DELIVERY' }]
+ * fault.expect // [{ status: '2xx' }, { status: '2xx', code: 'DUPLICATE_DELIVERY' }]
  */
 export interface Fault {
   name: FaultName
@@ -69,13 +84,13 @@ const SIGNED_TIMESTAMP: readonly MockProvider[] = ['designer-cloud', 'standard-w
  */
 const DEDUPLICABLE: readonly MockProvider[] = ALL.filter((p) => p !== 'xplenty')
 
-const rejected = (status: number, code: string): readonly ExpectedResponse[] => [{ status: [status], code }]
+const rejected = (code: string): readonly ExpectedResponse[] => [{ status: '4xx', code }]
 
 /**
  * Every fault, with the answer a correct receiver gives.
  *
  * @example
- * FAULTS.find((f) => f.name === 'stale-timestamp')?.expect // [{ status: [401], code: 'TIMESTAMP_TOO_OLD' }]
+ * FAULTS.find((f) => f.name === 'stale-timestamp')?.expect // [{ status: '4xx', code: 'TIMESTAMP_TOO_OLD' }]
  */
 export const FAULTS: readonly Fault[] = Object.freeze([
   {
@@ -83,7 +98,7 @@ export const FAULTS: readonly Fault[] = Object.freeze([
     summary: 'one byte of the body changed after signing',
     requests: 1,
     concurrent: false,
-    expect: rejected(401, 'SIGNATURE_MISMATCH'),
+    expect: rejected('SIGNATURE_MISMATCH'),
     handlerCalls: 0,
     appliesTo: ALL,
   },
@@ -92,7 +107,7 @@ export const FAULTS: readonly Fault[] = Object.freeze([
     summary: 'one digit of the signature changed; still well-formed',
     requests: 1,
     concurrent: false,
-    expect: rejected(401, 'SIGNATURE_MISMATCH'),
+    expect: rejected('SIGNATURE_MISMATCH'),
     handlerCalls: 0,
     appliesTo: ALL,
   },
@@ -101,7 +116,7 @@ export const FAULTS: readonly Fault[] = Object.freeze([
     summary: 'signed with a secret the receiver does not know',
     requests: 1,
     concurrent: false,
-    expect: rejected(401, 'SIGNATURE_MISMATCH'),
+    expect: rejected('SIGNATURE_MISMATCH'),
     handlerCalls: 0,
     appliesTo: ALL,
   },
@@ -119,7 +134,7 @@ export const FAULTS: readonly Fault[] = Object.freeze([
     summary: 'signed timestamp older than the tolerance (default 300 s)',
     requests: 1,
     concurrent: false,
-    expect: rejected(401, 'TIMESTAMP_TOO_OLD'),
+    expect: rejected('TIMESTAMP_TOO_OLD'),
     handlerCalls: 0,
     appliesTo: SIGNED_TIMESTAMP,
   },
@@ -128,7 +143,7 @@ export const FAULTS: readonly Fault[] = Object.freeze([
     summary: 'signed timestamp further in the future than the tolerance',
     requests: 1,
     concurrent: false,
-    expect: rejected(401, 'TIMESTAMP_IN_FUTURE'),
+    expect: rejected('TIMESTAMP_IN_FUTURE'),
     handlerCalls: 0,
     appliesTo: SIGNED_TIMESTAMP,
   },
@@ -137,7 +152,7 @@ export const FAULTS: readonly Fault[] = Object.freeze([
     summary: 'no signature header at all',
     requests: 1,
     concurrent: false,
-    expect: rejected(401, 'MISSING_SIGNATURE'),
+    expect: rejected('MISSING_SIGNATURE'),
     handlerCalls: 0,
     appliesTo: ALL,
   },
@@ -146,7 +161,7 @@ export const FAULTS: readonly Fault[] = Object.freeze([
     summary: 'signature header present but not in the scheme grammar',
     requests: 1,
     concurrent: false,
-    expect: rejected(400, 'MALFORMED_SIGNATURE'),
+    expect: rejected('MALFORMED_SIGNATURE'),
     handlerCalls: 0,
     appliesTo: ALL,
   },
@@ -155,7 +170,8 @@ export const FAULTS: readonly Fault[] = Object.freeze([
     summary: 'the same signed delivery sent again after the first was answered',
     requests: 2,
     concurrent: false,
-    expect: [{ status: '2xx' }, { status: [200], code: 'DUPLICATE_DELIVERY' }],
+    // the copy is acknowledged (2xx, so the vendor stops retrying) without running the handler
+    expect: [{ status: '2xx' }, { status: '2xx', code: 'DUPLICATE_DELIVERY' }],
     handlerCalls: 1,
     appliesTo: DEDUPLICABLE,
   },
@@ -164,7 +180,8 @@ export const FAULTS: readonly Fault[] = Object.freeze([
     summary: 'the same signed delivery sent twice at once',
     requests: 2,
     concurrent: true,
-    expect: [{ status: '2xx' }, { status: [409, 200], code: 'DUPLICATE_DELIVERY' }],
+    // the copy waits and is acknowledged, or gets 409 (in flight: the vendor retries it later)
+    expect: [{ status: '2xx' }, { status: ['2xx', 409], code: 'DUPLICATE_DELIVERY' }],
     handlerCalls: 1,
     appliesTo: DEDUPLICABLE,
   },
@@ -173,7 +190,7 @@ export const FAULTS: readonly Fault[] = Object.freeze([
     summary: 'signed over the vendor bytes, sent as a JSON parser re-emits them (JSON.stringify)',
     requests: 1,
     concurrent: false,
-    expect: rejected(401, 'SIGNATURE_MISMATCH'),
+    expect: rejected('SIGNATURE_MISMATCH'),
     handlerCalls: 0,
     appliesTo: ['orchest'],
   },
@@ -191,7 +208,7 @@ export const FAULT_NAMES: readonly FaultName[] = Object.freeze(FAULTS.map((f) =>
  * Looks a fault up by name.
  *
  * @example
- * getFault('missing-signature').expect // [{ status: [401], code: 'MISSING_SIGNATURE' }]
+ * getFault('missing-signature').expect // [{ status: '4xx', code: 'MISSING_SIGNATURE' }]
  *
  * @throws {TypeError} naming the valid faults when `name` is not one.
  */
@@ -250,9 +267,12 @@ export function faultApplies(fault: Fault | FaultName, delivery: UnsignedDeliver
  *
  * @example
  * statusMatches({ status: '2xx' }, 204) // true
+ * statusMatches({ status: '4xx', code: 'SIGNATURE_MISMATCH' }, 400) // true: any 4xx rejects
  */
 export function statusMatches(expected: ExpectedResponse, status: number): boolean {
-  return expected.status === '2xx' ? status >= 200 && status <= 299 : expected.status.includes(status)
+  const one = (s: StatusClass | number) =>
+    s === '2xx' ? status >= 200 && status <= 299 : s === '4xx' ? status >= 400 && status <= 499 : s === status
+  return typeof expected.status === 'string' ? one(expected.status) : expected.status.some(one)
 }
 
 /**
