@@ -7,6 +7,7 @@ export default defineProject({
     alias: {
       // before '@hookproof/core', which would otherwise match this subpath as a prefix
       '@hookproof/core/adapter': fileURLToPath(new URL('../core/src/adapter-node.ts', import.meta.url)),
+      '@hookproof/express': fileURLToPath(new URL('../express/src/index.ts', import.meta.url)),
       '@hookproof/core': fileURLToPath(new URL('../core/src/index.ts', import.meta.url)),
     },
   },

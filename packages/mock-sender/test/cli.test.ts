@@ -229,9 +229,15 @@ describe.concurrent('hookproof-send bad usage', { timeout: 30_000 }, () => {
     [['orchest', '--url', 'http://x/', '--sercet', 's'], /unknown option --sercet: did you mean --secret\?/],
     [['conformance', 'orchest', '--url', 'http://x/', '--secret', 's', '--counter'], /did you mean --counter-url\?/],
     [['orchest', '--url', 'localhost:3000', '--secret', 's'], /--url needs a scheme: add http:\/\/ \(--url http:\/\/localhost:3000\)/],
-    [['orchest', '--url', '127.0.0.1:3000/webhooks/orchest', '--secret', 's'], /add http:\/\/ \(--url http:\/\/127\.0\.0\.1:3000\/webhooks\/orchest\)/],
+    [
+      ['orchest', '--url', '127.0.0.1:3000/webhooks/orchest', '--secret', 's'],
+      /add http:\/\/ \(--url http:\/\/127\.0\.0\.1:3000\/webhooks\/orchest\)/,
+    ],
     [['orchest', '--url', 'http://x/', '--secret', 's', '--method', 'GET'], /--method applies to designer-cloud only/],
-    [['designer-cloud', '--url', 'http://x/', '--secret', 's', '--method', 'TRACE'], /--method takes POST, PUT, PATCH, GET, DELETE, got TRACE/],
+    [
+      ['designer-cloud', '--url', 'http://x/', '--secret', 's', '--method', 'TRACE'],
+      /--method takes POST, PUT, PATCH, GET, DELETE, got TRACE/,
+    ],
     [['nope', '--url', 'http://x/', '--secret', 's'], /unknown provider "nope"/],
     [['orchest', '--secret', 's'], /--url is required/],
     [['orchest', '--url', 'http://x/'], /--secret is required \(or set ORCHEST_WEBHOOK_SECRET\)/],

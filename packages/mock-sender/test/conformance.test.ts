@@ -186,7 +186,7 @@ describe('conformance() verdicts', () => {
 
 describe('judgeCase()', () => {
   const delivery = createDelivery('orchest', { seed: 'judge' })
-  it('a rejection with another code than hookproof\'s is still a rejection, with a note', async () => {
+  it("a rejection with another code than hookproof's is still a rejection, with a note", async () => {
     const c = await buildCase(delivery, 'tampered-body', { secret: 's' })
     const r = judgeCase(c, [{ status: 401, code: 'MISSING_SIGNATURE', durationMs: 1 }])
     expect(r).toMatchObject({ ok: true, verdict: 'ok', actual: '401 MISSING_SIGNATURE' })
