@@ -72,6 +72,8 @@ export interface Fault {
   handlerCalls: 0 | 1
   /** Providers whose scheme makes the fault meaningful. */
   appliesTo: readonly MockProvider[]
+  /** Why a fault that is not for every provider applies where it does, in words (for reports). */
+  appliesWhen?: string
 }
 
 const ALL = MOCK_PROVIDERS
@@ -83,6 +85,8 @@ const SIGNED_TIMESTAMP: readonly MockProvider[] = ['designer-cloud', 'standard-w
  * told from a new event.
  */
 const DEDUPLICABLE: readonly MockProvider[] = ALL.filter((p) => p !== 'xplenty')
+const WHEN_SIGNED_TIMESTAMP = 'the scheme signs a timestamp'
+const WHEN_DEDUPLICABLE = 'a delivery can be told from a new one by an id or a signature that repeats with it'
 
 const rejected = (code: string): readonly ExpectedResponse[] => [{ status: '4xx', code }]
 
@@ -137,6 +141,7 @@ export const FAULTS: readonly Fault[] = Object.freeze([
     expect: rejected('TIMESTAMP_TOO_OLD'),
     handlerCalls: 0,
     appliesTo: SIGNED_TIMESTAMP,
+    appliesWhen: WHEN_SIGNED_TIMESTAMP,
   },
   {
     name: 'future-timestamp',
@@ -146,6 +151,7 @@ export const FAULTS: readonly Fault[] = Object.freeze([
     expect: rejected('TIMESTAMP_IN_FUTURE'),
     handlerCalls: 0,
     appliesTo: SIGNED_TIMESTAMP,
+    appliesWhen: WHEN_SIGNED_TIMESTAMP,
   },
   {
     name: 'missing-signature',
@@ -174,6 +180,7 @@ export const FAULTS: readonly Fault[] = Object.freeze([
     expect: [{ status: '2xx' }, { status: '2xx', code: 'DUPLICATE_DELIVERY' }],
     handlerCalls: 1,
     appliesTo: DEDUPLICABLE,
+    appliesWhen: WHEN_DEDUPLICABLE,
   },
   {
     name: 'concurrent-duplicate',
@@ -184,6 +191,7 @@ export const FAULTS: readonly Fault[] = Object.freeze([
     expect: [{ status: '2xx' }, { status: ['2xx', 409], code: 'DUPLICATE_DELIVERY' }],
     handlerCalls: 1,
     appliesTo: DEDUPLICABLE,
+    appliesWhen: WHEN_DEDUPLICABLE,
   },
   {
     name: 'reserialized-body',
@@ -193,6 +201,7 @@ export const FAULTS: readonly Fault[] = Object.freeze([
     expect: rejected('SIGNATURE_MISMATCH'),
     handlerCalls: 0,
     appliesTo: ['orchest'],
+    appliesWhen: "the vendor's JSON bytes differ from what JSON.stringify re-emits, as Orchest's json.dumps do",
   },
 ] satisfies Fault[])
 
