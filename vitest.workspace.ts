@@ -11,4 +11,5 @@ export default [
   'packages/postgres',
   'examples/serverless',
   'examples/demo',
+  'scripts/docs',
 ]

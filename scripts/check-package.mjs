@@ -104,7 +104,10 @@ function checkManifest(pkg) {
   need(j.type === 'module', '"type" must be "module"')
   need(j.sideEffects === false, '"sideEffects" must be false')
   // dist, plus the folders that give a subpath to node10 resolution (core's adapter/package.json)
-  need(j.files[0] === 'dist' && j.files.slice(1).every((f) => existsSync(join(pkg.dir, f, 'package.json'))), '"files" must be ["dist"] plus subpath folders')
+  need(
+    j.files[0] === 'dist' && j.files.slice(1).every((f) => existsSync(join(pkg.dir, f, 'package.json'))),
+    '"files" must be ["dist"] plus subpath folders',
+  )
   need(typeof j.engines?.node === 'string', '"engines.node" is missing')
   need(j.license === 'MIT', '"license" must be "MIT"')
   need(typeof j.description === 'string' && j.description.length > 0, '"description" is missing')

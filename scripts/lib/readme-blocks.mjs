@@ -102,7 +102,7 @@ export function blockSource(block) {
     i = j
   }
   push('export {}')
-  push('async function fragment(): Promise<unknown> {')
+  push('async function fragment() {')
   block.body.forEach((l, i) => {
     if (!hoisted.has(i)) push(l, block.bodyLine + i)
   })
