@@ -234,3 +234,63 @@ describe("the Koa README's forms verify the webhook route and leave every other 
     }
   })
 })
+
+describe('the checker itself catches what a README block gets wrong', () => {
+  const extract = lib.extractBlocks as (file: string, text: string) => Block[]
+  const md = [
+    '# x',
+    '```ts',
+    "throw new Error('boom')",
+    '```',
+    '```ts',
+    'process.exitCode = 1',
+    '```',
+    '```ts',
+    "import { createServer } from 'node:http'",
+    "createServer((_req, res) => res.end('hi')).listen(3000)",
+    '```',
+    '```ts fragment',
+    '// declare: const app: { use(path: string): void }',
+    "app.use('/x')",
+    "const n: number = 'not a number'",
+    '```',
+    '```ts fragment',
+    "app.use('/y') // no declare: app is unknown",
+    '```',
+  ].join('\n')
+  const synthetic = extract('synthetic/README.md', md)
+
+  it('reads kinds, lines and declares', () => {
+    expect(synthetic.map((b) => [b.line, b.kind])).toEqual([
+      [2, 'complete'],
+      [5, 'complete'],
+      [8, 'complete'],
+      [12, 'fragment'],
+      [17, 'fragment'],
+    ])
+  })
+
+  it('maps a type error to the README line it is on, and an undeclared name too', () => {
+    const dir = join(ROOT, '.tmp', 'readme-selftest')
+    const w = writeBlocks(ROOT, synthetic.slice(3), dir)
+    const { errors } = typecheck(dir, w, join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'))
+    const lines = errors.map((e) => formatError(e, 'tsc'))
+    expect(lines).toEqual([
+      expect.stringMatching(
+        /^synthetic\/README\.md:15:7 \(block at line 12, fragment\) tsc: TS2322: Type 'string' is not assignable to type 'number'\./,
+      ),
+      expect.stringMatching(/^synthetic\/README\.md:18:1 \(block at line 17, fragment\) tsc: TS2304: Cannot find name 'app'\./),
+    ])
+  })
+
+  it('a block that throws fails, one that sets exitCode 1 fails, a server block ends with its server closed', async () => {
+    const [throws, exits, server] = synthetic as [Block, Block, Block]
+    const a = await runBlock(throws)
+    expect(a.code).not.toBe(0)
+    expect(a.stderr).toMatch(/boom/)
+    expect((await runBlock(exits)).code).toBe(1)
+    const c = await runBlock(server)
+    expect(c.code).toBe(0)
+    expect(c.stdout).toMatch(/^DOCS_LISTENING http:\/\/127\.0\.0\.1:(?!3000\b)\d+$/m)
+  })
+})
