@@ -15,4 +15,5 @@ export default [
   'packages/postgres',
   'examples/serverless',
   'examples/demo',
+  'scripts/docs',
 ]

@@ -5,8 +5,9 @@ export default defineProject({
   // Tests run against core's TypeScript sources, not its build output.
   resolve: {
     alias: {
-      // the subpath before its parent, which would otherwise match it as a prefix
-      '@hookproof/core/adapter': fileURLToPath(new URL('../core/src/adapter.ts', import.meta.url)),
+      // before '@hookproof/core', which would otherwise match this subpath as a prefix
+      '@hookproof/core/adapter': fileURLToPath(new URL('../core/src/adapter-node.ts', import.meta.url)),
+      '@hookproof/express': fileURLToPath(new URL('../express/src/index.ts', import.meta.url)),
       '@hookproof/core': fileURLToPath(new URL('../core/src/index.ts', import.meta.url)),
     },
   },

@@ -149,7 +149,7 @@ function withHeaders(signed: SignedDelivery, edit: (headers: Record<string, stri
  *
  * @example
  * const c = await buildCase(orchestPing(), 'tampered-body', { secret: 'test-secret-1' })
- * c.expect // [{ status: [401], code: 'SIGNATURE_MISMATCH' }]
+ * c.expect // [{ status: '4xx', code: 'SIGNATURE_MISMATCH' }]
  * @throws {TypeError} when the fault does not apply to this delivery (see `faultApplies`), or
  *   `rotated-secret` is asked for without `previousSecret`.
  */

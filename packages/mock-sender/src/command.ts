@@ -1,7 +1,8 @@
 /**
  * `hookproof-send`, as a function: parses argv, sends, prints, and returns the exit code
  * (0 every request got the answer its case calls for, 1 some did not, 2 bad usage or an
- * unreachable URL). `cli.ts` only calls it, so tests and the demo can run it in-process too.
+ * unreachable URL, 3 none did wrong but some cases could not be judged). `cli.ts` only calls it,
+ * so tests and the demo can run it in-process too.
  */
 import { parseArgs } from 'node:util'
 import { providers } from '@hookproof/core'
@@ -14,6 +15,7 @@ import {
   judgeCase,
   type ObservedResponse,
   responseCode,
+  responseDetail,
 } from './conformance.js'
 import { MOCK_PROVIDERS, type MockProvider } from './delivery.js'
 import { createDelivery, EVENT_TYPES } from './events.js'
@@ -23,6 +25,17 @@ import { type SendAttempt, send } from './send.js'
 import type { SignedDelivery } from './sign.js'
 import { formatTable } from './table.js'
 import { UNREACHABLE_CODES, wireHeaders, wireRequest } from './transport.js'
+import { httpUrlProblem, withSuggestion } from './usage.js'
+
+/**
+ * The exit code of a run whose answers were all right but some cases inconclusive (a duplicate
+ * acknowledged twice with no counter URL to tell whether the handler ran twice). Not 0: a
+ * receiver with no duplicate handling must not pass a CI gate; not 1: nothing was seen to fail.
+ *
+ * @example
+ * if ((await runCli(argv)) === EXIT_INCONCLUSIVE) console.warn('add --counter-url to judge duplicates')
+ */
+export const EXIT_INCONCLUSIVE = 3
 
 /** Where the CLI writes; `process` by default. */
 export interface CliIo {
@@ -42,6 +55,7 @@ Providers: ${MOCK_PROVIDERS.join(', ')}
 
 Send options:
   --event <type>            vendor event name (default: the provider's first; see --list events)
+  --method <m>              Designer Cloud only: POST (default), PUT, PATCH, GET or DELETE
   --fault <name>            send a fault instead of a valid delivery (see --list faults)
   --previous-secret <s>     the receiver's previous secret (needed by --fault rotated-secret)
   --repeat <n>              send n deliveries, each with its own id (default 1)
@@ -61,13 +75,18 @@ Conformance options (the valid case and every fault that applies):
   --previous-secret <s>     also checks a delivery signed with it is accepted
   --counter-url <url>       GET endpoint answering the handler's run count ({"count": n});
                             without it, handler runs are "not observable"
-  --event, --tolerance, --timeout, --concurrency, --seed, --json, --progress as above
+  --event, --method, --tolerance, --timeout, --concurrency, --seed, --json, --progress as above
+
+A correct receiver is judged by what it must do: any 2xx accepts, any 4xx rejects (hookproof's
+own status and code are shown beside it). A duplicate acknowledged twice cannot be judged without
+--counter-url: it is INCONCLUSIVE, never ok.
 
 The secret may come from the environment instead of --secret: the provider's variable
 (ORCHEST_WEBHOOK_SECRET, ..., STANDARD_WEBHOOKS_WEBHOOK_SECRET; <NAME>_PREVIOUS for the previous one).
 
 Exit codes: 0 every request got the answer its case calls for (2xx for a valid delivery, the
-fault's rejection for a fault); 1 some did not; 2 bad usage or the URL cannot be reached.
+fault's rejection for a fault); 1 some did not; 2 bad usage or the URL cannot be reached;
+3 none did wrong, but some cases are inconclusive (add --counter-url).
 
 Examples:
   hookproof-send orchest --url http://127.0.0.1:3000/webhooks/orchest --secret s3cret
@@ -87,6 +106,7 @@ const OPTIONS = {
   secret: { type: 'string' },
   'previous-secret': { type: 'string' },
   event: { type: 'string' },
+  method: { type: 'string' },
   fault: { type: 'string' },
   repeat: { type: 'string' },
   concurrency: { type: 'string' },
@@ -128,14 +148,22 @@ function nonNegativeInt(values: Values, name: keyof Values): number | undefined 
 
 function checkUrl(raw: string | undefined, flag: string): string {
   if (raw === undefined) throw new UsageError(`${flag} is required`)
-  let url: URL
-  try {
-    url = new URL(raw)
-  } catch {
-    throw new UsageError(`${flag} is not a URL: ${raw}`)
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`${flag} must be http or https: ${raw}`)
+  const problem = httpUrlProblem(raw, flag)
+  if (problem !== undefined) throw new UsageError(problem)
   return raw
+}
+
+const METHODS = ['POST', 'PUT', 'PATCH', 'GET', 'DELETE'] as const
+
+/** `--method`: Designer Cloud lets the user pick it; every other vendor always POSTs. */
+function checkMethod(provider: MockProvider, raw: string | undefined): (typeof METHODS)[number] | undefined {
+  if (raw === undefined) return undefined
+  const method = raw.toUpperCase()
+  if (!(METHODS as readonly string[]).includes(method)) throw new UsageError(`--method takes ${METHODS.join(', ')}, got ${raw}`)
+  if (provider !== 'designer-cloud' && method !== 'POST') {
+    throw new UsageError(`--method applies to designer-cloud only: ${provider} always sends POST`)
+  }
+  return method as (typeof METHODS)[number]
 }
 
 function checkProvider(raw: string | undefined): MockProvider {
@@ -208,9 +236,11 @@ export function toHttp(request: SignedDelivery, url: string): string {
 
 function observed(attempt: SendAttempt): ObservedResponse {
   const code = responseCode(attempt.headers, attempt.body)
+  const detail = responseDetail(attempt.headers, attempt.body)
   return {
     ...(attempt.status === undefined ? {} : { status: attempt.status }),
     ...(code === undefined ? {} : { code }),
+    ...(detail === undefined ? {} : { detail }),
     ...(attempt.error === undefined ? {} : { error: attempt.error }),
     durationMs: attempt.durationMs,
   }
@@ -225,6 +255,7 @@ async function sendCommand(provider: MockProvider, values: Values, io: CliIo): P
   const url = checkUrl(values.url, '--url')
   const { secret, previous } = secrets(provider, values, io.env)
   const event = checkEvent(provider, values.event)
+  const method = checkMethod(provider, values.method)
   const faultName = values.fault ?? 'valid'
   if (faultName !== 'valid') {
     const fault = FAULTS.find((f) => f.name === faultName)
@@ -264,6 +295,7 @@ async function sendCommand(provider: MockProvider, values: Values, io: CliIo): P
   const makeCase = (i: number): Promise<DeliveryCase> => {
     const delivery = createDelivery(provider, {
       ...(event === undefined ? {} : { event }),
+      ...(method === undefined ? {} : { method }),
       seed: repeat === 1 ? seed : `${seed}:${i}`,
       now: Date.now(),
       url,
@@ -297,6 +329,7 @@ async function sendCommand(provider: MockProvider, values: Values, io: CliIo): P
   const showRetries = wantProgress && retry !== 'none'
   let next = 1
   let bad = 0
+  let unsure = 0
   const worker = async () => {
     while (next <= repeat) {
       const i = next++
@@ -329,7 +362,8 @@ async function sendCommand(provider: MockProvider, values: Values, io: CliIo): P
       }
       unreachable ??= unreachableMessage(url, responses)
       const judged = judgeCase(c, responses)
-      if (!judged.ok) bad++
+      if (judged.verdict === 'fail') bad++
+      else if (judged.verdict === 'inconclusive') unsure++
       results.push(judged)
       progress.update(results.length, repeat, bad, results.length === repeat)
     }
@@ -338,18 +372,22 @@ async function sendCommand(provider: MockProvider, values: Values, io: CliIo): P
   progress.end()
 
   if (values.json === true) {
-    io.stdout.write(`${JSON.stringify({ provider, url, case: faultName, ok: bad === 0, attempts, results }, null, 2)}\n`)
+    const verdict = bad > 0 ? 'fail' : unsure > 0 ? 'inconclusive' : 'ok'
+    io.stdout.write(`${JSON.stringify({ provider, url, case: faultName, ok: verdict === 'ok', verdict, attempts, results }, null, 2)}\n`)
   } else {
     const tally = new Map<string, number>()
     for (const r of results) tally.set(r.actual, (tally.get(r.actual) ?? 0) + 1)
     const answers = [...tally].map(([a, n]) => (repeat === 1 ? a : `${a} x${n}`)).join('; ')
-    const failures = results.filter((r) => !r.ok)
+    const failures = results.filter((r) => r.verdict === 'fail')
     for (const f of failures.slice(0, 10)) {
       io.stdout.write(
         `not as expected: ${f.name}: expected ${f.expected}, got ${f.actual}${f.note && f.note !== 'no answer' ? ` (${f.note})` : ''}\n`,
       )
     }
     if (failures.length > 10) io.stdout.write(`... and ${failures.length - 10} more\n`)
+    // the receiver's own words, once: every failing delivery of a run usually says the same
+    const details = [...new Set(failures.flatMap((f) => f.responses.flatMap((r) => (r.detail === undefined ? [] : [r.detail]))))]
+    for (const d of details.slice(0, 3)) io.stdout.write(`detail: ${d}\n`)
     const header = ['case', 'deliveries', 'requests', 'expected', 'answers', 'as expected']
     const sentRequests = results.reduce((n, r) => n + r.responses.length, 0)
     const row = [
@@ -362,16 +400,18 @@ async function sendCommand(provider: MockProvider, values: Values, io: CliIo): P
     ]
     io.stdout.write(`${formatTable(header, [row])}\n`)
     io.stdout.write(
-      bad === 0
-        ? `${provider}: every delivery got the expected answer\n`
-        : `${provider}: ${bad} of ${repeat} deliveries did not get the expected answer\n`,
+      bad > 0
+        ? `${provider}: ${bad} of ${repeat} deliveries did not get the expected answer\n`
+        : unsure > 0
+          ? `${provider}: INCONCLUSIVE: ${unsure} of ${repeat} deliveries got acceptable answers, but whether the handler ran twice cannot be seen (hookproof-send conformance --counter-url counts it)\n`
+          : `${provider}: every delivery got the expected answer\n`,
     )
   }
   if (unreachable !== undefined) {
     io.stderr.write(`hookproof-send: ${unreachable}\n`)
     return 2
   }
-  return bad === 0 ? 0 : 1
+  return bad > 0 ? 1 : unsure > 0 ? EXIT_INCONCLUSIVE : 0
 }
 
 async function conformanceCommand(provider: MockProvider, values: Values, io: CliIo): Promise<number> {
@@ -379,6 +419,7 @@ async function conformanceCommand(provider: MockProvider, values: Values, io: Cl
   const counterUrl = values['counter-url'] === undefined ? undefined : checkUrl(values['counter-url'], '--counter-url')
   const { secret, previous } = secrets(provider, values, io.env)
   const event = checkEvent(provider, values.event)
+  const method = checkMethod(provider, values.method)
   for (const flag of ['fault', 'repeat', 'retry', 'retries', 'print'] as const) {
     if (values[flag] !== undefined) throw new UsageError(`--${flag} does not apply to conformance`)
   }
@@ -400,20 +441,18 @@ async function conformanceCommand(provider: MockProvider, values: Values, io: Cl
       ...(tolerance === undefined ? {} : { toleranceSeconds: tolerance }),
       ...(timeoutMs === undefined ? {} : { timeoutMs }),
       ...(values.seed === undefined ? {} : { seed: values.seed }),
+      ...(method === undefined ? {} : { delivery: { method } }),
       concurrency,
       onCase: (c) => {
         done++
-        if (!c.ok) bad++
+        if (c.verdict === 'fail') bad++
         progress.update(done, total, bad, done === total)
       },
     })
-  } catch (error) {
+  } finally {
     progress.end()
-    // the counter URL could not be read: nothing was sent
-    io.stderr.write(`hookproof-send: ${(error as Error).message}\n`)
-    return 2
   }
-  progress.end()
+  if (report.counterError !== undefined) io.stderr.write(`hookproof-send: ${report.counterError}\n`)
   io.stdout.write(values.json === true ? `${JSON.stringify(report, null, 2)}\n` : `${formatReport(report)}\n`)
   const unreachable = unreachableMessage(
     url,
@@ -423,7 +462,7 @@ async function conformanceCommand(provider: MockProvider, values: Values, io: Cl
     io.stderr.write(`hookproof-send: ${unreachable}\n`)
     return 2
   }
-  return report.ok ? 0 : 1
+  return report.failed > 0 ? 1 : report.inconclusive > 0 ? EXIT_INCONCLUSIVE : 0
 }
 
 function listCommand(positionals: string[], io: CliIo): number {
@@ -457,7 +496,7 @@ export async function runCli(
     try {
       parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true })
     } catch (error) {
-      throw new UsageError((error as Error).message)
+      throw new UsageError(withSuggestion((error as Error).message, Object.keys(OPTIONS)))
     }
     const { values, positionals } = parsed
     if (values.help === true) {

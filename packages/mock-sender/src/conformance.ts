@@ -71,9 +71,20 @@ export interface ObservedResponse {
   status?: number
   /** The `code` of a problem+json (or JSON) body, when it has one. */
   code?: string
+  /** The `detail` of a problem+json body (at most 300 characters, one line), when it has one. */
+  detail?: string
   error?: TransportError
   durationMs: number
 }
+
+/**
+ * The verdict on one case: `inconclusive` when the answers are right but what matters cannot be
+ * seen (a duplicate acknowledged twice with no counter URL: did the handler run twice?).
+ *
+ * @example
+ * const verdict: CaseVerdict = report.cases[0]?.verdict ?? 'fail'
+ */
+export type CaseVerdict = 'ok' | 'fail' | 'inconclusive'
 
 /**
  * One case of a conformance report: what was expected, what came back, and the verdict.
@@ -89,6 +100,8 @@ export interface ConformanceCase {
   expected: string
   /** e.g. `401 SIGNATURE_MISMATCH`, `202, then 202`, `no answer (timeout)`. */
   actual: string
+  verdict: CaseVerdict
+  /** `verdict === 'ok'`: an inconclusive case is never ok. */
   ok: boolean
   responses: ObservedResponse[]
   handlerCalls?: { expected: number; actual: number | 'not observable' }
@@ -109,10 +122,18 @@ export interface ConformanceReport {
   cases: ConformanceCase[]
   /** Cases not run and why (no previous secret, the fault does not apply to this delivery). */
   skipped: { name: CaseName; reason: string }[]
-  /** Every case ok. */
+  /** Every case ok (none failed, none inconclusive). */
   ok: boolean
+  /** Cases that misbehaved. */
+  failed: number
+  /** Cases whose answers were right but whose handler runs could not be observed. */
+  inconclusive: number
+  /** `fail` if any case failed, else `inconclusive` if any is, else `ok`. */
+  verdict: CaseVerdict
   /** Whether handler calls were counted. */
   counted: boolean
+  /** Why the counter URL could not be read (handler runs were then not observed). */
+  counterError?: string
 }
 
 const SUMMARIES: Record<CaseName, string> = {
@@ -124,10 +145,10 @@ const SUMMARIES: Record<CaseName, string> = {
  * An expected answer in words.
  *
  * @example
- * describeExpected({ status: [409, 200], code: 'DUPLICATE_DELIVERY' }) // '409/200 DUPLICATE_DELIVERY'
+ * describeExpected({ status: ['2xx', 409], code: 'DUPLICATE_DELIVERY' }) // '2xx/409 DUPLICATE_DELIVERY'
  */
 export function describeExpected(expected: ExpectedResponse): string {
-  const status = expected.status === '2xx' ? '2xx' : expected.status.join('/')
+  const status = typeof expected.status === 'string' ? expected.status : expected.status.join('/')
   return expected.code === undefined ? status : `${status} ${expected.code}`
 }
 
@@ -150,11 +171,29 @@ export function describeObserved(r: ObservedResponse): string {
  * responseCode({ 'content-type': 'application/problem+json' }, '{"code":"TIMESTAMP_TOO_OLD"}') // 'TIMESTAMP_TOO_OLD'
  */
 export function responseCode(headers: Record<string, string>, body: string): string | undefined {
+  const code = jsonField(headers, body, 'code')
+  return code === undefined ? undefined : code.slice(0, 100)
+}
+
+/**
+ * The `detail` of a problem+json (or JSON) body, on one line and at most 300 characters.
+ *
+ * @example
+ * responseDetail({ 'content-type': 'application/problem+json' }, '{"detail":"no x-hub-signature header"}') // 'no x-hub-signature header'
+ */
+export function responseDetail(headers: Record<string, string>, body: string): string | undefined {
+  const detail = jsonField(headers, body, 'detail')
+  if (detail === undefined) return undefined
+  const line = detail.replace(/\s+/g, ' ').trim()
+  return line.length > 300 ? `${line.slice(0, 299)}…` : line || undefined
+}
+
+function jsonField(headers: Record<string, string>, body: string, field: 'code' | 'detail'): string | undefined {
   if (!/json/i.test(headers['content-type'] ?? '') || body === '') return undefined
   try {
     const value: unknown = JSON.parse(body)
-    const code = (value as { code?: unknown } | null)?.code
-    return typeof code === 'string' ? code : undefined
+    const v = (value as Record<string, unknown> | null)?.[field]
+    return typeof v === 'string' ? v : undefined
   } catch {
     return undefined
   }
@@ -165,11 +204,12 @@ function joiner(c: DeliveryCase): string {
   return c.concurrent ? ' + ' : ', then '
 }
 
-/** One response against one expectation: the status, and the code when the receiver names one. */
+/**
+ * One response against one expectation, by what a correct receiver must do: the status class
+ * decides (any 2xx accepts, any 4xx rejects); the code only annotates.
+ */
 function answerMatches(expected: ExpectedResponse, r: ObservedResponse): boolean {
-  if (r.status === undefined || !statusMatches(expected, r.status)) return false
-  // a receiver that is not hookproof may send no code; then the status decides
-  return expected.code === undefined || r.code === undefined || r.code === expected.code
+  return r.status !== undefined && statusMatches(expected, r.status)
 }
 
 function answersMatch(c: DeliveryCase, responses: readonly ObservedResponse[]): boolean {
@@ -195,9 +235,11 @@ export async function runCase(
   const one = async (request: DeliveryCase['requests'][number]): Promise<ObservedResponse> => {
     const response = await exchange(wireRequest(request, options.url), options.timeoutMs ?? request.timeoutMs, options.fetch)
     const code = responseCode(response.headers, response.body)
+    const detail = responseDetail(response.headers, response.body)
     return {
       ...(response.status === undefined ? {} : { status: response.status }),
       ...(code === undefined ? {} : { code }),
+      ...(detail === undefined ? {} : { detail }),
       ...(response.error === undefined ? {} : { error: response.error }),
       durationMs: response.durationMs,
     }
@@ -216,22 +258,10 @@ export async function runCase(
  * @param handlerCalls the handler's runs over the case, when observable.
  */
 export function judgeCase(c: DeliveryCase, responses: readonly ObservedResponse[], handlerCalls?: number): ConformanceCase {
-  let ok = answersMatch(c, responses)
-  let note: string | undefined
-  if (!ok) {
-    const wrongCode = responses.some(
-      (r, i) =>
-        r.code !== undefined &&
-        c.expect[i]?.code !== undefined &&
-        r.status !== undefined &&
-        statusMatches(c.expect[i] as ExpectedResponse, r.status) &&
-        r.code !== c.expect[i]?.code,
-    )
-    if (responses.some((r) => r.status === undefined)) note = 'no answer'
-    else if (wrongCode && !c.concurrent) note = 'right status, wrong code'
-  }
+  let verdict: CaseVerdict = answersMatch(c, responses) ? 'ok' : 'fail'
+  let note = verdict === 'fail' ? failureNote(c, responses) : codeNote(c, responses)
   if (handlerCalls !== undefined && handlerCalls !== c.handlerCalls) {
-    ok = false
+    verdict = 'fail'
     note =
       c.handlerCalls === 1 && handlerCalls > 1
         ? 'processed twice'
@@ -239,19 +269,19 @@ export function judgeCase(c: DeliveryCase, responses: readonly ObservedResponse[
           ? `handler ran ${handlerCalls}x on a rejected delivery`
           : `handler ran ${handlerCalls}x, expected ${c.handlerCalls}x`
   }
-  if (ok && handlerCalls === undefined && c.requests.length === 2) {
-    const [a, b] = responses as [ObservedResponse, ObservedResponse]
-    const noDuplicateCode = a.code !== 'DUPLICATE_DELIVERY' && b.code !== 'DUPLICATE_DELIVERY'
-    if (noDuplicateCode && a.status === b.status) {
-      note = 'maybe processed twice: both answers alike; pass a counter URL to know'
-    }
+  if (verdict === 'ok' && handlerCalls === undefined && c.requests.length === 2 && !duplicateSeen(responses)) {
+    // both copies acknowledged and nothing says the second was recognised: the handler may have
+    // run twice, which only a count can tell
+    verdict = 'inconclusive'
+    note = 'both copies acknowledged; whether the handler ran twice needs a counter URL (--counter-url)'
   }
   return {
     name: c.name,
     summary: SUMMARIES[c.name],
     expected: c.expect.map(describeExpected).join(joiner(c)),
     actual: responses.map(describeObserved).join(joiner(c)),
-    ok,
+    verdict,
+    ok: verdict === 'ok',
     responses: [...responses],
     handlerCalls: {
       expected: c.handlerCalls,
@@ -259,6 +289,34 @@ export function judgeCase(c: DeliveryCase, responses: readonly ObservedResponse[
     },
     ...(note === undefined ? {} : { note }),
   }
+}
+
+/** A copy recognised as such: a `DUPLICATE_DELIVERY` code, or a 409 (in flight, retry later). */
+function duplicateSeen(responses: readonly ObservedResponse[]): boolean {
+  return responses.some((r) => r.code === 'DUPLICATE_DELIVERY' || r.status === 409)
+}
+
+/** Why the answers are wrong, in words. */
+function failureNote(c: DeliveryCase, responses: readonly ObservedResponse[]): string | undefined {
+  if (responses.some((r) => r.status === undefined)) return 'no answer'
+  const statuses = responses.map((r) => r.status as number)
+  const rejects = c.expect.every((e) => e.status === '4xx')
+  if (rejects && statuses.some((s) => s >= 200 && s <= 299)) return 'accepted a delivery it must reject'
+  if (statuses.some((s) => s >= 500)) return 'answered 5xx: the vendor retries it'
+  if (!rejects && statuses.some((s) => s >= 400 && s <= 499)) return 'rejected a delivery it must accept'
+  return undefined
+}
+
+/** A right answer with another code than hookproof's: still right, worth a word. */
+function codeNote(c: DeliveryCase, responses: readonly ObservedResponse[]): string | undefined {
+  if (c.concurrent) return undefined
+  for (const [i, r] of responses.entries()) {
+    const want = c.expect[i]?.code
+    if (want !== undefined && r.code !== undefined && r.code !== want && r.code !== 'DUPLICATE_DELIVERY') {
+      return `rejected as ${r.code}; a hookproof receiver says ${want}`
+    }
+  }
+  return undefined
 }
 
 function counterValue(value: unknown): number | undefined {
@@ -309,7 +367,8 @@ function randomSeed(): string {
  * })
  * console.log(formatReport(report))
  * if (!report.ok) process.exitCode = 1
- * @throws {TypeError} for a bad URL or option; {@link Error} when the counter URL cannot be read.
+ * @throws {TypeError} for a bad URL or option. A counter URL that cannot be read is reported
+ *   (`counterError`), never thrown: the cases then run with handler runs not observed.
  */
 export async function conformance(url: string, options: ConformanceOptions): Promise<ConformanceReport> {
   const protocol = new URL(url).protocol
@@ -342,8 +401,19 @@ export async function conformance(url: string, options: ConformanceOptions): Pro
   }
 
   const counter = options.counterUrl
-  const count = counter === undefined ? undefined : () => readCounter(counter, options.fetch)
-  if (count !== undefined) await count() // fail fast, before anything is sent
+  let counterError: string | undefined
+  // a counter that fails once is not read again: a count across a failed read means nothing
+  const readCount = async (): Promise<number | undefined> => {
+    if (counter === undefined || counterError !== undefined) return undefined
+    try {
+      return await readCounter(counter, options.fetch)
+    } catch (error) {
+      counterError = (error as Error).message
+      return undefined
+    }
+  }
+  const count = counter === undefined ? undefined : readCount
+  if (count !== undefined) await count() // a broken counter is found before anything is sent
 
   const run = async (name: CaseName): Promise<ConformanceCase> => {
     const c = await buildCase(deliveryFor(name), name, {
@@ -374,7 +444,20 @@ export async function conformance(url: string, options: ConformanceOptions): Pro
     }
   }
   await Promise.all(Array.from({ length: Math.min(concurrency, planned.length) }, worker))
-  return { url, provider, cases: results, skipped, ok: results.every((r) => r.ok), counted: count !== undefined }
+  const failed = results.filter((r) => r.verdict === 'fail').length
+  const inconclusive = results.filter((r) => r.verdict === 'inconclusive').length
+  return {
+    url,
+    provider,
+    cases: results,
+    skipped,
+    ok: failed === 0 && inconclusive === 0,
+    failed,
+    inconclusive,
+    verdict: failed > 0 ? 'fail' : inconclusive > 0 ? 'inconclusive' : 'ok',
+    counted: count !== undefined && counterError === undefined,
+    ...(counterError === undefined ? {} : { counterError }),
+  }
 }
 
 /**
@@ -389,7 +472,7 @@ export function reportRows(report: ConformanceReport): string[][] {
     c.expected,
     c.actual,
     typeof c.handlerCalls?.actual === 'number' ? `${c.handlerCalls.actual}/${c.handlerCalls.expected}` : 'n/a',
-    c.ok ? 'ok' : `FAIL${c.note === undefined ? '' : `: ${c.note}`}`,
+    c.verdict === 'ok' ? 'ok' : c.verdict === 'inconclusive' ? 'INCONCLUSIVE' : `FAIL${c.note === undefined ? '' : `: ${c.note}`}`,
   ])
 }
 
@@ -402,14 +485,39 @@ export function reportRows(report: ConformanceReport): string[][] {
 export function formatReport(report: ConformanceReport): string {
   const lines = [`${report.provider} at ${report.url}`, '']
   lines.push(formatTable(['case', 'expected', 'actual', 'handler runs', 'result'], reportRows(report)))
-  for (const c of report.cases) if (c.ok && c.note !== undefined) lines.push(`note: ${c.name}: ${c.note}`)
+  for (const c of report.cases) if (c.verdict !== 'fail' && c.note !== undefined) lines.push(`note: ${c.name}: ${c.note}`)
+  lines.push(...detailLines(report.cases))
   for (const s of report.skipped) lines.push(`skipped: ${s.name}: ${s.reason}`)
-  if (!report.counted) lines.push('handler runs: not observable (no counter URL)')
-  const failed = report.cases.filter((c) => !c.ok).length
-  lines.push(
-    failed === 0
-      ? `all ${report.cases.length} cases behaved as a correct receiver should`
-      : `${failed} of ${report.cases.length} cases misbehaved`,
-  )
+  if (report.counterError !== undefined) lines.push(`counter URL not read, handler runs not observed: ${report.counterError}`)
+  else if (!report.counted) lines.push('handler runs: not observable (no counter URL)')
+  lines.push(verdictLine(report))
   return lines.join('\n')
+}
+
+/** The problem `detail` of each failing case's answers, each distinct text once. */
+function detailLines(cases: readonly ConformanceCase[]): string[] {
+  const seen = new Map<string, string[]>()
+  for (const c of cases) {
+    if (c.verdict !== 'fail') continue
+    for (const r of c.responses) {
+      if (r.detail === undefined) continue
+      const key = `${describeObserved(r)}: ${r.detail}`
+      const names = seen.get(key) ?? []
+      if (!names.includes(c.name)) names.push(c.name)
+      seen.set(key, names)
+    }
+  }
+  return [...seen].map(([text, names]) => `detail: ${names.join(', ')}: ${text}`)
+}
+
+/** The last line: failures first, then inconclusive cases, never "all behaved" with either. */
+function verdictLine(report: ConformanceReport): string {
+  const total = report.cases.length
+  const unsure = report.cases.filter((c) => c.verdict === 'inconclusive').map((c) => c.name)
+  const also = unsure.length === 0 ? '' : `; ${unsure.length} INCONCLUSIVE (${unsure.join(', ')})`
+  if (report.failed > 0) return `${report.failed} of ${total} cases misbehaved${also}`
+  if (unsure.length > 0) {
+    return `INCONCLUSIVE: no case misbehaved, but ${unsure.length} of ${total} could not be judged (${unsure.join(', ')}): pass a counter URL that counts handler runs`
+  }
+  return `all ${total} cases behaved as a correct receiver should`
 }

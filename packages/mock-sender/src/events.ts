@@ -2,7 +2,7 @@
  * One entry point over every vendor's factory, for code that picks the provider at run time (the
  * CLI, `conformance`). `event` means each vendor's own event name.
  */
-import type { FactoryOptions, MockProvider, UnsignedDelivery } from './delivery.js'
+import type { FactoryOptions, HttpMethod, MockProvider, UnsignedDelivery } from './delivery.js'
 import { designerCloudEvent } from './vendors/designer-cloud.js'
 import { githubEvent } from './vendors/github.js'
 import { ORCHEST_EVENT_TYPES, type OrchestEventType, orchestEvent } from './vendors/orchest.js'
@@ -37,6 +37,11 @@ export const EVENT_TYPES: Readonly<Record<MockProvider, readonly string[]>> = Ob
 export interface CreateDeliveryOptions extends FactoryOptions {
   /** The vendor's event name (see {@link EVENT_TYPES}); default the first listed. */
   event?: string
+  /**
+   * The HTTP method: Designer Cloud lets the user pick it (GET and DELETE carry no body); every
+   * other vendor POSTs, and another method for them is a `TypeError`.
+   */
+  method?: HttpMethod
 }
 
 /**
@@ -46,14 +51,21 @@ export interface CreateDeliveryOptions extends FactoryOptions {
  * const d = createDelivery('orchest', { event: 'project:cron-job:run:failed', seed: 'ci' })
  */
 export function createDelivery(provider: MockProvider, options: CreateDeliveryOptions = {}): UnsignedDelivery {
-  const { event, ...common } = options
+  const { event, method, ...common } = options
+  if (method !== undefined && method !== 'POST' && provider !== 'designer-cloud') {
+    throw new TypeError(`${provider} deliveries are always POST; only designer-cloud takes a method, got ${method}`)
+  }
   switch (provider) {
     case 'orchest':
       return orchestEvent({ ...common, type: (event ?? 'ping') as OrchestEventType | 'ping' })
     case 'up42':
       return up42Event({ ...common, event: (event ?? 'job.status') as Up42EventType })
     case 'designer-cloud':
-      return designerCloudEvent({ ...common, ...(event === undefined ? {} : { jobStatus: event }) })
+      return designerCloudEvent({
+        ...common,
+        ...(method === undefined ? {} : { method }),
+        ...(event === undefined ? {} : { jobStatus: event }),
+      })
     case 'xplenty':
       return xplentyEvent({ ...common, event: (event ?? 'job.completed') as XplentyEventType | 'ping' })
     case 'y42': {

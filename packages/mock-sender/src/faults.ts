@@ -25,14 +25,29 @@ export type FaultName =
   | 'reserialized-body'
 
 /**
- * One acceptable answer to one request. `'2xx'` is any status from 200 to 299.
+ * A class of statuses: `'2xx'` is any status from 200 to 299 (accepted), `'4xx'` any from 400 to
+ * 499 (rejected, not to be retried).
  *
  * @example
- * const expected: ExpectedResponse = { status: [401], code: 'SIGNATURE_MISMATCH' }
+ * const accepted: StatusClass = '2xx'
+ */
+export type StatusClass = '2xx' | '4xx'
+
+/**
+ * One acceptable answer to one request: a status class, or a list of classes and exact statuses.
+ * What a correct receiver must do, not the exact status hookproof picks: any 2xx accepts, any 4xx
+ * rejects.
+ *
+ * @example
+ * const rejected: ExpectedResponse = { status: '4xx', code: 'SIGNATURE_MISMATCH' }
+ * const inFlight: ExpectedResponse = { status: ['2xx', 409], code: 'DUPLICATE_DELIVERY' }
  */
 export interface ExpectedResponse {
-  status: '2xx' | readonly number[]
-  /** The error code a hookproof receiver puts in its problem+json body; informative for others. */
+  status: StatusClass | readonly (StatusClass | number)[]
+  /**
+   * The error code a hookproof receiver puts in its problem+json body. Informative: a receiver
+   * that rejects with another code (or none) still rejects.
+   */
   code?: string
 }
 
@@ -41,7 +56,7 @@ export interface ExpectedResponse {
  *
  * @example
  * const fault: Fault = getFault('duplicate')
- * fault.expect // [{ status: '2xx' }, { status: [200], code: 'DUPLICATE_DELIVERY' }]
+ * fault.expect // [{ status: '2xx' }, { status: '2xx', code: 'DUPLICATE_DELIVERY' }]
  */
 export interface Fault {
   name: FaultName
@@ -57,6 +72,8 @@ export interface Fault {
   handlerCalls: 0 | 1
   /** Providers whose scheme makes the fault meaningful. */
   appliesTo: readonly MockProvider[]
+  /** Why a fault that is not for every provider applies where it does, in words (for reports). */
+  appliesWhen?: string
 }
 
 const ALL = MOCK_PROVIDERS
@@ -68,14 +85,16 @@ const SIGNED_TIMESTAMP: readonly MockProvider[] = ['designer-cloud', 'standard-w
  * told from a new event.
  */
 const DEDUPLICABLE: readonly MockProvider[] = ALL.filter((p) => p !== 'xplenty')
+const WHEN_SIGNED_TIMESTAMP = 'the scheme signs a timestamp'
+const WHEN_DEDUPLICABLE = 'a delivery can be told from a new one by an id or a signature that repeats with it'
 
-const rejected = (status: number, code: string): readonly ExpectedResponse[] => [{ status: [status], code }]
+const rejected = (code: string): readonly ExpectedResponse[] => [{ status: '4xx', code }]
 
 /**
  * Every fault, with the answer a correct receiver gives.
  *
  * @example
- * FAULTS.find((f) => f.name === 'stale-timestamp')?.expect // [{ status: [401], code: 'TIMESTAMP_TOO_OLD' }]
+ * FAULTS.find((f) => f.name === 'stale-timestamp')?.expect // [{ status: '4xx', code: 'TIMESTAMP_TOO_OLD' }]
  */
 export const FAULTS: readonly Fault[] = Object.freeze([
   {
@@ -83,7 +102,7 @@ export const FAULTS: readonly Fault[] = Object.freeze([
     summary: 'one byte of the body changed after signing',
     requests: 1,
     concurrent: false,
-    expect: rejected(401, 'SIGNATURE_MISMATCH'),
+    expect: rejected('SIGNATURE_MISMATCH'),
     handlerCalls: 0,
     appliesTo: ALL,
   },
@@ -92,7 +111,7 @@ export const FAULTS: readonly Fault[] = Object.freeze([
     summary: 'one digit of the signature changed; still well-formed',
     requests: 1,
     concurrent: false,
-    expect: rejected(401, 'SIGNATURE_MISMATCH'),
+    expect: rejected('SIGNATURE_MISMATCH'),
     handlerCalls: 0,
     appliesTo: ALL,
   },
@@ -101,7 +120,7 @@ export const FAULTS: readonly Fault[] = Object.freeze([
     summary: 'signed with a secret the receiver does not know',
     requests: 1,
     concurrent: false,
-    expect: rejected(401, 'SIGNATURE_MISMATCH'),
+    expect: rejected('SIGNATURE_MISMATCH'),
     handlerCalls: 0,
     appliesTo: ALL,
   },
@@ -119,25 +138,27 @@ export const FAULTS: readonly Fault[] = Object.freeze([
     summary: 'signed timestamp older than the tolerance (default 300 s)',
     requests: 1,
     concurrent: false,
-    expect: rejected(401, 'TIMESTAMP_TOO_OLD'),
+    expect: rejected('TIMESTAMP_TOO_OLD'),
     handlerCalls: 0,
     appliesTo: SIGNED_TIMESTAMP,
+    appliesWhen: WHEN_SIGNED_TIMESTAMP,
   },
   {
     name: 'future-timestamp',
     summary: 'signed timestamp further in the future than the tolerance',
     requests: 1,
     concurrent: false,
-    expect: rejected(401, 'TIMESTAMP_IN_FUTURE'),
+    expect: rejected('TIMESTAMP_IN_FUTURE'),
     handlerCalls: 0,
     appliesTo: SIGNED_TIMESTAMP,
+    appliesWhen: WHEN_SIGNED_TIMESTAMP,
   },
   {
     name: 'missing-signature',
     summary: 'no signature header at all',
     requests: 1,
     concurrent: false,
-    expect: rejected(401, 'MISSING_SIGNATURE'),
+    expect: rejected('MISSING_SIGNATURE'),
     handlerCalls: 0,
     appliesTo: ALL,
   },
@@ -146,7 +167,7 @@ export const FAULTS: readonly Fault[] = Object.freeze([
     summary: 'signature header present but not in the scheme grammar',
     requests: 1,
     concurrent: false,
-    expect: rejected(400, 'MALFORMED_SIGNATURE'),
+    expect: rejected('MALFORMED_SIGNATURE'),
     handlerCalls: 0,
     appliesTo: ALL,
   },
@@ -155,27 +176,32 @@ export const FAULTS: readonly Fault[] = Object.freeze([
     summary: 'the same signed delivery sent again after the first was answered',
     requests: 2,
     concurrent: false,
-    expect: [{ status: '2xx' }, { status: [200], code: 'DUPLICATE_DELIVERY' }],
+    // the copy is acknowledged (2xx, so the vendor stops retrying) without running the handler
+    expect: [{ status: '2xx' }, { status: '2xx', code: 'DUPLICATE_DELIVERY' }],
     handlerCalls: 1,
     appliesTo: DEDUPLICABLE,
+    appliesWhen: WHEN_DEDUPLICABLE,
   },
   {
     name: 'concurrent-duplicate',
     summary: 'the same signed delivery sent twice at once',
     requests: 2,
     concurrent: true,
-    expect: [{ status: '2xx' }, { status: [409, 200], code: 'DUPLICATE_DELIVERY' }],
+    // the copy waits and is acknowledged, or gets 409 (in flight: the vendor retries it later)
+    expect: [{ status: '2xx' }, { status: ['2xx', 409], code: 'DUPLICATE_DELIVERY' }],
     handlerCalls: 1,
     appliesTo: DEDUPLICABLE,
+    appliesWhen: WHEN_DEDUPLICABLE,
   },
   {
     name: 'reserialized-body',
     summary: 'signed over the vendor bytes, sent as a JSON parser re-emits them (JSON.stringify)',
     requests: 1,
     concurrent: false,
-    expect: rejected(401, 'SIGNATURE_MISMATCH'),
+    expect: rejected('SIGNATURE_MISMATCH'),
     handlerCalls: 0,
     appliesTo: ['orchest'],
+    appliesWhen: "the vendor's JSON bytes differ from what JSON.stringify re-emits, as Orchest's json.dumps do",
   },
 ] satisfies Fault[])
 
@@ -191,7 +217,7 @@ export const FAULT_NAMES: readonly FaultName[] = Object.freeze(FAULTS.map((f) =>
  * Looks a fault up by name.
  *
  * @example
- * getFault('missing-signature').expect // [{ status: [401], code: 'MISSING_SIGNATURE' }]
+ * getFault('missing-signature').expect // [{ status: '4xx', code: 'MISSING_SIGNATURE' }]
  *
  * @throws {TypeError} naming the valid faults when `name` is not one.
  */
@@ -250,9 +276,12 @@ export function faultApplies(fault: Fault | FaultName, delivery: UnsignedDeliver
  *
  * @example
  * statusMatches({ status: '2xx' }, 204) // true
+ * statusMatches({ status: '4xx', code: 'SIGNATURE_MISMATCH' }, 400) // true: any 4xx rejects
  */
 export function statusMatches(expected: ExpectedResponse, status: number): boolean {
-  return expected.status === '2xx' ? status >= 200 && status <= 299 : expected.status.includes(status)
+  const one = (s: StatusClass | number) =>
+    s === '2xx' ? status >= 200 && status <= 299 : s === '4xx' ? status >= 400 && status <= 499 : s === status
+  return typeof expected.status === 'string' ? one(expected.status) : expected.status.some(one)
 }
 
 /**

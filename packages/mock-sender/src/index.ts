@@ -9,6 +9,7 @@ export {
 } from './cases.js'
 export type {
   CaseName,
+  CaseVerdict,
   ConformanceCase,
   ConformanceOptions,
   ConformanceReport,
@@ -23,6 +24,7 @@ export {
   readCounter,
   reportRows,
   responseCode,
+  responseDetail,
   runCase,
 } from './conformance.js'
 export type { FactoryOptions, HttpMethod, MockProvider, TimeoutMode, UnsignedDelivery } from './delivery.js'
@@ -36,7 +38,7 @@ export { DeliveryStore } from './dev/store.js'
 export { curlCommand, isSecretHeader, redactedPairs } from './dev/wire.js'
 export type { CreateDeliveryOptions } from './events.js'
 export { createDelivery, EVENT_TYPES } from './events.js'
-export type { ExpectedResponse, Fault, FaultName } from './faults.js'
+export type { ExpectedResponse, Fault, FaultName, StatusClass } from './faults.js'
 export {
   FAULT_NAMES,
   FAULTS,

@@ -4,6 +4,7 @@
  */
 import { request as httpRequest } from 'node:http'
 import { request as httpsRequest } from 'node:https'
+import { brotliDecompressSync, constants, gunzipSync, inflateSync } from 'node:zlib'
 import type { TimeoutMode } from './delivery.js'
 
 /**
@@ -211,12 +212,35 @@ function viaNodeHttp(url: URL, request: WireRequest, timeoutMs: number): Promise
         for (const [name, value] of Object.entries(res.headers)) {
           if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value
         }
-        const body = Buffer.concat(chunks).subarray(0, MAX_KEPT).toString('utf8')
+        const raw = Buffer.concat(chunks).subarray(0, MAX_KEPT)
+        const body = decodeBody(raw, headers['content-encoding']).toString('utf8')
         finish({ ...(res.statusCode === undefined ? {} : { status: res.statusCode }), headers, body })
       })
     })
     req.end(request.body.length > 0 ? request.body : undefined)
   })
+}
+
+/**
+ * The body as the receiver meant it. node:http does not decode, and some servers compress
+ * whatever the request asked for (a gzipped problem body would otherwise hide every code); at
+ * most {@link MAX_KEPT} bytes come out, a body that does not decode stays as it came.
+ */
+export function decodeBody(raw: Buffer, encoding: string | undefined): Buffer {
+  const coding = encoding?.trim().toLowerCase()
+  if (coding === undefined || coding === '' || coding === 'identity' || raw.length === 0) return raw
+  // a cut-off stream (past MAX_KEPT) still gives what it has
+  const options = { maxOutputLength: MAX_KEPT, finishFlush: constants.Z_SYNC_FLUSH }
+  try {
+    if (coding === 'gzip' || coding === 'x-gzip') return gunzipSync(raw, options)
+    if (coding === 'deflate') return inflateSync(raw, options)
+    if (coding === 'br') {
+      return brotliDecompressSync(raw, { maxOutputLength: MAX_KEPT, finishFlush: constants.BROTLI_OPERATION_FLUSH })
+    }
+  } catch {
+    return raw
+  }
+  return raw
 }
 
 async function viaFetch(fetchImpl: FetchLike, request: WireRequest, timeoutMs: number): Promise<WireResponse> {

@@ -79,6 +79,17 @@ describe('hookproof: one CLI', () => {
     }
   })
 
+  it.each([
+    [['dev', '--forwad', 'http://127.0.0.1:3000'], /unknown option --forwad: did you mean --forward\?/],
+    [['dev', '--forward', 'localhost:3000'], /--forward needs a scheme: add http:\/\/ \(--forward http:\/\/localhost:3000\)/],
+    [['send', 'orchest', '--ur', 'http://x/', '--secret', 's'], /unknown option --ur: did you mean --url\?/],
+    [['conformance', 'orchest', '--url', 'localhost:3000', '--secret', 's'], /--url needs a scheme: add http:\/\//],
+  ])('%j exits 2 and says how to fix it', async (argv, message) => {
+    const b = io()
+    expect(await runHookproof(argv, b.io)).toBe(2)
+    expect(b.out.stderr).toMatch(message)
+  })
+
   it('devSecrets: the *_WEBHOOK_SECRET variables (with _PREVIOUS), and --secret wins', () => {
     expect(
       devSecrets(['orchest=flag'], { ORCHEST_WEBHOOK_SECRET: 'env', GITHUB_WEBHOOK_SECRET: 'gh', GITHUB_WEBHOOK_SECRET_PREVIOUS: 'old' }),

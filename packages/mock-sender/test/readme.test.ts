@@ -63,7 +63,7 @@ describe('README examples run as written', { timeout: 30_000 }, () => {
     const r = await run('conformance', blockAfter('Conformance'))
     expect(r.stderr).toBe('')
     expect(r.code).toBe(0)
-    expect(r.stdout).toMatch(/^reserialized-body +401 SIGNATURE_MISMATCH +401 SIGNATURE_MISMATCH +0\/0 +ok$/m)
+    expect(r.stdout).toMatch(/^reserialized-body +4xx SIGNATURE_MISMATCH +401 SIGNATURE_MISMATCH +0\/0 +ok$/m)
     expect(r.stdout).toMatch(/all 10 cases behaved as a correct receiver should/)
   })
 })

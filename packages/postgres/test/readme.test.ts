@@ -27,7 +27,7 @@ const sources: Record<string, string> = {
 function block(title: string): string {
   const at = readme.indexOf(title)
   if (at < 0) throw new Error(`README has no "${title}"`)
-  const code = /```ts\n([\s\S]*?)```/.exec(readme.slice(at))?.[1]
+  const code = /```ts[^\n]*\n([\s\S]*?)```/.exec(readme.slice(at))?.[1]
   if (code === undefined) throw new Error(`no ts block after "${title}"`)
   return code
 }

@@ -8,6 +8,7 @@ import { type CliIo, runCli } from '../command.js'
 import { EVENT_TYPES } from '../events.js'
 import { FAULTS } from '../faults.js'
 import { formatTable } from '../table.js'
+import { httpUrlProblem, withSuggestion } from '../usage.js'
 import { type DevServer, startDevServer } from './server.js'
 
 /**
@@ -123,7 +124,7 @@ async function devCommand(argv: readonly string[], io: HookproofIo): Promise<num
   try {
     values = parseArgs({ args: [...argv], options: DEV_OPTIONS, strict: true }).values
   } catch (error) {
-    throw new UsageError((error as Error).message)
+    throw new UsageError(withSuggestion((error as Error).message, Object.keys(DEV_OPTIONS)))
   }
   if (values.help === true) {
     io.stdout.write(HOOKPROOF_USAGE)
@@ -132,13 +133,8 @@ async function devCommand(argv: readonly string[], io: HookproofIo): Promise<num
   const secrets = devSecrets(values.secret ?? [], io.env)
   const host = values.host ?? '127.0.0.1'
   if (values.forward !== undefined) {
-    let u: URL
-    try {
-      u = new URL(values.forward)
-    } catch {
-      throw new UsageError(`--forward is not a URL: ${values.forward}`)
-    }
-    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new UsageError(`--forward must be http or https: ${values.forward}`)
+    const problem = httpUrlProblem(values.forward, '--forward')
+    if (problem !== undefined) throw new UsageError(problem)
   }
   const maxDeliveries = int(values['max-deliveries'], 'max-deliveries', 1)
   const maxBytes = int(values['max-bytes'], 'max-bytes', 1)
