@@ -17,6 +17,8 @@ import {
 } from '@hookproof/mock-sender'
 // relative imports: the demo runs from a fresh `npm ci` without building or linking anything
 import { start as startExpress } from '../../express-app/src/app.js'
+import { start as startFastify } from '../../fastify-app/src/app.js'
+import { start as startHono } from '../../hono-app/src/app.js'
 import { start as startKoa } from '../../koa-app/src/app.js'
 import { type InboxDemoResult, runInboxDemo } from './inbox.js'
 
@@ -55,6 +57,8 @@ export interface DemoFramework {
 export const FRAMEWORKS: readonly DemoFramework[] = [
   { name: 'express', start: startExpress as Starter },
   { name: 'koa', start: startKoa as Starter },
+  { name: 'fastify', start: startFastify as Starter },
+  { name: 'hono', start: startHono as Starter },
 ]
 
 export interface DemoResult {
