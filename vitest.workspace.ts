@@ -4,6 +4,8 @@ export default [
   'packages/core',
   'packages/express',
   'packages/koa',
+  'packages/nestjs/vitest.config.ts',
+  'packages/nestjs/vitest.nest11.config.ts',
   'examples/express-app',
   'examples/koa-app',
   'packages/mock-sender',
