@@ -6,5 +6,7 @@ export default defineProject({
   test: {
     name: 'nestjs',
     include: ['test/**/*.test.ts'],
+    // the major this project's @nestjs imports must load; test/versions.test.ts checks it
+    provide: { nestMajor: 12 },
   },
 })

@@ -20,5 +20,7 @@ export default defineProject({
   test: {
     name: 'nestjs-11',
     include: ['test/**/*.test.ts'],
+    // the major this project's @nestjs imports must load; test/versions.test.ts checks it
+    provide: { nestMajor: 11 },
   },
 })

@@ -94,7 +94,7 @@ function urlOption(publicUrl: NestWebhookOptions['publicUrl']): (req: NestReques
   if (typeof publicUrl === 'function') return publicUrl
   if (typeof publicUrl !== 'string') throw new TypeError('publicUrl must be a base URL string or a function of the request')
   const base = publicUrl.replace(/\/+$/, '')
-  return (req) => base + (req.originalUrl)
+  return (req) => base + req.originalUrl
 }
 
 /** Writes a rejection or a duplicate's answer: through Fastify's reply (its hooks run), else on the Node response. */
@@ -103,7 +103,8 @@ function send(res: NestResponse, raw: ServerResponse, { status, headers, body }:
   if (res.raw !== undefined && typeof res.code === 'function' && typeof res.headers === 'function' && typeof res.send === 'function') {
     res.code(status)
     res.headers({ ...headers })
-    res.send(body)
+    // a Buffer, since Fastify appends "; charset=utf-8" to the content type of a string
+    res.send(Buffer.from(body))
     return
   }
   raw.statusCode = status

@@ -78,5 +78,5 @@ export interface NestResponse {
   readonly raw?: ServerResponse
   code?(status: number): NestResponse
   headers?(values: Record<string, string>): NestResponse
-  send?(body: string): unknown
+  send?(body: Buffer): unknown
 }
