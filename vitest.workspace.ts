@@ -8,6 +8,7 @@ export default [
   'packages/nestjs/vitest.nest11.config.ts',
   'examples/express-app',
   'examples/koa-app',
+  'examples/nestjs-app',
   'packages/mock-sender',
   'packages/redis',
   'packages/postgres',
