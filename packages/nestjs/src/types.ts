@@ -72,7 +72,13 @@ export interface NestWebhookOptions extends WebhookFlowOptions {
  */
 export type WebhookDecorator = MethodDecorator & { on: WebhookFlow['on'] }
 
-/** The response on either platform: an Express `Response` (a Node response) or a `FastifyReply`. */
+/**
+ * The response on either platform, as the adapter writes to it: an Express `Response` (itself the
+ * Node response) or a `FastifyReply` (the Node response in `raw`).
+ *
+ * @example
+ * const raw = (res: NestResponse) => res.raw ?? (res as unknown as ServerResponse)
+ */
 export interface NestResponse {
   /** Fastify: the Node response. */
   readonly raw?: ServerResponse
