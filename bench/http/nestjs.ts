@@ -56,12 +56,12 @@ export async function nestjs(route: string, platform: 'express' | 'fastify' = 'e
         if (payload === undefined) throw new HttpException('', 401)
       } else if (route === 'core-check') {
         const result = await check({ body: req.rawBody ?? Buffer.alloc(0), headers: req.headers as Record<string, string> })
-        if (!result.ok) throw new HttpException('', result.status)
+        if (!result.ok) throw new HttpException('', result.status ?? 401)
       }
       handled++
     }
   }
-  let check: (input: { body: Buffer; headers: Record<string, string> }) => Promise<{ ok: boolean; status?: number }> | { ok: boolean }
+  let check: (input: { body: Buffer; headers: Record<string, string> }) => Promise<{ ok: boolean; status?: number }>
   if (route === 'core-check') {
     const { createVerifier } = await import('../../packages/core/src/node.js')
     const verifier = createVerifier({ provider: 'github', secret: SECRET })
