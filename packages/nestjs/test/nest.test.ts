@@ -9,6 +9,7 @@ import {
   type ExecutionContext,
   HttpCode,
   HttpException,
+  type INestApplication,
   type NestInterceptor,
   Post,
   UseGuards,
@@ -269,6 +270,27 @@ describe.each(['express', 'fastify'] as const)('%s platform', (platform) => {
       expect(res.body.detail).toContain("app.useBodyParser('<content type>')")
       expect(payloads).toEqual([])
     }
+  })
+})
+
+describe('fastify platform, other content types', () => {
+  it("@VerifyWebhook() verifies a text/plain delivery once the app has app.useBodyParser('text/plain')", async () => {
+    const payloads: unknown[] = []
+    @Controller()
+    class HookController {
+      @Post('hook')
+      @VerifyWebhook({ provider: 'github', secret: SECRETS.github })
+      handle(@Webhook('payload') payload: unknown) {
+        payloads.push(payload)
+      }
+    }
+    const configure = (app: INestApplication) => {
+      ;(app as unknown as { useBodyParser(type: string): void }).useBodyParser('text/plain')
+    }
+    const { listener } = await createApp(setup('fastify', { configure }), [HookController])
+    const res = await send(listener, await delivery('github', { body: 'plain text', contentType: 'text/plain' }))
+    expect(res.status).toBe(201)
+    expect(payloads).toEqual(['plain text'])
   })
 })
 
