@@ -93,6 +93,10 @@ for (const pkg of packages) {
   }
 }
 types['@types/node'] = rootDev['@types/node'] ?? '*'
+// what a user installs beside an adapter without it being a peer: Nest's HTTP platform (the
+// Fastify one is the alternative, so neither can be a required peer of @hookproof/nestjs)
+const companions = { '@hookproof/nestjs': ['@nestjs/platform-express'] }
+for (const pkg of packages) for (const name of companions[pkg.name] ?? []) peers[name] = rootDev[name] ?? '*'
 
 function project(name, json) {
   const dir = join(scratch, name)
