@@ -9,6 +9,7 @@ export const alias = {
   '@hookproof/core': src('./packages/core/src/node.ts'),
   '@hookproof/express': src('./packages/express/src/index.ts'),
   '@hookproof/koa': src('./packages/koa/src/index.ts'),
+  '@hookproof/next': src('./packages/next/src/index.ts'),
   '@hookproof/mock-sender': src('./packages/mock-sender/src/index.ts'),
   '@hookproof/redis': src('./packages/redis/src/index.ts'),
   '@hookproof/postgres': src('./packages/postgres/src/index.ts'),

@@ -4,6 +4,7 @@ export default [
   'packages/core',
   'packages/express',
   'packages/koa',
+  'packages/next',
   'examples/express-app',
   'examples/koa-app',
   'packages/mock-sender',
