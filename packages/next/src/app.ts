@@ -41,7 +41,8 @@ export function withWebhook<Context = unknown>(
       readBody: () => readRequestBody(request, compiled.limit, compiled.timeoutMs),
       readRequest: () => ({ headers: request.headers, method: request.method, url: urlOf(request, compiled) }),
       send: ({ status, headers, body }) => {
-        response = new Response(body, { status, headers })
+        // after a body timeout the unread rest makes the connection unusable: ask the server to close it
+        response = new Response(body, { status, headers: status === 408 ? { ...headers, connection: 'close' } : headers })
       },
       handle: async (webhook) => {
         const answer: unknown = await handler(webhook, request, context)
@@ -58,12 +59,17 @@ export function withWebhook<Context = unknown>(
   }
 }
 
-/** The URL as the sender called it, for schemes that sign it (Designer Cloud GET/DELETE). */
+/**
+ * The URL as the sender called it, for schemes that sign it (Designer Cloud GET/DELETE): the
+ * `Host` header the sender sent, since Next builds `request.url` from the host name it listens
+ * on; `publicUrl` when a proxy changes the host or the scheme.
+ */
 function urlOf(request: Request, compiled: Compiled<Request>): string {
   if (compiled.publicUrl !== undefined) return compiled.publicUrl(request)
-  if (compiled.base === undefined) return request.url
   const url = new URL(request.url)
-  return compiled.base + url.pathname + url.search
+  if (compiled.base !== undefined) return compiled.base + url.pathname + url.search
+  const host = request.headers.get('host')
+  return host === null || host === '' ? request.url : `${url.protocol}//${host}${url.pathname}${url.search}`
 }
 
 /** A Response, also one from another realm (the edge sandbox, a polyfill): what Next itself accepts. */

@@ -40,23 +40,50 @@ export async function readRequestBody(request: Request, limit: number, timeoutMs
       undefined,
     )
   }
-  const tooLarge = declaredTooLarge(request.headers.get('content-length'), limit)
-  if (tooLarge !== undefined) return tooLarge
   const stream = request.body
+  const tooLarge = declaredTooLarge(request.headers.get('content-length'), limit)
+  if (tooLarge !== undefined) {
+    if (stream !== null) discard(stream.getReader(), timeoutMs)
+    return tooLarge
+  }
   if (stream === null) return new Uint8Array(0)
   const reader = stream.getReader()
   const cancel = () => void reader.cancel().catch(() => {})
   try {
-    return await readBodyWithin(readChunks(reader, limit, cancel), timeoutMs, cancel)
+    return await readBodyWithin(readChunks(reader, limit, timeoutMs, cancel), timeoutMs, cancel)
   } catch {
     cancel()
     return aborted()
   }
 }
 
+/**
+ * Reads the rest of a refused body without keeping it, for at most `timeoutMs`, then cancels.
+ * Next's node server drops the connection of a request whose body was left unread, so the sender
+ * would see a broken pipe instead of the 413; reading on lets the answer arrive, and the cap
+ * keeps an endless upload from holding the route.
+ */
+function discard(reader: ReadableStreamDefaultReader<Uint8Array>, timeoutMs: number): void {
+  const cancel = () => void reader.cancel().catch(() => {})
+  const deadline = Date.now() + timeoutMs
+  // the timer stops a stalled upload; the deadline one that never waits (each read then resolves
+  // at once and no timer would get its turn)
+  const timer = Number.isFinite(timeoutMs) ? setTimeout(cancel, timeoutMs) : undefined
+  const next = (): Promise<void> =>
+    reader.read().then(({ done }) => {
+      if (done) return
+      if (Date.now() > deadline) return cancel()
+      return next()
+    })
+  next()
+    .catch(() => {})
+    .finally(() => clearTimeout(timer))
+}
+
 async function readChunks(
   reader: ReadableStreamDefaultReader<Uint8Array>,
   limit: number,
+  timeoutMs: number,
   cancel: () => void,
 ): Promise<Uint8Array | Failure> {
   const chunks: Uint8Array[] = []
@@ -73,8 +100,8 @@ async function readChunks(
     const bytes = chunk instanceof Uint8Array ? chunk : new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength)
     size += bytes.byteLength
     if (size > limit) {
-      // stop the upload: nothing past the limit is read or kept
-      cancel()
+      // nothing past the limit is kept; the rest is read and dropped so that the 413 arrives
+      discard(reader, timeoutMs)
       return overLimit(limit)
     }
     chunks.push(bytes)

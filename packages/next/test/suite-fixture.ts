@@ -102,7 +102,11 @@ function apiOptions(options: AdapterOptions): NextWebhookOptions<NextApiRequest>
 
 /** App Router, node runtime: each suite route is `withWebhook(options, handler)` returning a Response. */
 export const appRouter: AdapterFixture<unknown, NextRoute, { request: Request }> = {
-  verifyWebhook: (options = {}) => ({ options, on: noOn }),
+  verifyWebhook: (options = {}) => {
+    // adapter options are checked when the route module is imported: the suite's "throws at startup"
+    withWebhook(appOptions(options), async () => new Response(null))
+    return { options, on: noOn }
+  },
   app(routes, handler) {
     const id = String(++ids)
     const table = new Map<string, RouteHandler>()
@@ -114,7 +118,10 @@ export const appRouter: AdapterFixture<unknown, NextRoute, { request: Request }>
           const reply: Reply = (status, body) => {
             response = body === undefined ? new Response(null, { status }) : Response.json(body, { status })
           }
-          await handler(reply, { webhook, body: webhook.payload }, { request })
+          // the App Router hands rawBody over as the Uint8Array the Fetch body gave; the suite's
+          // Buffer check is Express's and Koa's promise, so the bytes are viewed as one here
+          const seen = { ...webhook, rawBody: Buffer.from(webhook.rawBody.buffer, webhook.rawBody.byteOffset, webhook.rawBody.byteLength) }
+          await handler(reply, { webhook: seen, body: webhook.payload }, { request })
           return response
         }),
       )
@@ -128,7 +135,10 @@ export const appRouter: AdapterFixture<unknown, NextRoute, { request: Request }>
 
 /** Pages Router: each suite route is `withWebhookApi(options, handler)` behind `bodyParser: false`. */
 export const pagesRouter: AdapterFixture<unknown, NextRoute, { req: IncomingMessage; res: ServerResponse }> = {
-  verifyWebhook: (options = {}) => ({ options, on: noOn }),
+  verifyWebhook: (options = {}) => {
+    withWebhookApi(apiOptions(options), () => {})
+    return { options, on: noOn }
+  },
   app(routes, handler) {
     const id = String(++ids)
     const table = new Map<string, ApiRoute>()
