@@ -11,7 +11,9 @@ async function main() {
   const body = '{"type": "ping", "delivered_for": {"name": "next cjs"}}'
   const headers = { 'content-type': 'application/json', ...(await sign('orchest', { secret, body, event: 'ping' })) }
 
-  const POST = withWebhook({ provider: 'orchest', secret }, async (webhook) => Response.json({ event: webhook.event, name: webhook.payload.delivered_for.name }))
+  const POST = withWebhook({ provider: 'orchest', secret }, async (webhook) =>
+    Response.json({ event: webhook.event, name: webhook.payload.delivered_for.name }),
+  )
   const ok = await POST(new Request('http://127.0.0.1/api/hooks', { method: 'POST', headers, body }), {})
   assert.equal(ok.status, 200)
   assert.deepEqual(await ok.json(), { event: 'ping', name: 'next cjs' })

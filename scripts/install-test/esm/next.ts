@@ -13,7 +13,9 @@ const POST = withWebhook<Context>({ provider: 'orchest', secret }, async (webhoo
   const { payload } = webhook as Webhook<{ delivered_for: { name: string } }>
   return Response.json({ name: payload.delivered_for.name, slug: (await context.params).slug, method: request.method })
 })
-const ok = await POST(new Request('http://127.0.0.1/api/hooks/x', { method: 'POST', headers, body }), { params: Promise.resolve({ slug: 'x' }) })
+const ok = await POST(new Request('http://127.0.0.1/api/hooks/x', { method: 'POST', headers, body }), {
+  params: Promise.resolve({ slug: 'x' }),
+})
 assert.equal(ok.status, 200)
 assert.deepEqual(await ok.json(), { name: 'next esm', slug: 'x', method: 'POST' })
 
