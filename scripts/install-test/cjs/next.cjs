@@ -24,7 +24,7 @@ async function main() {
   assert.match(forged.headers.get('content-type'), /application\/problem\+json/)
   assert.equal((await forged.json()).code, 'SIGNATURE_MISMATCH')
 
-  const api = withWebhookApi({ provider: 'orchest', secret }, (webhook, req, res) => {
+  const api = withWebhookApi({ provider: 'orchest', secret }, (_webhook, req, res) => {
     res.statusCode = 202
     res.end(req.body.delivered_for.name)
   })
