@@ -30,8 +30,9 @@ export function concat(chunks: Uint8Array[], size: number): Uint8Array {
 
 /**
  * The raw bytes of a Fetch `Request` (App Router, node and edge): `Content-Length` checked first,
- * then the stream read chunk by chunk and cancelled at the first chunk past `limit`, all within
- * `timeoutMs` (408 `BODY_TIMEOUT`, and the stream is cancelled).
+ * then the stream read chunk by chunk, nothing kept past `limit` (413; the rest is read and
+ * dropped for at most `timeoutMs`), all within `timeoutMs` (408 `BODY_TIMEOUT`, and the stream
+ * is cancelled).
  */
 export async function readRequestBody(request: Request, limit: number, timeoutMs: number): Promise<Uint8Array | Failure> {
   if (request.bodyUsed) {
