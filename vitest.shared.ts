@@ -12,6 +12,7 @@ export const alias = {
   '@hookproof/fastify': src('./packages/fastify/src/index.ts'),
   '@hookproof/hono': src('./packages/hono/src/index.ts'),
   '@hookproof/nestjs': src('./packages/nestjs/src/index.ts'),
+  '@hookproof/next': src('./packages/next/src/index.ts'),
   '@hookproof/mock-sender': src('./packages/mock-sender/src/index.ts'),
   '@hookproof/redis': src('./packages/redis/src/index.ts'),
   '@hookproof/postgres': src('./packages/postgres/src/index.ts'),

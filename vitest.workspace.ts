@@ -5,6 +5,7 @@ export default [
   'packages/express',
   'packages/koa',
   'packages/fastify',
+  'packages/next',
   'examples/express-app',
   'examples/koa-app',
   'examples/fastify-app',

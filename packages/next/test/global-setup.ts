@@ -1,0 +1,44 @@
+// Once per test run: build the test app, and serve it with `next start` for next-app.test.ts.
+import { createServer } from 'node:net'
+import type { TestProject } from 'vitest/node'
+import { SECRETS } from '../../core/test/adapter-suite/deliveries.js'
+import { buildApp, type Started, startApp } from './build-app.js'
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    nextOrigin: string
+  }
+}
+
+/** The env form on every route of the built app: one *_WEBHOOK_SECRET per provider. */
+export const ENV_SECRETS: Record<string, string> = {
+  Y42_WEBHOOK_SECRET: SECRETS.y42,
+  UP42_WEBHOOK_SECRET: SECRETS.up42,
+  ORCHEST_WEBHOOK_SECRET: SECRETS.orchest,
+  DESIGNER_CLOUD_WEBHOOK_SECRET: SECRETS['designer-cloud'],
+  XPLENTY_WEBHOOK_SECRET: SECRETS.xplenty,
+  GITHUB_WEBHOOK_SECRET: SECRETS.github,
+  STANDARD_WEBHOOKS_SECRET: SECRETS['standard-webhooks'],
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address()
+      server.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0))
+    })
+  })
+}
+
+let started: Started | undefined
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  buildApp()
+  started = await startApp(await freePort(), ENV_SECRETS)
+  project.provide('nextOrigin', started.origin)
+  return async () => {
+    await started?.stop()
+  }
+}
