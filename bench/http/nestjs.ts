@@ -92,6 +92,7 @@ export async function nestjs(route: string, platform: 'express' | 'fastify' = 'e
   } else {
     const { ExpressAdapter } = await import('@nestjs/platform-express')
     const express = await NestFactory.create(AppModule, new ExpressAdapter(), options)
+    // biome-ignore lint/correctness/useHookAtTopLevel: Nest's useBodyParser, not a React hook
     ;(express as unknown as { useBodyParser(type: string, options: { limit: number }): void }).useBodyParser('json', { limit: LIMIT })
     app = express
   }

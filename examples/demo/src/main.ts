@@ -20,6 +20,7 @@ import { start as startExpress } from '../../express-app/src/app.js'
 import { start as startFastify } from '../../fastify-app/src/app.js'
 import { start as startHono } from '../../hono-app/src/app.js'
 import { start as startKoa } from '../../koa-app/src/app.js'
+import { start as startNest } from '../../nestjs-app/src/app.js'
 import { type InboxDemoResult, runInboxDemo } from './inbox.js'
 
 /** Demo secrets, current and rotated-out. Never use them anywhere real. */
@@ -59,6 +60,8 @@ export const FRAMEWORKS: readonly DemoFramework[] = [
   { name: 'koa', start: startKoa as Starter },
   { name: 'fastify', start: startFastify as Starter },
   { name: 'hono', start: startHono as Starter },
+  { name: 'nestjs', start: startNest as Starter },
+  { name: 'nestjs-fastify', start: ((port, options) => startNest(port, { ...options, platform: 'fastify' })) as Starter },
 ]
 
 export interface DemoResult {
