@@ -17,7 +17,13 @@ export interface OtelSpan {
   end(): void
 }
 
-/** The part of `@opentelemetry/api` the flow uses; pass the module itself (`import * as otel from '@opentelemetry/api'`). */
+/**
+ * The part of `@opentelemetry/api` the flow uses; pass the module itself.
+ *
+ * @example
+ * import * as otel from '@opentelemetry/api'
+ * app.post('/webhooks/orchest', verifyWebhook({ provider: 'orchest', secret, telemetry: otel }), handler)
+ */
 export interface OpenTelemetryApi {
   readonly trace: {
     getTracer(
