@@ -45,6 +45,8 @@ export async function buildAll(): Promise<string> {
       tsconfig: join(root, 'tsconfig.json'),
       packages: 'external',
       alias: {
+        // the subpath first: an alias of a package name also remaps its subpaths
+        '@hookproof/core/adapter': join(root, 'packages/core/src/adapter-node.ts'),
         '@hookproof/core': join(root, ENTRIES['core-node']),
       },
       logLevel: 'error',

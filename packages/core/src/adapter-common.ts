@@ -16,3 +16,4 @@ export {
   type WebhookFlow,
   type WebhookFlowOptions,
 } from './flow.js'
+export { type NodeHeadersSource, nodeRequestHeaders } from './headers.js'

@@ -1,4 +1,4 @@
-import { bodyTimeoutOption, createWebhookFlow, DEFAULT_BODY_LIMIT, type FlowHooks } from '@hookproof/core/adapter'
+import { bodyTimeoutOption, createWebhookFlow, DEFAULT_BODY_LIMIT, type FlowHooks, nodeRequestHeaders } from '@hookproof/core/adapter'
 import type { Middleware } from 'koa'
 import { readRawBody } from './body.js'
 import type { KoaWebhookOptions, WebhookMiddleware } from './types.js'
@@ -33,8 +33,8 @@ export function verifyWebhook(options: KoaWebhookOptions = {}): WebhookMiddlewar
     const hooks: FlowHooks = {
       readBody: () => readRawBody(ctx, limit, timeoutMs),
       readRequest: () => ({
-        // headersDistinct keeps a header sent twice as two values, so a duplicated signature is caught
-        headers: ctx.req.headersDistinct ?? ctx.req.headers,
+        // a header sent twice stays two values, so a duplicated signature is caught
+        headers: nodeRequestHeaders(ctx.req),
         method: ctx.method,
         // ctx.href follows X-Forwarded-Proto/-Host when app.proxy is true
         url: typeof publicUrl === 'function' ? publicUrl(ctx) : base !== undefined ? base + ctx.originalUrl : ctx.href,
