@@ -8,11 +8,18 @@ import { type ChildProcess, fork } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { sign } from '@hookproof/core'
 import autocannon from 'autocannon'
+import { ROUTES, type Route } from './http/common.js'
 import { HTTP_SIZES, jsonBody, label, SECRET } from './lib/fixtures.js'
 import { type Spread, spread } from './lib/measure.js'
 
-export const ROUTES = ['bare', 'hand', 'core-check', 'hookproof', 'hookproof-store'] as const
-export type Route = (typeof ROUTES)[number]
+export { ROUTES, type Route }
+
+/**
+ * The frameworks `npm run bench` measures, in order: each has its server in
+ * `bench/http/<name>.ts` (see http/server.ts). Adding one is one entry here and that file;
+ * `--frameworks=express,fastify` picks some.
+ */
+export const FRAMEWORKS = ['express', 'koa', 'fastify', 'hono', 'nestjs', 'nestjs-fastify'] as const
 
 export interface HttpOptions {
   durationS: number
@@ -154,7 +161,7 @@ async function load(
 export async function runHttp(opts: HttpOptions, log: (line: string) => void): Promise<RouteResult[]> {
   const out: RouteResult[] = []
   const routes = ROUTES.filter((r) => r === 'hand' || opts.routes === undefined || opts.routes.includes(r))
-  for (const framework of opts.frameworks ?? ['express', 'koa']) {
+  for (const framework of opts.frameworks ?? FRAMEWORKS) {
     const servers = new Map<Route, Server>()
     const started = await Promise.all(routes.map((route) => start(framework, route)))
     for (const [i, route] of routes.entries()) servers.set(route, started[i] as Server)

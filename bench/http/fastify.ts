@@ -10,11 +10,13 @@
  * Each route sits in its own scope, as a user's webhook routes would. `onHandled` counts the
  * requests the handler ran for.
  */
+
 import { createHmac, timingSafeEqual } from 'node:crypto'
 import type { Server } from 'node:http'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { load } from '../lib/build.js'
 import { type Api, SECRET } from '../lib/fixtures.js'
+import { counter } from './common.js'
 
 const LIMIT = 5 * 1024 * 1024
 
@@ -91,3 +93,9 @@ export async function fastify(route: FastifyRoute, onHandled: () => void = () =>
   await app.ready()
   return app.server.listen(0, '127.0.0.1')
 }
+
+/** The factory bench/http/server.ts loads: counts each handled request for the parent. */
+export default (route: FastifyRoute): Promise<Server> =>
+  fastify(route, () => {
+    counter.handled++
+  })

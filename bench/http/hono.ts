@@ -8,10 +8,12 @@
  *   core-check       the hand route with core's createVerifier().check() instead of the HMAC
  *                    (hookproof minus core-check = what the adapter itself costs)
  */
+
 import { createHmac, timingSafeEqual } from 'node:crypto'
 import type { Server } from 'node:http'
 import { load } from '../lib/build.js'
 import { type Api, SECRET } from '../lib/fixtures.js'
+import { counter } from './common.js'
 
 const LIMIT = 5 * 1024 * 1024
 
@@ -77,3 +79,9 @@ export async function hono(route: HonoRoute, handled: () => void): Promise<Serve
   }
   return serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }) as Server
 }
+
+/** The factory bench/http/server.ts loads: counts each handled request for the parent. */
+export default (route: HonoRoute): Promise<Server> =>
+  hono(route, () => {
+    counter.handled++
+  })

@@ -10,9 +10,11 @@
  * The decorators are applied as functions, so this file needs no decorator transform.
  * server.ts wires it with `const builders = { express, koa, nestjs: () => nestjs(route), 'nestjs-fastify': () => nestjs(route, 'fastify') }`.
  */
+
 import { createHmac, timingSafeEqual } from 'node:crypto'
 import type { Server } from 'node:http'
 import { SECRET } from '../lib/fixtures.js'
+import { counter } from './common.js'
 
 const LIMIT = 5 * 1024 * 1024
 let handled = 0
@@ -98,4 +100,10 @@ export async function nestjs(route: string, platform: 'express' | 'fastify' = 'e
   }
   await app.listen(0, '127.0.0.1')
   return app.getHttpServer() as Server
+}
+
+/** The factory bench/http/server.ts loads (Express platform); the parent reads the count through `counter`. */
+export default (route: string): Promise<Server> => {
+  Object.defineProperty(counter, 'handled', { get: nestHandled })
+  return nestjs(route)
 }

@@ -1,187 +1,51 @@
 /**
- * One HTTP server per process: `node --import tsx bench/http/server.ts <express|koa> <route>`.
- * Routes (all answer 204 from the same handler on POST /webhook):
+ * One HTTP server per process: `node --import tsx bench/http/server.ts <framework> <route>`.
+ * The server itself comes from `bench/http/<framework>.ts`, which exports an async factory
+ * `(route) => http.Server` (as its default export, or named after the framework or `server`),
+ * listening on 127.0.0.1:0 and serving POST /webhook on every route of `ROUTES` (common.ts):
  *   bare             raw body read, no verification (the framework's ceiling)
  *   hand             raw body + createHmac + timingSafeEqual + JSON.parse, written by hand
  *   hookproof        hookproof's middleware, replayStore: false
  *   hookproof-store  hookproof's middleware with a MemoryReplayStore (every request a new delivery id)
  *   core-check       the hand route with core's createVerifier().check() instead of the HMAC
  *                    (hookproof minus core-check = what the adapter itself costs)
- * Tells the parent its port over IPC: { port } or { skip: reason } when the adapter is missing.
+ * all answering 204 from one handler that counts `counter.handled`. Tells the parent its port over
+ * IPC: { port }, or { skip: reason } when the framework or its adapter is missing.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto'
+import { existsSync } from 'node:fs'
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { load } from '../lib/build.js'
-import { type Api, SECRET } from '../lib/fixtures.js'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import { counter, ROUTES, type Route } from './common.js'
+
+type Factory = (route: Route) => Promise<Server>
 
 const [framework, route] = process.argv.slice(2)
-const LIMIT = 5 * 1024 * 1024
-let handled = 0
 
-/** The hand-written check: what a careful receiver writes without a library. */
-function handVerify(body: Buffer, header: unknown): unknown {
-  if (typeof header !== 'string' || !header.startsWith('sha256=')) return undefined
-  const expected = Buffer.from(header.slice(7), 'hex')
-  const mac = createHmac('sha256', SECRET).update(body).digest()
-  if (expected.length !== mac.length || !timingSafeEqual(mac, expected)) return undefined
-  return JSON.parse(body.toString('utf8'))
+/** The factory of `bench/http/<framework>.ts`; `undefined` when there is no such file. */
+async function factory(name: string): Promise<Factory | undefined> {
+  if (!/^[a-z0-9-]+$/.test(name)) return undefined
+  const file = fileURLToPath(new URL(`./${name}.ts`, import.meta.url))
+  if (!existsSync(file)) return undefined
+  const mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>
+  const fn = mod.default ?? mod[name] ?? mod.server
+  return typeof fn === 'function' ? (fn as Factory) : undefined
 }
 
-/** `hookproof-store` keeps the adapters' default replay store (a MemoryReplayStore). */
-function hookproofOptions(): { provider: 'github'; secret: string; replayStore?: false } {
-  return route === 'hookproof-store' ? { provider: 'github', secret: SECRET } : { provider: 'github', secret: SECRET, replayStore: false }
-}
-
-type Adapter = typeof import('../../packages/express/src/index.js')
-
-/** The adapter as shipped (bench/lib/build.ts); a clear skip while it is not written yet. */
-async function adapter<T>(name: 'express' | 'koa'): Promise<T> {
-  const mod = await load<T>(name)
-  if (mod === undefined) throw Object.assign(new Error(`@hookproof/${name} has no sources yet`), { code: 'ERR_MODULE_NOT_FOUND' })
-  return mod
-}
-
-async function express(): Promise<Server> {
-  const { default: express } = await import('express')
-  const app = express()
-  app.disable('x-powered-by')
-  const handler = (_req: unknown, res: { status(code: number): { end(): void } }) => {
-    handled++
-    res.status(204).end()
-  }
-  const raw = express.raw({ type: () => true, limit: LIMIT })
-  if (route === 'bare') app.post('/webhook', raw, handler)
-  else if (route === 'hand') {
-    app.post(
-      '/webhook',
-      raw,
-      (req, res, next) => {
-        let payload: unknown
-        try {
-          payload = handVerify(req.body as Buffer, req.headers['x-hub-signature-256'])
-        } catch {
-          payload = undefined
-        }
-        if (payload === undefined) {
-          res.status(401).end()
-          return
-        }
-        req.body = payload
-        next()
-      },
-      handler,
-    )
-  } else if (route === 'core-check') {
-    // the hand-written route with core's check() in place of the HMAC: the adapter's own cost is
-    // the difference between this route and 'hookproof'
-    const { createVerifier } = (await load<Api>('core-node')) as Api
-    const verifier = createVerifier({ provider: 'github', secret: SECRET })
-    app.post(
-      '/webhook',
-      raw,
-      async (req, res, next) => {
-        const result = await verifier.check({ body: req.body as Buffer, headers: req.headers })
-        if (!result.ok) {
-          res.status(result.status).end()
-          return
-        }
-        req.body = result.webhook.payload
-        next()
-      },
-      handler,
-    )
-  } else {
-    const { verifyWebhook } = await adapter<Adapter>('express')
-    app.post('/webhook', verifyWebhook({ ...hookproofOptions(), limit: LIMIT }), handler)
-  }
-  return app.listen(0, '127.0.0.1')
-}
-
-async function koa(): Promise<Server> {
-  const { default: Koa } = await import('koa')
-  const { default: getRawBody } = await import('raw-body')
-  const app = new Koa()
-  type Ctx = {
-    method: string
-    path: string
-    status: number
-    req: NodeJS.ReadableStream & { headers: Record<string, unknown> }
-    request: { body?: unknown }
-  }
-  const handler = async (ctx: Ctx) => {
-    handled++
-    ctx.status = 204
-  }
-  const onlyWebhook =
-    (fn: (ctx: Ctx, next: () => Promise<unknown>) => Promise<unknown>) => async (ctx: Ctx, next: () => Promise<unknown>) => {
-      if (ctx.method !== 'POST' || ctx.path !== '/webhook') return next()
-      return fn(ctx, next)
-    }
-  if (route === 'bare') {
-    app.use(
-      onlyWebhook(async (ctx) => {
-        await getRawBody(ctx.req as never, { limit: LIMIT })
-        await handler(ctx)
-      }),
-    )
-  } else if (route === 'hand') {
-    app.use(
-      onlyWebhook(async (ctx) => {
-        const body = await getRawBody(ctx.req as never, { limit: LIMIT })
-        let payload: unknown
-        try {
-          payload = handVerify(body, ctx.req.headers['x-hub-signature-256'])
-        } catch {
-          payload = undefined
-        }
-        if (payload === undefined) {
-          ctx.status = 401
-          return
-        }
-        ctx.request.body = payload
-        await handler(ctx)
-      }),
-    )
-  } else if (route === 'core-check') {
-    const { createVerifier } = (await load<Api>('core-node')) as Api
-    const verifier = createVerifier({ provider: 'github', secret: SECRET })
-    app.use(
-      onlyWebhook(async (ctx) => {
-        const body = await getRawBody(ctx.req as never, { limit: LIMIT })
-        const result = await verifier.check({ body, headers: ctx.req.headers as Record<string, string> })
-        if (!result.ok) {
-          ctx.status = result.status
-          return
-        }
-        ctx.request.body = result.webhook.payload
-        await handler(ctx)
-      }),
-    )
-  } else {
-    const { verifyWebhook } = await adapter<typeof import('../../packages/koa/src/index.js')>('koa')
-    const mw = verifyWebhook({ ...hookproofOptions(), limit: LIMIT }) as unknown as (
-      ctx: Ctx,
-      next: () => Promise<unknown>,
-    ) => Promise<unknown>
-    app.use(onlyWebhook((ctx, next) => mw(ctx, () => handler(ctx).then(next))))
-  }
-  return app.listen(0, '127.0.0.1')
-}
-
-const builders: Record<string, () => Promise<Server>> = { express, koa }
 try {
-  const build = framework === undefined ? undefined : builders[framework]
-  if (build === undefined || !['bare', 'hand', 'hookproof', 'hookproof-store', 'core-check'].includes(route ?? '')) {
-    throw new Error(`usage: server.ts <express|koa> <bare|hand|hookproof|hookproof-store>, got ${framework} ${route}`)
+  const build = framework === undefined ? undefined : await factory(framework)
+  if (build === undefined || !(ROUTES as readonly string[]).includes(route ?? '')) {
+    throw new Error(`usage: server.ts <framework with a bench/http/<framework>.ts> <${ROUTES.join('|')}>, got ${framework} ${route}`)
   }
-  const server = await build()
+  const server = await build(route as Route)
   server.keepAliveTimeout = 60_000
-  server.once('listening', () => {
+  const ready = () => {
     const port = (server.address() as AddressInfo).port
     if (process.send) process.send({ port })
     else console.log(`${framework} ${route} listening on http://127.0.0.1:${port}/webhook`)
-  })
+  }
+  if (server.listening) ready()
+  else server.once('listening', ready)
   // a normal exit, so that --cpu-prof (see bench/README.md) writes its profile
   process.once('SIGTERM', () => {
     server.closeAllConnections()
@@ -190,7 +54,7 @@ try {
   process.on('message', (message: { cmd?: string }) => {
     if (message.cmd === 'stats') {
       const cpu = process.cpuUsage()
-      process.send?.({ handled, cpuUs: cpu.user + cpu.system })
+      process.send?.({ handled: counter.handled, cpuUs: cpu.user + cpu.system })
     }
   })
 } catch (error) {

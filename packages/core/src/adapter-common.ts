@@ -17,3 +17,4 @@ export {
   type WebhookFlowOptions,
 } from './flow.js'
 export type { OpenTelemetryApi } from './telemetry.js'
+export { type NodeHeadersSource, nodeRequestHeaders } from './headers.js'

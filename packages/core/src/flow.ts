@@ -423,6 +423,8 @@ export function createFlowWith(
           `hookproof: a ${webhook.provider} handler finished without webhook.transaction(fn); with an inbox, write the effects inside it so each delivery takes effect once`,
         )
       }
+      // nobody listens and nothing traces: no event object per verified delivery
+      if (trace === undefined && onEvent === undefined && emitter === undefined && listeners.verified.size === 0) return
       const event: WebhookEvent = {
         type: 'verified',
         provider: webhook.provider,
@@ -474,10 +476,10 @@ async function sendRouted(router: Router, webhook: VerifiedWebhook, hooks: FlowH
   return result
 }
 
-async function settle(promise: Promise<void>): Promise<void> {
-  try {
-    await promise
-  } catch {
-    // the store is down: the claim's lease expires and the sender's retry is processed then
-  }
+/** Not `async`: one reaction on the store's promise rather than an async frame around it. */
+function settle(promise: Promise<void>): Promise<void> {
+  // the store is down: the claim's lease expires and the sender's retry is processed then
+  return Promise.resolve(promise).then(undefined, ignore)
 }
+
+function ignore(): void {}

@@ -2,10 +2,14 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { bodyAlreadyParsed, bodyReadFailure, type Failure, readBodyWithin } from '@hookproof/core/adapter'
 import getRawBody from 'raw-body'
 
-const FIX =
+/**
+ * What to do when a parser read the stream first. A route-level `express.raw()` is no fix: a
+ * global `app.use(express.json())` runs before it, so it finds the stream spent too.
+ */
+export const FIX =
   'express.json() (or another body parser) already read this request, so the exact bytes the signature covers are gone. ' +
-  'Register the webhook route before app.use(express.json()), e.g. app.post(path, verifyWebhook(), handler), ' +
-  'or give that route express.raw({ type: "*/*" }) instead.'
+  'Register the webhook route before app.use(express.json()), e.g. app.post(path, verifyWebhook(), handler) first, ' +
+  'or keep the raw bytes where verifyWebhook() reads them: app.use(express.json({ verify: (req, _res, buf) => { req.rawBody = buf } }))'
 
 interface ParsedRequest extends IncomingMessage {
   body?: unknown
@@ -15,8 +19,10 @@ interface ParsedRequest extends IncomingMessage {
 
 /**
  * The raw body: the Buffer `express.raw()` left, or the stream read with raw-body up to `limit`.
- * A parser that consumed the stream first gives `BODY_ALREADY_PARSED`; nothing here can hang on
- * a short, long, aborted, chunked or trickling body (`timeoutMs`: 408 `BODY_TIMEOUT`).
+ * When a parser consumed the stream first, the bytes it kept in `req.rawBody` (a Buffer or
+ * Uint8Array, as `express.json({ verify: (req, _res, buf) => { req.rawBody = buf } })` and NestJS
+ * leave them), else `BODY_ALREADY_PARSED`. Nothing here can hang on a short, long, aborted,
+ * chunked or trickling body (`timeoutMs`: 408 `BODY_TIMEOUT`).
  */
 export async function readRawBody(
   req: ParsedRequest,
@@ -24,9 +30,15 @@ export async function readRawBody(
   limit: number | string,
   timeoutMs: number,
 ): Promise<Uint8Array | Failure> {
-  if (req.body instanceof Uint8Array) return req.body
-  if (req._body === true || req.readableEnded) return bodyAlreadyParsed(FIX, req.body)
-  const length = req.headers['transfer-encoding'] === undefined ? req.headers['content-length'] : undefined
+  const parsed = req.body
+  if (parsed instanceof Uint8Array) return parsed
+  if (req._body === true || req.readableEnded) {
+    // the raw bytes an express.json({ verify }) recipe or NestJS (rawBody: true) kept
+    const raw = (req as { rawBody?: unknown }).rawBody
+    return raw instanceof Uint8Array ? raw : bodyAlreadyParsed(FIX, parsed)
+  }
+  const headers = req.headers
+  const length = headers['transfer-encoding'] === undefined ? headers['content-length'] : undefined
   try {
     const body = await readBodyWithin(getRawBody(req, { length, limit }), timeoutMs, () => stopReading(req, res))
     if (!(body instanceof Uint8Array)) return body

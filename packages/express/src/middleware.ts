@@ -1,4 +1,14 @@
-import { bodyTimeoutOption, createWebhookFlow, DEFAULT_BODY_LIMIT, type FlowHooks } from '@hookproof/core/adapter'
+import type { VerifiedWebhook, WebhookVerificationError } from '@hookproof/core'
+import {
+  bodyTimeoutOption,
+  createWebhookFlow,
+  DEFAULT_BODY_LIMIT,
+  type Failure,
+  type FlowHooks,
+  type FlowRequest,
+  type FlowResponse,
+  nodeRequestHeaders,
+} from '@hookproof/core/adapter'
 import type { NextFunction, Request, Response } from 'express'
 import { readRawBody } from './body.js'
 import type { ExpressWebhookOptions, WebhookMiddleware } from './types.js'
@@ -11,8 +21,10 @@ import { requestUrl } from './url.js'
  * in flight 409 with `Retry-After`. A handler that throws or answers 5xx releases the delivery so
  * the sender's retry is processed. The claim is held until the handler has answered (`res.end`),
  * even when the client disconnected first, so the sender's retry meets 409 rather than a second
- * run. A body not complete within `bodyTimeoutMs` is answered 408 `BODY_TIMEOUT`. Without
- * options, secrets come from `*_WEBHOOK_SECRET`.
+ * run. A body not complete within `bodyTimeoutMs` is answered 408 `BODY_TIMEOUT`. The raw body
+ * is the stream, the Buffer `express.raw()` left in `req.body`, or, after a global
+ * `express.json({ verify })` that kept them, the bytes in `req.rawBody`. Without options, secrets
+ * come from `*_WEBHOOK_SECRET`.
  *
  * @example
  * const webhooks = verifyWebhook({ provider: 'orchest', secret: process.env.ORCHEST_WEBHOOK_SECRET })
@@ -31,53 +43,90 @@ export function verifyWebhook(options: ExpressWebhookOptions = {}): WebhookMiddl
   }
   const flow = createWebhookFlow(flowOptions)
   const base = typeof publicUrl === 'string' ? publicUrl.replace(/\/+$/, '') : undefined
+  const settings: Settings = {
+    limit,
+    timeoutMs,
+    urlOf: typeof publicUrl === 'function' ? publicUrl : base !== undefined ? (req) => base + req.originalUrl : requestUrl,
+  }
 
   function hookproofWebhook(req: Request, res: Response, next: NextFunction): void {
-    let nextCalled = false
-    const hooks: FlowHooks = {
-      readBody: () => readRawBody(req, res, limit, timeoutMs),
-      readRequest: () => ({
-        // headersDistinct keeps a header sent twice as two values, so a duplicated signature is caught
-        headers: req.headersDistinct ?? req.headers,
-        method: req.method,
-        url: typeof publicUrl === 'function' ? publicUrl(req) : base !== undefined ? base + req.originalUrl : requestUrl(req),
-      }),
-      send: ({ status, headers, body }) => {
-        if (res.headersSent) return
-        res.statusCode = status
-        for (const [name, value] of Object.entries(headers)) res.setHeader(name, value)
-        res.end(body)
-      },
-      forward: (error) => {
-        nextCalled = true
-        next(error)
-      },
-      handle: (webhook) =>
-        new Promise((resolve) => {
-          answered(res, resolve)
-          req.webhook = webhook
-          req.body = webhook.payload
-          nextCalled = true
-          next()
-        }),
-    }
-    flow.run(hooks).catch((error: unknown) => {
-      if (!nextCalled) next(error)
+    const hooks = new ExpressHooks(req, res, next, settings)
+    flow.run(hooks).then(undefined, (error: unknown) => {
+      if (!hooks.nextCalled) next(error)
     })
   }
   return Object.assign(hookproofWebhook, { on: flow.on })
+}
+
+/** What every request of one middleware shares: read once at startup. */
+interface Settings {
+  readonly limit: number | string
+  readonly timeoutMs: number
+  readonly urlOf: (req: Request) => string
+}
+
+/**
+ * The flow's hooks for one request, as one object with prototype methods rather than five
+ * closures. Express gives each request's `req` and `res` a map of their own (it swaps their
+ * prototypes, then adds properties), so every read and write of them is a slow, uncached
+ * lookup: the hooks touch each as few times as they can.
+ */
+class ExpressHooks implements FlowHooks {
+  nextCalled = false
+
+  constructor(
+    readonly req: Request,
+    readonly res: Response,
+    readonly next: NextFunction,
+    readonly settings: Settings,
+  ) {}
+
+  readBody(): Promise<Uint8Array | Failure> {
+    return readRawBody(this.req, this.res, this.settings.limit, this.settings.timeoutMs)
+  }
+
+  readRequest(): FlowRequest {
+    const req = this.req
+    // a header sent twice stays two values, so a duplicated signature is caught
+    return { headers: nodeRequestHeaders(req), method: req.method, url: this.settings.urlOf(req) }
+  }
+
+  send({ status, headers, body }: FlowResponse): void {
+    const res = this.res
+    if (res.headersSent) return
+    res.statusCode = status
+    for (const [name, value] of Object.entries(headers)) res.setHeader(name, value)
+    res.end(body)
+  }
+
+  forward(error: WebhookVerificationError): void {
+    this.nextCalled = true
+    this.next(error)
+  }
+
+  handle(webhook: VerifiedWebhook): Promise<number | undefined> {
+    return new Promise((resolve) => {
+      const req = this.req
+      answered(this.res, resolve)
+      req.webhook = webhook
+      req.body = webhook.payload
+      this.nextCalled = true
+      this.next()
+    })
+  }
 }
 
 /**
  * Resolves with the status once the handler answers: its `res.end` call (every Express answer,
  * `next(err)`'s 500 included, ends there), whether or not the socket is still open. A closed
  * socket is deliberately not an answer: the handler is still running, and its claim must hold.
+ * The wrapper stays in place after the first call (a later call resolves nothing: the promise is
+ * settled), which saves a write to `res` per request.
  */
 function answered(res: Response, resolve: (status: number) => void): void {
-  const end = res.end
+  const end = res.end as (...a: unknown[]) => Response
   res.end = function endAndSettle(this: Response, ...args: unknown[]) {
-    res.end = end
     resolve(res.statusCode)
-    return (end as (...a: unknown[]) => Response).apply(this, args)
+    return end.apply(this, args)
   } as Response['end']
 }

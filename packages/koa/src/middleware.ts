@@ -1,5 +1,15 @@
-import { bodyTimeoutOption, createWebhookFlow, DEFAULT_BODY_LIMIT, type FlowHooks } from '@hookproof/core/adapter'
-import type { Middleware } from 'koa'
+import type { VerifiedWebhook, WebhookVerificationError } from '@hookproof/core'
+import {
+  bodyTimeoutOption,
+  createWebhookFlow,
+  DEFAULT_BODY_LIMIT,
+  type Failure,
+  type FlowHooks,
+  type FlowRequest,
+  type FlowResponse,
+  nodeRequestHeaders,
+} from '@hookproof/core/adapter'
+import type { Context, Middleware, Next } from 'koa'
 import { readRawBody } from './body.js'
 import type { KoaWebhookOptions, WebhookMiddleware } from './types.js'
 
@@ -29,36 +39,64 @@ export function verifyWebhook(options: KoaWebhookOptions = {}): WebhookMiddlewar
   const flow = createWebhookFlow(flowOptions)
   const base = typeof publicUrl === 'string' ? publicUrl.replace(/\/+$/, '') : undefined
 
+  const settings: Settings = {
+    limit,
+    timeoutMs,
+    // ctx.href follows X-Forwarded-Proto/-Host when app.proxy is true
+    urlOf: typeof publicUrl === 'function' ? publicUrl : base !== undefined ? (ctx) => base + ctx.originalUrl : (ctx) => ctx.href,
+  }
+
   const hookproofWebhook: Middleware = async function hookproofWebhook(ctx, next) {
-    const hooks: FlowHooks = {
-      readBody: () => readRawBody(ctx, limit, timeoutMs),
-      readRequest: () => ({
-        // headersDistinct keeps a header sent twice as two values, so a duplicated signature is caught
-        headers: ctx.req.headersDistinct ?? ctx.req.headers,
-        method: ctx.method,
-        // ctx.href follows X-Forwarded-Proto/-Host when app.proxy is true
-        url: typeof publicUrl === 'function' ? publicUrl(ctx) : base !== undefined ? base + ctx.originalUrl : ctx.href,
-      }),
-      send: ({ status, headers, body }) => {
-        ctx.status = status
-        ctx.set(headers)
-        ctx.body = body
-      },
-      forward: (error) => {
-        // as http-errors does for 4xx: Koa answers with the message and does not log it as a crash
-        throw Object.assign(error, { expose: error.status < 500 })
-      },
-      handle: async (webhook) => {
-        ctx.state.webhook = webhook
-        ctx.request.body = webhook.payload
-        // the raw stream is spent: a body parser registered after this one must skip it
-        ;(ctx as { disableBodyParser?: boolean }).disableBodyParser = true
-        // Koa's next() settles when the rest has finished, whatever the socket did meanwhile
-        await next()
-        return ctx.status
-      },
-    }
-    await flow.run(hooks)
+    await flow.run(new KoaHooks(ctx, next, settings))
   }
   return Object.assign(hookproofWebhook, { on: flow.on })
+}
+
+/** What every request of one middleware shares: read once at startup. */
+interface Settings {
+  readonly limit: number | string
+  readonly timeoutMs: number
+  readonly urlOf: (ctx: Context) => string
+}
+
+/** The flow's hooks for one request: one object with prototype methods rather than five closures. */
+class KoaHooks implements FlowHooks {
+  constructor(
+    readonly ctx: Context,
+    readonly next: Next,
+    readonly settings: Settings,
+  ) {}
+
+  readBody(): Promise<Uint8Array | Failure> {
+    return readRawBody(this.ctx, this.settings.limit, this.settings.timeoutMs)
+  }
+
+  readRequest(): FlowRequest {
+    const ctx = this.ctx
+    // a header sent twice stays two values, so a duplicated signature is caught
+    return { headers: nodeRequestHeaders(ctx.req), method: ctx.method, url: this.settings.urlOf(ctx) }
+  }
+
+  send({ status, headers, body }: FlowResponse): void {
+    const ctx = this.ctx
+    ctx.status = status
+    ctx.set(headers)
+    ctx.body = body
+  }
+
+  forward(error: WebhookVerificationError): void {
+    // as http-errors does for 4xx: Koa answers with the message and does not log it as a crash
+    throw Object.assign(error, { expose: error.status < 500 })
+  }
+
+  async handle(webhook: VerifiedWebhook): Promise<number | undefined> {
+    const ctx = this.ctx
+    ctx.state.webhook = webhook
+    ctx.request.body = webhook.payload
+    // the raw stream is spent: a body parser registered after this one must skip it
+    ;(ctx as { disableBodyParser?: boolean }).disableBodyParser = true
+    // Koa's next() settles when the rest has finished, whatever the socket did meanwhile
+    await this.next()
+    return ctx.status
+  }
 }
