@@ -4,7 +4,7 @@
 // http://127.0.0.1:3000 run against "the README's own app", examples/express-app, started here
 // with the same secrets. Blocks that need Redis get a redis-server started here.
 import { type ChildProcess, execFile, spawn, spawnSync } from 'node:child_process'
-import { writeFileSync } from 'node:fs'
+import { mkdirSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -52,6 +52,21 @@ for (const p of NAMES) {
   if (v === undefined) continue
   ENV[v] = secretOf(p)
   ENV[`${v}_PREVIOUS`] = previousOf(p)
+}
+
+/**
+ * The tsconfig tsx runs the blocks with: the root's options (decorators for the Nest blocks,
+ * paths to the workspace sources), with these files included, since tsx applies a tsconfig only
+ * to the files it includes.
+ */
+function runTsconfig(): string {
+  const file = join(DIR, 'tsconfig.run.json')
+  mkdirSync(DIR, { recursive: true })
+  writeFileSync(
+    file,
+    JSON.stringify({ extends: '../../tsconfig.json', include: ['*.ts', '../../packages/*/src', '../../examples/*/src'] }, null, 2),
+  )
+  return file
 }
 
 let written: Written[] = []
@@ -145,7 +160,7 @@ function runBlock(block: Block, extraEnv: Record<string, string> = {}): Promise<
       {
         cwd: ROOT,
         timeout: 60_000,
-        env: { ...process.env, ...ENV, ...(redisUrl === undefined ? {} : { REDIS_URL: redisUrl }), ...extraEnv },
+        env: { ...process.env, ...ENV, TSX_TSCONFIG_PATH: runTsconfig(), ...(redisUrl === undefined ? {} : { REDIS_URL: redisUrl }), ...extraEnv },
       },
       (error, stdout, stderr) => resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : null, stdout, stderr }),
     )
@@ -182,7 +197,7 @@ async function hold(block: Block): Promise<{ url: string; stop: () => void }> {
   )
   const child = spawn(process.execPath, ['--import', 'tsx', main], {
     cwd: ROOT,
-    env: { ...process.env, ...ENV, DOCS_HOLD: '1' },
+    env: { ...process.env, ...ENV, TSX_TSCONFIG_PATH: runTsconfig(), DOCS_HOLD: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let out = ''

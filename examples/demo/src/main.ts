@@ -61,7 +61,6 @@ export const FRAMEWORKS: readonly DemoFramework[] = [
   { name: 'fastify', start: startFastify as Starter },
   { name: 'hono', start: startHono as Starter },
   { name: 'nestjs', start: startNest as Starter },
-  { name: 'nestjs-fastify', start: ((port, options) => startNest(port, { ...options, platform: 'fastify' })) as Starter },
 ]
 
 export interface DemoResult {
