@@ -160,7 +160,13 @@ function runBlock(block: Block, extraEnv: Record<string, string> = {}): Promise<
       {
         cwd: ROOT,
         timeout: 60_000,
-        env: { ...process.env, ...ENV, TSX_TSCONFIG_PATH: runTsconfig(), ...(redisUrl === undefined ? {} : { REDIS_URL: redisUrl }), ...extraEnv },
+        env: {
+          ...process.env,
+          ...ENV,
+          TSX_TSCONFIG_PATH: runTsconfig(),
+          ...(redisUrl === undefined ? {} : { REDIS_URL: redisUrl }),
+          ...extraEnv,
+        },
       },
       (error, stdout, stderr) => resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : null, stdout, stderr }),
     )

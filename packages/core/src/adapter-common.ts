@@ -1,5 +1,7 @@
 // What a framework adapter needs and a user does not: the shared flow and the body helpers.
 // `@hookproof/core/adapter` re-exports this with `createWebhookFlow` bound to a crypto backend.
+
+export { type EndableResponse, whenAnswered } from './answered.js'
 export type { Failure } from './errors.js'
 export {
   adapterOptions,
@@ -16,5 +18,5 @@ export {
   type WebhookFlow,
   type WebhookFlowOptions,
 } from './flow.js'
-export type { OpenTelemetryApi } from './telemetry.js'
 export { type NodeHeadersSource, nodeRequestHeaders } from './headers.js'
+export type { OpenTelemetryApi } from './telemetry.js'

@@ -1,5 +1,11 @@
-import type { ServerResponse } from 'node:http'
-import { bodyTimeoutOption, createWebhookFlow, DEFAULT_BODY_LIMIT, type FlowHooks, type WebhookFlow } from '@hookproof/core/adapter'
+import {
+  bodyTimeoutOption,
+  createWebhookFlow,
+  DEFAULT_BODY_LIMIT,
+  type FlowHooks,
+  type WebhookFlow,
+  whenAnswered,
+} from '@hookproof/core/adapter'
 import type { FastifyInstance, FastifyPluginCallback, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
 import { keepPayload, readRawBody } from './body.js'
 import type { FastifyWebhookOptions, WebhookPlugin } from './types.js'
@@ -143,7 +149,7 @@ function runFlow(compiled: Compiled, request: FastifyRequest, reply: FastifyRepl
     },
     handle: (webhook) =>
       new Promise((resolve) => {
-        answered(reply.raw, resolve)
+        whenAnswered(reply.raw, resolve)
         request.webhook = webhook
         request.body = webhook.payload
         nextCalled = true
@@ -165,19 +171,4 @@ function requestUrl({ publicUrl, base }: Compiled, request: FastifyRequest): str
   if (base !== undefined) return base + request.originalUrl
   const host = (request as { host?: string }).host ?? request.hostname
   return `${request.protocol}://${host}${request.originalUrl}`
-}
-
-/**
- * Resolves with the status once the handler answers: the response's `end` (every Fastify answer,
- * the error handler's 500 and a hijacked reply's own write included, ends there), whether or not
- * the socket is still open. A closed socket is deliberately not an answer: the handler is still
- * running, and its claim must hold.
- */
-function answered(res: ServerResponse, resolve: (status: number) => void): void {
-  const end = res.end
-  res.end = function endAndSettle(this: ServerResponse, ...args: unknown[]) {
-    res.end = end
-    resolve(res.statusCode)
-    return (end as (...a: unknown[]) => ServerResponse).apply(this, args)
-  } as ServerResponse['end']
 }

@@ -6,6 +6,7 @@ import {
   type FlowHooks,
   type FlowResponse,
   type WebhookFlow,
+  whenAnswered,
 } from '@hookproof/core/adapter'
 import type { CallHandler, ExecutionContext, NestInterceptor } from '@nestjs/common'
 import { Observable } from 'rxjs'
@@ -71,7 +72,7 @@ export class WebhookInterceptor implements NestInterceptor {
         },
         handle: (webhook) =>
           new Promise((resolve) => {
-            answered(rawRes, resolve)
+            whenAnswered(rawRes, resolve)
             req.webhook = webhook
             req.body = webhook.payload
             handed = true
@@ -110,19 +111,4 @@ function send(res: NestResponse, raw: ServerResponse, { status, headers, body }:
   raw.statusCode = status
   for (const [name, value] of Object.entries(headers)) raw.setHeader(name, value)
   raw.end(body)
-}
-
-/**
- * Resolves with the status once the route's answer is written: its `end` call on the Node
- * response (the handler's value, an exception filter's answer, a 500 for a throw), whether or not
- * the socket is still open. A closed socket is deliberately not an answer: the handler is still
- * running, and its claim must hold.
- */
-function answered(res: ServerResponse, resolve: (status: number) => void): void {
-  const end = res.end
-  res.end = function endAndSettle(this: ServerResponse, ...args: unknown[]) {
-    res.end = end
-    resolve(res.statusCode)
-    return (end as (...a: unknown[]) => ServerResponse).apply(this, args)
-  } as ServerResponse['end']
 }

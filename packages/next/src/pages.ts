@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { bodyAlreadyParsed, bodyReadFailure, type Failure, type FlowHooks, readBodyWithin } from '@hookproof/core/adapter'
+import { bodyAlreadyParsed, bodyReadFailure, type Failure, type FlowHooks, readBodyWithin, whenAnswered } from '@hookproof/core/adapter'
 import type { NextApiRequest, NextApiResponse } from 'next/types.js'
 import { aborted, concat, declaredTooLarge, overLimit } from './body.js'
 import { type Compiled, compile } from './options.js'
@@ -63,7 +63,7 @@ export function withWebhookApi(first: NextWebhookOptions<NextApiRequest> | Webho
       },
       handle: (webhook) =>
         new Promise((resolve, reject) => {
-          answered(res, resolve)
+          whenAnswered(res, resolve)
           const request = req as WebhookApiRequest
           request.webhook = webhook
           request.body = webhook.payload
@@ -137,18 +137,4 @@ function apiUrl(req: NextApiRequest, compiled: Compiled<NextApiRequest>): string
   if (compiled.base !== undefined) return compiled.base + path
   const scheme = (req.socket as { encrypted?: boolean } | undefined)?.encrypted ? 'https' : 'http'
   return `${scheme}://${req.headers.host ?? 'localhost'}${path}`
-}
-
-/**
- * Resolves with the status once the handler answers: its `res.end` call, whether or not the
- * socket is still open. A closed socket is deliberately not an answer: the handler is still
- * running, and its claim must hold.
- */
-function answered(res: ServerResponse, resolve: (status: number) => void): void {
-  const end = res.end
-  res.end = function endAndSettle(this: ServerResponse, ...args: unknown[]) {
-    res.end = end
-    resolve(res.statusCode)
-    return (end as (...a: unknown[]) => ServerResponse).apply(this, args)
-  } as ServerResponse['end']
 }

@@ -1,0 +1,23 @@
+/** A Node `ServerResponse`, structurally: the adapters' responses without importing node:http. */
+export interface EndableResponse {
+  statusCode: number
+  end: (...args: never[]) => unknown
+}
+
+/**
+ * Calls `resolve` with the status once the handler answers: the response's first `end` call
+ * (every answer of a Node framework ends there: the handler's, an error handler's 500, a hijacked
+ * reply's own write), whether or not the socket is still open. A closed socket is deliberately
+ * not an answer: the handler is still running, and its claim must hold. For `FlowHooks.handle`.
+ *
+ * @example
+ * handle: (webhook) => new Promise((resolve) => { whenAnswered(res, resolve); runHandler(webhook) })
+ */
+export function whenAnswered(res: EndableResponse, resolve: (status: number) => void): void {
+  const end = res.end as (...args: unknown[]) => unknown
+  res.end = function endAndSettle(this: unknown, ...args: unknown[]) {
+    res.end = end
+    resolve(res.statusCode)
+    return end.apply(this, args)
+  } as EndableResponse['end']
+}
