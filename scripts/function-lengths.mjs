@@ -1,0 +1,33 @@
+// Prints the longest functions of a package's sources (lines, file:line, name): `node scripts/function-lengths.mjs packages/core/src [limit]`.
+import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { join } from 'node:path'
+import ts from 'typescript'
+
+const [dir = 'packages/core/src', limitArg = '15'] = process.argv.slice(2)
+const files = []
+const walk = (d) => {
+  for (const name of readdirSync(d)) {
+    const p = join(d, name)
+    if (statSync(p).isDirectory()) walk(p)
+    else if (p.endsWith('.ts') && !p.endsWith('.d.ts')) files.push(p)
+  }
+}
+walk(dir)
+const rows = []
+for (const file of files) {
+  const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true)
+  const visit = (node) => {
+    if (ts.isFunctionLike(node) && 'body' in node && node.body !== undefined) {
+      const start = source.getLineAndCharacterOfPosition(node.getStart(source)).line
+      const end = source.getLineAndCharacterOfPosition(node.end).line
+      let name = node.name?.getText(source)
+      if (name === undefined && ts.isVariableDeclaration(node.parent)) name = node.parent.name.getText(source)
+      if (name === undefined && ts.isPropertyAssignment(node.parent)) name = node.parent.name.getText(source)
+      rows.push({ lines: end - start + 1, where: `${file}:${start + 1}`, name: name ?? '(anonymous)' })
+    }
+    ts.forEachChild(node, visit)
+  }
+  visit(source)
+}
+rows.sort((a, b) => b.lines - a.lines)
+for (const r of rows.slice(0, Number(limitArg))) console.log(String(r.lines).padStart(5), r.where, r.name)
