@@ -1,0 +1,131 @@
+// `npm run check:providers`: the registry (packages/core/src/providers/index.ts) is the only list
+// of providers. Fails when a file outside the rows enumerates providers by name: an array, object,
+// union type or switch with three or more provider names as its own elements, or a Markdown table
+// with rows for three or more providers, outside a block generated from the registry (between
+// `<!-- providers:<kind> -->` and `<!-- /providers -->`, written by `npm run docs:providers`).
+// One or two names are examples, not a list: a test of one vendor may name it.
+// Exit 0 when no file enumerates, 1 otherwise (each finding printed as file:line).
+import { execFileSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import ts from 'typescript'
+import { PROVIDER_ALIASES, providers } from '../packages/core/src/providers/index.js'
+
+const root = fileURLToPath(new URL('..', import.meta.url))
+const MIN = 3
+
+/** Where lists of providers belong: the rows and the registry, each vendor's sender data, vectors. */
+const OWNERS = [
+  /^packages\/core\/src\/providers\//,
+  /^packages\/mock-sender\/src\/vendors\//,
+  /^packages\/core\/test\/vectors\//,
+  /^\.changeset\//,
+  /CHANGELOG\.md$/,
+  /^scripts\/check-providers\.ts$/,
+]
+
+const names = new Map<string, string>()
+for (const [key, row] of Object.entries(providers)) {
+  names.set(key.toLowerCase(), key)
+  names.set(row.name.toLowerCase(), key)
+  names.set(row.title.toLowerCase(), key)
+}
+for (const [alias, key] of Object.entries(PROVIDER_ALIASES)) names.set(alias.toLowerCase(), key)
+const providerOf = (text: string): string | undefined => names.get(text.trim().toLowerCase())
+
+export interface Finding {
+  file: string
+  line: number
+  what: string
+  providers: string[]
+}
+
+function textOf(node: ts.Node): string | undefined {
+  if (ts.isStringLiteralLike(node) || ts.isIdentifier(node) || ts.isPrivateIdentifier(node)) return node.text
+  if (ts.isLiteralTypeNode(node)) return textOf(node.literal)
+  if (ts.isPropertyAssignment(node) || ts.isShorthandPropertyAssignment(node) || ts.isMethodDeclaration(node)) {
+    return node.name === undefined ? undefined : textOf(node.name)
+  }
+  if (ts.isPropertySignature(node)) return textOf(node.name)
+  if (ts.isCaseClause(node)) return textOf(node.expression)
+  if (ts.isComputedPropertyName(node)) return textOf(node.expression)
+  return undefined
+}
+
+function elementsOf(node: ts.Node): readonly ts.Node[] | undefined {
+  if (ts.isArrayLiteralExpression(node)) return node.elements
+  if (ts.isObjectLiteralExpression(node)) return node.properties
+  if (ts.isUnionTypeNode(node) || ts.isTupleTypeNode(node)) return ts.isUnionTypeNode(node) ? node.types : node.elements
+  if (ts.isTypeLiteralNode(node) || ts.isInterfaceDeclaration(node)) return node.members
+  if (ts.isCaseBlock(node)) return node.clauses
+  return undefined
+}
+
+export function scanSource(file: string, text: string): Finding[] {
+  const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true)
+  const found: Finding[] = []
+  const visit = (node: ts.Node) => {
+    const elements = elementsOf(node)
+    if (elements !== undefined) {
+      const named = new Set<string>()
+      for (const e of elements) {
+        const t = textOf(e)
+        const p = t === undefined ? undefined : providerOf(t)
+        if (p !== undefined) named.add(p)
+      }
+      if (named.size >= MIN) {
+        const line = source.getLineAndCharacterOfPosition(node.getStart(source)).line + 1
+        found.push({ file, line, what: ts.SyntaxKind[node.kind] as string, providers: [...named] })
+      }
+    }
+    ts.forEachChild(node, visit)
+  }
+  visit(source)
+  return found
+}
+
+export function scanMarkdown(file: string, text: string): Finding[] {
+  const found: Finding[] = []
+  const lines = text.split('\n')
+  let generated = false
+  let table: { start: number; named: Set<string> } | undefined
+  const close = () => {
+    if (table !== undefined && table.named.size >= MIN) {
+      found.push({ file, line: table.start, what: 'Markdown table', providers: [...table.named] })
+    }
+    table = undefined
+  }
+  lines.forEach((line, n) => {
+    if (/<!--\s*providers:[\w-]+\s*-->/.test(line)) generated = true
+    if (/<!--\s*\/providers\s*-->/.test(line)) generated = false
+    if (generated || !line.trimStart().startsWith('|')) return close()
+    table ??= { start: n + 1, named: new Set() }
+    // a row names a provider when one of its cells is a provider's name or title, maybe in `code`
+    for (const cell of line.split('|')) {
+      const p = providerOf(cell.replace(/[`*[\]]/g, '').replace(/\(.*\)$/, ''))
+      if (p !== undefined) table.named.add(p)
+    }
+  })
+  close()
+  return found
+}
+
+export function check(files: readonly string[], read: (file: string) => string): Finding[] {
+  const found: Finding[] = []
+  for (const file of files) {
+    if (OWNERS.some((re) => re.test(file))) continue
+    if (/\.(m|c)?[jt]sx?$/.test(file) && !file.endsWith('.d.ts')) found.push(...scanSource(file, read(file)))
+    else if (file.endsWith('.md')) found.push(...scanMarkdown(file, read(file)))
+  }
+  return found
+}
+
+if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const files = execFileSync('git', ['ls-files'], { cwd: root, encoding: 'utf8' }).split('\n').filter(Boolean)
+  const found = check(files, (f) => readFileSync(join(root, f), 'utf8'))
+  for (const f of found) console.log(`${f.file}:${f.line}: ${f.what} names ${f.providers.length} providers (${f.providers.join(', ')}): iterate the registry (\`providers\` from @hookproof/core) or generate it with npm run docs:providers`)
+  const files_ = new Set(found.map((f) => f.file)).size
+  console.log(found.length === 0 ? 'no file outside the rows enumerates providers' : `${found.length} enumerations of providers in ${files_} files outside the rows`)
+  process.exitCode = found.length === 0 ? 0 : 1
+}
