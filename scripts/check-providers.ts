@@ -11,6 +11,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import ts from 'typescript'
 import { PROVIDER_ALIASES, providers } from '../packages/core/src/providers/index.js'
+import { regenerate } from './docs-providers.js'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const MIN = 3
@@ -32,6 +33,8 @@ for (const [key, row] of Object.entries(providers)) {
   names.set(row.title.toLowerCase(), key)
 }
 for (const [alias, key] of Object.entries(PROVIDER_ALIASES)) names.set(alias.toLowerCase(), key)
+const envOwner = new Map<string, string>()
+for (const [key, row] of Object.entries(providers)) if (row.envVar !== undefined) envOwner.set(row.envVar, key)
 const providerOf = (text: string): string | undefined => names.get(text.trim().toLowerCase())
 
 export interface Finding {
@@ -85,11 +88,22 @@ export function scanSource(file: string, text: string): Finding[] {
   return found
 }
 
+const GENERATED = /<!--\s*providers:[\w-]+\s*-->[\s\S]*?<!--\s*\/providers\s*-->/g
+const CODE_SPAN = /`([^`\n]+)`/g
+
 export function scanMarkdown(file: string, text: string): Finding[] {
   const found: Finding[] = []
-  const lines = text.split('\n')
-  let generated = false
+  // generated blocks are the registry's own output: blanked, line count kept
+  const lines = text.replace(GENERATED, (block) => block.replace(/[^\n]/g, ' ')).split('\n')
   let table: { start: number; named: Set<string> } | undefined
+  let fenced = false
+  let paragraph: { start: number; named: Set<string> } | undefined
+  const closeParagraph = () => {
+    if (paragraph !== undefined && paragraph.named.size >= MIN) {
+      found.push({ file, line: paragraph.start, what: 'Markdown paragraph (code spans)', providers: [...paragraph.named] })
+    }
+    paragraph = undefined
+  }
   const close = () => {
     if (table !== undefined && table.named.size >= MIN) {
       found.push({ file, line: table.start, what: 'Markdown table', providers: [...table.named] })
@@ -97,10 +111,27 @@ export function scanMarkdown(file: string, text: string): Finding[] {
     table = undefined
   }
   lines.forEach((line, n) => {
-    if (/<!--\s*providers:[\w-]+\s*-->/.test(line)) generated = true
-    if (/<!--\s*\/providers\s*-->/.test(line)) generated = false
-    if (generated || !line.trimStart().startsWith('|')) return close()
+    if (line.trimStart().startsWith('```')) fenced = !fenced
+    // prose that lists three providers or their secrets' variables in code spans is a list too
+    if (fenced || line.trim() === '' || line.trimStart().startsWith('|')) closeParagraph()
+    else {
+      paragraph ??= { start: n + 1, named: new Set() }
+      for (const [, span] of line.matchAll(CODE_SPAN)) {
+        const p = providerOf(span as string) ?? envOwner.get(span as string)
+        if (p !== undefined) paragraph.named.add(p)
+      }
+    }
+    if (fenced || !line.trimStart().startsWith('|')) {
+      close()
+      return
+    }
     table ??= { start: n + 1, named: new Set() }
+    const spans = new Set<string>()
+    for (const [, span] of line.matchAll(CODE_SPAN)) {
+      const p = providerOf((span as string).replace(/^'|'$/g, '')) ?? envOwner.get(span as string)
+      if (p !== undefined) spans.add(p)
+    }
+    if (spans.size >= MIN) found.push({ file, line: n + 1, what: 'Markdown table row (code spans)', providers: [...spans] })
     // a row names a provider when one of its cells is a provider's name or title, maybe in `code`
     for (const cell of line.split('|')) {
       const p = providerOf(cell.replace(/[`*[\]]/g, '').replace(/\(.*\)$/, ''))
@@ -108,6 +139,7 @@ export function scanMarkdown(file: string, text: string): Finding[] {
     }
   })
   close()
+  closeParagraph()
   return found
 }
 
@@ -124,8 +156,17 @@ export function check(files: readonly string[], read: (file: string) => string):
 if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
   const files = execFileSync('git', ['ls-files'], { cwd: root, encoding: 'utf8' }).split('\n').filter(Boolean)
   const found = check(files, (f) => readFileSync(join(root, f), 'utf8'))
-  for (const f of found) console.log(`${f.file}:${f.line}: ${f.what} names ${f.providers.length} providers (${f.providers.join(', ')}): iterate the registry (\`providers\` from @hookproof/core) or generate it with npm run docs:providers`)
+  const stale = await regenerate(true)
+  for (const f of stale) console.log(`${f}: a block generated from the registry is out of date: run npm run docs:providers`)
+  for (const f of found)
+    console.log(
+      `${f.file}:${f.line}: ${f.what} names ${f.providers.length} providers (${f.providers.join(', ')}): iterate the registry (\`providers\` from @hookproof/core) or generate it with npm run docs:providers`,
+    )
   const files_ = new Set(found.map((f) => f.file)).size
-  console.log(found.length === 0 ? 'no file outside the rows enumerates providers' : `${found.length} enumerations of providers in ${files_} files outside the rows`)
-  process.exitCode = found.length === 0 ? 0 : 1
+  console.log(
+    found.length === 0
+      ? 'no file outside the rows enumerates providers'
+      : `${found.length} enumerations of providers in ${files_} files outside the rows`,
+  )
+  process.exitCode = found.length === 0 && stale.length === 0 ? 0 : 1
 }

@@ -1,20 +1,17 @@
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { type ProviderName, providers, type ReplayStore, type WebhookEvent } from '@hookproof/core'
+import { type Provider, type ProviderName, providers, type ReplayStore, type WebhookEvent } from '@hookproof/core'
 import { verifyWebhook } from '@hookproof/fastify'
-import fastify, { type RouteHandlerMethod } from 'fastify'
+import fastify, { type HTTPMethods, type RouteHandlerMethod } from 'fastify'
 
-/** Demo secrets, used when the `*_WEBHOOK_SECRET` variable is not set. Never use them in production. */
-export const DEMO_SECRETS: Readonly<Record<ProviderName, string>> = {
-  y42: 'demo-y42-secret',
-  up42: 'demo-up42-secret',
-  orchest: 'demo-orchest-secret',
-  'designer-cloud': 'demo-designer-cloud-secret',
-  xplenty: 'demo-xplenty-secret',
-  github: 'demo-github-secret',
-  // Standard Webhooks secrets are whsec_ + base64 of the key (this one is the spec's example)
-  'standard-webhooks': 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
-}
+/**
+ * Demo secrets, used when the `*_WEBHOOK_SECRET` variable is not set: the row's example where the
+ * vendor's secrets have a form (Standard Webhooks' `whsec_…`), else `demo-<name>-secret`. Never use
+ * them in production.
+ */
+export const DEMO_SECRETS: Readonly<Record<ProviderName, string>> = Object.fromEntries(
+  Object.entries(providers as Record<string, Provider>).map(([name, row]) => [name, row.secretExample ?? `demo-${name}-secret`]),
+) as Record<ProviderName, string>
 
 export const PROVIDER_NAMES = Object.keys(providers) as ProviderName[]
 
@@ -88,9 +85,8 @@ export function createApp(options: AppOptions = {}) {
         ...(options.replayStore ? { replayStore: options.replayStore } : {}),
       })
       const url = `/webhooks/${provider}`
-      // Designer Cloud lets the user pick the method; the others always POST
-      if (provider === 'designer-cloud') scope.all(url, handler)
-      else scope.post(url, handler)
+      // the methods the vendor sends with (Designer Cloud lets the user pick; the others POST)
+      scope.route({ method: [...((providers[provider] as Provider).methods ?? ['POST'])] as HTTPMethods[], url, handler })
     })
   }
 

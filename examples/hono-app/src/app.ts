@@ -1,21 +1,18 @@
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
-import { type ProviderName, providers, type ReplayStore, type WebhookEvent } from '@hookproof/core'
+import { type Provider, type ProviderName, providers, type ReplayStore, type WebhookEvent } from '@hookproof/core'
 import { verifyWebhook } from '@hookproof/hono'
 import { Hono } from 'hono'
 
-/** Demo secrets, used when the `*_WEBHOOK_SECRET` variable is not set. Never use them in production. */
-export const DEMO_SECRETS: Readonly<Record<ProviderName, string>> = {
-  y42: 'demo-y42-secret',
-  up42: 'demo-up42-secret',
-  orchest: 'demo-orchest-secret',
-  'designer-cloud': 'demo-designer-cloud-secret',
-  xplenty: 'demo-xplenty-secret',
-  github: 'demo-github-secret',
-  // Standard Webhooks secrets are whsec_ + base64 of the key (this one is the spec's example)
-  'standard-webhooks': 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
-}
+/**
+ * Demo secrets, used when the `*_WEBHOOK_SECRET` variable is not set: the row's example where the
+ * vendor's secrets have a form (Standard Webhooks' `whsec_…`), else `demo-<name>-secret`. Never use
+ * them in production.
+ */
+export const DEMO_SECRETS: Readonly<Record<ProviderName, string>> = Object.fromEntries(
+  Object.entries(providers as Record<string, Provider>).map(([name, row]) => [name, row.secretExample ?? `demo-${name}-secret`]),
+) as Record<ProviderName, string>
 
 export const PROVIDER_NAMES = Object.keys(providers) as ProviderName[]
 
@@ -74,9 +71,8 @@ export function createApp(options: AppOptions = {}) {
       onEvent,
       ...(options.replayStore ? { replayStore: options.replayStore } : {}),
     })
-    // Designer Cloud lets the user pick the method; the others always POST
-    const methods = provider === 'designer-cloud' ? ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] : ['POST']
-    app.on(methods, `/webhooks/${provider}`, verify, async (c) => {
+    // the methods the vendor sends with (Designer Cloud lets the user pick; the others POST)
+    app.on([...((providers[provider] as Provider).methods ?? ['POST'])], `/webhooks/${provider}`, verify, async (c) => {
       const hook = c.get('webhook')
       if (options.handlerDelayMs) await new Promise((resolve) => setTimeout(resolve, options.handlerDelayMs))
       handled.push({

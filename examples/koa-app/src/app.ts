@@ -1,21 +1,18 @@
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { type ProviderName, providers, type ReplayStore, type WebhookEvent } from '@hookproof/core'
+import { type Provider, type ProviderName, providers, type ReplayStore, type WebhookEvent } from '@hookproof/core'
 import { verifyWebhook } from '@hookproof/koa'
 import { bodyParser } from '@koa/bodyparser'
 import Koa, { type Middleware } from 'koa'
 
-/** Demo secrets, used when the `*_WEBHOOK_SECRET` variable is not set. Never use them in production. */
-export const DEMO_SECRETS: Readonly<Record<ProviderName, string>> = {
-  y42: 'demo-y42-secret',
-  up42: 'demo-up42-secret',
-  orchest: 'demo-orchest-secret',
-  'designer-cloud': 'demo-designer-cloud-secret',
-  xplenty: 'demo-xplenty-secret',
-  github: 'demo-github-secret',
-  // Standard Webhooks secrets are whsec_ + base64 of the key (this one is the spec's example)
-  'standard-webhooks': 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
-}
+/**
+ * Demo secrets, used when the `*_WEBHOOK_SECRET` variable is not set: the row's example where the
+ * vendor's secrets have a form (Standard Webhooks' `whsec_…`), else `demo-<name>-secret`. Never use
+ * them in production.
+ */
+export const DEMO_SECRETS: Readonly<Record<ProviderName, string>> = Object.fromEntries(
+  Object.entries(providers as Record<string, Provider>).map(([name, row]) => [name, row.secretExample ?? `demo-${name}-secret`]),
+) as Record<ProviderName, string>
 
 export const PROVIDER_NAMES = Object.keys(providers) as ProviderName[]
 
@@ -79,8 +76,8 @@ export function createApp(options: AppOptions = {}) {
   app.use(async (ctx, next) => {
     const route = routes.get(ctx.path)
     if (route === undefined) return next()
-    // Designer Cloud lets the user pick the method; the others always POST
-    if (route.provider !== 'designer-cloud' && ctx.method !== 'POST') {
+    // the methods the vendor sends with (Designer Cloud lets the user pick; the others POST)
+    if (!((providers[route.provider] as Provider).methods ?? ['POST']).includes(ctx.method)) {
       ctx.status = 405
       return
     }

@@ -1,23 +1,20 @@
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { type ProviderName, providers, type ReplayStore, type WebhookEvent } from '@hookproof/core'
+import { type Provider, type ProviderName, providers, type ReplayStore, type WebhookEvent } from '@hookproof/core'
 import { type VerifiedWebhook, VerifyWebhook, Webhook } from '@hookproof/nestjs'
 import { All, Controller, Get, HttpCode, type INestApplication, Module, Post, Query } from '@nestjs/common'
 import { NestFactory } from '@nestjs/core'
 import { ExpressAdapter } from '@nestjs/platform-express'
 import { FastifyAdapter } from '@nestjs/platform-fastify'
 
-/** Demo secrets, used when the `*_WEBHOOK_SECRET` variable is not set. Never use them in production. */
-export const DEMO_SECRETS: Readonly<Record<ProviderName, string>> = {
-  y42: 'demo-y42-secret',
-  up42: 'demo-up42-secret',
-  orchest: 'demo-orchest-secret',
-  'designer-cloud': 'demo-designer-cloud-secret',
-  xplenty: 'demo-xplenty-secret',
-  github: 'demo-github-secret',
-  // Standard Webhooks secrets are whsec_ + base64 of the key (this one is the spec's example)
-  'standard-webhooks': 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
-}
+/**
+ * Demo secrets, used when the `*_WEBHOOK_SECRET` variable is not set: the row's example where the
+ * vendor's secrets have a form (Standard Webhooks' `whsec_…`), else `demo-<name>-secret`. Never use
+ * them in production.
+ */
+export const DEMO_SECRETS: Readonly<Record<ProviderName, string>> = Object.fromEntries(
+  Object.entries(providers as Record<string, Provider>).map(([name, row]) => [name, row.secretExample ?? `demo-${name}-secret`]),
+) as Record<ProviderName, string>
 
 export const PROVIDER_NAMES = Object.keys(providers) as ProviderName[]
 
@@ -88,58 +85,20 @@ export function createAppModule(options: AppOptions = {}) {
     return { received: true, deliveryId: hook.deliveryId ?? null }
   }
 
-  @Controller('webhooks')
-  class WebhooksController {
-    @Post('y42')
-    @verify('y42')
-    @HttpCode(200)
-    y42(@Webhook() hook: VerifiedWebhook) {
-      return receive(hook)
-    }
-
-    @Post('up42')
-    @verify('up42')
-    @HttpCode(200)
-    up42(@Webhook() hook: VerifiedWebhook) {
-      return receive(hook)
-    }
-
-    @Post('orchest')
-    @verify('orchest')
-    @HttpCode(200)
-    orchest(@Webhook() hook: VerifiedWebhook) {
-      return receive(hook)
-    }
-
-    // Designer Cloud lets the user pick the method; the others always POST
-    @All('designer-cloud')
-    @verify('designer-cloud')
-    @HttpCode(200)
-    designerCloud(@Webhook() hook: VerifiedWebhook) {
-      return receive(hook)
-    }
-
-    @Post('xplenty')
-    @verify('xplenty')
-    @HttpCode(200)
-    xplenty(@Webhook() hook: VerifiedWebhook) {
-      return receive(hook)
-    }
-
-    @Post('github')
-    @verify('github')
-    @HttpCode(200)
-    github(@Webhook() hook: VerifiedWebhook) {
-      return receive(hook)
-    }
-
-    @Post('standard-webhooks')
-    @verify('standard-webhooks')
-    @HttpCode(200)
-    standardWebhooks(@Webhook() hook: VerifiedWebhook) {
-      return receive(hook)
-    }
+  // One handler per registry row, each what an app writes by hand for its vendor:
+  //   @Post('orchest') @VerifyWebhook({ provider: 'orchest', secret }) @HttpCode(200) orchest(@Webhook() hook) {}
+  // mounted for every method the vendor sends with (Designer Cloud lets the user pick).
+  class WebhooksController {}
+  const proto = WebhooksController.prototype as unknown as Record<string, unknown>
+  for (const provider of PROVIDER_NAMES) {
+    const methods = (providers[provider] as Provider).methods ?? ['POST']
+    const route = methods.length > 1 ? All(provider) : Post(provider)
+    proto[provider] = (hook: VerifiedWebhook) => receive(hook)
+    const descriptor = Object.getOwnPropertyDescriptor(proto, provider) as PropertyDescriptor
+    Webhook()(proto, provider, 0)
+    for (const decorate of [HttpCode(200), verify(provider), route]) decorate(proto, provider, descriptor)
   }
+  Controller('webhooks')(WebhooksController)
 
   @Controller('events')
   class EventsController {

@@ -216,6 +216,16 @@ export interface Provider {
    * the MAC is not unique per delivery (Xplenty metadata).
    */
   readonly dedupFallback: 'signature' | 'none'
+  /**
+   * HTTP methods the vendor sends deliveries with (default `['POST']`); Designer Cloud's webhook
+   * tasks can use any. An app mounts its route for these.
+   */
+  readonly methods?: readonly string[]
+  /**
+   * A secret in the form the vendor's settings show, for demos and tests (Standard Webhooks: the
+   * spec's `whsec_…` example); absent when any text is a secret. Never use it in production.
+   */
+  readonly secretExample?: string
   /** Form bodies whose fields are JSON documents (Orchest). */
   readonly formFieldsAreJson?: boolean
   /** Turns the secret into key bytes (default UTF-8). May throw `TypeError` for a malformed secret. */

@@ -1,3 +1,4 @@
+import type { ProviderAbout } from '../about.js'
 import { bytesToHex, hexToBytes } from '../encoding.js'
 import { fail } from '../errors.js'
 import { defineProvider, isFailure, sentTimes, single } from '../provider.js'
@@ -25,6 +26,8 @@ export const designerCloud = defineProvider({
   signatureHeaders: ['x-webhook-signature'],
   timestampUnit: 'ms',
   // retries are optional and unspecified; the signed t already bounds replays to the tolerance
+  // the user picks the task's method (POST, PUT, PATCH, GET, DELETE); GET/DELETE sign the URL
+  methods: ['POST', 'PUT', 'PATCH', 'GET', 'DELETE'],
   replayTtlSeconds: 86_400,
   dedupFallback: 'signature',
   detect(request) {
@@ -103,3 +106,14 @@ export const designerCloud = defineProvider({
     return { 'X-Webhook-Signature': `t=${t},sha256=${bytesToHex(mac)}` }
   },
 })
+
+/** What the generated docs tables say of this provider (`npm run docs:providers`). */
+export const about = {
+  value: '`t=<ms>,sha256=<hex>`',
+  signed: '`t.body`, or `t.url` for GET/DELETE/HEAD',
+  timestamp: '`t`, ms',
+  dedupKey: 'signature (or your `deliveryKey`, such as `$jobId` + `$jobStatus`)',
+  retries: '"Retry on failure", schedule unknown',
+  ttlWhy: '`t` is signed (ms) and checked against the tolerance, so a replay is only possible within minutes; the TTL is for retries.',
+  events: { names: 'any (no published list)', payload: '`unknown`: add a schema', routedOn: "the body's `jobStatus`" },
+} satisfies ProviderAbout

@@ -1,3 +1,4 @@
+import type { ProviderAbout } from '../about.js'
 import { fail } from '../errors.js'
 import { defineProvider, prefixedHmac } from '../provider.js'
 
@@ -49,3 +50,19 @@ export const github = defineProvider({
   deliveryId: sha256.deliveryId,
   event: sha256.event,
 })
+
+/** What the generated docs tables say of this provider (`npm run docs:providers`). */
+export const about = {
+  value: '`sha256=<hex>`',
+  signed: 'body',
+  timestamp: 'none',
+  dedupKey: '`X-GitHub-Delivery`',
+  retries: 'none automatic; manual redelivery, kept 3 days',
+  ttlWhy:
+    'Redelivery from the settings page reuses the delivery id and is possible for 3 days, so remembering 3 days catches an accidental second redelivery. No signed timestamp either.',
+  events: {
+    names: 'every event of `@octokit/webhooks-types`, and `event.action` (`issues.opened`, tried first)',
+    payload: "that package's types",
+    routedOn: '`X-GitHub-Event` (GitHub does not sign it: guard handlers with a schema where it matters) and payload `action`',
+  },
+} satisfies ProviderAbout

@@ -1,3 +1,4 @@
+import type { ProviderAbout } from '../about.js'
 import { defineProvider, prefixedHmac } from '../provider.js'
 
 const current = prefixedHmac({
@@ -37,3 +38,19 @@ export const orchest = defineProvider({
     return headers
   },
 })
+
+/** What the generated docs tables say of this provider (`npm run docs:providers`). */
+export const about = {
+  value: 'bare 64 hex',
+  signed: 'body (JSON or form)',
+  timestamp: 'none',
+  dedupKey: '`X-Orchest-Delivery`',
+  retries: 'forever, `min(2^n, 3600)` s apart',
+  ttlWhy:
+    'A delivery that never got a 2xx is retried hourly without end, but once one attempt succeeds Orchest stops, so the TTL only has to outlast retries already on their way. Orchest signs no timestamp: a captured request verifies forever, and the `done` key is what rejects its replay. 7 days is the floor; keep deliveries longer if replay matters more than memory.',
+  events: {
+    names: 'the 58 event types (`ORCHEST_EVENT_TYPES`) and `ping`',
+    payload: '`OrchestEventPayload<E>`: `project` → `pipeline` / `environment` / `job` → runs, per type',
+    routedOn: "the signed payload's `event.type`, not the unsigned `X-Orchest-Event` header",
+  },
+} satisfies ProviderAbout

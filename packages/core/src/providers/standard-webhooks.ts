@@ -1,3 +1,4 @@
+import type { ProviderAbout } from '../about.js'
 import { base64ToBytes, bytesToBase64 } from '../encoding.js'
 import { fail } from '../errors.js'
 import { defineProvider, type HeaderGrammar, isFailure, payloadText, type RequestView, sentTimes, single } from '../provider.js'
@@ -54,6 +55,8 @@ export const standardWebhooks = defineProvider({
   timestampUnit: 's',
   // the spec's example retry schedule ends 75 h 35 min 5 s after the first attempt
   // (immediately, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h, 24 h): remember 4 days
+  // the spec's example secret (standard-webhooks spec.md)
+  secretExample: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
   replayTtlSeconds: 4 * 86_400,
   dedupFallback: 'signature',
   keyFromSecret: key,
@@ -124,3 +127,18 @@ export const standardWebhooks = defineProvider({
   },
   event: payloadText('type'),
 })
+
+/** What the generated docs tables say of this provider (`npm run docs:providers`). */
+export const about = {
+  value: '`v1,<b64>` list',
+  signed: '`id.timestamp.body`, key = base64 of `whsec_…`',
+  timestamp: '`webhook-timestamp`, s',
+  dedupKey: '`webhook-id` (signed)',
+  retries: 'Svix: about 27 h (5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h)',
+  ttlWhy: 'Covers the whole retry schedule with margin; the signed `webhook-timestamp` (5 min tolerance) already stops old replays.',
+  events: {
+    names: "any `type`, or your map: `createRouter<Events>({ provider: 'standard-webhooks' })`",
+    payload: "`StandardWebhooksPayload`, or your map's",
+    routedOn: 'payload `type`',
+  },
+} satisfies ProviderAbout

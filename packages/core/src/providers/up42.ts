@@ -1,3 +1,4 @@
+import type { ProviderAbout } from '../about.js'
 import { base64ToBytes, bytesToBase64, utf8 } from '../encoding.js'
 import { type Failure, fail } from '../errors.js'
 import {
@@ -261,3 +262,19 @@ export const up42 = defineProvider({
   deliveryId: payloadText('messageId'),
   event: payloadText('event'),
 })
+
+/** What the generated docs tables say of this provider (`npm run docs:providers`). */
+export const about = {
+  value: '`<label>=<b64>`; `<label>=("h1" …);created=<s>`',
+  signed: 'listed header values (a digest header must be listed)',
+  timestamp: "signed `Date`, else the digest-signed body's `timestamp`",
+  dedupKey: '`messageId` (in the body, signed with it)',
+  retries: 'unknown',
+  ttlWhy:
+    '`created=` is sent but not covered by the MAC, so freshness rests on a signed `Date` or body `timestamp`, and dedup on `messageId` guards the tolerance window: remember long.',
+  events: {
+    names: '`job.status`, `order.status`',
+    payload: 'the envelope with `Up42JobStatusBody` / `Up42OrderStatusBody`',
+    routedOn: 'payload `event`',
+  },
+} satisfies ProviderAbout

@@ -1,3 +1,4 @@
+import type { ProviderAbout } from '../about.js'
 import type { Part } from '../crypto/types.js'
 import { bytesToHex, hexToBytes } from '../encoding.js'
 import { type Failure, fail } from '../errors.js'
@@ -213,3 +214,19 @@ export const xplenty = defineProvider({
   },
   event: eventOf,
 })
+
+/** What the generated docs tables say of this provider (`npm run docs:providers`). */
+export const about = {
+  value: 'bare hex (40: SHA-1, 64: SHA-256)',
+  signed: 'body (or, opt-in, hook id + event + configured url)',
+  timestamp: 'none',
+  dedupKey: 'none (set `deliveryKey`)',
+  retries: 'unknown',
+  ttlWhy:
+    'Xplenty sends no delivery id and its signature does not identify a delivery, so nothing is deduplicated unless you give a `deliveryKey`.',
+  events: {
+    names: 'the documented `job.*` / `cluster.*` events and `ping`, others allowed',
+    payload: '`unknown`',
+    routedOn: 'payload `event` (or `xplentyMetadata.event`)',
+  },
+} satisfies ProviderAbout

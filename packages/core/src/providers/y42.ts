@@ -1,3 +1,4 @@
+import type { ProviderAbout } from '../about.js'
 import { defineProvider, payloadText, prefixedHmac } from '../provider.js'
 
 /**
@@ -17,3 +18,14 @@ export const y42 = defineProvider({
   dedupFallback: 'signature',
   event: payloadText('event'),
 })
+
+/** What the generated docs tables say of this provider (`npm run docs:providers`). */
+export const about = {
+  value: '`sha256=<hex>`',
+  signed: 'body',
+  timestamp: 'none',
+  dedupKey: 'signature value (MAC)',
+  retries: 'unknown',
+  ttlWhy: 'No timestamp and no delivery id: an identical retried body repeats the signature, and dedup is the only replay guard.',
+  events: { names: 'any (no published list)', payload: '`unknown`: add a schema', routedOn: 'payload `event`' },
+} satisfies ProviderAbout
