@@ -3,7 +3,8 @@
 // union type or switch with three or more provider names as its own elements, or a Markdown table
 // with rows for three or more providers, outside a block generated from the registry (between
 // `<!-- providers:<kind> -->` and `<!-- /providers -->`, written by `npm run docs:providers`).
-// One or two names are examples, not a list: a test of one vendor may name it.
+// One or two names are examples, not a list: a test of one vendor may name it. A deliberate list
+// (a test pinned to fixed vectors, a chosen subset) says why: `// providers-list: <reason>`.
 // Exit 0 when no file enumerates, 1 otherwise (each finding printed as file:line).
 import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
@@ -65,8 +66,18 @@ function elementsOf(node: ts.Node): readonly ts.Node[] | undefined {
   return undefined
 }
 
+/**
+ * A deliberate list says why on its line or the line above: `// providers-list: <reason>` (a
+ * test pinned to fixed vectors, a chosen subset). Without a reason it is not excused.
+ */
+const EXCUSE = /providers-list:\s*\S/
+function excused(lines: readonly string[], line: number): boolean {
+  return EXCUSE.test(lines[line - 1] ?? '') || EXCUSE.test(lines[line - 2] ?? '')
+}
+
 export function scanSource(file: string, text: string): Finding[] {
   const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true)
+  const lines = text.split('\n')
   const found: Finding[] = []
   const visit = (node: ts.Node) => {
     const elements = elementsOf(node)
@@ -77,8 +88,8 @@ export function scanSource(file: string, text: string): Finding[] {
         const p = t === undefined ? undefined : providerOf(t)
         if (p !== undefined) named.add(p)
       }
-      if (named.size >= MIN) {
-        const line = source.getLineAndCharacterOfPosition(node.getStart(source)).line + 1
+      const line = source.getLineAndCharacterOfPosition(node.getStart(source)).line + 1
+      if (named.size >= MIN && !excused(lines, line)) {
         found.push({ file, line, what: ts.SyntaxKind[node.kind] as string, providers: [...named] })
       }
     }

@@ -26,6 +26,13 @@ describe('check:providers finds lists of providers outside the rows', () => {
     expect(found[2]?.providers.sort()).toEqual(['designer-cloud', 'orchest', 'xplenty'])
   })
 
+  it('excuses a list that says why, not one that only says it is a list', () => {
+    const list = "['y42', 'up42', 'orchest']"
+    expect(scanSource('x.ts', `// providers-list: pinned to the fixed vectors\nconst a = ${list}`)).toEqual([])
+    expect(scanSource('x.ts', `const a = ${list} // providers-list: a chosen subset`)).toEqual([])
+    expect(scanSource('x.ts', `// providers-list:\nconst a = ${list}`)).toHaveLength(1)
+  })
+
   it('lets one or two names through: a test of one vendor may name it', () => {
     expect(scanSource('x.ts', "const a = ['y42', 'up42', 'acme']; const b = { orchest: 1, github: 2 }")).toEqual([])
     expect(scanSource('x.ts', "const a = ['y42', 'y42', 'Y42']")).toEqual([])

@@ -13,6 +13,7 @@ const vector = (id: string) => all.find((v) => v.id === id) as Vector
 
 type Headers = Record<string, string>
 interface Captured {
+  // providers-list: the captures are fixed vectors, one per scheme that dedups
   provider: 'y42' | 'up42' | 'orchest' | 'designer-cloud' | 'github' | 'standard-webhooks'
   secret: string
   now: number
@@ -164,6 +165,7 @@ describe.each(backends)('attacks on duplicate detection (%s)', (_name, api: Api)
       if (!r.ok) throw new Error(`${c.provider}: ${r.code} ${r.message}`)
       keys[`${c.provider}${c.method ?? ''}`] = [r.webhook.replayKey, r.webhook.deliveryId]
     }
+    // providers-list: keys pinned to the fixed vectors, one per capture
     expect(keys).toEqual({
       y42: ['y42:mac:b567643744c62365c2eaa9d26ecbb759', undefined],
       orchest: ['orchest:mac:013a0a24404eb66602371fcd644128bd', '0b8d5c8e-7a51-4a57-9d36-6c1b7f3c2e10'],

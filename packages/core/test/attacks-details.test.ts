@@ -5,6 +5,8 @@ import { problemDetails } from '../src/errors.js'
 import { createFlowWith, type FlowResponse, type WebhookEvent } from '../src/flow.js'
 import type { LambdaHttpEvent } from '../src/index.js'
 import { createVerifier } from '../src/node.js'
+import type { Provider } from '../src/provider.js'
+import { providers as registry } from '../src/providers/index.js'
 import { backends } from './backends.js'
 
 // An unauthenticated caller probes the endpoint: a forged signature, an old timestamp, a big
@@ -23,7 +25,12 @@ function expectGeneric(body: string): void {
   expect(Object.keys(problem).sort()).toEqual(['code', 'status', 'title', 'type'])
   expect(problem.type).toMatch(/^https:\/\/github\.com\/hookproof\/hookproof\/blob\/main\/packages\/core\/docs\/errors\.md#[a-z-]+$/)
   const told = JSON.stringify({ ...problem, type: undefined })
-  for (const leak of ['designer-cloud', 'Designer Cloud', 'orchest', 'Orchest', 'y42', 'github', 'secret', String(LIMIT)]) {
+  // no provider's name or title (Designer Cloud is in its title), no secret, not the limit
+  const names = Object.values(registry as Record<string, Provider>).flatMap((row) => {
+    const [plain = row.title, former] = row.title.split(/ \(|\)/)
+    return [row.name, row.title, plain, plain.split(' ').slice(-2).join(' '), ...(former ? [former] : [])]
+  })
+  for (const leak of [...names, 'secret', String(LIMIT)]) {
     expect(told).not.toContain(leak)
   }
   expect(told).not.toMatch(/\d+ s\b|\d+ min|\d+ h\b/)
@@ -38,6 +45,7 @@ afterEach(() => {
   else process.env.NODE_ENV = saved
 })
 
+// providers-list: a multi-provider verifier whose names must not leak; three rows suffice
 const options = { providers: ['designer-cloud', 'orchest', 'y42'], secrets: [secret, 'previous-secret'], now: () => T } as const
 
 /** Probes an attacker can send without the secret, each against the same verifier options. */

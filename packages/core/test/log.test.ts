@@ -249,6 +249,7 @@ describe('the log never holds a secret or a signature', () => {
   })
 
   it('property: for random secrets, wrong or padded, the log output never contains the secret or the expected signature (hex or base64)', async () => {
+    // providers-list: rows whose secret is any text (random secrets here); three kinds of header
     const providers = ['orchest', 'y42', 'github'] as const
     await fc.assert(
       fc.asyncProperty(

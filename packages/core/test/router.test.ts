@@ -66,6 +66,7 @@ describe('createRouter(): dispatch by event name', () => {
     await y42.handle(await verified('y42', { event: 'orchestration.run.finished', status: 'failed' }))
     await xplenty.handle(await verified('xplenty', { id: 1, event: 'job.failed', status: 'failed' }))
     await dc.handle(await verified('designer-cloud', { jobId: '5263842', jobStatus: 'Failed' }))
+    // providers-list: each route's event is its vendor's, from fixed payloads above
     expect(seen).toEqual(['sw', 'y42', 'xplenty', 'designer-cloud'])
   })
 

@@ -12,6 +12,7 @@
 export { limitsAndBrokenRequests } from './body.js'
 export { type Delivery, delivery, PROVIDERS, SECRETS } from './deliveries.js'
 export { duplicateTests } from './duplicates.js'
+export { clearSecretEnv, SECRET_ENV_NAMES } from './env.js'
 export { errorResponses } from './errors.js'
 export { exactlyOnceTests } from './exactly-once.js'
 export {

@@ -2,15 +2,10 @@ import { EventEmitter } from 'node:events'
 import type { WebhookEvent } from '@hookproof/core'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { delivery, SECRETS } from './deliveries.js'
+import { clearSecretEnv } from './env.js'
 import { type AdapterFixture, listen, receiver, send } from './fixture.js'
 
-const ENV_NAMES = ['Y42', 'UP42', 'ORCHEST', 'DESIGNER_CLOUD', 'XPLENTY', 'GITHUB']
-  .map((n) => `${n}_WEBHOOK_SECRET`)
-  .concat('STANDARD_WEBHOOKS_WEBHOOK_SECRET', 'STANDARD_WEBHOOKS_SECRET')
-
-function clearEnv() {
-  for (const name of ENV_NAMES) vi.stubEnv(name, '')
-}
+const clearEnv = () => clearSecretEnv()
 
 /** A designer-cloud GET/DELETE signed for its public URL and received through a proxy on `path`. */
 const PROXIED = {
