@@ -23,6 +23,7 @@ describe('check:providers finds lists of providers outside the rows', () => {
       [4, 'CaseBlock'],
     ])
     // an alias counts as its provider: trifacta is designer-cloud
+    // providers-list: the three the union above names
     expect(found[2]?.providers.sort()).toEqual(['designer-cloud', 'orchest', 'xplenty'])
   })
 
