@@ -117,8 +117,9 @@ describe.each(backends)('attack: limits before work (%s)', (_name, api) => {
 })
 
 describe('attack: parsers in linear time', () => {
-  // 10x the input: linear costs ~10x, the old quadratic copy ~100x; the bound sits between with
-  // room for a loaded machine (the old code took 44 s for a 240 KB form, so it cannot pass)
+  // the same bytes in one input 10x larger or in 10 inputs: linear costs about the same (ratio ~1),
+  // the old quadratic copy 10x; comparing equal amounts of work keeps a loaded machine's noise out
+  // of the ratio (the old code took 44 s for a 240 KB form, so it cannot pass)
   it('a form with 100k repeated keys parses, and 10x the keys costs about 10x the time (not 100x)', () => {
     const form = (n: number) => new TextEncoder().encode('a=1&'.repeat(n))
     const small = form(10_000)
@@ -128,10 +129,12 @@ describe('attack: parsers in linear time', () => {
     const ratio =
       timeOf(() => parsePayload(large, 'application/x-www-form-urlencoded', true)) /
       Math.max(
-        timeOf(() => parsePayload(small, 'application/x-www-form-urlencoded', true)),
+        timeOf(() => {
+          for (let i = 0; i < 10; i++) parsePayload(small, 'application/x-www-form-urlencoded', true)
+        }),
         0.05,
       )
-    expect(ratio).toBeLessThan(40)
+    expect(ratio).toBeLessThan(4)
   })
 
   it('a Lambda REST event with 100k copies of one header in multiValueHeaders is read in linear time', async () => {
@@ -153,11 +156,20 @@ describe('attack: parsers in linear time', () => {
       expect(r.ok ? '' : r.message).toContain(`sent ${n + 1} times`)
       return performance.now() - start
     }
-    const best = async (n: number) => Math.min(await time(n), await time(n), await time(n))
+    const best = async (runs: number, n: number) => {
+      let least = Number.POSITIVE_INFINITY
+      for (let round = 0; round < 3; round++) {
+        let total = 0
+        for (let i = 0; i < runs; i++) total += await time(n)
+        least = Math.min(least, total)
+      }
+      return least
+    }
     await time(1000) // warm up
-    // 10x the copies: linear ~10x, quadratic ~100x (see the form case above)
-    const ratio = (await best(100_000)) / Math.max(await best(10_000), 0.05)
-    expect(ratio).toBeLessThan(40)
+    // one event with 100k copies against ten with 10k: linear ~1x (measured 1–3.5x: the large
+    // arrays cost the collector more), quadratic ~10x that (see the form case above)
+    const ratio = (await best(1, 100_000)) / Math.max(await best(10, 10_000), 0.05)
+    expect(ratio).toBeLessThan(8)
   })
 
   it('a header record with 8192 spellings of X-Hub-Signature is one linear pass: "sent 8192 times"', async () => {
