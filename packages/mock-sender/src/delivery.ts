@@ -1,4 +1,4 @@
-import { createRng, type Rng, type Seed } from './random.js'
+import { createRng, type Rng, type Seed } from './formats/random.js'
 
 /**
  * The senders the mock speaks for: the same names as core's `providers` registry.

@@ -1,12 +1,6 @@
-export type { CaseOptions, DeliveryCase } from './cases.js'
-export {
-  buildCase,
-  defaultWrongSecret,
-  malformSignatureValue,
-  tamperBody,
-  tamperSignatureValue,
-  VALID_EXPECT,
-} from './cases.js'
+export type { HookproofIo } from './cli/hookproof-command.js'
+export { devSecrets, HOOKPROOF_USAGE, runHookproof } from './cli/hookproof-command.js'
+export { formatTable } from './cli/table.js'
 export type {
   CaseName,
   CaseVerdict,
@@ -14,7 +8,7 @@ export type {
   ConformanceOptions,
   ConformanceReport,
   ObservedResponse,
-} from './conformance.js'
+} from './conformance/conformance.js'
 export {
   conformance,
   describeExpected,
@@ -26,11 +20,9 @@ export {
   responseCode,
   responseDetail,
   runCase,
-} from './conformance.js'
+} from './conformance/conformance.js'
 export type { FactoryOptions, HttpMethod, MockProvider, TimeoutMode, UnsignedDelivery } from './delivery.js'
 export { bodyText, MOCK_PROVIDERS, SEEDED_NOW } from './delivery.js'
-export type { HookproofIo } from './dev/command.js'
-export { devSecrets, HOOKPROOF_USAGE, runHookproof } from './dev/command.js'
 export type { DevServer, DevServerOptions, ForcedAnswer, ReplayKind } from './dev/server.js'
 export { DEV_PREFIX, REPLAY_KINDS, startDevServer } from './dev/server.js'
 export type { DeliveryStoreOptions, DevAppAnswer, DevDelivery, DevVerdict } from './dev/store.js'
@@ -38,7 +30,16 @@ export { DeliveryStore } from './dev/store.js'
 export { curlCommand, isSecretHeader, redactedPairs } from './dev/wire.js'
 export type { CreateDeliveryOptions } from './events.js'
 export { createDelivery, EVENT_TYPES } from './events.js'
-export type { ExpectedResponse, Fault, FaultName, StatusClass } from './faults.js'
+export type { CaseOptions, DeliveryCase } from './faults/cases.js'
+export {
+  buildCase,
+  defaultWrongSecret,
+  malformSignatureValue,
+  tamperBody,
+  tamperSignatureValue,
+  VALID_EXPECT,
+} from './faults/cases.js'
+export type { ExpectedResponse, Fault, FaultName, StatusClass } from './faults/faults.js'
 export {
   FAULT_NAMES,
   FAULTS,
@@ -48,26 +49,19 @@ export {
   reserializedBody,
   statusesMatch,
   statusMatches,
-} from './faults.js'
-export type { FormFields } from './form.js'
-export { quotePlus, urlencode } from './form.js'
-export { jsonbOrder } from './jsonb.js'
-export type { DeepPartial } from './overrides.js'
-export { applyOverrides } from './overrides.js'
-export type { PyJsonOptions, PyJsonValue } from './python-json.js'
-export { PyFloat, pyFloat, pyFloatRepr, pyJson, pyString } from './python-json.js'
-export type { Rng, Seed } from './random.js'
-export { createRng } from './random.js'
-export type { RetryOption, RetryPolicy } from './retry.js'
-export { NO_RETRY, ORCHEST_RETRY, retryPolicy, VENDOR_RETRY } from './retry.js'
-export type { SendAttempt, SendClock, SendOptions, SendResult } from './send.js'
-export { fakeClock, isUnreachable, realClock, send } from './send.js'
+} from './faults/faults.js'
+export type { FormFields } from './formats/form.js'
+export { quotePlus, urlencode } from './formats/form.js'
+export { jsonbOrder } from './formats/jsonb.js'
+export type { DeepPartial } from './formats/overrides.js'
+export { applyOverrides } from './formats/overrides.js'
+export type { PyJsonOptions, PyJsonValue } from './formats/python-json.js'
+export { PyFloat, pyFloat, pyFloatRepr, pyJson, pyString } from './formats/python-json.js'
+export type { Rng, Seed } from './formats/random.js'
+export { createRng } from './formats/random.js'
+export { httpDate, isoMillis, isoSeconds, pythonUtcTimestamp } from './formats/time.js'
 export type { SignDeliveryOptions, SignedDelivery } from './sign.js'
 export { signDelivery } from './sign.js'
-export { formatTable } from './table.js'
-export { httpDate, isoMillis, isoSeconds, pythonUtcTimestamp } from './time.js'
-export type { FetchLike, TransportError, WireRequest, WireResponse } from './transport.js'
-export { UNREACHABLE_CODES } from './transport.js'
 export type { DesignerCloudEventOptions, DesignerCloudJobStatus } from './vendors/designer-cloud.js'
 export {
   DESIGNER_CLOUD_DEFAULT_TEMPLATE,
@@ -100,3 +94,9 @@ export type { XplentyEventOptions, XplentyEventType } from './vendors/xplenty.js
 export { XPLENTY_EVENT_TYPES, XPLENTY_TIMEOUT_MS, xplentyEvent } from './vendors/xplenty.js'
 export type { Y42Asset, Y42EventOptions, Y42Status } from './vendors/y42.js'
 export { Y42_ASSETS, Y42_TIMEOUT_MS, y42Event } from './vendors/y42.js'
+export type { RetryOption, RetryPolicy } from './wire/retry.js'
+export { NO_RETRY, ORCHEST_RETRY, retryPolicy, VENDOR_RETRY } from './wire/retry.js'
+export type { SendAttempt, SendClock, SendOptions, SendResult } from './wire/send.js'
+export { fakeClock, isUnreachable, realClock, send } from './wire/send.js'
+export type { FetchLike, TransportError, WireRequest, WireResponse } from './wire/transport.js'
+export { UNREACHABLE_CODES } from './wire/transport.js'

@@ -1,9 +1,9 @@
 import { createVerifier, MemoryReplayStore } from '@hookproof/core'
 import { describe, expect, it } from 'vitest'
-import { buildCase, defaultWrongSecret, malformSignatureValue, tamperBody, tamperSignatureValue } from '../src/cases.js'
 import { bodyText, MOCK_PROVIDERS, type MockProvider } from '../src/delivery.js'
 import { createDelivery } from '../src/events.js'
-import { FAULTS, faultApplies, statusMatches } from '../src/faults.js'
+import { buildCase, defaultWrongSecret, malformSignatureValue, tamperBody, tamperSignatureValue } from '../src/faults/cases.js'
+import { FAULTS, faultApplies, statusMatches } from '../src/faults/faults.js'
 import { designerCloudEvent } from '../src/vendors/designer-cloud.js'
 import { orchestPing } from '../src/vendors/orchest.js'
 

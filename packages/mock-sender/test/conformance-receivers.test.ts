@@ -12,12 +12,12 @@ import { verifyWebhook } from '@hookproof/express'
 import { verify as octokitVerify } from '@octokit/webhooks-methods'
 import express from 'express'
 import { afterAll, describe, expect, it } from 'vitest'
-import { conformance, formatReport } from '../src/conformance.js'
-import { faultsFor } from '../src/faults.js'
+import { conformance, formatReport } from '../src/conformance/conformance.js'
+import { faultsFor } from '../src/faults/faults.js'
 import { TEST_SECRETS } from './receiver.js'
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url))
-const CLI = fileURLToPath(new URL('../src/cli.ts', import.meta.url))
+const CLI = fileURLToPath(new URL('../src/cli/hookproof-send.ts', import.meta.url))
 const { current: GH, previous: GH_OLD } = TEST_SECRETS.github
 
 interface Running {

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { buildCase } from '../src/cases.js'
-import { conformance, formatReport, judgeCase, responseCode } from '../src/conformance.js'
+import { conformance, formatReport, judgeCase, responseCode } from '../src/conformance/conformance.js'
 import { MOCK_PROVIDERS } from '../src/delivery.js'
 import { createDelivery } from '../src/events.js'
-import { FAULTS, faultsFor } from '../src/faults.js'
+import { buildCase } from '../src/faults/cases.js'
+import { FAULTS, faultsFor } from '../src/faults/faults.js'
 import { startReceiver, TEST_SECRETS, type TestReceiver } from './receiver.js'
 
 let receiver: TestReceiver

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { utf8 } from '../src/delivery.js'
-import { FAULT_NAMES, FAULTS, faultApplies, faultsFor, getFault, reserializedBody, statusesMatch } from '../src/faults.js'
+import { FAULT_NAMES, FAULTS, faultApplies, faultsFor, getFault, reserializedBody, statusesMatch } from '../src/faults/faults.js'
 import { designerCloudEvent } from '../src/vendors/designer-cloud.js'
 import { orchestPing } from '../src/vendors/orchest.js'
 import { y42Event } from '../src/vendors/y42.js'

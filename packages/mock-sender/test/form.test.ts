@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { quotePlus, urlencode } from '../src/form.js'
+import { quotePlus, urlencode } from '../src/formats/form.js'
 
 // Expected strings are written by hand from Python's documented quote_plus: keep A-Z a-z 0-9 _ . - ~,
 // space becomes +, every other UTF-8 byte becomes %XX with uppercase hex.

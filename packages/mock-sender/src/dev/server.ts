@@ -17,9 +17,9 @@ import {
   type Verifier,
   WebhookVerificationError,
 } from '@hookproof/core'
-import { buildCase, tamperBody } from '../cases.js'
 import type { MockProvider, UnsignedDelivery } from '../delivery.js'
-import { faultApplies } from '../faults.js'
+import { buildCase, tamperBody } from '../faults/cases.js'
+import { faultApplies } from '../faults/faults.js'
 import { DeliveryStore, type DevDelivery, type DevVerdict } from './store.js'
 import { curlCommand, distinctHeaders, forwardRequest, redactedPairs } from './wire.js'
 

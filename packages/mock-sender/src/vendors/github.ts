@@ -5,8 +5,8 @@
  * @see https://docs.github.com/en/webhooks/webhook-events-and-payloads
  */
 import { type FactoryOptions, factoryContext, mergeHeaders, type UnsignedDelivery, utf8 } from '../delivery.js'
-import { applyOverrides } from '../overrides.js'
-import { isoSeconds } from '../time.js'
+import { applyOverrides } from '../formats/overrides.js'
+import { isoSeconds } from '../formats/time.js'
 
 /**
  * The GitHub events the mock can produce.

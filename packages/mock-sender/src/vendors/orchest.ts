@@ -8,12 +8,12 @@
  */
 import { ORCHEST_EVENT_TYPES as CORE_ORCHEST_EVENT_TYPES, type OrchestEventType as CoreOrchestEventType } from '@hookproof/core'
 import { type FactoryOptions, factoryContext, mergeHeaders, type UnsignedDelivery, utf8 } from '../delivery.js'
-import { urlencode } from '../form.js'
-import { jsonbOrder } from '../jsonb.js'
-import { applyOverrides, type DeepPartial } from '../overrides.js'
-import { pyJson } from '../python-json.js'
-import type { Rng } from '../random.js'
-import { pythonUtcTimestamp } from '../time.js'
+import { urlencode } from '../formats/form.js'
+import { jsonbOrder } from '../formats/jsonb.js'
+import { applyOverrides, type DeepPartial } from '../formats/overrides.js'
+import { pyJson } from '../formats/python-json.js'
+import type { Rng } from '../formats/random.js'
+import { pythonUtcTimestamp } from '../formats/time.js'
 
 /**
  * One of Orchest's 58 event types: core's union (`@hookproof/core`), so the router and the mock

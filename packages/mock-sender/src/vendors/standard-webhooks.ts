@@ -5,8 +5,8 @@
  * @see https://github.com/standard-webhooks/standard-webhooks/blob/main/spec/standard-webhooks.md
  */
 import { type FactoryOptions, factoryContext, mergeHeaders, type UnsignedDelivery, utf8 } from '../delivery.js'
-import { applyOverrides } from '../overrides.js'
-import { isoMillis } from '../time.js'
+import { applyOverrides } from '../formats/overrides.js'
+import { isoMillis } from '../formats/time.js'
 
 /**
  * Options of {@link standardWebhooksEvent}.

@@ -8,8 +8,8 @@
  * @see https://github.com/up42/up42-webhooks (snippets/)
  */
 import { type FactoryOptions, factoryContext, mergeHeaders, type UnsignedDelivery, utf8 } from '../delivery.js'
-import { applyOverrides, type DeepPartial } from '../overrides.js'
-import { isoMillis } from '../time.js'
+import { applyOverrides, type DeepPartial } from '../formats/overrides.js'
+import { isoMillis } from '../formats/time.js'
 
 /**
  * The UP42 webhook events.

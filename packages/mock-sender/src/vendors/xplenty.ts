@@ -8,8 +8,8 @@
  */
 import { XPLENTY_EVENT_TYPES as CORE_XPLENTY_EVENT_TYPES } from '@hookproof/core'
 import { type FactoryOptions, factoryContext, mergeHeaders, type UnsignedDelivery, utf8 } from '../delivery.js'
-import { applyOverrides } from '../overrides.js'
-import { isoSeconds } from '../time.js'
+import { applyOverrides } from '../formats/overrides.js'
+import { isoSeconds } from '../formats/time.js'
 
 /**
  * Every Xplenty service-hook event the mock can produce (`ping` aside): core's list.

@@ -5,8 +5,8 @@
  * @see https://docs.y42.com/docs/webhooks-1
  */
 import { type FactoryOptions, factoryContext, mergeHeaders, type UnsignedDelivery, utf8 } from '../delivery.js'
-import { applyOverrides } from '../overrides.js'
-import { isoSeconds } from '../time.js'
+import { applyOverrides } from '../formats/overrides.js'
+import { isoSeconds } from '../formats/time.js'
 
 /**
  * The kind of Y42 asset an alert is about.

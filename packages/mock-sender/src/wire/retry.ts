@@ -3,7 +3,7 @@
  * whether it stops. Only what is published is encoded; an unknown policy is `undefined`, never a
  * guess (VENDORS.md: "unknown: never hard-code; make it an option").
  */
-import type { MockProvider } from './delivery.js'
+import type { MockProvider } from '../delivery.js'
 
 /**
  * When to try again. `delayMs(n)` is the wait after the n-th failed attempt (n starts at 1).

@@ -4,12 +4,12 @@
  */
 import { parseArgs } from 'node:util'
 import { type Provider, providers } from '@hookproof/core'
-import { type CliIo, runCli } from '../command.js'
+import { type DevServer, startDevServer } from '../dev/server.js'
 import { EVENT_TYPES } from '../events.js'
-import { FAULTS } from '../faults.js'
-import { formatTable } from '../table.js'
-import { httpUrlProblem, withSuggestion } from '../usage.js'
-import { type DevServer, startDevServer } from './server.js'
+import { FAULTS } from '../faults/faults.js'
+import { type CliIo, runCli } from './send-command.js'
+import { formatTable } from './table.js'
+import { httpUrlProblem, withSuggestion } from './usage.js'
 
 /**
  * What `hookproof` writes to and, for `dev`, what stops it (default: SIGINT or SIGTERM).

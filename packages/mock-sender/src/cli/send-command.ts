@@ -6,7 +6,6 @@
  */
 import { parseArgs } from 'node:util'
 import { providers } from '@hookproof/core'
-import { buildCase, type DeliveryCase } from './cases.js'
 import {
   type CaseName,
   type ConformanceCase,
@@ -16,15 +15,16 @@ import {
   type ObservedResponse,
   responseCode,
   responseDetail,
-} from './conformance.js'
-import { MOCK_PROVIDERS, type MockProvider } from './delivery.js'
-import { createDelivery, EVENT_TYPES } from './events.js'
-import { FAULT_NAMES, FAULTS, type FaultName, faultApplies } from './faults.js'
-import { type RetryOption, retryPolicy } from './retry.js'
-import { type SendAttempt, send } from './send.js'
-import type { SignedDelivery } from './sign.js'
+} from '../conformance/conformance.js'
+import { MOCK_PROVIDERS, type MockProvider } from '../delivery.js'
+import { createDelivery, EVENT_TYPES } from '../events.js'
+import { buildCase, type DeliveryCase } from '../faults/cases.js'
+import { FAULT_NAMES, FAULTS, type FaultName, faultApplies } from '../faults/faults.js'
+import type { SignedDelivery } from '../sign.js'
+import { type RetryOption, retryPolicy } from '../wire/retry.js'
+import { type SendAttempt, send } from '../wire/send.js'
+import { UNREACHABLE_CODES, wireHeaders, wireRequest } from '../wire/transport.js'
 import { formatTable } from './table.js'
-import { UNREACHABLE_CODES, wireHeaders, wireRequest } from './transport.js'
 import { httpUrlProblem, withSuggestion } from './usage.js'
 
 /**

@@ -3,9 +3,9 @@
  * retries on non-2xx or no answer with the vendor's policy. Every retry sends the same delivery
  * (same id, same bytes) unless `resign` asks for a fresh signature per attempt.
  */
-import type { UnsignedDelivery } from './delivery.js'
+import type { UnsignedDelivery } from '../delivery.js'
+import { type SignDeliveryOptions, signDelivery } from '../sign.js'
 import { type RetryOption, retryPolicy } from './retry.js'
-import { type SignDeliveryOptions, signDelivery } from './sign.js'
 import { exchange, type FetchLike, type TransportError, UNREACHABLE_CODES, type WireRequest, wireRequest } from './transport.js'
 
 /**

@@ -4,9 +4,9 @@
  * the wire for each fault is decided here, once, for the library, the CLI and `conformance`.
  */
 import { providers } from '@hookproof/core'
-import type { UnsignedDelivery } from './delivery.js'
+import type { UnsignedDelivery } from '../delivery.js'
+import { type SignDeliveryOptions, type SignedDelivery, signDelivery } from '../sign.js'
 import { type ExpectedResponse, type Fault, type FaultName, faultApplies, getFault, reserializedBody } from './faults.js'
-import { type SignDeliveryOptions, type SignedDelivery, signDelivery } from './sign.js'
 
 /**
  * Options of {@link buildCase}: signing options plus what some faults need.

@@ -3,7 +3,7 @@
  * names what a correct receiver answers, so a report can say "expected 401 SIGNATURE_MISMATCH,
  * got 200" without any knowledge of the receiver.
  */
-import { bodyText, MOCK_PROVIDERS, type MockProvider, type UnsignedDelivery } from './delivery.js'
+import { bodyText, MOCK_PROVIDERS, type MockProvider, type UnsignedDelivery } from '../delivery.js'
 
 /**
  * The name of one fault in {@link FAULTS}, as `--fault` takes it.

@@ -3,13 +3,14 @@
  * applicable fault, each answer compared with what a correct receiver gives, and the handler's
  * run count read from a counter URL when the receiver exposes one.
  */
-import { buildCase, type DeliveryCase } from './cases.js'
-import type { MockProvider, UnsignedDelivery } from './delivery.js'
-import { type CreateDeliveryOptions, createDelivery } from './events.js'
-import { type ExpectedResponse, FAULTS, type FaultName, faultApplies, statusMatches } from './faults.js'
-import type { Seed } from './random.js'
-import { formatTable } from './table.js'
-import { exchange, type FetchLike, type TransportError, wireRequest } from './transport.js'
+
+import { formatTable } from '../cli/table.js'
+import type { MockProvider, UnsignedDelivery } from '../delivery.js'
+import { type CreateDeliveryOptions, createDelivery } from '../events.js'
+import { buildCase, type DeliveryCase } from '../faults/cases.js'
+import { type ExpectedResponse, FAULTS, type FaultName, faultApplies, statusMatches } from '../faults/faults.js'
+import type { Seed } from '../formats/random.js'
+import { exchange, type FetchLike, type TransportError, wireRequest } from '../wire/transport.js'
 
 /**
  * A case of a conformance run: the valid delivery or one fault.
