@@ -3,7 +3,7 @@
  * same provider rows the verifier reads, never from HMAC code of the mock's own.
  */
 import { type SignInput, sign } from '@hookproof/core'
-import { mergeHeaders, type UnsignedDelivery } from './delivery.js'
+import { mergeHeaders, rowOf, type UnsignedDelivery } from './delivery.js'
 
 /**
  * Options for {@link signDelivery}: the secret, the signing clock and the provider switches of core's `SignInput`.
@@ -64,7 +64,7 @@ export async function signDelivery(delivery: UnsignedDelivery, options: SignDeli
     ...(options.legacyHeader === undefined ? {} : { legacyHeader: options.legacyHeader }),
     ...(options.xplentyMetadata === undefined ? {} : { xplentyMetadata: options.xplentyMetadata }),
   }
-  const signatureHeaders = await sign(delivery.provider, input)
+  const signatureHeaders = await sign(rowOf(delivery), input)
   return {
     ...delivery,
     ...(url === undefined ? {} : { url }),

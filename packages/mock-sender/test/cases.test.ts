@@ -1,9 +1,20 @@
-import { createVerifier, MemoryReplayStore } from '@hookproof/core'
+import { createVerifier, MemoryReplayStore, providers } from '@hookproof/core'
 import { describe, expect, it } from 'vitest'
 import { bodyText, MOCK_PROVIDERS, type MockProvider } from '../src/delivery.js'
 import { createDelivery } from '../src/events.js'
-import { buildCase, defaultWrongSecret, malformSignatureValue, tamperBody, tamperSignatureValue } from '../src/faults/cases.js'
-import { FAULTS, faultApplies, statusMatches } from '../src/faults/faults.js'
+import { buildCase } from '../src/faults/cases.js'
+import { statusMatches } from '../src/faults/expect.js'
+import { FAULTS, faultApplies } from '../src/faults/faults.js'
+import {
+  defaultWrongSecret,
+  malformSignature,
+  malformSignatureValue,
+  signatureSpan,
+  tamperBody,
+  tamperSignature,
+  tamperSignatureValue,
+} from '../src/faults/tamper.js'
+import { signDelivery } from '../src/sign.js'
 import { designerCloudEvent } from '../src/vendors/designer-cloud.js'
 import { orchestPing } from '../src/vendors/orchest.js'
 
@@ -22,22 +33,23 @@ const SECRETS: Record<MockProvider, { current: string; previous: string }> = {
 }
 
 describe('fault value helpers', () => {
-  it.each([
-    ['sha256=757107ea', 'sha256=057107ea'],
-    ['t=1700000000000,sha256=d278', 't=1700000000000,sha256=0278'],
-    ['up42-sig=tWdkN0TG=', 'up42-sig=0WdkN0TG='],
-    ['v1,g0hM9SsE', 'v1,00hM9SsE'],
-    ['013a0a24', '113a0a24'],
-  ])('tamperSignatureValue(%s) is %s', (input, expected) => {
-    expect(tamperSignatureValue(input)).toBe(expected)
+  it.each<[string, number, string]>([
+    ['sha256=757107ea', 7, 'sha256=057107ea'],
+    ['t=1700000000000,sha256=d278', 23, 't=1700000000000,sha256=0278'],
+    ['up42-sig=tWdkN0TG=', 9, 'up42-sig=0WdkN0TG='],
+    ['v1,g0hM9SsE', 3, 'v1,00hM9SsE'],
+    ['013a0a24', 0, '113a0a24'],
+  ])('tamperSignatureValue(%s, %i) is %s', (input, start, expected) => {
+    expect(tamperSignatureValue(input, start)).toBe(expected)
   })
 
-  it.each([
-    ['sha256=757107ea', 'sha256=!not-hex-or-base64!'],
-    ['t=1,sha256=d278', 't=1,sha256=!not-hex-or-base64!'],
-    ['013a0a24', '!not-hex-or-base64!'],
-  ])('malformSignatureValue(%s) is %s', (input, expected) => {
-    expect(malformSignatureValue(input)).toBe(expected)
+  it.each<[string, number, number, string]>([
+    ['sha256=757107ea', 7, 15, 'sha256=!not-hex-or-base64!'],
+    ['t=1,sha256=d278', 11, 15, 't=1,sha256=!not-hex-or-base64!'],
+    ['013a0a24', 0, 8, '!not-hex-or-base64!'],
+    ['up42-sig=:tWdk:', 10, 14, 'up42-sig=:!not-hex-or-base64!:'],
+  ])('malformSignatureValue(%s, %i, %i) is %s', (input, start, end, expected) => {
+    expect(malformSignatureValue(input, start, end)).toBe(expected)
   })
 
   it('tamperBody changes exactly the last letter or digit and leaves the input alone', () => {
@@ -96,8 +108,8 @@ describe.each(MOCK_PROVIDERS)('buildCase() for %s against core’s verifier', (p
     expect(result.ok ? 'ok' : `${result.code}: ${result.message}`).toBe('ok')
   })
 
-  const single = FAULTS.filter((f) => f.requests === 1 && faultApplies(f, delivery))
-  it.each(single.map((f) => [f.name, f] as const))('%s gets the fault’s answer', async (_, fault) => {
+  it.each(FAULTS.filter((f) => f.requests === 1).map((f) => [f.name, f] as const))('%s gets the fault’s answer', async (_, fault) => {
+    if (!(await faultApplies(fault, delivery))) return
     const c = await buildCase(delivery, fault.name, { secret: current, previousSecret: previous, now: NOW })
     const result = await verifier().check(input(c.requests[0]!))
     const expected = fault.expect[0]!
@@ -113,9 +125,23 @@ describe.each(MOCK_PROVIDERS)('buildCase() for %s against core’s verifier', (p
     }
   })
 
-  it('timestamp faults apply exactly where the scheme signs a timestamp', () => {
+  it('timestamp faults apply exactly where the scheme signs a timestamp', async () => {
     const signsTime = ['designer-cloud', 'standard-webhooks', 'up42'].includes(provider)
-    expect(faultApplies('stale-timestamp', delivery)).toBe(signsTime)
-    expect(faultApplies('future-timestamp', delivery)).toBe(signsTime)
+    expect(await faultApplies('stale-timestamp', delivery)).toBe(signsTime)
+    expect(await faultApplies('future-timestamp', delivery)).toBe(signsTime)
+  })
+
+  it('the signature is found in the header the row signs, and tampering changes one character of it', async () => {
+    const row = providers[provider]
+    const signed = await signDelivery(delivery, { secret: current, now: NOW })
+    const span = signatureSpan(row, signed)
+    expect(row.signatureHeaders).toContain(span.header.toLowerCase())
+    expect(span.end - span.start).toBeGreaterThanOrEqual(27) // a 20-byte MAC is 27 base64 or 40 hex digits
+    const tampered = tamperSignature(row, signed)
+    const before = signed.headers[span.header] as string
+    const after = tampered.headers[span.header] as string
+    expect(after).toHaveLength(before.length)
+    expect([...after].filter((c, i) => c !== before[i])).toHaveLength(1)
+    expect(malformSignature(row, signed).headers[span.header]).toContain('!not-hex-or-base64!')
   })
 })

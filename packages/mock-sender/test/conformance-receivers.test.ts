@@ -156,7 +156,7 @@ describe('conformance() judges real receivers by what a correct receiver must do
       previousSecret: GH_OLD,
       counterUrl: `${app.url}/handled`,
     })
-    expect(report.cases.map((c) => c.name)).toEqual(['valid', ...faultsFor('github').map((f) => f.name)])
+    expect(report.cases.map((c) => c.name)).toEqual(['valid', ...(await faultsFor('github')).map((f) => f.name)])
     expect(report.cases.filter((c) => c.verdict !== 'ok').map((c) => `${c.name}: ${c.actual} ${c.note}`)).toEqual([])
     expect(report).toMatchObject({ ok: true, failed: 0, inconclusive: 0, verdict: 'ok', counted: true })
     expect(report.cases[0]?.actual).toBe(String(status))

@@ -31,7 +31,7 @@ describe.each(MOCK_PROVIDERS)('conformance() against a correct %s receiver over 
       previousSecret: previous,
       counterUrl: `${receiver.url}/handled`,
     })
-    expect(report.cases.map((c) => c.name)).toEqual(['valid', ...faultsFor(provider).map((f) => f.name)])
+    expect(report.cases.map((c) => c.name)).toEqual(['valid', ...(await faultsFor(provider)).map((f) => f.name)])
     expect(report.skipped).toEqual([])
     const failures = report.cases.filter((c) => !c.ok).map((c) => `${c.name}: ${c.actual} (${c.note})`)
     expect(failures).toEqual([])
@@ -148,7 +148,7 @@ describe('conformance() verdicts', () => {
       previousSecret: TEST_SECRETS['standard-webhooks'].previous,
       concurrency: 4,
     })
-    expect(report.cases.map((c) => c.name)).toEqual(['valid', ...faultsFor('standard-webhooks').map((f) => f.name)])
+    expect(report.cases.map((c) => c.name)).toEqual(['valid', ...(await faultsFor('standard-webhooks')).map((f) => f.name)])
     expect(report.ok).toBe(true)
   })
 

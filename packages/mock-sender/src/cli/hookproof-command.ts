@@ -6,8 +6,7 @@ import { parseArgs } from 'node:util'
 import { type Provider, providers } from '@hookproof/core'
 import { type DevServer, startDevServer } from '../dev/server.js'
 import { EVENT_TYPES } from '../events.js'
-import { FAULTS } from '../faults/faults.js'
-import { type CliIo, runCli } from './send-command.js'
+import { type CliIo, faultTable, runCli } from './send-command.js'
 import { formatTable } from './table.js'
 import { httpUrlProblem, withSuggestion } from './usage.js'
 
@@ -205,7 +204,7 @@ async function devCommand(argv: readonly string[], io: HookproofIo): Promise<num
   return 0
 }
 
-function listCommand(rest: readonly string[], io: HookproofIo): Promise<number> | number {
+async function listCommand(rest: readonly string[], io: HookproofIo): Promise<number> {
   if (rest.length > 0) return runCli(['--list', ...rest], io)
   const rows = Object.values(registry).map((p) => [
     p.name,
@@ -214,12 +213,7 @@ function listCommand(rest: readonly string[], io: HookproofIo): Promise<number> 
     String(EVENT_TYPES[p.name as keyof typeof EVENT_TYPES]?.length ?? 0),
   ])
   io.stdout.write(`${formatTable(['provider', 'secret variable', 'signature header', 'events'], rows)}\n\n`)
-  io.stdout.write(
-    `${formatTable(
-      ['fault', 'applies to', 'what it sends'],
-      FAULTS.map((f) => [f.name, f.appliesTo.length === rows.length ? 'all' : f.appliesTo.join(', '), f.summary]),
-    )}\n`,
-  )
+  io.stdout.write(`${await faultTable()}\n`)
   io.stdout.write('\nhookproof list events <provider> lists the event names.\n')
   return 0
 }

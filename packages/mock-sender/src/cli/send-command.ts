@@ -19,9 +19,10 @@ import {
 import { MOCK_PROVIDERS, type MockProvider } from '../delivery.js'
 import { createDelivery, EVENT_TYPES } from '../events.js'
 import { buildCase, type DeliveryCase } from '../faults/cases.js'
-import { FAULT_NAMES, FAULTS, type FaultName, faultApplies } from '../faults/faults.js'
+import { FAULT_NAMES, FAULTS, type FaultName, faultApplies, faultsFor } from '../faults/faults.js'
 import type { SignedDelivery } from '../sign.js'
-import { type RetryOption, retryPolicy } from '../wire/retry.js'
+import { retryPolicy, vendorOf } from '../vendors/index.js'
+import type { RetryOption } from '../wire/retry.js'
 import { type SendAttempt, send } from '../wire/send.js'
 import { UNREACHABLE_CODES, wireHeaders, wireRequest } from '../wire/transport.js'
 import { formatTable } from './table.js'
@@ -155,13 +156,15 @@ function checkUrl(raw: string | undefined, flag: string): string {
 
 const METHODS = ['POST', 'PUT', 'PATCH', 'GET', 'DELETE'] as const
 
-/** `--method`: Designer Cloud lets the user pick it; every other vendor always POSTs. */
+/** `--method`: for vendors that let the user pick it (their vendor file lists `methods`); the others always POST. */
 function checkMethod(provider: MockProvider, raw: string | undefined): (typeof METHODS)[number] | undefined {
   if (raw === undefined) return undefined
   const method = raw.toUpperCase()
   if (!(METHODS as readonly string[]).includes(method)) throw new UsageError(`--method takes ${METHODS.join(', ')}, got ${raw}`)
-  if (provider !== 'designer-cloud' && method !== 'POST') {
-    throw new UsageError(`--method applies to designer-cloud only: ${provider} always sends POST`)
+  const allowed = vendorOf(provider).vendor.methods ?? ['POST']
+  if (!(allowed as readonly string[]).includes(method)) {
+    const pickers = MOCK_PROVIDERS.filter((p) => (vendorOf(p).vendor.methods?.length ?? 1) > 1)
+    throw new UsageError(`--method applies to ${pickers.join(', ')} only: ${provider} always sends ${allowed.join(' or ')}`)
   }
   return method as (typeof METHODS)[number]
 }
@@ -260,8 +263,8 @@ async function sendCommand(provider: MockProvider, values: Values, io: CliIo): P
   if (faultName !== 'valid') {
     const fault = FAULTS.find((f) => f.name === faultName)
     if (fault === undefined) throw new UsageError(`unknown fault "${faultName}"; one of ${FAULT_NAMES.join(', ')}`)
-    if (!fault.appliesTo.includes(provider)) {
-      throw new UsageError(`fault ${faultName} does not apply to ${provider} (it applies to ${fault.appliesTo.join(', ')})`)
+    if (!(await faultsFor(provider)).includes(fault)) {
+      throw new UsageError(`fault ${faultName} does not apply to ${provider} (it applies where ${fault.appliesWhen ?? 'it fits'})`)
     }
     if (faultName === 'rotated-secret' && previous === undefined) {
       throw new UsageError('--fault rotated-secret needs --previous-secret (the secret signed with)')
@@ -292,7 +295,7 @@ async function sendCommand(provider: MockProvider, values: Values, io: CliIo): P
   if (print !== undefined && print !== 'curl' && print !== 'http') throw new UsageError(`--print takes curl or http, got ${print}`)
 
   const seed = values.seed ?? `cli-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`
-  const makeCase = (i: number): Promise<DeliveryCase> => {
+  const makeCase = async (i: number): Promise<DeliveryCase> => {
     const delivery = createDelivery(provider, {
       ...(event === undefined ? {} : { event }),
       ...(method === undefined ? {} : { method }),
@@ -300,7 +303,7 @@ async function sendCommand(provider: MockProvider, values: Values, io: CliIo): P
       now: Date.now(),
       url,
     })
-    if (faultName !== 'valid' && !faultApplies(faultName as FaultName, delivery)) {
+    if (faultName !== 'valid' && !(await faultApplies(faultName as FaultName, delivery))) {
       throw new UsageError(`fault ${faultName} does not apply to this ${provider} delivery`)
     }
     return buildCase(delivery, faultName as CaseName, {
@@ -426,7 +429,7 @@ async function conformanceCommand(provider: MockProvider, values: Values, io: Cl
   const concurrency = positiveInt(values, 'concurrency', 1)
   const tolerance = values.tolerance === undefined ? undefined : positiveInt(values, 'tolerance', 300)
   const timeoutMs = values.timeout === undefined ? undefined : positiveInt(values, 'timeout', 1)
-  const total = 1 + FAULTS.filter((f) => f.appliesTo.includes(provider)).length
+  const total = 1 + (await faultsFor(provider)).length
   const progress = progressLine(io, values.progress === true || io.stderr.isTTY === true)
   let done = 0
   let bad = 0
@@ -465,17 +468,24 @@ async function conformanceCommand(provider: MockProvider, values: Values, io: Cl
   return report.failed > 0 ? 1 : report.inconclusive > 0 ? EXIT_INCONCLUSIVE : 0
 }
 
-function listCommand(positionals: string[], io: CliIo): number {
+/**
+ * The `--list faults` table: each fault, the registry providers it applies to (read from their
+ * rows) and what it sends.
+ */
+export async function faultTable(): Promise<string> {
+  const scopes = await Promise.all(MOCK_PROVIDERS.map(async (p) => [p, await faultsFor(p)] as const))
+  const rows = FAULTS.map((f) => {
+    const to = scopes.filter(([, faults]) => faults.includes(f)).map(([p]) => p)
+    return [f.name, to.length === MOCK_PROVIDERS.length ? 'all' : to.join(', '), f.summary]
+  })
+  return formatTable(['fault', 'applies to', 'what it sends'], rows)
+}
+
+async function listCommand(positionals: string[], io: CliIo): Promise<number> {
   const [what, provider] = positionals
   if (what === 'providers') io.stdout.write(`${MOCK_PROVIDERS.join('\n')}\n`)
-  else if (what === 'faults') {
-    io.stdout.write(
-      `${formatTable(
-        ['fault', 'applies to', 'what it sends'],
-        FAULTS.map((f) => [f.name, f.appliesTo.length === MOCK_PROVIDERS.length ? 'all' : f.appliesTo.join(', '), f.summary]),
-      )}\n`,
-    )
-  } else if (what === 'events' && provider !== undefined) {
+  else if (what === 'faults') io.stdout.write(`${await faultTable()}\n`)
+  else if (what === 'events' && provider !== undefined) {
     io.stdout.write(`${EVENT_TYPES[checkProvider(provider)].join('\n')}\n`)
   } else throw new UsageError('--list takes providers, faults or events <provider>')
   return 0
@@ -503,7 +513,7 @@ export async function runCli(
       io.stdout.write(USAGE)
       return 0
     }
-    if (values.list === true) return listCommand(positionals, io)
+    if (values.list === true) return await listCommand(positionals, io)
     if (positionals.length === 0) throw new UsageError('a provider is required')
     if (positionals[0] === 'conformance') {
       if (positionals.length > 2) throw new UsageError(`unexpected argument: ${positionals[2]}`)
