@@ -1,8 +1,8 @@
 // The public surface: what a user of the mock sender calls. Format helpers, vendor factories and
 // the CLI's pieces are internal (tests import them from their source files).
 
-export type { HookproofIo } from './cli/hookproof-command.js'
-export { runHookproof } from './cli/hookproof-command.js'
+export type { HookproofIo } from './cli/run.js'
+export { runHookproof } from './cli/run.js'
 export { formatTable } from './cli/table.js'
 export type {
   CaseName,
@@ -24,6 +24,7 @@ export type { ExpectedResponse, StatusClass } from './faults/expect.js'
 export type { Fault, FaultContext, FaultName } from './faults/faults.js'
 export { FAULTS, faultsFor } from './faults/faults.js'
 export type { RowFacts } from './faults/scope.js'
+export type { Seed } from './formats/random.js'
 export type { SignDeliveryOptions, SignedDelivery } from './sign.js'
 export { signDelivery } from './sign.js'
 export type { Vendor } from './vendors/vendor.js'

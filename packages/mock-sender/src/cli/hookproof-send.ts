@@ -3,7 +3,7 @@
  * `hookproof-send`: signed webhook deliveries from the command line. Run `hookproof-send --help`.
  * From a checkout: `node --import tsx packages/mock-sender/src/cli/hookproof-send.ts --help`.
  */
-import { runCli } from './send-command.js'
+import { runCli } from './run-send.js'
 
 runCli(process.argv.slice(2)).then(
   (code) => {

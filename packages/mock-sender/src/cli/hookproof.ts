@@ -4,7 +4,7 @@
  * `conformance`, `list`. Run `hookproof --help`.
  * From a checkout: `node --import tsx packages/mock-sender/src/cli/hookproof.ts --help`.
  */
-import { runHookproof } from './hookproof-command.js'
+import { runHookproof } from './run.js'
 
 runHookproof(process.argv.slice(2)).then(
   (code) => {

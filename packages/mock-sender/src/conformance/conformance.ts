@@ -12,6 +12,7 @@ import { buildCase, type DeliveryCase } from '../faults/cases.js'
 import { type ExpectedResponse, statusMatches } from '../faults/expect.js'
 import { FAULTS, type FaultName, faultApplies, faultsFor } from '../faults/faults.js'
 import type { Seed } from '../formats/random.js'
+import { runPool } from '../wire/pool.js'
 import { exchange, type FetchLike, type TransportError, wireRequest } from '../wire/transport.js'
 
 /**
@@ -441,15 +442,7 @@ export async function conformance(url: string, options: ConformanceOptions): Pro
     return result
   }
 
-  const results = new Array<ConformanceCase>(planned.length)
-  let next = 0
-  const worker = async () => {
-    while (next < planned.length) {
-      const i = next++
-      results[i] = await run(planned[i] as CaseName)
-    }
-  }
-  await Promise.all(Array.from({ length: Math.min(concurrency, planned.length) }, worker))
+  const results = await runPool(planned.length, concurrency, (i) => run(planned[i] as CaseName))
   const failed = results.filter((r) => r.verdict === 'fail').length
   const inconclusive = results.filter((r) => r.verdict === 'inconclusive').length
   return {

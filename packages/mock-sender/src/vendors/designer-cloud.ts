@@ -118,5 +118,10 @@ export const designerCloudVendor: Vendor = {
   timeoutMs: DESIGNER_CLOUD_TIMEOUT_MS,
   methods: ['POST', 'PUT', 'PATCH', 'GET', 'DELETE'],
   create: ({ event, method, vendor, ...common }) =>
-    designerCloudEvent({ ...vendor, ...common, ...(method === undefined ? {} : { method }), ...(event === undefined ? {} : { jobStatus: event }) }),
+    designerCloudEvent({
+      ...vendor,
+      ...common,
+      ...(method === undefined ? {} : { method }),
+      ...(event === undefined ? {} : { jobStatus: event }),
+    }),
 }

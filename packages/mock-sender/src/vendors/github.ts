@@ -135,5 +135,6 @@ export const githubVendor: Vendor = {
   events: ['ping', 'push'],
   timeoutMs: GITHUB_TIMEOUT_MS,
   retry: NO_RETRY,
-  create: ({ event, method: _method, vendor, ...common }) => githubEvent({ ...vendor, ...common, event: (event ?? 'ping') as GithubEventType }),
+  create: ({ event, method: _method, vendor, ...common }) =>
+    githubEvent({ ...vendor, ...common, event: (event ?? 'ping') as GithubEventType }),
 }

@@ -364,5 +364,6 @@ export const orchestVendor: Vendor = {
   events: ['ping', ...ORCHEST_EVENT_TYPES],
   timeoutMs: ORCHEST_TIMEOUT_MS,
   retry: ORCHEST_RETRY,
-  create: ({ event, method: _method, vendor, ...common }) => orchestEvent({ ...vendor, ...common, type: (event ?? 'ping') as OrchestEventType | 'ping' }),
+  create: ({ event, method: _method, vendor, ...common }) =>
+    orchestEvent({ ...vendor, ...common, type: (event ?? 'ping') as OrchestEventType | 'ping' }),
 }

@@ -79,5 +79,6 @@ export function standardWebhooksEvent(options: StandardWebhooksEventOptions = {}
 export const standardWebhooksVendor: Vendor = {
   events: ['invoice.paid'],
   timeoutMs: STANDARD_WEBHOOKS_TIMEOUT_MS,
-  create: ({ event, method: _method, vendor, ...common }) => standardWebhooksEvent({ ...vendor, ...common, ...(event === undefined ? {} : { type: event }) }),
+  create: ({ event, method: _method, vendor, ...common }) =>
+    standardWebhooksEvent({ ...vendor, ...common, ...(event === undefined ? {} : { type: event }) }),
 }

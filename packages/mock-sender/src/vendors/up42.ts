@@ -182,5 +182,6 @@ export function up42Event(options: Up42EventOptions = {}): UnsignedDelivery {
 export const up42Vendor: Vendor = {
   events: UP42_EVENT_TYPES,
   timeoutMs: UP42_TIMEOUT_MS,
-  create: ({ event, method: _method, vendor, ...common }) => up42Event({ ...vendor, ...common, event: (event ?? 'job.status') as Up42EventType }),
+  create: ({ event, method: _method, vendor, ...common }) =>
+    up42Event({ ...vendor, ...common, event: (event ?? 'job.status') as Up42EventType }),
 }
