@@ -24,6 +24,8 @@ export interface Vendor {
   readonly retry?: RetryPolicy
   /** Methods the vendor may deliver with; default POST only. */
   readonly methods?: readonly HttpMethod[]
+  /** Methods whose signature covers the URL, so it must be known when signing (Designer Cloud GET, DELETE). */
+  readonly urlSignedFor?: readonly HttpMethod[]
   /** Builds one unsigned delivery (the event already checked against `events` by the caller). */
   create(options: CreateDeliveryOptions): UnsignedDelivery
 }
