@@ -19,18 +19,27 @@ import { designerCloudEvent } from '../src/vendors/designer-cloud.js'
 import { orchestPing } from '../src/vendors/orchest.js'
 
 const NOW = 1_750_000_000_000
-const SECRETS: Record<MockProvider, { current: string; previous: string }> = {
-  y42: { current: 'y42-current', previous: 'y42-previous' },
-  up42: { current: 'up42-current', previous: 'up42-previous' },
-  orchest: { current: 'orchest-current', previous: 'orchest-previous' },
-  'designer-cloud': { current: 'dc-current', previous: 'dc-previous' },
-  xplenty: { current: 'xplenty-current', previous: 'xplenty-previous' },
+/** The providers of 2026-12 whose signature covers a time (true) or not (false), as VENDORS.md 3.4 says. */
+const EXPECTED_TIME: Record<string, boolean> = {
+  y42: false,
+  up42: true,
+  orchest: false,
+  'designer-cloud': true,
+  xplenty: false,
+  github: false,
+  'standard-webhooks': true,
+}
+const SPECIAL: Partial<Record<MockProvider, { current: string; previous: string }>> = {
   github: { current: "It's a Secret to Everybody", previous: 'old secret' },
   'standard-webhooks': {
     current: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
     previous: 'whsec_AAECAwQFBgcICQoLDA0ODxAREhMUFRYX',
   },
 }
+// every registry provider, a new row included without an edit here
+const SECRETS = Object.fromEntries(
+  MOCK_PROVIDERS.map((p) => [p, SPECIAL[p] ?? { current: `${p}-current`, previous: `${p}-previous` }]),
+) as Record<MockProvider, { current: string; previous: string }>
 
 describe('fault value helpers', () => {
   it.each<[string, number, string]>([
@@ -125,10 +134,21 @@ describe.each(MOCK_PROVIDERS)('buildCase() for %s against core’s verifier', (p
     }
   })
 
-  it('timestamp faults apply exactly where the scheme signs a timestamp', async () => {
-    const signsTime = ['designer-cloud', 'standard-webhooks', 'up42'].includes(provider)
+  it('timestamp faults apply exactly where core’s verifier rejects a delivery signed an hour ago', async () => {
+    // the oracle is the verifier, not the mock's own scope logic: a row that checks a signed time
+    // answers TIMESTAMP_TOO_OLD, any other accepts the old delivery
+    const old = await signDelivery(delivery, { secret: current, now: NOW - 3_600_000 })
+    const result = await verifier().check(input(old))
+    const signsTime = !result.ok && result.code === 'TIMESTAMP_TOO_OLD'
+    expect(result.ok || signsTime, result.ok ? 'ok' : result.code).toBe(true)
     expect(await faultApplies('stale-timestamp', delivery)).toBe(signsTime)
     expect(await faultApplies('future-timestamp', delivery)).toBe(signsTime)
+  })
+
+  it('the built-in rows that sign a time are UP42, Designer Cloud and Standard Webhooks', async () => {
+    const expected = EXPECTED_TIME[provider]
+    if (expected === undefined) return // a row added after this list: the test above covers it
+    expect(await faultApplies('stale-timestamp', delivery)).toBe(expected)
   })
 
   it('the signature is found in the header the row signs, and tampering changes one character of it', async () => {
