@@ -4,13 +4,22 @@
 // come from the row (it signs a timestamp in seconds and reads a delivery id), not from a list.
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { bytesToHex, defineProvider, hexToBytes, MemoryReplayStore, type ParsedSignature, type RequestView } from '@hookproof/core'
+import {
+  bytesToHex,
+  createVerifier,
+  defineProvider,
+  hexToBytes,
+  MemoryReplayStore,
+  type ParsedSignature,
+  type RequestView,
+} from '@hookproof/core'
 import { verifyWebhook } from '@hookproof/express'
 import express from 'express'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { conformance } from '../src/conformance/conformance.js'
 import { bodyText, SEEDED_NOW } from '../src/delivery.js'
 import { createDelivery } from '../src/events.js'
+import { buildCase } from '../src/faults/cases.js'
 import { faultsFor } from '../src/faults/faults.js'
 import { signDelivery } from '../src/sign.js'
 import { send } from '../src/wire/send.js'
@@ -179,6 +188,73 @@ describe('a user’s own defineProvider row (acme), with no vendor file', () => 
     } finally {
       await lax.close()
     }
+  })
+})
+
+/**
+ * A scheme unlike any built-in: the MAC as unpadded base64url in a quoted parameter after a key id,
+ * `X-Odd-Signature: keyId="k1", sig="<base64url>"`. Nothing in the mock sender knows this grammar.
+ */
+const odd = defineProvider({
+  name: 'odd',
+  title: 'Odd',
+  docs: 'https://odd.example/webhooks',
+  signatureHeaders: ['x-odd-signature'],
+  replayTtlSeconds: 3600,
+  dedupFallback: 'signature',
+  detect: (request) => one(request, 'x-odd-signature') !== undefined,
+  parse(request) {
+    const value = one(request, 'x-odd-signature')
+    if (value === undefined) return { ok: false, code: 'MISSING_SIGNATURE', status: 401, message: 'X-Odd-Signature is missing' }
+    const sig = /^keyId="k1", sig="([A-Za-z0-9_-]{43})"$/.exec(value)?.[1]
+    if (sig === undefined) return { ok: false, code: 'MALFORMED_SIGNATURE', status: 400, message: 'X-Odd-Signature: bad grammar' }
+    const mac = new Uint8Array(Buffer.from(sig, 'base64url'))
+    // 43 base64url digits carry 258 bits: the last 2 must be zero, or two spellings would verify
+    if (Buffer.from(mac).toString('base64url') !== sig) {
+      return { ok: false, code: 'MALFORMED_SIGNATURE', status: 400, message: 'X-Odd-Signature: not canonical base64url' }
+    }
+    return { hash: 'SHA-256', signatures: [mac], parts: [request.body], value }
+  },
+  async sign(input, tools) {
+    const body = typeof input.body === 'string' ? utf8(input.body) : input.body
+    const mac = await tools.hmac('SHA-256', [body])
+    return { 'X-Odd-Signature': `keyId="k1", sig="${Buffer.from(mac).toString('base64url')}"` }
+  },
+})
+
+describe('signature faults for a scheme the mock sender has never seen (odd: quoted base64url after a key id)', () => {
+  const secret = 'odd-secret'
+  const verifier = createVerifier({ provider: odd, secret })
+  const check = (r: { body: Uint8Array; headers: Record<string, string> }) => verifier.check({ body: r.body, headers: r.headers })
+  const delivery = createDelivery(odd, { seed: 'odd' })
+
+  it('the valid delivery verifies', async () => {
+    const c = await buildCase(delivery, 'valid', { secret })
+    const result = await check(c.requests[0] as (typeof c.requests)[number])
+    expect(result.ok ? 'ok' : result.code).toBe('ok')
+  })
+
+  it('tampered-signature changes one base64url digit inside the quotes and is a SIGNATURE_MISMATCH', async () => {
+    const valid = (await buildCase(delivery, 'valid', { secret })).requests[0]?.headers['X-Odd-Signature'] as string
+    const c = await buildCase(delivery, 'tampered-signature', { secret })
+    const sent = c.requests[0]?.headers['X-Odd-Signature'] as string
+    expect(sent).toMatch(/^keyId="k1", sig="[A-Za-z0-9_-]{43}"$/)
+    expect([...sent].filter((ch, i) => ch !== valid[i])).toHaveLength(1)
+    const result = await check(c.requests[0] as (typeof c.requests)[number])
+    expect(result.ok ? 'ok' : result.code).toBe('SIGNATURE_MISMATCH')
+  })
+
+  it('malformed-signature keeps the key id and quotes and is a MALFORMED_SIGNATURE', async () => {
+    const c = await buildCase(delivery, 'malformed-signature', { secret })
+    expect(c.requests[0]?.headers['X-Odd-Signature']).toBe('keyId="k1", sig="!not-hex-or-base64!"')
+    const result = await check(c.requests[0] as (typeof c.requests)[number])
+    expect(result.ok ? 'ok' : result.code).toBe('MALFORMED_SIGNATURE')
+  })
+
+  it('it signs no time and reads no delivery id, so no timestamp faults; it dedups on the signature', async () => {
+    const names = (await faultsFor(odd)).map((f) => f.name)
+    expect(names).not.toContain('stale-timestamp')
+    expect(names).toContain('duplicate')
   })
 })
 
