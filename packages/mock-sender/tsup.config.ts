@@ -2,7 +2,7 @@ import { cpSync } from 'node:fs'
 import { defineConfig } from 'tsup'
 
 export default defineConfig({
-  entry: ['src/index.ts', 'src/cli.ts', 'src/hookproof.ts'],
+  entry: { index: 'src/index.ts', cli: 'src/cli/hookproof-send.ts', hookproof: 'src/cli/hookproof.ts' },
   // import.meta.url (the dev server finds its page files beside the module) in the CJS build too
   shims: true,
   format: ['esm', 'cjs'],

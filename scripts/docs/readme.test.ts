@@ -9,7 +9,7 @@ import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { type ProviderName, providers } from '@hookproof/core'
-import { orchestPing, signDelivery } from '@hookproof/mock-sender'
+import { createDelivery, signDelivery } from '@hookproof/mock-sender'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { start as startApp } from '../../examples/express-app/src/app.js'
 // @ts-expect-error: a plain .mjs module without declarations, shared with scripts/check-readme.mjs
@@ -227,7 +227,7 @@ async function hold(block: Block): Promise<{ url: string; stop: () => void }> {
 }
 
 async function signedOrchest(url: string): Promise<Response> {
-  const signed = await signDelivery(orchestPing(), { secret: ENV.ORCHEST_WEBHOOK_SECRET as string })
+  const signed = await signDelivery(createDelivery('orchest'), { secret: ENV.ORCHEST_WEBHOOK_SECRET as string })
   return fetch(url, { method: 'POST', headers: signed.headers, body: Buffer.from(signed.body) })
 }
 

@@ -203,11 +203,12 @@ function shortActual(c: ConformanceCase): string {
 }
 
 /** Why a provider runs fewer cases than another: the faults that do not apply to it, grouped by reason. */
-function notRunLine(provider: MockProvider, report: ConformanceReport): string | undefined {
+function notRunLine(report: ConformanceReport): string | undefined {
   const byReason = new Map<string, string[]>()
   for (const f of FAULTS) {
-    if (f.appliesTo.includes(provider)) continue
-    const reason = `only where ${f.appliesWhen ?? `the provider is ${f.appliesTo.join(', ')}`}`
+    // neither run nor skipped: the fault does not apply to this provider's row
+    if (report.cases.some((c) => c.name === f.name) || report.skipped.some((s) => s.name === f.name)) continue
+    const reason = `only where ${f.appliesWhen ?? `it applies to ${report.provider}`}`
     byReason.set(reason, [...(byReason.get(reason) ?? []), f.name])
   }
   for (const s of report.skipped) byReason.set(s.reason, [...(byReason.get(s.reason) ?? []), s.name])
@@ -234,7 +235,7 @@ export function demoTable(
     const reports = frameworks.map((f) => reportOf(provider, f))
     const first = reports[0] as ConformanceReport
     out.push('', ...wrap(`${provider}: ${first.cases.length} cases`))
-    const notRun = notRunLine(provider, first)
+    const notRun = notRunLine(first)
     if (notRun !== undefined) out.push(...wrap(notRun))
     const rows = first.cases.map((c) => {
       const got = shortActual(c)

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto'
-import { quotePlus, signDelivery, type UnsignedDelivery } from '@hookproof/mock-sender'
+import { signDelivery, type UnsignedDelivery } from '@hookproof/mock-sender'
 import { afterAll, describe, expect, it } from 'vitest'
+// a format helper of the mock sender, internal to it: imported from its source
+import { quotePlus } from '../../mock-sender/src/formats/form.js'
 import type { Provider, ProviderName, VerifierOptions, VerifyInput } from '../src/index.js'
 import { providers } from '../src/index.js'
 import { backends } from './backends.js'

@@ -1,28 +1,22 @@
-import { createRng, type Rng, type Seed } from './random.js'
+import { type Provider, type ProviderName, providers } from '@hookproof/core'
+import { createRng, type Rng, type Seed } from './formats/random.js'
 
 /**
- * The senders the mock speaks for: the same names as core's `providers` registry.
+ * A provider of core's registry: the mock sender speaks for every one of them.
  *
  * @example
  * const provider: MockProvider = 'orchest'
  */
-export type MockProvider = 'y42' | 'up42' | 'orchest' | 'designer-cloud' | 'xplenty' | 'github' | 'standard-webhooks'
+export type MockProvider = ProviderName
 
 /**
- * Every provider the mock sender can produce, in the order docs and tables list them.
+ * Every provider of core's registry, in its order (the order docs and tables list them). Not a
+ * list of its own: a row added to the registry is here, and gets a delivery, at once.
  *
  * @example
- * for (const provider of MOCK_PROVIDERS) console.log(provider, faultsFor(provider).length)
+ * for (const provider of MOCK_PROVIDERS) console.log(provider, EVENT_TYPES[provider][0])
  */
-export const MOCK_PROVIDERS: readonly MockProvider[] = Object.freeze([
-  'y42',
-  'up42',
-  'orchest',
-  'designer-cloud',
-  'xplenty',
-  'github',
-  'standard-webhooks',
-])
+export const MOCK_PROVIDERS: readonly MockProvider[] = Object.freeze(Object.keys(providers) as MockProvider[])
 
 /**
  * The HTTP methods a vendor may deliver with (Designer Cloud lets the user pick).
@@ -41,7 +35,13 @@ export type HttpMethod = 'POST' | 'PUT' | 'PATCH' | 'GET' | 'DELETE'
  * d.provider // 'up42'
  */
 export interface UnsignedDelivery {
-  provider: MockProvider
+  /** The registry name, or the `name` of the user's own row (then in `row`). */
+  provider: MockProvider | (string & {})
+  /**
+   * The provider row that signs this delivery, when it is not the registry's (a user's own
+   * `defineProvider` row passed to `createDelivery`); absent for registry providers.
+   */
+  row?: Provider
   method: HttpMethod
   /** Needed only where the URL is signed (Designer Cloud GET/DELETE); otherwise set at send time. */
   url?: string
@@ -102,6 +102,30 @@ export interface FactoryOptions {
 }
 
 /**
+ * Options of `createDelivery`: the factory options plus the event name and method.
+ *
+ * @example
+ * const options: CreateDeliveryOptions = { event: 'job.status', seed: 1 }
+ * const d = createDelivery('up42', options)
+ */
+export interface CreateDeliveryOptions extends FactoryOptions {
+  /** The vendor's event name (see `EVENT_TYPES`); default the first listed. */
+  event?: string
+  /**
+   * The HTTP method: Designer Cloud lets the user pick it (GET and DELETE carry no body); every
+   * other vendor POSTs, and another method for them is a `TypeError`.
+   */
+  method?: HttpMethod
+  /**
+   * Options of the vendor's own factory, passed through: Orchest `contentType`, `deliveredFor`,
+   * `keyOrder`; Designer Cloud `template`, `jobId`, `contentType`; UP42 `status`; Xplenty
+   * `accountId`; Y42 `status`, `space`, `name`; GitHub `repository`; Standard Webhooks `data`, `id`;
+   * and `overrides` (a deep partial of the body) for most. The package README lists them.
+   */
+  vendor?: Readonly<Record<string, unknown>>
+}
+
+/**
  * The clock of seeded factories without `now`: 2023-11-14T22:13:20Z, the vectors' instant.
  *
  * @example
@@ -149,4 +173,15 @@ export function utf8(text: string): Uint8Array {
  */
 export function bodyText(delivery: Pick<UnsignedDelivery, 'body'>): string {
   return new TextDecoder().decode(delivery.body)
+}
+
+/**
+ * @internal The row that signs `delivery`: its own `row`, else the registry's of that name.
+ * @throws {TypeError} for a name the registry does not have.
+ */
+export function rowOf(delivery: Pick<UnsignedDelivery, 'provider' | 'row'>): Provider {
+  if (delivery.row !== undefined) return delivery.row
+  const row = (providers as Readonly<Record<string, Provider>>)[delivery.provider]
+  if (row === undefined) throw new TypeError(`unknown provider ${String(delivery.provider)}; one of ${MOCK_PROVIDERS.join(', ')}`)
+  return row
 }

@@ -1,12 +1,9 @@
-export type { CaseOptions, DeliveryCase } from './cases.js'
-export {
-  buildCase,
-  defaultWrongSecret,
-  malformSignatureValue,
-  tamperBody,
-  tamperSignatureValue,
-  VALID_EXPECT,
-} from './cases.js'
+// The public surface: what a user of the mock sender calls. Format helpers, vendor factories and
+// the CLI's pieces are internal (tests import them from their source files).
+
+export type { HookproofIo } from './cli/run.js'
+export { runHookproof } from './cli/run.js'
+export { formatTable } from './cli/table.js'
 export type {
   CaseName,
   CaseVerdict,
@@ -14,89 +11,24 @@ export type {
   ConformanceOptions,
   ConformanceReport,
   ObservedResponse,
-} from './conformance.js'
-export {
-  conformance,
-  describeExpected,
-  describeObserved,
-  formatReport,
-  judgeCase,
-  readCounter,
-  reportRows,
-  responseCode,
-  responseDetail,
-  runCase,
-} from './conformance.js'
-export type { FactoryOptions, HttpMethod, MockProvider, TimeoutMode, UnsignedDelivery } from './delivery.js'
-export { bodyText, MOCK_PROVIDERS, SEEDED_NOW } from './delivery.js'
-export type { HookproofIo } from './dev/command.js'
-export { devSecrets, HOOKPROOF_USAGE, runHookproof } from './dev/command.js'
+} from './conformance/conformance.js'
+export { conformance, formatReport } from './conformance/conformance.js'
+export type { CreateDeliveryOptions, FactoryOptions, HttpMethod, MockProvider, TimeoutMode, UnsignedDelivery } from './delivery.js'
+export { MOCK_PROVIDERS } from './delivery.js'
 export type { DevServer, DevServerOptions, ForcedAnswer, ReplayKind } from './dev/server.js'
-export { DEV_PREFIX, REPLAY_KINDS, startDevServer } from './dev/server.js'
-export type { DeliveryStoreOptions, DevAppAnswer, DevDelivery, DevVerdict } from './dev/store.js'
-export { DeliveryStore } from './dev/store.js'
-export { curlCommand, isSecretHeader, redactedPairs } from './dev/wire.js'
-export type { CreateDeliveryOptions } from './events.js'
+export { startDevServer } from './dev/server.js'
 export { createDelivery, EVENT_TYPES } from './events.js'
-export type { ExpectedResponse, Fault, FaultName, StatusClass } from './faults.js'
-export {
-  FAULT_NAMES,
-  FAULTS,
-  faultApplies,
-  faultsFor,
-  getFault,
-  reserializedBody,
-  statusesMatch,
-  statusMatches,
-} from './faults.js'
-export type { FormFields } from './form.js'
-export { quotePlus, urlencode } from './form.js'
-export { jsonbOrder } from './jsonb.js'
-export type { DeepPartial } from './overrides.js'
-export { applyOverrides } from './overrides.js'
-export type { PyJsonOptions, PyJsonValue } from './python-json.js'
-export { PyFloat, pyFloat, pyFloatRepr, pyJson, pyString } from './python-json.js'
-export type { Rng, Seed } from './random.js'
-export { createRng } from './random.js'
-export type { RetryOption, RetryPolicy } from './retry.js'
-export { NO_RETRY, ORCHEST_RETRY, retryPolicy, VENDOR_RETRY } from './retry.js'
-export type { SendAttempt, SendClock, SendOptions, SendResult } from './send.js'
-export { fakeClock, isUnreachable, realClock, send } from './send.js'
+export type { CaseOptions, DeliveryCase } from './faults/cases.js'
+export { buildCase } from './faults/cases.js'
+export type { ExpectedResponse, StatusClass } from './faults/expect.js'
+export type { Fault, FaultContext, FaultName } from './faults/faults.js'
+export { FAULTS, faultsFor } from './faults/faults.js'
+export type { RowFacts } from './faults/scope.js'
+export type { Seed } from './formats/random.js'
 export type { SignDeliveryOptions, SignedDelivery } from './sign.js'
 export { signDelivery } from './sign.js'
-export { formatTable } from './table.js'
-export { httpDate, isoMillis, isoSeconds, pythonUtcTimestamp } from './time.js'
-export type { FetchLike, TransportError, WireRequest, WireResponse } from './transport.js'
-export { UNREACHABLE_CODES } from './transport.js'
-export type { DesignerCloudEventOptions, DesignerCloudJobStatus } from './vendors/designer-cloud.js'
-export {
-  DESIGNER_CLOUD_DEFAULT_TEMPLATE,
-  DESIGNER_CLOUD_TIMEOUT_MS,
-  designerCloudEvent,
-  renderDesignerCloudTemplate,
-} from './vendors/designer-cloud.js'
-export type { GithubEventOptions, GithubEventType } from './vendors/github.js'
-export { GITHUB_TIMEOUT_MS, githubEvent } from './vendors/github.js'
-export type {
-  OrchestContentType,
-  OrchestDeliveredFor,
-  OrchestEventOptions,
-  OrchestEventType,
-} from './vendors/orchest.js'
-export { ORCHEST_EVENT_TYPES, ORCHEST_HEADER_ORDER, ORCHEST_TIMEOUT_MS, orchestEvent, orchestPing } from './vendors/orchest.js'
-export type { StandardWebhooksEventOptions } from './vendors/standard-webhooks.js'
-export { STANDARD_WEBHOOKS_TIMEOUT_MS, standardWebhooksEvent } from './vendors/standard-webhooks.js'
-export type {
-  Up42Envelope,
-  Up42EventOptions,
-  Up42EventType,
-  Up42JobBody,
-  Up42JobStatus,
-  Up42OrderBody,
-  Up42Task,
-} from './vendors/up42.js'
-export { UP42_EVENT_TYPES, UP42_TIMEOUT_MS, up42Event } from './vendors/up42.js'
-export type { XplentyEventOptions, XplentyEventType } from './vendors/xplenty.js'
-export { XPLENTY_EVENT_TYPES, XPLENTY_TIMEOUT_MS, xplentyEvent } from './vendors/xplenty.js'
-export type { Y42Asset, Y42EventOptions, Y42Status } from './vendors/y42.js'
-export { Y42_ASSETS, Y42_TIMEOUT_MS, y42Event } from './vendors/y42.js'
+export type { Vendor } from './vendors/vendor.js'
+export type { RetryOption, RetryPolicy } from './wire/retry.js'
+export type { SendAttempt, SendClock, SendOptions, SendResult } from './wire/send.js'
+export { fakeClock, isUnreachable, send } from './wire/send.js'
+export type { FetchLike, TransportError, WireRequest, WireResponse } from './wire/transport.js'

@@ -4,6 +4,7 @@
  */
 import { type SignInput, sign } from '@hookproof/core'
 import { mergeHeaders, type UnsignedDelivery } from './delivery.js'
+import { vendorOf } from './vendors/index.js'
 
 /**
  * Options for {@link signDelivery}: the secret, the signing clock and the provider switches of core's `SignInput`.
@@ -45,8 +46,9 @@ export interface SignedDelivery extends UnsignedDelivery {
  */
 export async function signDelivery(delivery: UnsignedDelivery, options: SignDeliveryOptions): Promise<SignedDelivery> {
   const url = options.url ?? delivery.url
-  if (delivery.provider === 'designer-cloud' && (delivery.method === 'GET' || delivery.method === 'DELETE') && url === undefined) {
-    throw new TypeError(`Designer Cloud signs the URL of a ${delivery.method}: pass url`)
+  const { row, vendor } = vendorOf(delivery.row ?? delivery.provider)
+  if (url === undefined && vendor.urlSignedFor?.includes(delivery.method) === true) {
+    throw new TypeError(`${row.title} signs the URL of a ${delivery.method}: pass url`)
   }
   const now = options.now ?? Date.now()
   const input: SignInput = {
@@ -64,7 +66,7 @@ export async function signDelivery(delivery: UnsignedDelivery, options: SignDeli
     ...(options.legacyHeader === undefined ? {} : { legacyHeader: options.legacyHeader }),
     ...(options.xplentyMetadata === undefined ? {} : { xplentyMetadata: options.xplentyMetadata }),
   }
-  const signatureHeaders = await sign(delivery.provider, input)
+  const signatureHeaders = await sign(row, input)
   return {
     ...delivery,
     ...(url === undefined ? {} : { url }),

@@ -1,12 +1,12 @@
-// The CLI as a user runs it: a real process (`node --import tsx src/cli.ts`) against a real receiver.
+// The CLI as a user runs it: a real process (`node --import tsx src/cli/hookproof-send.ts`) against a real receiver.
 import { execFile } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { FAULT_NAMES } from '../src/faults.js'
+import { FAULT_NAMES } from '../src/faults/faults.js'
 import { startReceiver, TEST_SECRETS, type TestReceiver } from './receiver.js'
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url))
-const CLI = fileURLToPath(new URL('../src/cli.ts', import.meta.url))
+const CLI = fileURLToPath(new URL('../src/cli/hookproof-send.ts', import.meta.url))
 
 interface Run {
   code: number

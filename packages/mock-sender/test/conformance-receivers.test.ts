@@ -12,12 +12,12 @@ import { verifyWebhook } from '@hookproof/express'
 import { verify as octokitVerify } from '@octokit/webhooks-methods'
 import express from 'express'
 import { afterAll, describe, expect, it } from 'vitest'
-import { conformance, formatReport } from '../src/conformance.js'
-import { faultsFor } from '../src/faults.js'
+import { conformance, formatReport } from '../src/conformance/conformance.js'
+import { faultsFor } from '../src/faults/faults.js'
 import { TEST_SECRETS } from './receiver.js'
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url))
-const CLI = fileURLToPath(new URL('../src/cli.ts', import.meta.url))
+const CLI = fileURLToPath(new URL('../src/cli/hookproof-send.ts', import.meta.url))
 const { current: GH, previous: GH_OLD } = TEST_SECRETS.github
 
 interface Running {
@@ -156,7 +156,7 @@ describe('conformance() judges real receivers by what a correct receiver must do
       previousSecret: GH_OLD,
       counterUrl: `${app.url}/handled`,
     })
-    expect(report.cases.map((c) => c.name)).toEqual(['valid', ...faultsFor('github').map((f) => f.name)])
+    expect(report.cases.map((c) => c.name)).toEqual(['valid', ...(await faultsFor('github')).map((f) => f.name)])
     expect(report.cases.filter((c) => c.verdict !== 'ok').map((c) => `${c.name}: ${c.actual} ${c.note}`)).toEqual([])
     expect(report).toMatchObject({ ok: true, failed: 0, inconclusive: 0, verdict: 'ok', counted: true })
     expect(report.cases[0]?.actual).toBe(String(status))

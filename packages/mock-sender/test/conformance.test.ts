@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { buildCase } from '../src/cases.js'
-import { conformance, formatReport, judgeCase, responseCode } from '../src/conformance.js'
+import { conformance, formatReport, judgeCase, responseCode } from '../src/conformance/conformance.js'
 import { MOCK_PROVIDERS } from '../src/delivery.js'
 import { createDelivery } from '../src/events.js'
-import { FAULTS, faultsFor } from '../src/faults.js'
+import { buildCase } from '../src/faults/cases.js'
+import { FAULTS, faultsFor } from '../src/faults/faults.js'
 import { startReceiver, TEST_SECRETS, type TestReceiver } from './receiver.js'
 
 let receiver: TestReceiver
@@ -31,7 +31,7 @@ describe.each(MOCK_PROVIDERS)('conformance() against a correct %s receiver over 
       previousSecret: previous,
       counterUrl: `${receiver.url}/handled`,
     })
-    expect(report.cases.map((c) => c.name)).toEqual(['valid', ...faultsFor(provider).map((f) => f.name)])
+    expect(report.cases.map((c) => c.name)).toEqual(['valid', ...(await faultsFor(provider)).map((f) => f.name)])
     expect(report.skipped).toEqual([])
     const failures = report.cases.filter((c) => !c.ok).map((c) => `${c.name}: ${c.actual} (${c.note})`)
     expect(failures).toEqual([])
@@ -148,7 +148,7 @@ describe('conformance() verdicts', () => {
       previousSecret: TEST_SECRETS['standard-webhooks'].previous,
       concurrency: 4,
     })
-    expect(report.cases.map((c) => c.name)).toEqual(['valid', ...faultsFor('standard-webhooks').map((f) => f.name)])
+    expect(report.cases.map((c) => c.name)).toEqual(['valid', ...(await faultsFor('standard-webhooks')).map((f) => f.name)])
     expect(report.ok).toBe(true)
   })
 

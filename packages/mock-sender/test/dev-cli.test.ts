@@ -6,8 +6,8 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { USAGE } from '../src/command.js'
-import { devSecrets, HOOKPROOF_USAGE, runHookproof } from '../src/dev/command.js'
+import { devSecrets, HOOKPROOF_USAGE, runHookproof } from '../src/cli/run.js'
+import { USAGE } from '../src/cli/run-send.js'
 import type { DevServer } from '../src/dev/server.js'
 import { startApp, type TestApp } from './dev-support.js'
 
@@ -148,7 +148,7 @@ describe('hookproof dev from the command line', () => {
   })
 
   it('the bin runs from a checkout', async () => {
-    const bin = fileURLToPath(new URL('../src/hookproof.ts', import.meta.url))
+    const bin = fileURLToPath(new URL('../src/cli/hookproof.ts', import.meta.url))
     const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', bin, '--help'])
     expect(stdout).toBe(HOOKPROOF_USAGE)
   })

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { utf8 } from '../src/delivery.js'
-import { FAULT_NAMES, FAULTS, faultApplies, faultsFor, getFault, reserializedBody, statusesMatch } from '../src/faults.js'
+import { MOCK_PROVIDERS, utf8 } from '../src/delivery.js'
+import { statusesMatch } from '../src/faults/expect.js'
+import { FAULT_NAMES, FAULTS, faultApplies, faultsFor, getFault, reserializedBody } from '../src/faults/faults.js'
 import { designerCloudEvent } from '../src/vendors/designer-cloud.js'
 import { orchestPing } from '../src/vendors/orchest.js'
 import { y42Event } from '../src/vendors/y42.js'
@@ -50,25 +51,31 @@ describe('FAULTS', () => {
   })
 })
 
-describe('which providers a fault applies to', () => {
-  it('timestamp faults: only designer-cloud, standard-webhooks and up42', () => {
-    expect(getFault('stale-timestamp').appliesTo).toEqual(['designer-cloud', 'standard-webhooks', 'up42'])
-    expect(getFault('future-timestamp').appliesTo).toEqual(['designer-cloud', 'standard-webhooks', 'up42'])
+describe('which providers a fault applies to (read from the registry rows)', () => {
+  const appliesTo = async (name: string) => {
+    const out: string[] = []
+    for (const p of MOCK_PROVIDERS) if ((await faultsFor(p)).some((f) => f.name === name)) out.push(p)
+    return out
+  }
+
+  it('timestamp faults: only up42, designer-cloud and standard-webhooks, the rows that sign a time', async () => {
+    expect(await appliesTo('stale-timestamp')).toEqual(['up42', 'designer-cloud', 'standard-webhooks'])
+    expect(await appliesTo('future-timestamp')).toEqual(['up42', 'designer-cloud', 'standard-webhooks'])
   })
 
-  it('reserialized-body: only Orchest, whose Python spacing differs from JSON.stringify', () => {
-    expect(getFault('reserialized-body').appliesTo).toEqual(['orchest'])
-    expect(faultApplies('reserialized-body', orchestPing({ seed: 1 }))).toBe(true)
-    expect(faultApplies('reserialized-body', orchestPing({ seed: 1, contentType: 'application/x-www-form-urlencoded' }))).toBe(false)
+  it('reserialized-body: only Orchest, whose Python spacing differs from JSON.stringify', async () => {
+    expect(await appliesTo('reserialized-body')).toEqual(['orchest'])
+    expect(await faultApplies('reserialized-body', orchestPing({ seed: 1 }))).toBe(true)
+    expect(await faultApplies('reserialized-body', orchestPing({ seed: 1, contentType: 'application/x-www-form-urlencoded' }))).toBe(false)
   })
 
-  it('duplicates: every provider but Xplenty, which has no dedup key', () => {
-    expect(getFault('duplicate').appliesTo).not.toContain('xplenty')
-    expect(getFault('duplicate').appliesTo).toHaveLength(6)
+  it('duplicates: every provider but Xplenty, which has no dedup key', async () => {
+    expect(await appliesTo('duplicate')).toEqual(['y42', 'up42', 'orchest', 'designer-cloud', 'github', 'standard-webhooks'])
+    expect(await appliesTo('concurrent-duplicate')).not.toContain('xplenty')
   })
 
-  it('faultsFor(orchest) has no timestamp faults; faultsFor(up42) has no reserialized-body', () => {
-    expect(faultsFor('orchest').map((f) => f.name)).toEqual([
+  it('faultsFor(orchest) has no timestamp faults; faultsFor(up42) has no reserialized-body', async () => {
+    expect((await faultsFor('orchest')).map((f) => f.name)).toEqual([
       'tampered-body',
       'tampered-signature',
       'wrong-secret',
@@ -79,12 +86,16 @@ describe('which providers a fault applies to', () => {
       'concurrent-duplicate',
       'reserialized-body',
     ])
-    expect(faultsFor('up42').map((f) => f.name)).not.toContain('reserialized-body')
+    expect((await faultsFor('up42')).map((f) => f.name)).not.toContain('reserialized-body')
   })
 
-  it('tampered-body does not apply to a body-less Designer Cloud GET', () => {
-    expect(faultApplies('tampered-body', designerCloudEvent({ method: 'GET' }))).toBe(false)
-    expect(faultApplies('tampered-body', designerCloudEvent({ method: 'POST' }))).toBe(true)
+  it('tampered-body does not apply to a body-less Designer Cloud GET', async () => {
+    expect(await faultApplies('tampered-body', designerCloudEvent({ method: 'GET' }))).toBe(false)
+    expect(await faultApplies('tampered-body', designerCloudEvent({ method: 'POST' }))).toBe(true)
+  })
+
+  it('an unknown provider is a TypeError naming the registry', async () => {
+    await expect(faultsFor('acme' as never)).rejects.toThrow(/unknown provider: acme; one of y42, up42/)
   })
 })
 

@@ -2,11 +2,11 @@ import { createHmac } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
-import { send } from '../src/send.js'
 import { signDelivery } from '../src/sign.js'
-import type { FetchLike } from '../src/transport.js'
 import { designerCloudEvent } from '../src/vendors/designer-cloud.js'
 import { ORCHEST_EVENT_TYPES, orchestEvent, orchestPing } from '../src/vendors/orchest.js'
+import { send } from '../src/wire/send.js'
+import type { FetchLike } from '../src/wire/transport.js'
 
 // Orchest as its own code sends (orchest-api app/core/notifications/webhooks.py): a bare
 // requests.Request prepared and sent with session.send(request, timeout=5). No Session defaults

@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { PyFloat, pyFloat, pyFloatRepr, pyJson, pyString } from '../src/python-json.js'
+import { PyFloat, pyFloat, pyFloatRepr, pyJson, pyString } from '../src/formats/python-json.js'
 import orchestPingVector from './fixtures/orchest-ping-json.json' with { type: 'json' }
 
 // Expected strings below are written by hand from Python's documented json.dumps defaults

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { bodyText } from '../src/delivery.js'
-import { pyJson } from '../src/python-json.js'
+import { pyJson } from '../src/formats/python-json.js'
 import { ORCHEST_EVENT_TYPES, orchestEvent } from '../src/vendors/orchest.js'
 
 // CPython itself as the oracle, when this machine has it: json.dumps(json.loads(body)) must give

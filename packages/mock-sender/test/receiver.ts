@@ -9,18 +9,21 @@ import { MemoryReplayStore } from '@hookproof/core'
 import { createWebhookFlow, type WebhookFlow } from '@hookproof/core/adapter'
 import { MOCK_PROVIDERS, type MockProvider } from '../src/delivery.js'
 
-export const TEST_SECRETS: Record<MockProvider, { current: string; previous: string }> = {
-  y42: { current: 'y42-current', previous: 'y42-previous' },
-  up42: { current: 'up42-current', previous: 'up42-previous' },
-  orchest: { current: 'orchest-current', previous: 'orchest-previous' },
-  'designer-cloud': { current: 'dc-current', previous: 'dc-previous' },
-  xplenty: { current: 'xplenty-current', previous: 'xplenty-previous' },
+/**
+ * Secrets per registry provider: `<name>-current` / `<name>-previous`, except where a row wants a
+ * key of its own form (Standard Webhooks' `whsec_`). Derived, so a new registry row needs no edit.
+ */
+const SPECIAL_SECRETS: Partial<Record<MockProvider, { current: string; previous: string }>> = {
   github: { current: 'gh-current', previous: 'gh-previous' },
+  'designer-cloud': { current: 'dc-current', previous: 'dc-previous' },
   'standard-webhooks': {
     current: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
     previous: 'whsec_AAECAwQFBgcICQoLDA0ODxAREhMUFRYX',
   },
 }
+export const TEST_SECRETS: Record<MockProvider, { current: string; previous: string }> = Object.fromEntries(
+  MOCK_PROVIDERS.map((p) => [p, SPECIAL_SECRETS[p] ?? { current: `${p}-current`, previous: `${p}-previous` }]),
+) as Record<MockProvider, { current: string; previous: string }>
 
 export interface RecordedRequest {
   method: string

@@ -1,6 +1,7 @@
 import { ORCHEST_EVENT_TYPES as CORE_ORCHEST, type OrchestEventType as CoreOrchestType, createRouter } from '@hookproof/core'
 import { describe, expect, expectTypeOf, it } from 'vitest'
-import { ORCHEST_EVENT_TYPES, type OrchestEventType, orchestEvent, XPLENTY_EVENT_TYPES } from '../src/index.js'
+import { ORCHEST_EVENT_TYPES, type OrchestEventType, orchestEvent } from '../src/vendors/orchest.js'
+import { XPLENTY_EVENT_TYPES } from '../src/vendors/xplenty.js'
 
 // Core's router owns the Orchest event list and the sender re-exports it; this pins that the
 // sender's public names still are that list and that type (orchest-wire.test.ts checks the list

@@ -1,15 +1,16 @@
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
-import { buildCase } from '../src/cases.js'
 import { createDelivery } from '../src/events.js'
-import { NO_RETRY, ORCHEST_RETRY, retryPolicy, VENDOR_RETRY } from '../src/retry.js'
-import { fakeClock, isUnreachable, send } from '../src/send.js'
+import { buildCase } from '../src/faults/cases.js'
 import { signDelivery } from '../src/sign.js'
-import type { FetchLike } from '../src/transport.js'
 import { designerCloudEvent } from '../src/vendors/designer-cloud.js'
-import { orchestEvent } from '../src/vendors/orchest.js'
+import { retryPolicy, vendorRetries } from '../src/vendors/index.js'
+import { ORCHEST_RETRY, orchestEvent } from '../src/vendors/orchest.js'
 import { standardWebhooksEvent } from '../src/vendors/standard-webhooks.js'
+import { NO_RETRY } from '../src/wire/retry.js'
+import { fakeClock, isUnreachable, send } from '../src/wire/send.js'
+import type { FetchLike } from '../src/wire/transport.js'
 import { startReceiver, TEST_SECRETS, type TestReceiver } from './receiver.js'
 
 let receiver: TestReceiver
@@ -35,7 +36,7 @@ describe('retry policies', () => {
     expect(retryPolicy('orchest', 'vendor')).toBe(ORCHEST_RETRY)
     expect(retryPolicy('github', 'vendor')).toBe(NO_RETRY)
     for (const p of ['y42', 'up42', 'designer-cloud', 'xplenty', 'standard-webhooks'] as const) {
-      expect(VENDOR_RETRY[p]).toBeUndefined()
+      expect(vendorRetries()[p]).toBeUndefined()
       expect(() => retryPolicy(p, 'vendor')).toThrow(/publishes no retry policy.*retries/)
     }
   })

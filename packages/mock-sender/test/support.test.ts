@@ -1,11 +1,11 @@
 import { describe, expect, it, vi } from 'vitest'
 import { MOCK_PROVIDERS } from '../src/delivery.js'
 import { createDelivery, EVENT_TYPES } from '../src/events.js'
-import { jsonbOrder } from '../src/jsonb.js'
-import { applyOverrides } from '../src/overrides.js'
-import { pyJson } from '../src/python-json.js'
-import { createRng } from '../src/random.js'
-import { httpDate, isoMillis, isoSeconds, pythonUtcTimestamp } from '../src/time.js'
+import { jsonbOrder } from '../src/formats/jsonb.js'
+import { applyOverrides } from '../src/formats/overrides.js'
+import { pyJson } from '../src/formats/python-json.js'
+import { createRng } from '../src/formats/random.js'
+import { httpDate, isoMillis, isoSeconds, pythonUtcTimestamp } from '../src/formats/time.js'
 
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/
 

@@ -1,15 +1,15 @@
-// require('@hookproof/mock-sender'): build an Orchest ping, sign it, and check core accepts it;
+// require('@hookproof/mock-sender'): build an Orchest ping (createDelivery), sign it, and check core accepts it;
 // then `hookproof dev` from the tarball serves its page (dist/static) and verifies the delivery.
 const assert = require('node:assert/strict')
 const { verify } = require('@hookproof/core')
 const { mkdtempSync, rmSync } = require('node:fs')
 const { tmpdir } = require('node:os')
 const { join } = require('node:path')
-const { orchestPing, send, signDelivery, startDevServer } = require('@hookproof/mock-sender')
+const { createDelivery, send, signDelivery, startDevServer } = require('@hookproof/mock-sender')
 
 async function main() {
   const secret = 'install-test-secret'
-  const signed = await signDelivery(orchestPing({ seed: 1 }), { secret, now: Date.now() })
+  const signed = await signDelivery(createDelivery('orchest', { seed: 1 }), { secret, now: Date.now() })
   assert.match(signed.headers['X-Hub-Signature'], /^[0-9a-f]{64}$/)
   const hook = await verify({ body: signed.body, headers: signed.headers }, { provider: 'orchest', secret })
   assert.equal(hook.provider, 'orchest')

@@ -17,9 +17,11 @@ import {
   type Verifier,
   WebhookVerificationError,
 } from '@hookproof/core'
-import { buildCase, tamperBody } from '../cases.js'
 import type { MockProvider, UnsignedDelivery } from '../delivery.js'
-import { faultApplies } from '../faults.js'
+import { buildCase } from '../faults/cases.js'
+import { getFault } from '../faults/faults.js'
+import { type RowFacts, rowFacts } from '../faults/scope.js'
+import { tamperBody } from '../faults/tamper.js'
 import { DeliveryStore, type DevDelivery, type DevVerdict } from './store.js'
 import { curlCommand, distinctHeaders, forwardRequest, redactedPairs } from './wire.js'
 
@@ -249,6 +251,9 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     if (list.length > 0) secretsOf.set(name, list)
   }
   const tolerance = options.toleranceSeconds === undefined ? {} : { toleranceSeconds: options.toleranceSeconds }
+  // which rows sign a time, read once: replay buttons are offered synchronously per delivery
+  const factsOf = new Map<string, RowFacts>()
+  for (const name of secretsOf.keys()) factsOf.set(name, await rowFacts(registry[name] as Provider))
   // no replay store: the inspector shows a duplicate as what it is (validly signed); deduping is the app's job
   const byName = new Map<string, Verifier>()
   for (const [name, secrets] of secretsOf) byName.set(name, createVerifier({ provider: name as MockProvider, secrets, ...tolerance }))
@@ -446,7 +451,8 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
       createdAt: r.receivedAt,
       timeoutMs: forwardTimeoutMs,
     }
-    if (!faultApplies('stale-timestamp', delivery)) return `${row.title} signs no timestamp`
+    const facts = factsOf.get(name)
+    if (facts === undefined || !getFault('stale-timestamp').applies(facts, delivery)) return `${row.title} signs no timestamp`
     return { delivery, secret }
   }
 

@@ -6,6 +6,7 @@
  * @see https://help.alteryx.com/aac/en/trifacta-classic/common-tasks/operationalization-tasks/create-flow-webhook-task.html
  */
 import { type FactoryOptions, factoryContext, type HttpMethod, mergeHeaders, type UnsignedDelivery, utf8 } from '../delivery.js'
+import type { Vendor } from './vendor.js'
 
 /**
  * The template of the `designer-cloud-post` vector: `{"jobId":"$jobId","jobStatus":"$jobStatus"}`.
@@ -103,4 +104,25 @@ export function designerCloudEvent(options: DesignerCloudEventOptions = {}): Uns
     createdAt: now,
     timeoutMs: DESIGNER_CLOUD_TIMEOUT_MS,
   }
+}
+
+/**
+ * Designer Cloud as the mock sends it: the job statuses as events, any method the user may pick;
+ * "Retry on failure" is documented without a count or backoff, so no retry schedule.
+ *
+ * @example
+ * designerCloudVendor.create({ event: 'Failed', method: 'PUT', seed: 1 }).method // 'PUT'
+ */
+export const designerCloudVendor: Vendor = {
+  events: ['Complete', 'Failed', 'Canceled'],
+  timeoutMs: DESIGNER_CLOUD_TIMEOUT_MS,
+  methods: ['POST', 'PUT', 'PATCH', 'GET', 'DELETE'],
+  urlSignedFor: ['GET', 'DELETE'],
+  create: ({ event, method, vendor, ...common }) =>
+    designerCloudEvent({
+      ...vendor,
+      ...common,
+      ...(method === undefined ? {} : { method }),
+      ...(event === undefined ? {} : { jobStatus: event }),
+    }),
 }

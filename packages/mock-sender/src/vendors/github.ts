@@ -5,8 +5,10 @@
  * @see https://docs.github.com/en/webhooks/webhook-events-and-payloads
  */
 import { type FactoryOptions, factoryContext, mergeHeaders, type UnsignedDelivery, utf8 } from '../delivery.js'
-import { applyOverrides } from '../overrides.js'
-import { isoSeconds } from '../time.js'
+import { applyOverrides } from '../formats/overrides.js'
+import { isoSeconds } from '../formats/time.js'
+import { NO_RETRY } from '../wire/retry.js'
+import type { Vendor } from './vendor.js'
 
 /**
  * The GitHub events the mock can produce.
@@ -121,4 +123,18 @@ export function githubEvent(options: GithubEventOptions = {}): UnsignedDelivery 
     createdAt: now,
     timeoutMs: GITHUB_TIMEOUT_MS,
   }
+}
+
+/**
+ * GitHub as the mock sends it: `ping` and `push`; GitHub does not redeliver by itself.
+ *
+ * @example
+ * githubVendor.retry === NO_RETRY // true
+ */
+export const githubVendor: Vendor = {
+  events: ['ping', 'push'],
+  timeoutMs: GITHUB_TIMEOUT_MS,
+  retry: NO_RETRY,
+  create: ({ event, method: _method, vendor, ...common }) =>
+    githubEvent({ ...vendor, ...common, event: (event ?? 'ping') as GithubEventType }),
 }

@@ -8,12 +8,14 @@
  */
 import { ORCHEST_EVENT_TYPES as CORE_ORCHEST_EVENT_TYPES, type OrchestEventType as CoreOrchestEventType } from '@hookproof/core'
 import { type FactoryOptions, factoryContext, mergeHeaders, type UnsignedDelivery, utf8 } from '../delivery.js'
-import { urlencode } from '../form.js'
-import { jsonbOrder } from '../jsonb.js'
-import { applyOverrides, type DeepPartial } from '../overrides.js'
-import { pyJson } from '../python-json.js'
-import type { Rng } from '../random.js'
-import { pythonUtcTimestamp } from '../time.js'
+import { urlencode } from '../formats/form.js'
+import { jsonbOrder } from '../formats/jsonb.js'
+import { applyOverrides, type DeepPartial } from '../formats/overrides.js'
+import { pyJson } from '../formats/python-json.js'
+import type { Rng } from '../formats/random.js'
+import { pythonUtcTimestamp } from '../formats/time.js'
+import { defaultBackoffMs, type RetryPolicy } from '../wire/retry.js'
+import type { Vendor } from './vendor.js'
 
 /**
  * One of Orchest's 58 event types: core's union (`@hookproof/core`), so the router and the mock
@@ -335,4 +337,33 @@ function orchestEventPayload(type: OrchestEventType, rng: Rng, now: number, proj
     }
   }
   return event
+}
+
+/**
+ * Orchest: after the n-th failure, retry in `min(2^n, 3600)` s, with no maximum number of
+ * attempts (orchest-api `core/notifications/webhooks.py`).
+ *
+ * @example
+ * ORCHEST_RETRY.delayMs(1) // 2000
+ * ORCHEST_RETRY.delayMs(12) // 3_600_000
+ */
+export const ORCHEST_RETRY: RetryPolicy = Object.freeze({
+  name: 'orchest',
+  maxAttempts: Number.POSITIVE_INFINITY,
+  delayMs: defaultBackoffMs,
+})
+
+/**
+ * Orchest as the mock sends it: the test `ping` and every event type, its 5 s connect-and-read
+ * timeout and its unbounded backoff.
+ *
+ * @example
+ * orchestVendor.create({ event: 'project:cron-job:run:failed', seed: 1 }).event // 'project:cron-job:run:failed'
+ */
+export const orchestVendor: Vendor = {
+  events: ['ping', ...ORCHEST_EVENT_TYPES],
+  timeoutMs: ORCHEST_TIMEOUT_MS,
+  retry: ORCHEST_RETRY,
+  create: ({ event, method: _method, vendor, ...common }) =>
+    orchestEvent({ ...vendor, ...common, type: (event ?? 'ping') as OrchestEventType | 'ping' }),
 }

@@ -5,8 +5,9 @@
  * @see https://github.com/standard-webhooks/standard-webhooks/blob/main/spec/standard-webhooks.md
  */
 import { type FactoryOptions, factoryContext, mergeHeaders, type UnsignedDelivery, utf8 } from '../delivery.js'
-import { applyOverrides } from '../overrides.js'
-import { isoMillis } from '../time.js'
+import { applyOverrides } from '../formats/overrides.js'
+import { isoMillis } from '../formats/time.js'
+import type { Vendor } from './vendor.js'
 
 /**
  * Options of {@link standardWebhooksEvent}.
@@ -66,4 +67,18 @@ export function standardWebhooksEvent(options: StandardWebhooksEventOptions = {}
     createdAt: now,
     timeoutMs: STANDARD_WEBHOOKS_TIMEOUT_MS,
   }
+}
+
+/**
+ * Standard Webhooks as the mock sends it: any event type (default `invoice.paid`); the spec
+ * leaves the retry schedule to each sender.
+ *
+ * @example
+ * standardWebhooksVendor.create({ event: 'user.created', seed: 1 }).event // 'user.created'
+ */
+export const standardWebhooksVendor: Vendor = {
+  events: ['invoice.paid'],
+  timeoutMs: STANDARD_WEBHOOKS_TIMEOUT_MS,
+  create: ({ event, method: _method, vendor, ...common }) =>
+    standardWebhooksEvent({ ...vendor, ...common, ...(event === undefined ? {} : { type: event }) }),
 }

@@ -8,8 +8,9 @@
  * @see https://github.com/up42/up42-webhooks (snippets/)
  */
 import { type FactoryOptions, factoryContext, mergeHeaders, type UnsignedDelivery, utf8 } from '../delivery.js'
-import { applyOverrides, type DeepPartial } from '../overrides.js'
-import { isoMillis } from '../time.js'
+import { applyOverrides, type DeepPartial } from '../formats/overrides.js'
+import { isoMillis } from '../formats/time.js'
+import type { Vendor } from './vendor.js'
 
 /**
  * The UP42 webhook events.
@@ -170,4 +171,17 @@ export function up42Event(options: Up42EventOptions = {}): UnsignedDelivery {
     createdAt: now,
     timeoutMs: UP42_TIMEOUT_MS,
   }
+}
+
+/**
+ * UP42 as the mock sends it: `job.status` and `order.status`; no published retry.
+ *
+ * @example
+ * up42Vendor.create({ seed: 1 }).event // 'job.status'
+ */
+export const up42Vendor: Vendor = {
+  events: UP42_EVENT_TYPES,
+  timeoutMs: UP42_TIMEOUT_MS,
+  create: ({ event, method: _method, vendor, ...common }) =>
+    up42Event({ ...vendor, ...common, event: (event ?? 'job.status') as Up42EventType }),
 }

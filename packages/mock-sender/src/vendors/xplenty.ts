@@ -8,8 +8,9 @@
  */
 import { XPLENTY_EVENT_TYPES as CORE_XPLENTY_EVENT_TYPES } from '@hookproof/core'
 import { type FactoryOptions, factoryContext, mergeHeaders, type UnsignedDelivery, utf8 } from '../delivery.js'
-import { applyOverrides } from '../overrides.js'
-import { isoSeconds } from '../time.js'
+import { applyOverrides } from '../formats/overrides.js'
+import { isoSeconds } from '../formats/time.js'
+import type { Vendor } from './vendor.js'
 
 /**
  * Every Xplenty service-hook event the mock can produce (`ping` aside): core's list.
@@ -159,4 +160,18 @@ export function xplentyEvent(options: XplentyEventOptions = {}): UnsignedDeliver
     createdAt: now,
     timeoutMs: XPLENTY_TIMEOUT_MS,
   }
+}
+
+/**
+ * Xplenty as the mock sends it: its job and cluster events (`job.completed` first) and the hook
+ * test `ping`; no published retry.
+ *
+ * @example
+ * xplentyVendor.events[0] // 'job.completed'
+ */
+export const xplentyVendor: Vendor = {
+  events: ['job.completed', ...XPLENTY_EVENT_TYPES.filter((e) => e !== 'job.completed'), 'ping'],
+  timeoutMs: XPLENTY_TIMEOUT_MS,
+  create: ({ event, method: _method, vendor, ...common }) =>
+    xplentyEvent({ ...vendor, ...common, event: (event ?? 'job.completed') as XplentyEventType | 'ping' }),
 }

@@ -5,8 +5,9 @@
  * @see https://docs.y42.com/docs/webhooks-1
  */
 import { type FactoryOptions, factoryContext, mergeHeaders, type UnsignedDelivery, utf8 } from '../delivery.js'
-import { applyOverrides } from '../overrides.js'
-import { isoSeconds } from '../time.js'
+import { applyOverrides } from '../formats/overrides.js'
+import { isoSeconds } from '../formats/time.js'
+import type { Vendor } from './vendor.js'
 
 /**
  * The kind of Y42 asset an alert is about.
@@ -96,4 +97,20 @@ export function y42Event(options: Y42EventOptions = {}): UnsignedDelivery {
     createdAt: now,
     timeoutMs: Y42_TIMEOUT_MS,
   }
+}
+
+/**
+ * Y42 as the mock sends it: one `<asset>.run.finished` event per asset kind; no published retry.
+ *
+ * @example
+ * y42Vendor.create({ event: 'model.run.finished', seed: 1 }).event // 'model.run.finished'
+ */
+export const y42Vendor: Vendor = {
+  events: Y42_ASSETS.map((asset) => `${asset}.run.finished`),
+  timeoutMs: Y42_TIMEOUT_MS,
+  create({ event, method: _method, vendor, ...common }) {
+    const asset = (event ?? 'orchestration').replace(/\.run\.finished$/, '') as Y42Asset
+    if (!Y42_ASSETS.includes(asset)) throw new TypeError(`unknown Y42 event: ${String(event)}`)
+    return y42Event({ ...vendor, ...common, asset })
+  },
 }

@@ -5,7 +5,7 @@
 import { request as httpRequest } from 'node:http'
 import { request as httpsRequest } from 'node:https'
 import { brotliDecompressSync, constants, gunzipSync, inflateSync } from 'node:zlib'
-import type { TimeoutMode } from './delivery.js'
+import type { TimeoutMode } from '../delivery.js'
 
 /**
  * What went on the wire.

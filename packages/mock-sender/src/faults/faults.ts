@@ -1,9 +1,17 @@
 /**
- * The one list of faults, shared by the library, the CLI (`--fault`) and `conformance`. Each
- * names what a correct receiver answers, so a report can say "expected 401 SIGNATURE_MISMATCH,
- * got 200" without any knowledge of the receiver.
+ * The one list of faults, shared by the library, the CLI (`--fault`), `conformance` and the
+ * inspector. Each row holds, together, what it changes (`build`), where it means something
+ * (`applies`, read from the provider row's facts) and what a correct receiver must answer
+ * (`expect`), so a report can say "expected 401 SIGNATURE_MISMATCH, got 200" without any
+ * knowledge of the receiver, and a new provider gets every fault that fits it without an edit here.
  */
-import { bodyText, MOCK_PROVIDERS, type MockProvider, type UnsignedDelivery } from './delivery.js'
+import type { Provider } from '@hookproof/core'
+import { bodyText, type MockProvider, rowOf, type UnsignedDelivery } from '../delivery.js'
+import type { SignDeliveryOptions, SignedDelivery } from '../sign.js'
+import { vendorOf } from '../vendors/index.js'
+import type { ExpectedResponse } from './expect.js'
+import { type RowFacts, rowFacts } from './scope.js'
+import { defaultWrongSecret, malformSignature, tamperBody, tamperSignature, withoutSignature } from './tamper.js'
 
 /**
  * The name of one fault in {@link FAULTS}, as `--fault` takes it.
@@ -25,34 +33,41 @@ export type FaultName =
   | 'reserialized-body'
 
 /**
- * A class of statuses: `'2xx'` is any status from 200 to 299 (accepted), `'4xx'` any from 400 to
- * 499 (rejected, not to be retried).
+ * Options of a case: signing options plus what some faults need.
  *
  * @example
- * const accepted: StatusClass = '2xx'
+ * const options: CaseOptions = { secret: 'test-secret-1', previousSecret: 'test-secret-0', toleranceSeconds: 300 }
+ * await buildCase(createDelivery('up42', { seed: 1 }), 'rotated-secret', options)
  */
-export type StatusClass = '2xx' | '4xx'
-
-/**
- * One acceptable answer to one request: a status class, or a list of classes and exact statuses.
- * What a correct receiver must do, not the exact status hookproof picks: any 2xx accepts, any 4xx
- * rejects.
- *
- * @example
- * const rejected: ExpectedResponse = { status: '4xx', code: 'SIGNATURE_MISMATCH' }
- * const inFlight: ExpectedResponse = { status: ['2xx', 409], code: 'DUPLICATE_DELIVERY' }
- */
-export interface ExpectedResponse {
-  status: StatusClass | readonly (StatusClass | number)[]
-  /**
-   * The error code a hookproof receiver puts in its problem+json body. Informative: a receiver
-   * that rejects with another code (or none) still rejects.
-   */
-  code?: string
+export interface CaseOptions extends SignDeliveryOptions {
+  /** The secret the receiver used before rotation; required by `rotated-secret`. */
+  previousSecret?: string
+  /** Secret for `wrong-secret`; default derived from `secret` (a valid `whsec_` key for Standard Webhooks). */
+  wrongSecret?: string
+  /** The receiver's tolerance; timestamp faults go 60 s beyond it. Default 300. */
+  toleranceSeconds?: number
 }
 
 /**
- * One fault: what it sends and what a correct receiver answers.
+ * What a fault's `build` gets: the delivery, its row, the case options and a signer bound to them.
+ *
+ * @example
+ * build: async (c: FaultContext) => [await c.sign({ now: c.now - c.toleranceMs - 60_000 })]
+ */
+export interface FaultContext {
+  readonly delivery: UnsignedDelivery
+  readonly row: Provider
+  readonly options: CaseOptions
+  /** The signing clock of the case, ms. */
+  readonly now: number
+  /** The receiver's tolerance, ms. */
+  readonly toleranceMs: number
+  /** Signs `delivery` with the case's options, `overrides` applied. */
+  sign(overrides?: Partial<SignDeliveryOptions>): Promise<SignedDelivery>
+}
+
+/**
+ * One fault: what it sends, where it applies and what a correct receiver answers.
  *
  * @example
  * const fault: Fault = getFault('duplicate')
@@ -70,25 +85,22 @@ export interface Fault {
   expect: readonly ExpectedResponse[]
   /** Times the receiver's handler should run over the whole case. */
   handlerCalls: 0 | 1
-  /** Providers whose scheme makes the fault meaningful. */
-  appliesTo: readonly MockProvider[]
-  /** Why a fault that is not for every provider applies where it does, in words (for reports). */
+  /** Where a fault that is not for every delivery applies, in words (for reports and `--list faults`). */
   appliesWhen?: string
+  /** Whether the fault means something for a provider with these facts and for this delivery. */
+  applies(facts: RowFacts, delivery: UnsignedDelivery): boolean
+  /** The requests of the case, in send order. */
+  build(context: FaultContext): Promise<SignedDelivery[]>
 }
 
-const ALL = MOCK_PROVIDERS
-/** Schemes that sign a timestamp (VENDORS.md 3.4). */
-const SIGNED_TIMESTAMP: readonly MockProvider[] = ['designer-cloud', 'standard-webhooks', 'up42']
-/**
- * Providers with a dedup key: a delivery id, or a signature value that repeats with the delivery.
- * Xplenty has neither (its signature may be constant per event type), so a duplicate cannot be
- * told from a new event.
- */
-const DEDUPLICABLE: readonly MockProvider[] = ALL.filter((p) => p !== 'xplenty')
+const rejected = (code: string): readonly ExpectedResponse[] => [{ status: '4xx', code }]
+const always = (): boolean => true
+const signsTimestamp = (facts: RowFacts): boolean => facts.signsTimestamp
+const dedupKey = (facts: RowFacts): boolean => facts.dedupKey
 const WHEN_SIGNED_TIMESTAMP = 'the scheme signs a timestamp'
 const WHEN_DEDUPLICABLE = 'a delivery can be told from a new one by an id or a signature that repeats with it'
-
-const rejected = (code: string): readonly ExpectedResponse[] => [{ status: '4xx', code }]
+/** Timestamp faults go this far beyond the tolerance, so clock skew cannot save them. */
+const BEYOND_MS = 60_000
 
 /**
  * Every fault, with the answer a correct receiver gives.
@@ -104,7 +116,12 @@ export const FAULTS: readonly Fault[] = Object.freeze([
     concurrent: false,
     expect: rejected('SIGNATURE_MISMATCH'),
     handlerCalls: 0,
-    appliesTo: ALL,
+    appliesWhen: 'the delivery has a body',
+    applies: (_facts, delivery) => delivery.body.length > 0,
+    build: async (c) => {
+      const signed = await c.sign()
+      return [{ ...signed, body: tamperBody(signed.body) }]
+    },
   },
   {
     name: 'tampered-signature',
@@ -113,7 +130,8 @@ export const FAULTS: readonly Fault[] = Object.freeze([
     concurrent: false,
     expect: rejected('SIGNATURE_MISMATCH'),
     handlerCalls: 0,
-    appliesTo: ALL,
+    applies: always,
+    build: async (c) => [tamperSignature(c.row, await c.sign())],
   },
   {
     name: 'wrong-secret',
@@ -122,7 +140,8 @@ export const FAULTS: readonly Fault[] = Object.freeze([
     concurrent: false,
     expect: rejected('SIGNATURE_MISMATCH'),
     handlerCalls: 0,
-    appliesTo: ALL,
+    applies: always,
+    build: async (c) => [await c.sign({ secret: c.options.wrongSecret ?? defaultWrongSecret(c.options.secret) })],
   },
   {
     name: 'rotated-secret',
@@ -131,7 +150,13 @@ export const FAULTS: readonly Fault[] = Object.freeze([
     concurrent: false,
     expect: [{ status: '2xx' }],
     handlerCalls: 1,
-    appliesTo: ALL,
+    applies: always,
+    build: async (c) => {
+      if (c.options.previousSecret === undefined) {
+        throw new TypeError('rotated-secret needs previousSecret (configure the receiver with both secrets)')
+      }
+      return [await c.sign({ secret: c.options.previousSecret })]
+    },
   },
   {
     name: 'stale-timestamp',
@@ -140,8 +165,9 @@ export const FAULTS: readonly Fault[] = Object.freeze([
     concurrent: false,
     expect: rejected('TIMESTAMP_TOO_OLD'),
     handlerCalls: 0,
-    appliesTo: SIGNED_TIMESTAMP,
     appliesWhen: WHEN_SIGNED_TIMESTAMP,
+    applies: signsTimestamp,
+    build: async (c) => [await c.sign({ now: c.now - c.toleranceMs - BEYOND_MS })],
   },
   {
     name: 'future-timestamp',
@@ -150,8 +176,9 @@ export const FAULTS: readonly Fault[] = Object.freeze([
     concurrent: false,
     expect: rejected('TIMESTAMP_IN_FUTURE'),
     handlerCalls: 0,
-    appliesTo: SIGNED_TIMESTAMP,
     appliesWhen: WHEN_SIGNED_TIMESTAMP,
+    applies: signsTimestamp,
+    build: async (c) => [await c.sign({ now: c.now + c.toleranceMs + BEYOND_MS })],
   },
   {
     name: 'missing-signature',
@@ -160,7 +187,8 @@ export const FAULTS: readonly Fault[] = Object.freeze([
     concurrent: false,
     expect: rejected('MISSING_SIGNATURE'),
     handlerCalls: 0,
-    appliesTo: ALL,
+    applies: always,
+    build: async (c) => [withoutSignature(c.row, await c.sign())],
   },
   {
     name: 'malformed-signature',
@@ -169,7 +197,8 @@ export const FAULTS: readonly Fault[] = Object.freeze([
     concurrent: false,
     expect: rejected('MALFORMED_SIGNATURE'),
     handlerCalls: 0,
-    appliesTo: ALL,
+    applies: always,
+    build: async (c) => [malformSignature(c.row, await c.sign())],
   },
   {
     name: 'duplicate',
@@ -179,8 +208,9 @@ export const FAULTS: readonly Fault[] = Object.freeze([
     // the copy is acknowledged (2xx, so the vendor stops retrying) without running the handler
     expect: [{ status: '2xx' }, { status: '2xx', code: 'DUPLICATE_DELIVERY' }],
     handlerCalls: 1,
-    appliesTo: DEDUPLICABLE,
     appliesWhen: WHEN_DEDUPLICABLE,
+    applies: dedupKey,
+    build: async (c) => twice(await c.sign()),
   },
   {
     name: 'concurrent-duplicate',
@@ -190,8 +220,9 @@ export const FAULTS: readonly Fault[] = Object.freeze([
     // the copy waits and is acknowledged, or gets 409 (in flight: the vendor retries it later)
     expect: [{ status: '2xx' }, { status: ['2xx', 409], code: 'DUPLICATE_DELIVERY' }],
     handlerCalls: 1,
-    appliesTo: DEDUPLICABLE,
     appliesWhen: WHEN_DEDUPLICABLE,
+    applies: dedupKey,
+    build: async (c) => twice(await c.sign()),
   },
   {
     name: 'reserialized-body',
@@ -200,10 +231,18 @@ export const FAULTS: readonly Fault[] = Object.freeze([
     concurrent: false,
     expect: rejected('SIGNATURE_MISMATCH'),
     handlerCalls: 0,
-    appliesTo: ['orchest'],
     appliesWhen: "the vendor's JSON bytes differ from what JSON.stringify re-emits, as Orchest's json.dumps do",
+    applies: (_facts, delivery) => reserializedBody(delivery) !== undefined,
+    build: async (c) => {
+      const signed = await c.sign()
+      return [{ ...signed, body: new TextEncoder().encode(reserializedBody(c.delivery) as string) }]
+    },
   },
 ] satisfies Fault[])
+
+function twice(signed: SignedDelivery): SignedDelivery[] {
+  return [signed, { ...signed, headers: { ...signed.headers }, body: signed.body.slice() }]
+}
 
 /**
  * The fault names, in {@link FAULTS} order.
@@ -228,16 +267,6 @@ export function getFault(name: string): Fault {
 }
 
 /**
- * The faults meaningful for a provider, in {@link FAULTS} order.
- *
- * @example
- * faultsFor('xplenty').some((f) => f.name === 'duplicate') // false: Xplenty has no dedup key
- */
-export function faultsFor(provider: MockProvider): Fault[] {
-  return FAULTS.filter((f) => f.appliesTo.includes(provider))
-}
-
-/**
  * The body as a JSON parser re-emits it (`JSON.stringify(JSON.parse(text))`), or `undefined`
  * when the body is not JSON or re-emits byte-identical (then `reserialized-body` tests nothing).
  *
@@ -257,44 +286,27 @@ export function reserializedBody(delivery: Pick<UnsignedDelivery, 'body'>): stri
 }
 
 /**
- * Whether `fault` is meaningful for this particular delivery: its provider is listed, a body
- * fault has a body to tamper with, and a re-serialised body differs from the original.
+ * Whether `fault` is meaningful for this particular delivery: its row's facts (a signed
+ * timestamp, a dedup key) and the delivery itself (a body to tamper with, a body that
+ * re-serialises differently).
  *
  * @example
- * faultApplies('stale-timestamp', orchestPing({ seed: 1 })) // false: Orchest signs no timestamp
+ * await faultApplies('stale-timestamp', orchestPing({ seed: 1 })) // false: Orchest signs no timestamp
  */
-export function faultApplies(fault: Fault | FaultName, delivery: UnsignedDelivery): boolean {
+export async function faultApplies(fault: Fault | FaultName, delivery: UnsignedDelivery): Promise<boolean> {
   const f = typeof fault === 'string' ? getFault(fault) : fault
-  if (!f.appliesTo.includes(delivery.provider)) return false
-  if (f.name === 'tampered-body') return delivery.body.length > 0
-  if (f.name === 'reserialized-body') return reserializedBody(delivery) !== undefined
-  return true
+  return f.applies(await rowFacts(rowOf(delivery)), delivery)
 }
 
 /**
- * Whether one status is an answer `expected` allows.
+ * The faults meaningful for a provider's default delivery, in {@link FAULTS} order.
  *
  * @example
- * statusMatches({ status: '2xx' }, 204) // true
- * statusMatches({ status: '4xx', code: 'SIGNATURE_MISMATCH' }, 400) // true: any 4xx rejects
+ * (await faultsFor('xplenty')).some((f) => f.name === 'duplicate') // false: Xplenty has no dedup key
  */
-export function statusMatches(expected: ExpectedResponse, status: number): boolean {
-  const one = (s: StatusClass | number) =>
-    s === '2xx' ? status >= 200 && status <= 299 : s === '4xx' ? status >= 400 && status <= 499 : s === status
-  return typeof expected.status === 'string' ? one(expected.status) : expected.status.some(one)
-}
-
-/**
- * Whether the statuses a receiver gave (in send order) are what `fault` calls for; concurrent
- * cases are matched in any order.
- *
- * @example
- * statusesMatch(getFault('concurrent-duplicate'), [409, 202]) // true
- */
-export function statusesMatch(fault: Fault, statuses: readonly number[]): boolean {
-  if (statuses.length !== fault.expect.length) return false
-  if (!fault.concurrent) return fault.expect.every((e, i) => statusMatches(e, statuses[i] as number))
-  const [a, b] = statuses as [number, number]
-  const [x, y] = fault.expect as [ExpectedResponse, ExpectedResponse]
-  return (statusMatches(x, a) && statusMatches(y, b)) || (statusMatches(x, b) && statusMatches(y, a))
+export async function faultsFor(provider: MockProvider | Provider): Promise<Fault[]> {
+  const { row, vendor } = vendorOf(provider)
+  const facts = await rowFacts(row)
+  const delivery = vendor.create({ seed: 'hookproof-scope' })
+  return FAULTS.filter((f) => f.applies(facts, delivery))
 }

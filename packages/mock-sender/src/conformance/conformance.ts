@@ -3,13 +3,17 @@
  * applicable fault, each answer compared with what a correct receiver gives, and the handler's
  * run count read from a counter URL when the receiver exposes one.
  */
-import { buildCase, type DeliveryCase } from './cases.js'
-import type { MockProvider, UnsignedDelivery } from './delivery.js'
-import { type CreateDeliveryOptions, createDelivery } from './events.js'
-import { type ExpectedResponse, FAULTS, type FaultName, faultApplies, statusMatches } from './faults.js'
-import type { Seed } from './random.js'
-import { formatTable } from './table.js'
-import { exchange, type FetchLike, type TransportError, wireRequest } from './transport.js'
+
+import type { Provider } from '@hookproof/core'
+import { formatTable } from '../cli/table.js'
+import type { CreateDeliveryOptions, MockProvider, UnsignedDelivery } from '../delivery.js'
+import { createDelivery } from '../events.js'
+import { buildCase, type DeliveryCase } from '../faults/cases.js'
+import { type ExpectedResponse, statusMatches } from '../faults/expect.js'
+import { FAULTS, type FaultName, faultApplies, faultsFor } from '../faults/faults.js'
+import type { Seed } from '../formats/random.js'
+import { runPool } from '../wire/pool.js'
+import { exchange, type FetchLike, type TransportError, wireRequest } from '../wire/transport.js'
 
 /**
  * A case of a conformance run: the valid delivery or one fault.
@@ -28,7 +32,8 @@ export type CaseName = 'valid' | FaultName
  * const report = await conformance('http://127.0.0.1:3000/webhooks/up42', options)
  */
 export interface ConformanceOptions {
-  provider: MockProvider
+  /** A registry name, or a row of your own (`defineProvider`): it gets a generic JSON delivery signed by its `sign`. */
+  provider: MockProvider | Provider
   /** The secret the receiver is configured with. */
   secret: string
   /** The receiver's previous secret; without it `rotated-secret` is skipped. */
@@ -118,7 +123,8 @@ export interface ConformanceCase {
  */
 export interface ConformanceReport {
   url: string
-  provider: MockProvider
+  /** The provider's name (a row's `name` when a row was given). */
+  provider: MockProvider | (string & {})
   cases: ConformanceCase[]
   /** Cases not run and why (no previous secret, the fault does not apply to this delivery). */
   skipped: { name: CaseName; reason: string }[]
@@ -374,6 +380,7 @@ export async function conformance(url: string, options: ConformanceOptions): Pro
   const protocol = new URL(url).protocol
   if (protocol !== 'http:' && protocol !== 'https:') throw new TypeError(`url must be http: or https:, got ${protocol}`)
   const { provider } = options
+  const providerName = typeof provider === 'string' ? provider : provider.name
   const seed = options.seed ?? randomSeed()
   const clock = options.now ?? Date.now
   const concurrency = options.counterUrl === undefined ? Math.max(1, options.concurrency ?? 1) : 1
@@ -389,12 +396,12 @@ export async function conformance(url: string, options: ConformanceOptions): Pro
 
   const skipped: ConformanceReport['skipped'] = []
   const planned: CaseName[] = []
-  const wanted = options.cases ?? ['valid', ...FAULTS.filter((f) => f.appliesTo.includes(provider)).map((f) => f.name)]
+  const wanted = options.cases ?? ['valid', ...(await faultsFor(provider)).map((f) => f.name)]
   for (const name of wanted) {
     if (name === 'rotated-secret' && options.previousSecret === undefined) {
       skipped.push({ name, reason: 'needs the previous secret (previousSecret / --previous-secret)' })
-    } else if (name !== 'valid' && !faultApplies(name, deliveryFor(name))) {
-      skipped.push({ name, reason: `does not apply to ${provider} deliveries like this one` })
+    } else if (name !== 'valid' && !(await faultApplies(name, deliveryFor(name)))) {
+      skipped.push({ name, reason: `does not apply to ${providerName} deliveries like this one` })
     } else {
       planned.push(name)
     }
@@ -435,20 +442,12 @@ export async function conformance(url: string, options: ConformanceOptions): Pro
     return result
   }
 
-  const results = new Array<ConformanceCase>(planned.length)
-  let next = 0
-  const worker = async () => {
-    while (next < planned.length) {
-      const i = next++
-      results[i] = await run(planned[i] as CaseName)
-    }
-  }
-  await Promise.all(Array.from({ length: Math.min(concurrency, planned.length) }, worker))
+  const results = await runPool(planned.length, concurrency, (i) => run(planned[i] as CaseName))
   const failed = results.filter((r) => r.verdict === 'fail').length
   const inconclusive = results.filter((r) => r.verdict === 'inconclusive').length
   return {
     url,
-    provider,
+    provider: providerName,
     cases: results,
     skipped,
     ok: failed === 0 && inconclusive === 0,

@@ -3,9 +3,10 @@
  * retries on non-2xx or no answer with the vendor's policy. Every retry sends the same delivery
  * (same id, same bytes) unless `resign` asks for a fresh signature per attempt.
  */
-import type { UnsignedDelivery } from './delivery.js'
-import { type RetryOption, retryPolicy } from './retry.js'
-import { type SignDeliveryOptions, signDelivery } from './sign.js'
+import type { UnsignedDelivery } from '../delivery.js'
+import { type SignDeliveryOptions, signDelivery } from '../sign.js'
+import { retryPolicy } from '../vendors/index.js'
+import type { RetryOption } from './retry.js'
 import { exchange, type FetchLike, type TransportError, UNREACHABLE_CODES, type WireRequest, wireRequest } from './transport.js'
 
 /**
@@ -138,7 +139,7 @@ function resolveUrl(delivery: UnsignedDelivery, url: string | undefined): string
  */
 export async function send(delivery: UnsignedDelivery, options: SendOptions = {}): Promise<SendResult> {
   const url = resolveUrl(delivery, options.url)
-  const policy = retryPolicy(delivery.provider, options.retry ?? 'none')
+  const policy = retryPolicy(delivery.row ?? delivery.provider, options.retry ?? 'none')
   const maxAttempts = Math.min(options.maxAttempts ?? Number.POSITIVE_INFINITY, policy.maxAttempts)
   if (!(maxAttempts >= 1)) throw new TypeError(`maxAttempts must be at least 1, got ${String(options.maxAttempts)}`)
   const clock = options.clock ?? realClock

@@ -1,15 +1,12 @@
 /**
- * `hookproof`, as a function: `dev` (the inspector), and `send`, `conformance`, `list`, which are
- * `hookproof-send`'s commands under one name. `hookproof.ts` only calls it.
+ * `hookproof dev`: the inspector. Parses its flags, reads the secrets from the registry rows'
+ * variables, starts `startDevServer` and waits for a stop.
  */
 import { parseArgs } from 'node:util'
 import { type Provider, providers } from '@hookproof/core'
-import { type CliIo, runCli } from '../command.js'
-import { EVENT_TYPES } from '../events.js'
-import { FAULTS } from '../faults.js'
-import { formatTable } from '../table.js'
-import { httpUrlProblem, withSuggestion } from '../usage.js'
-import { type DevServer, startDevServer } from './server.js'
+import { type DevServer, startDevServer } from '../dev/server.js'
+import { type CliIo, UsageError } from './common.js'
+import { httpUrlProblem, withSuggestion } from './usage.js'
 
 /**
  * What `hookproof` writes to and, for `dev`, what stops it (default: SIGINT or SIGTERM).
@@ -23,48 +20,6 @@ export interface HookproofIo extends CliIo {
   /** Called once the dev server listens (tests read its URL and token). */
   onListening?: (server: DevServer) => void
 }
-
-/**
- * What `hookproof --help` prints.
- *
- * @example
- * process.stdout.write(HOOKPROOF_USAGE)
- */
-export const HOOKPROOF_USAGE = `hookproof: capture, inspect, replay and send signed webhook deliveries.
-
-Usage:
-  hookproof dev [--port 4400] [--forward <app url>] [--secret <provider>=<secret> ...] [options]
-  hookproof send <provider> --url <url> --secret <secret> [options]    (hookproof-send --help)
-  hookproof conformance <provider> --url <url> --secret <secret> [options]
-  hookproof list [providers | events <provider> | faults]
-
-dev: a local receiver and a page at http://127.0.0.1:4400/. Each delivery to /<provider> (or any
-other path, the provider detected) is verified with your secrets, kept byte-exact in --dir,
-forwarded byte-exact to --forward (its path appended), and shown with its verdict, hints and
-the app's answer. The vendor gets the app's status, or the one forced from the page.
-
-dev options:
-  --port <n>                default 4400 (0: a free port)
-  --host <addr>             default 127.0.0.1; anything else exposes the captured deliveries
-  --forward <url>           your app's webhook URL, e.g. http://127.0.0.1:3000/webhooks
-  --secret <provider>=<s>   repeatable; default from ORCHEST_WEBHOOK_SECRET, ..., STANDARD_WEBHOOKS_WEBHOOK_SECRET
-                            (<NAME>_PREVIOUS adds the previous secret)
-  --dir <path>              where deliveries are kept (default .hookproof)
-  --max-deliveries <n>      keep at most n deliveries, oldest dropped (default 1000)
-  --max-bytes <n>           keep at most n body bytes (default 104857600)
-  --tolerance <s>           timestamp tolerance of the verifier (default 300)
-  --forward-timeout <ms>    how long to wait for the app (default 30000)
-
-A real vendor reaches it through any tunnel to 127.0.0.1:4400 (cloudflared, ngrok, ssh -R):
-set the vendor's webhook URL to https://<tunnel>/<provider>.
-
-Examples:
-  ORCHEST_WEBHOOK_SECRET=s3cret hookproof dev --forward http://127.0.0.1:3000/webhooks
-  hookproof send orchest --url http://127.0.0.1:4400/orchest --secret s3cret --fault tampered-body
-  hookproof list
-`
-
-class UsageError extends Error {}
 
 const DEV_OPTIONS = {
   port: { type: 'string' },
@@ -119,7 +74,8 @@ export function devSecrets(flags: readonly string[], env: Readonly<Record<string
   return out
 }
 
-async function devCommand(argv: readonly string[], io: HookproofIo): Promise<number> {
+/** Runs `hookproof dev ...`; resolves when it is stopped. `usage` is what `--help` prints. */
+export async function devCommand(argv: readonly string[], io: HookproofIo, usage: string): Promise<number> {
   let values: ReturnType<typeof parseArgs<{ options: typeof DEV_OPTIONS }>>['values']
   try {
     values = parseArgs({ args: [...argv], options: DEV_OPTIONS, strict: true }).values
@@ -127,7 +83,7 @@ async function devCommand(argv: readonly string[], io: HookproofIo): Promise<num
     throw new UsageError(withSuggestion((error as Error).message, Object.keys(DEV_OPTIONS)))
   }
   if (values.help === true) {
-    io.stdout.write(HOOKPROOF_USAGE)
+    io.stdout.write(usage)
     return 0
   }
   const secrets = devSecrets(values.secret ?? [], io.env)
@@ -203,63 +159,4 @@ async function devCommand(argv: readonly string[], io: HookproofIo): Promise<num
   })
   await server.close()
   return 0
-}
-
-function listCommand(rest: readonly string[], io: HookproofIo): Promise<number> | number {
-  if (rest.length > 0) return runCli(['--list', ...rest], io)
-  const rows = Object.values(registry).map((p) => [
-    p.name,
-    p.envVar ?? '',
-    p.signatureHeaders.join(', '),
-    String(EVENT_TYPES[p.name as keyof typeof EVENT_TYPES]?.length ?? 0),
-  ])
-  io.stdout.write(`${formatTable(['provider', 'secret variable', 'signature header', 'events'], rows)}\n\n`)
-  io.stdout.write(
-    `${formatTable(
-      ['fault', 'applies to', 'what it sends'],
-      FAULTS.map((f) => [f.name, f.appliesTo.length === rows.length ? 'all' : f.appliesTo.join(', '), f.summary]),
-    )}\n`,
-  )
-  io.stdout.write('\nhookproof list events <provider> lists the event names.\n')
-  return 0
-}
-
-/**
- * Runs `hookproof` with `argv` (without `node` and the script) and resolves to its exit code
- * (`dev` resolves when it is stopped).
- *
- * @example
- * process.exitCode = await runHookproof(process.argv.slice(2))
- */
-export async function runHookproof(
-  argv: readonly string[],
-  io: HookproofIo = { stdout: process.stdout, stderr: process.stderr, env: process.env },
-): Promise<number> {
-  const [command, ...rest] = argv
-  try {
-    switch (command) {
-      case 'dev':
-        return await devCommand(rest, io)
-      case 'send':
-        return await runCli(rest, io)
-      case 'conformance':
-        return await runCli(argv, io)
-      case 'list':
-        return await listCommand(rest, io)
-      case undefined:
-      case 'help':
-      case '--help':
-      case '-h':
-        io.stdout.write(HOOKPROOF_USAGE)
-        return command === undefined ? 2 : 0
-      default:
-        throw new UsageError(`unknown command "${command}": one of dev, send, conformance, list`)
-    }
-  } catch (error) {
-    if (error instanceof UsageError) {
-      io.stderr.write(`hookproof: ${error.message}\nRun hookproof --help for usage.\n`)
-      return 2
-    }
-    throw error
-  }
 }

@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 /**
  * `hookproof-send`: signed webhook deliveries from the command line. Run `hookproof-send --help`.
- * From a checkout: `node --import tsx packages/mock-sender/src/cli.ts --help`.
+ * From a checkout: `node --import tsx packages/mock-sender/src/cli/hookproof-send.ts --help`.
  */
-import { runCli } from './command.js'
+import { runCli } from './run-send.js'
 
 runCli(process.argv.slice(2)).then(
   (code) => {

@@ -1,9 +1,8 @@
 /**
- * Vendors' retry policies as data: how long a sender waits after the n-th failed attempt, and
+ * Retry policies as data: how long a sender waits after the n-th failed attempt, and
  * whether it stops. Only what is published is encoded; an unknown policy is `undefined`, never a
  * guess (VENDORS.md: "unknown: never hard-code; make it an option").
  */
-import type { MockProvider } from './delivery.js'
 
 /**
  * When to try again. `delayMs(n)` is the wait after the n-th failed attempt (n starts at 1).
@@ -22,18 +21,15 @@ export interface RetryPolicy {
 }
 
 /**
- * Orchest: after the n-th failure, retry in `min(2^n, 3600)` s, with no maximum number of
- * attempts (orchest-api `core/notifications/webhooks.py`).
+ * `min(2^n, 3600)` s after the n-th failure: Orchest's backoff, and the default wait of a custom
+ * `retry: { retries }`.
  *
  * @example
- * ORCHEST_RETRY.delayMs(1) // 2000
- * ORCHEST_RETRY.delayMs(12) // 3_600_000
+ * defaultBackoffMs(2) // 4000
  */
-export const ORCHEST_RETRY: RetryPolicy = Object.freeze({
-  name: 'orchest',
-  maxAttempts: Number.POSITIVE_INFINITY,
-  delayMs: (failures: number) => Math.min(2 ** failures, 3600) * 1000,
-})
+export function defaultBackoffMs(failures: number): number {
+  return Math.min(2 ** failures, 3600) * 1000
+}
 
 /**
  * One attempt, no retry: GitHub does not redeliver failed deliveries by itself.
@@ -42,25 +38,6 @@ export const ORCHEST_RETRY: RetryPolicy = Object.freeze({
  * retryPolicy('github', 'vendor') === NO_RETRY // true
  */
 export const NO_RETRY: RetryPolicy = Object.freeze({ name: 'none', maxAttempts: 1, delayMs: () => 0 })
-
-/**
- * The published policy per vendor; `undefined` where the vendor does not publish one (Designer
- * Cloud documents "Retry on failure" but no count or backoff; UP42, Y42, Xplenty say nothing;
- * Standard Webhooks leaves the schedule to each sender).
- *
- * @example
- * VENDOR_RETRY.orchest?.delayMs(3) // 8000
- * VENDOR_RETRY.up42 // undefined: pass retry: { retries: N }
- */
-export const VENDOR_RETRY: Readonly<Record<MockProvider, RetryPolicy | undefined>> = Object.freeze({
-  y42: undefined,
-  up42: undefined,
-  orchest: ORCHEST_RETRY,
-  'designer-cloud': undefined,
-  xplenty: undefined,
-  github: NO_RETRY,
-  'standard-webhooks': undefined,
-})
 
 /**
  * What `send`'s `retry` option accepts.
@@ -80,26 +57,25 @@ export type RetryOption =
     }
 
 /**
- * The policy an option stands for.
+ * The policy an option stands for, given the vendor's published one (`vendors/index.ts`
+ * `retryPolicy` looks that up by provider).
  *
  * @example
- * retryPolicy('orchest', 'vendor') === ORCHEST_RETRY // true
- * retryPolicy('y42', { retries: 2, delayMs: 10 }).maxAttempts // 3
+ * resolveRetry('y42', undefined, { retries: 2, delayMs: 10 }).maxAttempts // 3
  * @throws {TypeError} for `'vendor'` when the vendor publishes no policy, or a bad `retries`.
  */
-export function retryPolicy(provider: MockProvider, option: RetryOption = 'none'): RetryPolicy {
+export function resolveRetry(provider: string, published: RetryPolicy | undefined, option: RetryOption = 'none'): RetryPolicy {
   if (option === 'none') return NO_RETRY
   if (option === 'vendor') {
-    const policy = VENDOR_RETRY[provider]
-    if (policy === undefined) {
+    if (published === undefined) {
       throw new TypeError(`${provider} publishes no retry policy; pass retry: { retries: N } (CLI: --retries N) instead`)
     }
-    return policy
+    return published
   }
   const { retries, delayMs } = option
   if (!Number.isInteger(retries) || retries < 0) {
     throw new TypeError(`retries must be a non-negative integer, got ${String(retries)}`)
   }
-  const delay = typeof delayMs === 'function' ? delayMs : typeof delayMs === 'number' ? () => delayMs : ORCHEST_RETRY.delayMs
+  const delay = typeof delayMs === 'function' ? delayMs : typeof delayMs === 'number' ? () => delayMs : defaultBackoffMs
   return { name: 'custom', maxAttempts: retries + 1, delayMs: delay }
 }

@@ -2,9 +2,9 @@
 /**
  * `hookproof`: `dev` (capture, inspect and replay deliveries in a local page), `send`,
  * `conformance`, `list`. Run `hookproof --help`.
- * From a checkout: `node --import tsx packages/mock-sender/src/hookproof.ts --help`.
+ * From a checkout: `node --import tsx packages/mock-sender/src/cli/hookproof.ts --help`.
  */
-import { runHookproof } from './dev/command.js'
+import { runHookproof } from './run.js'
 
 runHookproof(process.argv.slice(2)).then(
   (code) => {
