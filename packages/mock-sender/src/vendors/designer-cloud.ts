@@ -116,7 +116,6 @@ export function designerCloudEvent(options: DesignerCloudEventOptions = {}): Uns
 export const designerCloudVendor: Vendor = {
   events: ['Complete', 'Failed', 'Canceled'],
   timeoutMs: DESIGNER_CLOUD_TIMEOUT_MS,
-  methods: ['POST', 'PUT', 'PATCH', 'GET', 'DELETE'],
   urlSignedFor: ['GET', 'DELETE'],
   create: ({ event, method, vendor, ...common }) =>
     designerCloudEvent({

@@ -4,7 +4,7 @@
  * delivery of `vendor.ts`. Nothing else in the mock sender lists providers.
  */
 import { type Provider, type ProviderName, providers } from '@hookproof/core'
-import { MOCK_PROVIDERS, type MockProvider } from '../delivery.js'
+import { type HttpMethod, MOCK_PROVIDERS, type MockProvider } from '../delivery.js'
 import { type RetryOption, type RetryPolicy, resolveRetry } from '../wire/retry.js'
 import { designerCloudVendor } from './designer-cloud.js'
 import { githubVendor } from './github.js'
@@ -26,7 +26,7 @@ const VENDORS: Readonly<Partial<Record<ProviderName, Vendor>>> = Object.freeze({
 } satisfies Partial<Record<ProviderName, Vendor>>)
 
 const registry = providers as Readonly<Record<string, Provider>>
-const generic = new WeakMap<Provider, Vendor>()
+const vendors = new WeakMap<Provider, Vendor>()
 
 /**
  * @internal The row and the vendor data for a registry name or a row. A registry row gets its
@@ -38,12 +38,13 @@ export function vendorOf(provider: MockProvider | Provider | (string & {})): { r
   if (row === undefined || typeof row !== 'object') {
     throw new TypeError(`unknown provider: ${String(provider)}; one of ${MOCK_PROVIDERS.join(', ')}`)
   }
-  const own = registry[row.name] === row ? VENDORS[row.name as ProviderName] : undefined
-  if (own !== undefined) return { row, vendor: own }
-  let vendor = generic.get(row)
+  let vendor = vendors.get(row)
   if (vendor === undefined) {
-    vendor = genericVendor(row)
-    generic.set(row, vendor)
+    const own = registry[row.name] === row ? VENDORS[row.name as ProviderName] : undefined
+    const base = own ?? genericVendor(row)
+    // the methods a vendor sends with are the row's (core's registry), unless the vendor file says otherwise
+    vendor = base.methods === undefined && row.methods !== undefined ? { ...base, methods: row.methods as readonly HttpMethod[] } : base
+    vendors.set(row, vendor)
   }
   return { row, vendor }
 }

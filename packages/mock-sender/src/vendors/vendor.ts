@@ -22,7 +22,7 @@ export interface Vendor {
   readonly timeoutMs: number
   /** The published retry schedule; absent when the vendor publishes none (never a guess). */
   readonly retry?: RetryPolicy
-  /** Methods the vendor may deliver with; default POST only. */
+  /** Methods the vendor may deliver with; default the core row's `methods`, else POST only. */
   readonly methods?: readonly HttpMethod[]
   /** Methods whose signature covers the URL, so it must be known when signing (Designer Cloud GET, DELETE). */
   readonly urlSignedFor?: readonly HttpMethod[]
