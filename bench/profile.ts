@@ -31,7 +31,7 @@ const [framework = 'express', route = 'hookproof', seconds = '5', size = '1024']
 process.env.HOOKPROOF_BENCH_BUILD ||= await buildAll()
 const dir = mkdtempSync(join(tmpdir(), 'hookproof-prof-'))
 const child = fork(fileURLToPath(new URL('./http/server.ts', import.meta.url)), [framework, route], {
-  execArgv: ['--cpu-prof', `--cpu-prof-dir=${dir}`, '--import', 'tsx'],
+  execArgv: ['--cpu-prof', '--cpu-prof-interval=100', `--cpu-prof-dir=${dir}`, '--import', 'tsx'],
   stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
 })
 const port = await new Promise<number>((resolve, reject) =>
