@@ -9,8 +9,10 @@ import { fileURLToPath } from 'node:url'
 import { sign } from '@hookproof/core'
 import autocannon from 'autocannon'
 import { ROUTES, type Route } from './http/common.js'
+import { NEXT_BENCH_APP } from './http/next-app.js'
 import { HTTP_SIZES, jsonBody, label, SECRET } from './lib/fixtures.js'
 import { type Spread, spread } from './lib/measure.js'
+import { buildNextApp } from './lib/next.js'
 
 export { ROUTES, type Route }
 
@@ -19,7 +21,7 @@ export { ROUTES, type Route }
  * `bench/http/<name>.ts` (see http/server.ts). Adding one is one entry here and that file;
  * `--frameworks=express,fastify` picks some.
  */
-export const FRAMEWORKS = ['express', 'koa', 'fastify', 'hono', 'nestjs', 'nestjs-fastify'] as const
+export const FRAMEWORKS = ['express', 'koa', 'fastify', 'hono', 'nestjs', 'nestjs-fastify', 'next-app', 'next-pages'] as const
 
 export interface HttpOptions {
   durationS: number
@@ -81,7 +83,7 @@ function start(framework: string, route: Route): Promise<Server> {
     stderr += d
   })
   return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve({ child, skip: `${framework} ${route}: server did not start in 20 s` }), 20_000)
+    const timer = setTimeout(() => resolve({ child, skip: `${framework} ${route}: server did not start in 60 s` }), 60_000)
     child.once('message', (m: { port?: number; skip?: string }) => {
       clearTimeout(timer)
       resolve({ child, port: m.port, skip: m.skip })
@@ -158,10 +160,26 @@ async function load(
   }
 }
 
+let nextPrepared = false
+
+/** Builds the bench's Next app once (`next build`, cached under node_modules/.cache while its inputs are unchanged). */
+function prepareNext(log: (line: string) => void): void {
+  if (nextPrepared) return
+  nextPrepared = true
+  try {
+    const { built, seconds } = buildNextApp(fileURLToPath(new URL('./next-app/', import.meta.url)), NEXT_BENCH_APP)
+    if (built) log(`next build of bench/next-app took ${seconds.toFixed(0)} s`)
+  } catch (error) {
+    // the servers then skip with "not built"
+    log(`next build of bench/next-app failed: ${String(error).split('\n')[0]}`)
+  }
+}
+
 export async function runHttp(opts: HttpOptions, log: (line: string) => void): Promise<RouteResult[]> {
   const out: RouteResult[] = []
   const routes = ROUTES.filter((r) => r === 'hand' || opts.routes === undefined || opts.routes.includes(r))
   for (const framework of opts.frameworks ?? FRAMEWORKS) {
+    if (framework.startsWith('next-')) prepareNext(log)
     const servers = new Map<Route, Server>()
     const started = await Promise.all(routes.map((route) => start(framework, route)))
     for (const [i, route] of routes.entries()) servers.set(route, started[i] as Server)

@@ -14,7 +14,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto'
 import type { Server } from 'node:http'
 import { SECRET } from '../lib/fixtures.js'
-import { counter } from './common.js'
+import { adapter, coreVerifier, counter } from './common.js'
 
 const LIMIT = 5 * 1024 * 1024
 let handled = 0
@@ -65,8 +65,7 @@ export async function nestjs(route: string, platform: 'express' | 'fastify' = 'e
   }
   let check: (input: { body: Buffer; headers: Record<string, string> }) => Promise<{ ok: boolean; status?: number }>
   if (route === 'core-check') {
-    const { createVerifier } = await import('../../packages/core/src/node.js')
-    const verifier = createVerifier({ provider: 'github', secret: SECRET })
+    const verifier = await coreVerifier()
     check = async (input) => {
       const result = await verifier.check(input)
       return result.ok ? { ok: true } : { ok: false, status: result.status }
@@ -76,7 +75,8 @@ export async function nestjs(route: string, platform: 'express' | 'fastify' = 'e
   const descriptor = Object.getOwnPropertyDescriptor(proto, 'handle') as PropertyDescriptor
   const decorators: MethodDecorator[] = [Post('webhook'), HttpCode(204)]
   if (route === 'hookproof' || route === 'hookproof-store') {
-    const { VerifyWebhook } = await import('../../packages/nestjs/src/index.js')
+    // as shipped (bench/lib/build.ts): tsx's keepNames would add a __name() call per closure
+    const { VerifyWebhook } = await adapter<typeof import('../../packages/nestjs/src/index.js')>('nestjs')
     const store = route === 'hookproof-store' ? {} : { replayStore: false as const }
     decorators.push(VerifyWebhook({ provider: 'github', secret: SECRET, limit: LIMIT, ...store }))
   }

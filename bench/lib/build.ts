@@ -21,6 +21,7 @@ export const ENTRIES = {
   koa: 'packages/koa/src/index.ts',
   fastify: 'packages/fastify/src/index.ts',
   hono: 'packages/hono/src/index.ts',
+  nestjs: 'packages/nestjs/src/index.ts',
 } as const
 export type Entry = keyof typeof ENTRIES
 

@@ -7,5 +7,7 @@ export default defineProject({
     name: 'examples/demo',
     include: ['test/**/*.test.ts'],
     testTimeout: 60_000,
+    // builds the Next app the demo serves (next build, cached under node_modules/.cache)
+    globalSetup: ['test/global-setup.ts'],
   },
 })

@@ -50,6 +50,15 @@ describe('npm run demo', () => {
     })
     expect(wide).toMatch(/^case +expected +got +express +koa +fastify +next +nestjs +hono$/m)
     expect(wide.split('\n').filter((l) => l.length > TABLE_WIDTH)).toEqual([])
+    // a framework that answered otherwise is marked * and its answer listed under the table, so six still fit
+    const github = result.reports.find((r) => r.provider === 'github')?.report as (typeof result.reports)[number]['report']
+    const other = JSON.parse(JSON.stringify(github)) as typeof github
+    const dup = other.cases.find((c) => c.name === 'duplicate') as (typeof other.cases)[number]
+    dup.responses = dup.responses.map((r, i) => (i === 1 ? { ...r, status: 409 } : r))
+    const marked = demoTable(['github'], six, (_provider, framework) => (framework === 'next' ? other : github))
+    expect(marked).toMatch(/^duplicate +2xx, 2xx +200, 200 \(ran 1x\) +ok +ok +ok +ok\* +ok +ok$/m)
+    expect(marked).toMatch(/^\* answered otherwise than "got": next duplicate: 200, 409 \(ran 1x\)$/m)
+    expect(marked.split('\n').filter((l) => l.length > TABLE_WIDTH)).toEqual([])
     // the inbox part: PGlite in-process, one effect row per delivery in every case
     expect(result.inbox).toMatchObject({ ok: true, cases: 4, failed: 0 })
     expect(out).toMatch(/^delivered, then a copy to the other receiver +204, copy 200 +1 +ok$/m)

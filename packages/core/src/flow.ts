@@ -385,8 +385,9 @@ export function createFlowWith(
   }
 
   function run(hooks: FlowHooks): Promise<void> {
-    if (telemetry === undefined) return runWith(hooks, undefined)
-    const trace = telemetry.start()
+    // no SDK registered (only the API installed): untraced, as with telemetry off
+    const trace = telemetry?.start()
+    if (trace === undefined) return runWith(hooks, undefined)
     return trace.run(() => runWith(hooks, trace))
   }
 

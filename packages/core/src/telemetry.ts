@@ -33,6 +33,8 @@ export interface OpenTelemetryApi {
       startSpan(name: string, options?: { attributes?: Record<string, string | number | boolean> }, context?: unknown): OtelSpan
     }
     setSpan(context: unknown, span: OtelSpan): unknown
+    /** The global provider (a `ProxyTracerProvider`): with no SDK registered, its delegate is the no-op one. */
+    getTracerProvider?(): unknown
   }
   readonly context: {
     active(): unknown
@@ -57,7 +59,13 @@ export interface OpenTelemetryApi {
         options?: { description?: string; unit?: string },
       ): { record(value: number, attributes?: Record<string, string>): void }
     }
+    /** The global provider: the no-op one until an SDK registers a meter provider. */
+    getMeterProvider?(): { getMeter(name: string, version?: string): unknown }
   }
+  /** Only to find the no-op tracer provider (a fresh proxy's delegate); optional, as in a hand-made API object. */
+  readonly ProxyTracerProvider?: new () => { getDelegate?(): unknown }
+  /** The no-op meter, to tell the no-op meter provider from an SDK's. */
+  readonly createNoopMeter?: () => unknown
 }
 
 /** What the flow reports at the end of a request (a subset of `WebhookEvent`). */
@@ -84,7 +92,8 @@ export interface RequestTrace {
 
 /** The flow's telemetry: starts a trace per request and wraps the replay store for the claim and settle spans. */
 export interface FlowTelemetry {
-  start(): RequestTrace
+  /** `undefined` while neither a tracer provider nor a meter provider is registered: the request runs untraced. */
+  start(): RequestTrace | undefined
   store(store: ReplayStore): ReplayStore
 }
 
@@ -109,16 +118,69 @@ export function flowTelemetry(option: unknown, detected: OpenTelemetryApi | unde
   return createTelemetry(api as OpenTelemetryApi)
 }
 
+/**
+ * Whether an SDK is registered, asked per request (an app may register its SDK after the flow is
+ * built, or disable it): `@opentelemetry/api` with no SDK answers every call with no-op objects,
+ * and tracing through them still costs a context, spans and closures per delivery. The tracer
+ * side: the global `ProxyTracerProvider`'s delegate is the no-op provider (the same object a
+ * fresh proxy delegates to). The meter side: the global meter provider hands out the no-op meter.
+ * An API object that lacks these functions (a hand-made one) counts as registered.
+ */
+function registration(api: OpenTelemetryApi): { tracing(): boolean; meterProvider(): unknown } {
+  const noopTracers = typeof api.ProxyTracerProvider === 'function' ? new api.ProxyTracerProvider().getDelegate?.() : undefined
+  const noopMeter = typeof api.createNoopMeter === 'function' ? api.createNoopMeter() : undefined
+  let lastMeters: unknown
+  let metersLive = true
+  return {
+    tracing() {
+      if (noopTracers === undefined || typeof api.trace.getTracerProvider !== 'function') return true
+      const provider = api.trace.getTracerProvider() as { getDelegate?(): unknown } | undefined
+      return typeof provider?.getDelegate !== 'function' || provider.getDelegate() !== noopTracers
+    },
+    /** The registered meter provider, `undefined` for the no-op one; `api` itself when it cannot tell. */
+    meterProvider() {
+      if (noopMeter === undefined || typeof api.metrics.getMeterProvider !== 'function') return api
+      const provider = api.metrics.getMeterProvider()
+      if (provider !== lastMeters) {
+        lastMeters = provider
+        metersLive = provider?.getMeter(NAME) !== noopMeter
+      }
+      return metersLive ? provider : undefined
+    },
+  }
+}
+
+function instruments(api: OpenTelemetryApi) {
+  const meter = api.metrics.getMeter(NAME)
+  return {
+    verified: meter.createCounter('hookproof.webhook.verified', { description: 'Deliveries verified and handed to the handler' }),
+    rejected: meter.createCounter('hookproof.webhook.rejected', { description: 'Deliveries rejected, by code' }),
+    duplicates: meter.createCounter('hookproof.webhook.duplicates', {
+      description: 'Duplicate deliveries answered without the handler',
+    }),
+    storeErrors: meter.createCounter('hookproof.store.errors', { description: 'Replay store or inbox calls that failed' }),
+    duration: meter.createHistogram('hookproof.webhook.duration', { description: 'From request to settled', unit: 'ms' }),
+  }
+}
+
 function createTelemetry(api: OpenTelemetryApi): FlowTelemetry {
   const tracer = api.trace.getTracer(NAME)
-  const meter = api.metrics.getMeter(NAME)
-  const verified = meter.createCounter('hookproof.webhook.verified', { description: 'Deliveries verified and handed to the handler' })
-  const rejected = meter.createCounter('hookproof.webhook.rejected', { description: 'Deliveries rejected, by code' })
-  const duplicates = meter.createCounter('hookproof.webhook.duplicates', {
-    description: 'Duplicate deliveries answered without the handler',
-  })
-  const storeErrors = meter.createCounter('hookproof.store.errors', { description: 'Replay store or inbox calls that failed' })
-  const duration = meter.createHistogram('hookproof.webhook.duration', { description: 'From request to settled', unit: 'ms' })
+  const registered = registration(api)
+  // the meter API has no proxy: instruments made before the app registers its meter provider
+  // would stay no-ops, so they are (re)made from the provider registered now
+  let metersOf: unknown
+  let meters = instruments(api)
+  let live = false
+  /** Whether this request is traced; refreshes the instruments when the meter provider changed. */
+  function sdkRegistered(): boolean {
+    const meterProvider = registered.meterProvider()
+    if (meterProvider !== undefined && meterProvider !== metersOf) {
+      metersOf = meterProvider
+      meters = instruments(api)
+    }
+    live = meterProvider !== undefined || registered.tracing()
+    return live
+  }
 
   /** Runs `fn` as a child span of the active one; marks it failed when `fn` rejects. */
   async function child<T>(name: string, fn: () => Promise<T>, attributes?: Record<string, string>): Promise<T> {
@@ -134,7 +196,9 @@ function createTelemetry(api: OpenTelemetryApi): FlowTelemetry {
   }
 
   return {
-    start(): RequestTrace {
+    start(): RequestTrace | undefined {
+      if (!sdkRegistered()) return undefined
+      const { verified, rejected, duplicates, storeErrors, duration } = meters
       const parent = api.context.active()
       const root = tracer.startSpan('hookproof.webhook', undefined, parent)
       const active = api.trace.setSpan(parent, root)
@@ -173,13 +237,16 @@ function createTelemetry(api: OpenTelemetryApi): FlowTelemetry {
     store(store: ReplayStore): ReplayStore {
       const settled = (operation: 'complete' | 'abort', fn: () => Promise<void>): Promise<void> =>
         child('hookproof.settle', fn, { 'hookproof.operation': operation }).catch((error: unknown) => {
-          storeErrors.add(1, { 'hookproof.operation': operation })
+          meters.storeErrors.add(1, { 'hookproof.operation': operation })
           throw error
         })
+      // `live`: the current request's start() found an SDK (untraced requests call the store directly)
       const traced: ReplayStore = {
-        begin: (key, leaseMs, owner) => child('hookproof.claim', () => store.begin(key, leaseMs, owner)),
-        complete: (key, ttlMs, owner) => settled('complete', () => store.complete(key, ttlMs, owner)),
-        abort: (key, owner) => settled('abort', () => store.abort(key, owner)),
+        begin: (key, leaseMs, owner) =>
+          live ? child('hookproof.claim', () => store.begin(key, leaseMs, owner)) : store.begin(key, leaseMs, owner),
+        complete: (key, ttlMs, owner) =>
+          live ? settled('complete', () => store.complete(key, ttlMs, owner)) : store.complete(key, ttlMs, owner),
+        abort: (key, owner) => (live ? settled('abort', () => store.abort(key, owner)) : store.abort(key, owner)),
       }
       // renewals run on a timer, outside any request's span: passed through untraced
       if (store.renew !== undefined) traced.renew = store.renew.bind(store)

@@ -3,6 +3,7 @@ import {
   createWebhookFlow,
   DEFAULT_BODY_LIMIT,
   type FlowHooks,
+  nodeRequestHeaders,
   type WebhookFlow,
   whenAnswered,
 } from '@hookproof/core/adapter'
@@ -134,8 +135,8 @@ function runFlow(compiled: Compiled, request: FastifyRequest, reply: FastifyRepl
   const hooks: FlowHooks = {
     readBody: () => readRawBody(request, reply, limit, timeoutMs),
     readRequest: () => ({
-      // headersDistinct keeps a header sent twice as two values, so a duplicated signature is caught
-      headers: request.raw.headersDistinct ?? request.raw.headers,
+      // a header sent twice stays two values (headersDistinct only then: it costs an array per header)
+      headers: nodeRequestHeaders(request.raw),
       method: request.method,
       url: requestUrl(compiled, request),
     }),

@@ -1,10 +1,11 @@
-import type { ServerResponse } from 'node:http'
+import type { IncomingMessage, ServerResponse } from 'node:http'
 import {
   bodyTimeoutOption,
   createWebhookFlow,
   DEFAULT_BODY_LIMIT,
   type FlowHooks,
   type FlowResponse,
+  nodeRequestHeaders,
   type WebhookFlow,
   whenAnswered,
 } from '@hookproof/core/adapter'
@@ -58,8 +59,8 @@ export class WebhookInterceptor implements NestInterceptor {
       const hooks: FlowHooks = {
         readBody: () => readRawBody(req, rawRes, this.#limit, this.#timeoutMs),
         readRequest: () => ({
-          // headersDistinct keeps a header sent twice as two values, so a duplicated signature is caught
-          headers: (req.raw ?? (req as { headersDistinct?: NodeJS.Dict<string[]> })).headersDistinct ?? req.headers,
+          // a header sent twice stays two values (headersDistinct only then: it costs an array per header)
+          headers: nodeRequestHeaders((req.raw ?? req) as IncomingMessage),
           method: req.method,
           url: this.#url(req),
         }),

@@ -1,5 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { bodyAlreadyParsed, bodyReadFailure, type Failure, type FlowHooks, readBodyWithin, whenAnswered } from '@hookproof/core/adapter'
+import {
+  bodyAlreadyParsed,
+  bodyReadFailure,
+  type Failure,
+  type FlowHooks,
+  nodeRequestHeaders,
+  readBodyWithin,
+  whenAnswered,
+} from '@hookproof/core/adapter'
 import type { NextApiRequest, NextApiResponse } from 'next/types.js'
 import { aborted, concat, declaredTooLarge, overLimit } from './body.js'
 import { type Compiled, compile } from './options.js'
@@ -50,8 +58,8 @@ export function withWebhookApi(first: NextWebhookOptions<NextApiRequest> | Webho
     const hooks: FlowHooks = {
       readBody: () => readApiBody(req, res, compiled.limit, compiled.timeoutMs),
       readRequest: () => ({
-        // headersDistinct keeps a header sent twice as two values, so a duplicated signature is caught
-        headers: req.headersDistinct ?? req.headers,
+        // a header sent twice stays two values (headersDistinct only then: it costs an array per header)
+        headers: nodeRequestHeaders(req),
         method: req.method,
         url: apiUrl(req, compiled),
       }),
