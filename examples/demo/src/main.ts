@@ -7,6 +7,7 @@
  */
 import type { Server } from 'node:http'
 import { pathToFileURL } from 'node:url'
+import { type Provider, providers } from '@hookproof/core'
 import {
   type ConformanceCase,
   type ConformanceReport,
@@ -25,20 +26,19 @@ import { start as startNest } from '../../nestjs-app/src/app.js'
 import { type InboxDemoResult, runInboxDemo } from './inbox.js'
 import { startNext } from './next.js'
 
-/** Demo secrets, current and rotated-out. Never use them anywhere real. */
-export const DEMO_SECRETS: Readonly<Record<MockProvider, { current: string; previous: string }>> = {
-  y42: { current: 'demo-y42-secret', previous: 'demo-y42-previous' },
-  up42: { current: 'demo-up42-secret', previous: 'demo-up42-previous' },
-  orchest: { current: 'demo-orchest-secret', previous: 'demo-orchest-previous' },
-  'designer-cloud': { current: 'demo-designer-cloud-secret', previous: 'demo-designer-cloud-previous' },
-  xplenty: { current: 'demo-xplenty-secret', previous: 'demo-xplenty-previous' },
-  github: { current: 'demo-github-secret', previous: 'demo-github-previous' },
-  // Standard Webhooks secrets are whsec_ + base64 of the key
-  'standard-webhooks': {
-    current: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
-    previous: 'whsec_AAECAwQFBgcICQoLDA0ODxAREhMUFRYX',
-  },
-}
+/**
+ * Demo secrets, current and rotated-out, for every registry row: `demo-<name>-secret`, or where
+ * the vendor's secrets have a form, the row's example and that example with its key reversed
+ * (still well formed). Never use them anywhere real.
+ */
+export const DEMO_SECRETS: Readonly<Record<MockProvider, { current: string; previous: string }>> = Object.fromEntries(
+  Object.entries(providers as Record<string, Provider>).map(([name, row]) => {
+    const example = row.secretExample
+    if (example === undefined) return [name, { current: `demo-${name}-secret`, previous: `demo-${name}-previous` }]
+    const cut = example.lastIndexOf('_') + 1
+    return [name, { current: example, previous: example.slice(0, cut) + [...example.slice(cut)].reverse().join('') }]
+  }),
+) as Record<MockProvider, { current: string; previous: string }>
 
 type Starter = (
   port: number,

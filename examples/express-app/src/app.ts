@@ -57,7 +57,8 @@ export function createApp(options: AppOptions = {}) {
   const onEvent = (e: WebhookEvent) => {
     if (e.type === 'rejected') log(`[express] rejected ${e.provider ?? '?'} ${e.code} (${e.status})`)
     if (e.type === 'duplicate') log(`[express] duplicate ${e.provider} answered ${e.status}`)
-  }
+  } // hookproof's own rejection lines (cause and hint) go where the app's log goes
+  const logger = { warn: (message: string) => log(message) }
 
   for (const provider of PROVIDER_NAMES) {
     const route = `/webhooks/${provider}`
@@ -65,6 +66,7 @@ export function createApp(options: AppOptions = {}) {
       provider,
       secrets: secretsFor(provider, options),
       onEvent,
+      logger,
       ...(options.replayStore ? { replayStore: options.replayStore } : {}),
     })
     const handler: express.RequestHandler = async (req, res) => {

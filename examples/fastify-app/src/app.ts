@@ -58,7 +58,8 @@ export function createApp(options: AppOptions = {}) {
   const onEvent = (e: WebhookEvent) => {
     if (e.type === 'rejected') log(`[fastify] rejected ${e.provider ?? '?'} ${e.code} (${e.status})`)
     if (e.type === 'duplicate') log(`[fastify] duplicate ${e.provider} answered ${e.status}`)
-  }
+  } // hookproof's own rejection lines (cause and hint) go where the app's log goes
+  const logger = { warn: (message: string) => log(message) }
 
   const handler: RouteHandlerMethod = async (request, reply) => {
     const hook = request.webhook
@@ -82,6 +83,7 @@ export function createApp(options: AppOptions = {}) {
         provider,
         secrets: secretsFor(provider, options),
         onEvent,
+        logger,
         ...(options.replayStore ? { replayStore: options.replayStore } : {}),
       })
       const url = `/webhooks/${provider}`

@@ -62,13 +62,15 @@ export function createApp(options: AppOptions = {}) {
   const onEvent = (e: WebhookEvent) => {
     if (e.type === 'rejected') log(`[hono] rejected ${e.provider ?? '?'} ${e.code} (${e.status})`)
     if (e.type === 'duplicate') log(`[hono] duplicate ${e.provider} answered ${e.status}`)
-  }
+  } // hookproof's own rejection lines (cause and hint) go where the app's log goes
+  const logger = { warn: (message: string) => log(message) }
 
   for (const provider of PROVIDER_NAMES) {
     const verify = verifyWebhook({
       provider,
       secrets: secretsFor(provider, options),
       onEvent,
+      logger,
       ...(options.replayStore ? { replayStore: options.replayStore } : {}),
     })
     // the methods the vendor sends with (Designer Cloud lets the user pick; the others POST)

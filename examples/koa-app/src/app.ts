@@ -59,7 +59,8 @@ export function createApp(options: AppOptions = {}) {
   const onEvent = (e: WebhookEvent) => {
     if (e.type === 'rejected') log(`[koa] rejected ${e.provider ?? '?'} ${e.code} (${e.status})`)
     if (e.type === 'duplicate') log(`[koa] duplicate ${e.provider} answered ${e.status}`)
-  }
+  } // hookproof's own rejection lines (cause and hint) go where the app's log goes
+  const logger = { warn: (message: string) => log(message) }
 
   const routes = new Map<string, { provider: ProviderName; verify: Middleware }>()
   for (const provider of PROVIDER_NAMES) {
@@ -67,6 +68,7 @@ export function createApp(options: AppOptions = {}) {
       provider,
       secrets: secretsFor(provider, options),
       onEvent,
+      logger,
       ...(options.replayStore ? { replayStore: options.replayStore } : {}),
     })
     routes.set(`/webhooks/${provider}`, { provider, verify })

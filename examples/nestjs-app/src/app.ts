@@ -63,12 +63,15 @@ export function createAppModule(options: AppOptions = {}) {
   const onEvent = (e: WebhookEvent) => {
     if (e.type === 'rejected') log(`${tag} rejected ${e.provider ?? '?'} ${e.code} (${e.status})`)
     if (e.type === 'duplicate') log(`${tag} duplicate ${e.provider} answered ${e.status}`)
-  }
+  } // hookproof's own rejection lines (cause and hint) go where the app's log goes
+  const logger = { warn: (message: string) => log(message) }
+
   const verify = (provider: ProviderName) =>
     VerifyWebhook({
       provider,
       secrets: secretsFor(provider, options),
       onEvent,
+      logger,
       ...(options.replayStore ? { replayStore: options.replayStore } : {}),
     })
 
