@@ -12,10 +12,20 @@ import { positive } from './options.js'
 import type { ReplayStore } from './replay.js'
 import type { VerifiedWebhook, VerifierOptions } from './verify.js'
 
-/** @internal What `complete` and `abort` are without a claim. */
+/**
+ * @internal What `complete` and `abort` are without a claim.
+ *
+ * @example
+ * const unclaimed = { replayKey: undefined, complete: noop, abort: noop }
+ */
 export const noop = async (): Promise<void> => {}
 
-/** @internal How a verifier keys and claims deliveries, compiled once from its options. */
+/**
+ * @internal How a verifier keys and claims deliveries, compiled once from its options.
+ *
+ * @example
+ * const policy: ReplayPolicy = { store: new MemoryReplayStore(), deliveryKey: undefined, leaseMs: 60_000, maxHoldMs: 900_000, ttlMs: undefined }
+ */
 export interface ReplayPolicy {
   /** `undefined` with `keyDeliveries` alone: the key, nothing claimed. */
   readonly store: ReplayStore | undefined
@@ -29,6 +39,10 @@ export interface ReplayPolicy {
 /**
  * @internal Checks the replay options at startup (`TypeError` on a bad one); `undefined` when
  * there is neither a store nor `keyDeliveries`: nothing to key, nothing to claim.
+ *
+ * @example
+ * replayPolicy({ replayStore: false }) // undefined
+ * replayPolicy({ replayStore: store, leaseSeconds: 30 }) // { store, leaseMs: 30_000, maxHoldMs: 900_000, ... }
  */
 export function replayPolicy(options: VerifierOptions): ReplayPolicy | undefined {
   const leaseMs = positive('leaseSeconds', options.leaseSeconds, 60) * 1000
@@ -45,7 +59,12 @@ export function replayPolicy(options: VerifierOptions): ReplayPolicy | undefined
   return { store, deliveryKey: options.deliveryKey, leaseMs, maxHoldMs, ttlMs }
 }
 
-/** @internal The key of the user's `deliveryKey`, under the provider's name; `undefined` skips dedup. */
+/**
+ * @internal The key of the user's `deliveryKey`, under the provider's name; `undefined` skips dedup.
+ *
+ * @example
+ * ownKey(policy, webhook) // 'designer-cloud:42:Complete' with deliveryKey: (w) => `${w.payload.jobId}:${w.payload.jobStatus}`
+ */
 export function ownKey(policy: ReplayPolicy, webhook: VerifiedWebhook): string | undefined {
   const own = (policy.deliveryKey as NonNullable<ReplayPolicy['deliveryKey']>)(webhook)
   return own === undefined ? undefined : `${webhook.provider}:${own}`
@@ -58,6 +77,10 @@ type Held = { -readonly [K in 'replayKey' | 'complete' | 'abort']: VerifiedWebho
  * @internal Begins the claim of a verified delivery under `key`: `webhook` itself, now holding
  * the claim (`replayKey`, `complete`, `abort`), or `DUPLICATE_DELIVERY` (200 processed, 409 in
  * flight) or `STORE_UNAVAILABLE`. Without a key, or without a store, nothing is claimed.
+ *
+ * @example
+ * const held = await beginClaim(policy, 'orchest:mac:5f1c…', webhook, 3 * 86_400)
+ * if (!isFailure(held)) { await work(held); await held.complete() }
  */
 export function beginClaim(
   policy: ReplayPolicy,
@@ -111,6 +134,10 @@ async function claimIn(store: ReplayStore, key: string, webhook: VerifiedWebhook
  * @internal The inbox step, after the claim and before the handler: the gate (the delivery with
  * `transaction`), or the failure to answer, with the claim already settled: a delivery committed
  * before is processed (complete); an unreachable database must let the retry in (abort).
+ *
+ * @example
+ * const opened = await openInboxGate(inbox, webhook)
+ * if (!('webhook' in opened)) return reject(opened) // 200 duplicate or 503, the claim settled
  */
 export async function openInboxGate(inbox: WebhookInbox, webhook: VerifiedWebhook): Promise<InboxGate | Failure> {
   const opened = await openInbox(inbox, webhook)
@@ -122,6 +149,11 @@ export async function openInboxGate(inbox: WebhookInbox, webhook: VerifiedWebhoo
 /**
  * @internal Whether a handler that finished counts as processed: below 500 the sender will not
  * retry; a router says so itself (a schema or unknown-event rejection is not processed).
+ *
+ * @example
+ * isProcessed(204) // true
+ * isProcessed(503) // false: the sender retries
+ * isProcessed(200, false) // false: the router rejected the payload
  */
 export function isProcessed(status: number | undefined, routed?: boolean): boolean {
   return routed ?? (status !== undefined && status < 500)
@@ -130,6 +162,9 @@ export function isProcessed(status: number | undefined, routed?: boolean): boole
 /**
  * @internal Ends the claim once the handler settled: complete (processed) or abort (the handler
  * failed or threw: the retry gets in). A store that fails is ignored: the lease lapses instead.
+ *
+ * @example
+ * await settleDelivery(webhook, isProcessed(status))
  */
 export function settleDelivery(webhook: VerifiedWebhook, processed: boolean): Promise<void> {
   return settle(processed ? webhook.complete() : webhook.abort())
