@@ -587,23 +587,36 @@ function parseSignature(a: Attempt): ParsedSignature | Failure {
   return isFailure(parsed) ? rejected(a, parsed) : parsed
 }
 
-/** Index of the first secret from `index` on whose MAC equals one of the signatures, or -1. */
+/**
+ * Index of the first secret from `index` on whose MAC equals one of the signatures, or -1. A
+ * loop while the backend answers synchronously (node:crypto); a Promise resumes in `compareAt`.
+ */
 function matchFrom(a: Attempt, index: number): Maybe<number> {
-  if (index >= a.entry.keyBytes.length) return -1
-  a.secretIndex = index
-  return andThen(macOf(a.c, a.entry, a.parsed as ParsedSignature, index), compareAt, a)
+  const parsed = a.parsed as ParsedSignature
+  for (let i = index; i < a.entry.keyBytes.length; i++) {
+    a.secretIndex = i
+    const expected = macOf(a.c, a.entry, parsed, i)
+    if (expected instanceof Promise) return andThen(expected, compareAt, a)
+    if (matches(expected, a)) return i
+  }
+  return -1
 }
 
-/** Compares the MAC under `a.secretIndex` with every candidate; the match goes to `a.signature`. */
+/** The MAC under `a.secretIndex` arrived: a match, or the next secret. */
 function compareAt(expected: Uint8Array, a: Attempt): Maybe<number> {
+  return matches(expected, a) ? a.secretIndex : matchFrom(a, a.secretIndex + 1)
+}
+
+/** Compares one expected MAC with every candidate; the match goes to `a.signature`. */
+function matches(expected: Uint8Array, a: Attempt): boolean {
   const equal = a.c.backend.equal
   for (const candidate of (a.parsed as ParsedSignature).signatures) {
     if (equal(expected, candidate)) {
       a.signature = candidate
-      return a.secretIndex
+      return true
     }
   }
-  return matchFrom(a, a.secretIndex + 1)
+  return false
 }
 
 /** After the MAC: mismatch, timestamp, provider checks. */
