@@ -20,7 +20,6 @@ import {
   type RequestView,
 } from './provider.js'
 import type { PROVIDER_ALIASES, ProviderAlias, ProviderName } from './providers/index.js'
-import { xplentyOptionsProblem } from './providers/xplenty.js'
 import type { ReplayStore } from './replay.js'
 import { checkTolerance, toMs } from './timestamp.js'
 
@@ -207,21 +206,16 @@ export type PayloadForOptions<Options> = Options extends { provider: infer Name 
 export type KnownOptions<Options> = { [K in Exclude<keyof Options, keyof VerifierOptions>]: never }
 
 /**
- * Provider rows by name: the registry, or the one row of a per-provider entry. `createVerifier`
- * resolves names in it, so a bundle holds only the rows its entry passes.
- *
- * @example
- * const table: ProviderTable = { orchest }
+ * The providers a verifier resolves names in: the entry passes the registry (or one row), so the
+ * verifier imports no row itself and a per-provider entry bundles only its own.
  */
-export type ProviderTable = Readonly<Record<string, Provider>>
-
-/**
- * Vendor aliases to names of a {@link ProviderTable} (`{ trifacta: 'designer-cloud' }`).
- *
- * @example
- * const aliases: ProviderAliasTable = { 'integrate.io': 'xplenty' }
- */
-export type ProviderAliasTable = Readonly<Record<string, string>>
+export interface ProviderTable {
+  readonly providers: Readonly<Record<string, Provider>>
+  /** Other names of the same rows (`trifacta` for `designer-cloud`). */
+  readonly aliases: Readonly<Record<string, string>>
+  /** Why the options cannot drive the configured rows (a vendor switch), or `undefined`; run at startup. */
+  readonly optionsProblem?: (options: VerifierOptions, rows: readonly Provider[]) => string | undefined
+}
 
 // ---------------------------------------------------------------------------------------------
 // Compile: once per createVerifier, every check of the options and every key made here.
@@ -261,8 +255,8 @@ interface Compiled {
   readonly log: RejectionLog
 }
 
-/** @internal Builds `createVerifier` over a crypto backend and a table of provider rows. */
-export function verifierFactory(backend: CryptoBackend, registry: ProviderTable, aliases: ProviderAliasTable = {}) {
+/** @internal Builds `createVerifier` over a crypto backend and the providers it knows by name. */
+export function verifierFactory(backend: CryptoBackend, registry: ProviderTable) {
   /**
    * Builds a verifier once at startup: validates options (throws `TypeError` on a bad setup,
    * never per request) and prepares keys.
@@ -275,18 +269,22 @@ export function verifierFactory(backend: CryptoBackend, registry: ProviderTable,
   return function createVerifier<const Options extends VerifierOptions>(
     options: Options & KnownOptions<Options>,
   ): Verifier<PayloadForOptions<Options>> {
-    return verifierOf(compile(backend, registry, aliases, options)) as Verifier<PayloadForOptions<Options>>
+    return verifierOf(compile(backend, registry, options)) as Verifier<PayloadForOptions<Options>>
   }
 }
 
 /** Validates the options (`TypeError` on a bad setup, never per request) and prepares keys. */
-function compile(backend: CryptoBackend, table: ProviderTable, aliases: ProviderAliasTable, options: VerifierOptions): Compiled {
+function compile(backend: CryptoBackend, table: ProviderTable, options: VerifierOptions): Compiled {
   if (typeof options !== 'object' || options === null) throw new TypeError('createVerifier(options): options must be an object')
   checkVerifierOptions(options)
-  const list = entries(table, aliases, options)
+  const list = entries(table, options)
   const log = createRejectionLog(options.logger, secretsIn(options))
-  const xplentyProblem = list.some((e) => e.provider === table.xplenty) ? xplentyOptionsProblem(options) : undefined
-  if (xplentyProblem !== undefined) throw new TypeError(xplentyProblem)
+  // a vendor switch the configured rows cannot use (Xplenty's), named at startup
+  const optionsProblem = table.optionsProblem?.(
+    options,
+    list.map((e) => e.provider),
+  )
+  if (optionsProblem !== undefined) throw new TypeError(optionsProblem)
   const toleranceMs = positive('toleranceSeconds', options.toleranceSeconds, 300) * 1000
   const looksLikeMs = toleranceWarning(options.toleranceSeconds)
   if (looksLikeMs !== undefined) log.warn(looksLikeMs)
@@ -325,15 +323,16 @@ function verifierOf(c: Compiled): Verifier {
   )
 }
 
-function resolveProvider(table: ProviderTable, aliases: ProviderAliasTable, value: unknown): Provider {
+function resolveProvider(table: ProviderTable, value: unknown): Provider {
+  const { providers: registry, aliases } = table
   if (typeof value === 'string') {
     const name = aliases[value.toLowerCase()] ?? value.toLowerCase()
-    const p = table[name]
+    const p = registry[name]
     if (p === undefined) {
-      const near = didYouMean(value, [...Object.keys(table), ...Object.keys(aliases)])
+      const near = didYouMean(value, [...Object.keys(registry), ...Object.keys(aliases)])
       const target = near === undefined ? undefined : (aliases[near] ?? near)
       throw new TypeError(
-        `Unknown provider "${value}"${target === undefined ? '' : ` (did you mean "${target}"?)`}. Built-in providers: ${Object.keys(table).join(', ')}`,
+        `Unknown provider "${value}"${target === undefined ? '' : ` (did you mean "${target}"?)`}. Built-in providers: ${Object.keys(registry).join(', ')}`,
       )
     }
     return p
@@ -379,13 +378,13 @@ function configuredItems(
   if (Array.isArray(options.providers) && options.providers.length > 0) {
     return options.providers.map((item) => (typeof item === 'object' && item !== null && 'provider' in item ? item : { provider: item }))
   }
-  throw new TypeError(`No provider. Pass provider (one of ${Object.keys(table).join(', ')}) or providers: [...]`)
+  throw new TypeError(`No provider. Pass provider (one of ${Object.keys(table.providers).join(', ')}) or providers: [...]`)
 }
 
-function entries(table: ProviderTable, aliases: ProviderAliasTable, options: VerifierOptions): Entry[] {
+function entries(table: ProviderTable, options: VerifierOptions): Entry[] {
   const seen = new Set<string>()
   return configuredItems(table, options).map((item) => {
-    const provider = resolveProvider(table, aliases, item.provider)
+    const provider = resolveProvider(table, item.provider)
     if (seen.has(provider.name)) throw new TypeError(`Provider "${provider.name}" is configured twice`)
     seen.add(provider.name)
     const own = item.secret !== undefined || item.secrets !== undefined
