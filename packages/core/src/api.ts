@@ -1,12 +1,13 @@
 import type { CryptoBackend } from './crypto/types.js'
 import { fetchFactory } from './fetch.js'
 import { lambdaFactory } from './lambda.js'
+import { registry } from './registry.js'
 import { signerFactory } from './sign.js'
 import { type CheckResult, type VerifiedWebhook, type VerifierOptions, type VerifyInput, verifierFactory } from './verify.js'
 
 /** @internal The public functions bound to one crypto backend (node:crypto or Web Crypto). */
 export function bind(backend: CryptoBackend) {
-  const createVerifier = verifierFactory(backend)
+  const createVerifier = verifierFactory(backend, registry)
   const sign = signerFactory(backend)
 
   /**

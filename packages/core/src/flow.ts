@@ -10,11 +10,12 @@ import {
 } from './errors.js'
 import { checkFlowOptions, flowLog } from './flow-log.js'
 import type { HeadersInput } from './headers.js'
-import { checkInbox, type InboxGate, openInbox, type WebhookInbox } from './inbox.js'
+import { checkInbox, type InboxGate, type WebhookInbox } from './inbox.js'
+import { isProcessed, openInboxGate, settleDelivery } from './lifecycle.js'
 import { MemoryReplayStore } from './replay.js'
 import type { RouteResult, Router } from './router.js'
 import { flowTelemetry, type OpenTelemetryApi, type RequestTrace } from './telemetry.js'
-import type { VerifiedWebhook, Verifier, VerifierOptions, VerifyInput } from './verify.js'
+import type { CheckResult, VerifiedWebhook, Verifier, VerifierOptions, VerifyInput } from './verify.js'
 
 /**
  * 5 MiB: the default body `limit` of every adapter; above it, 413 `BODY_TOO_LARGE`.
@@ -293,6 +294,24 @@ export function readBodyWithin<T>(read: Promise<T>, timeoutMs: number, stop: () 
 
 const clock: () => number = typeof globalThis.performance?.now === 'function' ? () => globalThis.performance.now() : Date.now
 
+type Listener = (event: WebhookEvent) => void
+
+/** Everything the flow decides once, at startup, read by the steps of every request. */
+interface FlowState {
+  readonly verifier: Verifier
+  readonly log: ReturnType<typeof flowLog>
+  readonly telemetry: ReturnType<typeof flowTelemetry>
+  readonly inbox: WebhookInbox | undefined
+  /** The warning for a handler that never called `transaction` is given once per flow. */
+  inboxWarned: boolean
+  readonly forwardErrors: boolean
+  readonly exposeDetails: boolean
+  readonly onEvent: WebhookFlowOptions['onEvent']
+  readonly emitter: WebhookFlowOptions['emitter']
+  readonly router: Router | undefined
+  readonly listeners: Readonly<Record<WebhookEvent['type'], Set<Listener>>>
+}
+
 /**
  * Builds the shared adapter flow once at startup, on the given crypto-bound `createVerifier`.
  * Adapters call `createWebhookFlow` from `@hookproof/core/adapter`, which binds it.
@@ -306,6 +325,22 @@ export function createFlowWith(
   installedTelemetry?: OpenTelemetryApi,
 ): WebhookFlow {
   const verifierOptions = adapterOptions(options)
+  const s = compileFlow(createVerifier, verifierOptions, options, installedTelemetry)
+  return {
+    verifier: s.verifier,
+    options: verifierOptions,
+    run: (hooks) => run(s, hooks),
+    on: (type, listener) => on(s, type, listener),
+  }
+}
+
+/** Checks the flow's own options, wraps the store for telemetry, builds the verifier. */
+function compileFlow(
+  createVerifier: (options: VerifierOptions) => Verifier,
+  verifierOptions: VerifierOptions,
+  options: WebhookFlowOptions,
+  installedTelemetry: OpenTelemetryApi | undefined,
+): FlowState {
   const telemetry = flowTelemetry(options.telemetry, installedTelemetry)
   // the claim and settle spans: the store is wrapped only when telemetry is on
   if (telemetry !== undefined && verifierOptions.replayStore) verifierOptions.replayStore = telemetry.store(verifierOptions.replayStore)
@@ -313,152 +348,193 @@ export function createFlowWith(
   checkInbox(inbox)
   // the inbox records the canonical key: computed even with replayStore: false
   if (inbox !== undefined) verifierOptions.keyDeliveries = true
-  let inboxWarned = false
   const verifier = createVerifier(verifierOptions)
   const log = flowLog(verifier, verifierOptions)
-  const forwardErrors = options.onError === 'next'
   if (options.exposeDetails !== undefined && typeof options.exposeDetails !== 'boolean') {
     throw new TypeError(`exposeDetails must be true or false, got ${String(options.exposeDetails)}`)
   }
-  // read once at startup: NODE_ENV does not change per request
-  const exposeDetails = options.exposeDetails ?? exposeDetailsByDefault()
   const { onEvent, emitter, router } = options
   if (router !== undefined && !verifier.providers.includes(router.provider)) {
     throw new TypeError(`router is for ${router.provider}, which this verifier does not accept (${verifier.providers.join(', ')})`)
   }
-  const listeners = {
-    verified: new Set<(event: WebhookEvent) => void>(),
-    rejected: new Set<(event: WebhookEvent) => void>(),
-    duplicate: new Set<(event: WebhookEvent) => void>(),
+  return {
+    verifier,
+    log,
+    telemetry,
+    inbox,
+    inboxWarned: false,
+    forwardErrors: options.onError === 'next',
+    // read once at startup: NODE_ENV does not change per request
+    exposeDetails: options.exposeDetails ?? exposeDetailsByDefault(),
+    onEvent,
+    emitter,
+    router,
+    listeners: { verified: new Set(), rejected: new Set(), duplicate: new Set() },
   }
+}
 
-  function call(fn: () => void): void {
-    try {
-      fn()
-    } catch {
-      // a broken logger must not turn a verified delivery into a failure
-    }
+function on(s: FlowState, type: WebhookEvent['type'], listener: Listener): () => void {
+  const set = s.listeners[type]
+  if (set === undefined || typeof listener !== 'function')
+    throw new TypeError(`on(type, listener): type is 'verified', 'rejected' or 'duplicate'`)
+  set.add(listener)
+  return () => {
+    set.delete(listener)
   }
+}
 
-  function report(event: WebhookEvent): void {
-    if (onEvent) call(() => onEvent(event))
-    if (emitter) call(() => emitter.emit(event.type, event))
-    for (const listener of listeners[event.type]) call(() => listener(event))
+function call(fn: () => void): void {
+  try {
+    fn()
+  } catch {
+    // a broken logger must not turn a verified delivery into a failure
   }
+}
 
-  function on(type: WebhookEvent['type'], listener: (event: WebhookEvent) => void): () => void {
-    const set = listeners[type]
-    if (set === undefined || typeof listener !== 'function')
-      throw new TypeError(`on(type, listener): type is 'verified', 'rejected' or 'duplicate'`)
-    set.add(listener)
-    return () => {
-      set.delete(listener)
-    }
+function report(s: FlowState, event: WebhookEvent): void {
+  const { onEvent, emitter } = s
+  if (onEvent) call(() => onEvent(event))
+  if (emitter) call(() => emitter.emit(event.type, event))
+  for (const listener of s.listeners[event.type]) call(() => listener(event))
+}
+
+function run(s: FlowState, hooks: FlowHooks): Promise<void> {
+  // no SDK registered (only the API installed): untraced, as with telemetry off
+  const trace = s.telemetry?.start()
+  if (trace === undefined) return runWith(s, hooks, undefined)
+  return trace.run(() => runWith(s, hooks, trace))
+}
+
+/** One request: read, verify, open the inbox, handle while the claim is held, settle, report. */
+async function runWith(s: FlowState, hooks: FlowHooks, trace: RequestTrace | undefined): Promise<void> {
+  const start = clock()
+  const body = await readBody(hooks)
+  if (!(body instanceof Uint8Array)) return reject(s, hooks, body, start, clock() - start, trace)
+  const result = await verifyBody(s, hooks, body, trace)
+  const verifyMs = clock() - start
+  if (!result.ok) return reject(s, hooks, result, start, verifyMs, trace)
+  let webhook = result.webhook
+  let gate: InboxGate | undefined
+  if (s.inbox !== undefined) {
+    const opened = await openInboxGate(s.inbox, webhook)
+    if (!('webhook' in opened)) return reject(s, hooks, opened, start, verifyMs, trace)
+    gate = opened
+    webhook = opened.webhook
   }
-
-  async function reject(hooks: FlowHooks, failure: Failure, start: number, verifyMs: number, trace?: RequestTrace): Promise<void> {
-    const duplicate = failure.code === 'DUPLICATE_DELIVERY'
-    let error: WebhookVerificationError | undefined
-    // one error for every listener: explain() then runs once however many loggers ask
-    const explain = () => (error ??= WebhookVerificationError.from(failure, { exposeDetails })).explain()
-    const event: WebhookEvent = {
-      type: duplicate ? 'duplicate' : 'rejected',
-      provider: failure.provider,
-      code: failure.code,
-      status: failure.status,
-      deliveryId: undefined,
-      event: undefined,
-      durationMs: clock() - start,
-      verifyMs,
-      ...(duplicate ? {} : { message: failure.message, explain }),
-    }
-    report(event)
-    trace?.end(event)
-    if (!duplicate) await log.rejected(failure, explain)
-    if (!duplicate && forwardErrors && hooks.forward) {
-      return hooks.forward((error ??= WebhookVerificationError.from(failure, { exposeDetails })))
-    }
-    const body = JSON.stringify(problemDetails(failure, { exposeDetails }))
-    // a processed duplicate is an acknowledgement, not a problem: the sender must stop retrying
-    const headers = failure.status < 300 ? { 'content-type': 'application/json' } : problemHeaders(failure)
-    return hooks.send({ status: failure.status, headers, body })
+  let status: number | undefined
+  let processed: boolean | undefined
+  try {
+    if (trace === undefined && s.router === undefined) status = await hooks.handle(webhook)
+    else ({ status, processed } = await handleRouted(s.router, webhook, hooks, trace))
+  } catch (error) {
+    await settleDelivery(webhook, false)
+    reportVerified(s, webhook, gate, trace, start, verifyMs, 'aborted', undefined)
+    throw error
   }
+  const ok = isProcessed(status, processed)
+  await settleDelivery(webhook, ok)
+  reportVerified(s, webhook, gate, trace, start, verifyMs, ok ? 'completed' : 'aborted', status)
+}
 
-  function run(hooks: FlowHooks): Promise<void> {
-    // no SDK registered (only the API installed): untraced, as with telemetry off
-    const trace = telemetry?.start()
-    if (trace === undefined) return runWith(hooks, undefined)
-    return trace.run(() => runWith(hooks, trace))
+/** Not `async`: one reaction on the adapter's read, as an `await` of it would be. */
+function readBody(hooks: FlowHooks): Promise<Uint8Array | Failure> {
+  try {
+    return Promise.resolve(hooks.readBody()).then(undefined, unreadable)
+  } catch (error) {
+    return Promise.resolve(unreadable(error))
   }
+}
 
-  async function runWith(hooks: FlowHooks, trace: RequestTrace | undefined): Promise<void> {
-    const start = clock()
-    let body: Uint8Array | Failure
-    try {
-      body = await hooks.readBody()
-    } catch (error) {
-      body = fail('INVALID_PAYLOAD', 'The request body could not be read', { hints: async () => [String(error)] })
-    }
-    if (!(body instanceof Uint8Array)) return reject(hooks, body, start, clock() - start, trace)
-    const request = hooks.readRequest()
-    const input: VerifyInput = { body, headers: request.headers, method: request.method, url: request.url }
-    const result = await (trace === undefined ? verifier.check(input) : trace.verify(() => verifier.check(input)))
-    const verifyMs = clock() - start
-    if (!result.ok) return reject(hooks, result, start, verifyMs, trace)
-    let webhook = result.webhook
-    let gate: InboxGate | undefined
-    if (inbox !== undefined) {
-      const opened = await openInbox(inbox, webhook)
-      if (!('webhook' in opened)) {
-        // committed before: processed, so the claim completes; unreachable: the retry must get in
-        await settle(opened.code === 'DUPLICATE_DELIVERY' ? webhook.complete() : webhook.abort())
-        return reject(hooks, opened, start, verifyMs, trace)
-      }
-      gate = opened
-      webhook = opened.webhook
-    }
-    const done = (outcome: 'completed' | 'aborted', status: number | undefined) => {
-      if (gate !== undefined && !gate.used && !inboxWarned) {
-        inboxWarned = true
-        console.warn(
-          `hookproof: a ${webhook.provider} handler finished without webhook.transaction(fn); with an inbox, write the effects inside it so each delivery takes effect once`,
-        )
-      }
-      // nobody listens and nothing traces: no event object per verified delivery
-      if (trace === undefined && onEvent === undefined && emitter === undefined && listeners.verified.size === 0) return
-      const event: WebhookEvent = {
-        type: 'verified',
-        provider: webhook.provider,
-        code: undefined,
-        status,
-        deliveryId: webhook.deliveryId,
-        event: webhook.event,
-        durationMs: clock() - start,
-        verifyMs,
-        outcome,
-      }
-      report(event)
-      trace?.end(event)
-    }
-    let status: number | undefined
-    let processed: boolean | undefined
-    try {
-      const handled = webhook
-      if (trace !== undefined) ({ status, processed } = await trace.handle(() => dispatch(router, handled, hooks)))
-      else if (router === undefined) status = await hooks.handle(webhook)
-      else ({ status, processed } = await sendRouted(router, webhook, hooks))
-    } catch (error) {
-      await settle(webhook.abort())
-      done('aborted', undefined)
-      throw error
-    }
-    // below 500 the sender will not retry, so the delivery counts as processed
-    const ok = processed ?? (status !== undefined && status < 500)
-    await settle(ok ? webhook.complete() : webhook.abort())
-    done(ok ? 'completed' : 'aborted', status)
+function unreadable(error: unknown): Failure {
+  return fail('INVALID_PAYLOAD', 'The request body could not be read', { hints: async () => [String(error)] })
+}
+
+function verifyBody(s: FlowState, hooks: FlowHooks, body: Uint8Array, trace: RequestTrace | undefined): Promise<CheckResult> {
+  const request = hooks.readRequest()
+  const input: VerifyInput = { body, headers: request.headers, method: request.method, url: request.url }
+  return trace === undefined ? s.verifier.check(input) : trace.verify(() => s.verifier.check(input))
+}
+
+/** The handler through the router, or inside the handler's span. */
+function handleRouted(
+  router: Router | undefined,
+  webhook: VerifiedWebhook,
+  hooks: FlowHooks,
+  trace: RequestTrace | undefined,
+): Promise<{ status: number | undefined; processed?: boolean }> {
+  if (trace !== undefined) return trace.handle(() => dispatch(router, webhook, hooks))
+  return sendRouted(router as Router, webhook, hooks)
+}
+
+/** The `verified` event, once the delivery settled (and the inbox warning, once per flow). */
+function reportVerified(
+  s: FlowState,
+  webhook: VerifiedWebhook,
+  gate: InboxGate | undefined,
+  trace: RequestTrace | undefined,
+  start: number,
+  verifyMs: number,
+  outcome: 'completed' | 'aborted',
+  status: number | undefined,
+): void {
+  if (gate !== undefined && !gate.used && !s.inboxWarned) {
+    s.inboxWarned = true
+    console.warn(
+      `hookproof: a ${webhook.provider} handler finished without webhook.transaction(fn); with an inbox, write the effects inside it so each delivery takes effect once`,
+    )
   }
+  // nobody listens and nothing traces: no event object per verified delivery
+  if (trace === undefined && s.onEvent === undefined && s.emitter === undefined && s.listeners.verified.size === 0) return
+  const event: WebhookEvent = {
+    type: 'verified',
+    provider: webhook.provider,
+    code: undefined,
+    status,
+    deliveryId: webhook.deliveryId,
+    event: webhook.event,
+    durationMs: clock() - start,
+    verifyMs,
+    outcome,
+  }
+  report(s, event)
+  trace?.end(event)
+}
 
-  return { verifier, options: verifierOptions, run, on }
+/** A rejection or a duplicate: reported, logged, then sent (or forwarded with `onError: 'next'`). */
+async function reject(
+  s: FlowState,
+  hooks: FlowHooks,
+  failure: Failure,
+  start: number,
+  verifyMs: number,
+  trace?: RequestTrace,
+): Promise<void> {
+  const duplicate = failure.code === 'DUPLICATE_DELIVERY'
+  const exposeDetails = s.exposeDetails
+  let error: WebhookVerificationError | undefined
+  // one error for every listener: explain() then runs once however many loggers ask
+  const explain = () => (error ??= WebhookVerificationError.from(failure, { exposeDetails })).explain()
+  const event: WebhookEvent = {
+    type: duplicate ? 'duplicate' : 'rejected',
+    provider: failure.provider,
+    code: failure.code,
+    status: failure.status,
+    deliveryId: undefined,
+    event: undefined,
+    durationMs: clock() - start,
+    verifyMs,
+    ...(duplicate ? {} : { message: failure.message, explain }),
+  }
+  report(s, event)
+  trace?.end(event)
+  if (!duplicate) await s.log.rejected(failure, explain)
+  if (!duplicate && s.forwardErrors && hooks.forward) {
+    return hooks.forward((error ??= WebhookVerificationError.from(failure, { exposeDetails })))
+  }
+  const body = JSON.stringify(problemDetails(failure, { exposeDetails }))
+  // a processed duplicate is an acknowledgement, not a problem: the sender must stop retrying
+  const headers = failure.status < 300 ? { 'content-type': 'application/json' } : problemHeaders(failure)
+  return hooks.send({ status: failure.status, headers, body })
 }
 
 /** The handler or the router, as one call (the traced path runs it inside the handler's span). */
@@ -476,11 +552,3 @@ async function sendRouted(router: Router, webhook: VerifiedWebhook, hooks: FlowH
   await hooks.send(result)
   return result
 }
-
-/** Not `async`: one reaction on the store's promise rather than an async frame around it. */
-function settle(promise: Promise<void>): Promise<void> {
-  // the store is down: the claim's lease expires and the sender's retry is processed then
-  return Promise.resolve(promise).then(undefined, ignore)
-}
-
-function ignore(): void {}

@@ -140,3 +140,17 @@ export function toleranceWarning(seconds: number | undefined): string | undefine
   const span = days >= 1 ? `${Number(days.toFixed(1))} days` : `${Number((seconds / 3600).toFixed(1))} h`
   return `hookproof: toleranceSeconds is ${seconds} s (${span}); it is in seconds, not ms: did you mean ${seconds / 1000}? A tolerance this wide lets a captured delivery be replayed for that long`
 }
+
+/**
+ * @internal A positive number of seconds from the options, or `fallback` when unset; `TypeError` otherwise.
+ *
+ * @example
+ * const leaseMs = positive('leaseSeconds', options.leaseSeconds, 60) * 1000
+ */
+export function positive(name: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    throw new TypeError(`${name} must be a positive number of seconds, got ${String(value)}`)
+  }
+  return value
+}

@@ -3,12 +3,14 @@ import { bytesToHex, toBytes } from './encoding.js'
 import { type Failure, fail, WebhookVerificationError } from './errors.js'
 import { type HeaderLookup, type HeadersInput, headerLookup } from './headers.js'
 import type { DiagnoseState } from './hints.js'
-import { takeClaim } from './lease.js'
-import { attachLog, createRejectionLog, secretsIn, type WebhookLogger } from './log.js'
-import { checkVerifierOptions, didYouMean, toleranceWarning } from './options.js'
+import { beginClaim, noop, ownKey, type ReplayPolicy, replayPolicy } from './lifecycle.js'
+import { attachLog, createRejectionLog, type RejectionLog, secretsIn, type WebhookLogger } from './log.js'
+import { andThen, type Maybe } from './maybe.js'
+import { checkVerifierOptions, didYouMean, positive, toleranceWarning } from './options.js'
 import { parsePayload } from './payload.js'
 import type { PayloadOf } from './payloads.js'
 import {
+  type AfterVerifyResult,
   COVERS_BODY,
   COVERS_NOTHING,
   isFailure,
@@ -17,8 +19,7 @@ import {
   type ProviderOptions,
   type RequestView,
 } from './provider.js'
-import { PROVIDER_ALIASES, type ProviderAlias, type ProviderName, providers as registry } from './providers/index.js'
-import { xplentyOptionsProblem } from './providers/xplenty.js'
+import type { PROVIDER_ALIASES, ProviderAlias, ProviderName } from './providers/index.js'
 import type { ReplayStore } from './replay.js'
 import { checkTolerance, toMs } from './timestamp.js'
 
@@ -204,11 +205,24 @@ export type PayloadForOptions<Options> = Options extends { provider: infer Name 
  */
 export type KnownOptions<Options> = { [K in Exclude<keyof Options, keyof VerifierOptions>]: never }
 
-/** Diagnostics are loaded on first use: they are most of the code size and rejections rarely need them. */
-async function diagnose(backend: CryptoBackend, state: DiagnoseState, extra?: () => Promise<string[]>): Promise<string[]> {
-  const hints = await import('./hints.js')
-  return hints.diagnose(backend, state, extra)
+/**
+ * The providers a verifier resolves names in: the entry passes the registry (or one row), so the
+ * verifier imports no row itself and a per-provider entry bundles only its own.
+ */
+export interface ProviderTable {
+  readonly providers: Readonly<Record<string, Provider>>
+  /** Other names of the same rows (`trifacta` for `designer-cloud`). */
+  readonly aliases: Readonly<Record<string, string>>
+  /** Why the options cannot drive the configured rows (a vendor switch), or `undefined`; run at startup. */
+  readonly optionsProblem?: (options: VerifierOptions, rows: readonly Provider[]) => string | undefined
 }
+
+// ---------------------------------------------------------------------------------------------
+// Compile: once per createVerifier, every check of the options and every key made here.
+// Per request, read top to bottom: check → checkRequest → selectProviders → tryFrom → attempt
+// (parseSignature → matchFrom/compareAt → afterMatch → checkTime → runAfterVerify) → next →
+// verified → resultOf → claim (lifecycle.beginClaim) → outcome.
+// ---------------------------------------------------------------------------------------------
 
 interface Entry {
   provider: Provider
@@ -217,17 +231,106 @@ interface Entry {
   keys: Map<Hash, unknown[]>
   /** The SIGNATURE_MISMATCH failure, written once: a forged flood should cost no string building. */
   mismatch: Failure
+  /** How a timestamp failure names the timestamp, written once. */
+  timeLabel: string
 }
 
-const noop = async (): Promise<void> => {}
+/** Everything the steps of a request read, decided once by {@link compile}. */
+interface Compiled {
+  readonly backend: CryptoBackend
+  /** The options as given: rows read their switches from them (`RequestView.options`). */
+  readonly options: VerifierOptions
+  readonly list: readonly Entry[]
+  /** The list when it has one entry: no detection then. */
+  readonly onlyOne: readonly Entry[] | undefined
+  readonly configured: readonly Provider[]
+  readonly toleranceMs: number
+  readonly clock: () => number
+  readonly parseBody: boolean
+  readonly signedUrl: VerifierOptions['signedUrl']
+  /** `undefined`: nothing to key, nothing to claim. */
+  readonly replay: ReplayPolicy | undefined
+  /** `AfterVerifyContext.digest`, made once. */
+  readonly digest: (hash: Hash, parts: readonly Part[]) => Promise<Uint8Array>
+  readonly log: RejectionLog
+}
 
-function resolveProvider(value: unknown): Provider {
+/** @internal Builds `createVerifier` over a crypto backend and the providers it knows by name. */
+export function verifierFactory(backend: CryptoBackend, registry: ProviderTable) {
+  /**
+   * Builds a verifier once at startup: validates options (throws `TypeError` on a bad setup,
+   * never per request) and prepares keys.
+   *
+   * @example
+   * const verifier = createVerifier({ provider: 'orchest', secret: process.env.ORCHEST_WEBHOOK_SECRET })
+   * const hook = await verifier.verify({ body, headers })
+   * // or, never throwing: const result = await verifier.check({ body, headers })
+   */
+  return function createVerifier<const Options extends VerifierOptions>(
+    options: Options & KnownOptions<Options>,
+  ): Verifier<PayloadForOptions<Options>> {
+    return verifierOf(compile(backend, registry, options)) as Verifier<PayloadForOptions<Options>>
+  }
+}
+
+/** Validates the options (`TypeError` on a bad setup, never per request) and prepares keys. */
+function compile(backend: CryptoBackend, table: ProviderTable, options: VerifierOptions): Compiled {
+  if (typeof options !== 'object' || options === null) throw new TypeError('createVerifier(options): options must be an object')
+  checkVerifierOptions(options)
+  const list = entries(table, options)
+  const log = createRejectionLog(options.logger, secretsIn(options))
+  // a vendor switch the configured rows cannot use (Xplenty's), named at startup
+  const optionsProblem = table.optionsProblem?.(
+    options,
+    list.map((e) => e.provider),
+  )
+  if (optionsProblem !== undefined) throw new TypeError(optionsProblem)
+  const toleranceMs = positive('toleranceSeconds', options.toleranceSeconds, 300) * 1000
+  const looksLikeMs = toleranceWarning(options.toleranceSeconds)
+  if (looksLikeMs !== undefined) log.warn(looksLikeMs)
+  const replay = replayPolicy(options)
+  const clock = options.now ?? Date.now
+  if (typeof clock !== 'function') throw new TypeError('now must be a function returning ms')
+  return {
+    backend,
+    options,
+    list,
+    onlyOne: list.length === 1 ? list : undefined,
+    configured: list.map((e) => e.provider),
+    toleranceMs,
+    clock,
+    parseBody: options.parse !== false,
+    signedUrl: options.signedUrl,
+    replay,
+    digest: (hash, parts) => Promise.resolve(backend.digest(hash, parts)),
+    log,
+  }
+}
+
+/** The verifier object over a compiled configuration. */
+function verifierOf(c: Compiled): Verifier {
+  return attachLog(
+    {
+      providers: c.list.map((e) => e.provider.name),
+      check: <Payload>(input: VerifyInput) => check(c, input) as Promise<CheckResult<Payload>>,
+      async verify<Payload>(input: VerifyInput): Promise<VerifiedWebhook<Payload>> {
+        const result = await check(c, input)
+        if (result.ok) return result.webhook as VerifiedWebhook<Payload>
+        throw WebhookVerificationError.from(result)
+      },
+    },
+    c.log,
+  )
+}
+
+function resolveProvider(table: ProviderTable, value: unknown): Provider {
+  const { providers: registry, aliases } = table
   if (typeof value === 'string') {
-    const name = (PROVIDER_ALIASES as Record<string, string>)[value.toLowerCase()] ?? value.toLowerCase()
-    const p = (registry as Record<string, Provider>)[name]
+    const name = aliases[value.toLowerCase()] ?? value.toLowerCase()
+    const p = registry[name]
     if (p === undefined) {
-      const near = didYouMean(value, [...Object.keys(registry), ...Object.keys(PROVIDER_ALIASES)])
-      const target = near === undefined ? undefined : ((PROVIDER_ALIASES as Record<string, string>)[near] ?? near)
+      const near = didYouMean(value, [...Object.keys(registry), ...Object.keys(aliases)])
+      const target = near === undefined ? undefined : (aliases[near] ?? near)
       throw new TypeError(
         `Unknown provider "${value}"${target === undefined ? '' : ` (did you mean "${target}"?)`}. Built-in providers: ${Object.keys(registry).join(', ')}`,
       )
@@ -263,22 +366,25 @@ function secretList(provider: Provider, secret: unknown, secrets: unknown): stri
   return arr as string[]
 }
 
-function entries(options: VerifierOptions): Entry[] {
-  const list: Array<{ provider: unknown; secret?: unknown; secrets?: unknown }> = []
+/** The configured providers, in detection order, as `{ provider, secret? }` items. */
+function configuredItems(
+  table: ProviderTable,
+  options: VerifierOptions,
+): Array<{ provider: unknown; secret?: unknown; secrets?: unknown }> {
   if (options.provider !== undefined && options.providers !== undefined) {
     throw new TypeError('Pass either provider or providers, not both')
   }
-  if (options.provider !== undefined) list.push({ provider: options.provider })
-  else if (Array.isArray(options.providers) && options.providers.length > 0) {
-    for (const item of options.providers) {
-      list.push(typeof item === 'object' && item !== null && 'provider' in item ? item : { provider: item })
-    }
-  } else {
-    throw new TypeError(`No provider. Pass provider (one of ${Object.keys(registry).join(', ')}) or providers: [...]`)
+  if (options.provider !== undefined) return [{ provider: options.provider }]
+  if (Array.isArray(options.providers) && options.providers.length > 0) {
+    return options.providers.map((item) => (typeof item === 'object' && item !== null && 'provider' in item ? item : { provider: item }))
   }
+  throw new TypeError(`No provider. Pass provider (one of ${Object.keys(table.providers).join(', ')}) or providers: [...]`)
+}
+
+function entries(table: ProviderTable, options: VerifierOptions): Entry[] {
   const seen = new Set<string>()
-  return list.map((item) => {
-    const provider = resolveProvider(item.provider)
+  return configuredItems(table, options).map((item) => {
+    const provider = resolveProvider(table, item.provider)
     if (seen.has(provider.name)) throw new TypeError(`Provider "${provider.name}" is configured twice`)
     seen.add(provider.name)
     const own = item.secret !== undefined || item.secrets !== undefined
@@ -290,7 +396,7 @@ function entries(options: VerifierOptions): Entry[] {
       'SIGNATURE_MISMATCH',
       `The ${provider.title} signature does not match the body with ${n === 1 ? 'the configured secret' : `any of the ${n} configured secrets`}`,
     )
-    return { provider, secrets, keyBytes, keys: new Map(), mismatch }
+    return { provider, secrets, keyBytes, keys: new Map(), mismatch, timeLabel: `The ${provider.title} timestamp` }
   })
 }
 
@@ -299,23 +405,22 @@ function utf8Key(secret: string): Uint8Array {
   return encoder.encode(secret)
 }
 
-function positive(name: string, value: unknown, fallback: number): number {
-  if (value === undefined) return fallback
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    throw new TypeError(`${name} must be a positive number of seconds, got ${String(value)}`)
+/** Keys are imported per hash on first use: a row may pick its hash per request (GitHub legacy SHA-1). */
+function keysFor(c: Compiled, entry: Entry, hash: Hash): unknown[] {
+  let keys = entry.keys.get(hash)
+  if (keys === undefined) {
+    keys = entry.keyBytes.map((k) => c.backend.importKey(hash, k))
+    entry.keys.set(hash, keys)
   }
-  return value
+  return keys
 }
 
-/**
- * A provider's verdict on one request. `signature` is the candidate that matched (pooled bytes:
- * read within this request only); `timestampMs` a signed time a row's `afterVerify` established.
- */
-type Verified = { parsed: ParsedSignature; secretIndex: number; signature: Uint8Array | undefined; timestampMs: number | undefined }
-type Attempted = Verified | Failure
-
-function outcome(claimed: VerifiedWebhook | Failure): CheckResult {
-  return isFailure(claimed) ? claimed : { ok: true, webhook: claimed }
+/** The expected MAC under secret `index`: a value from node:crypto, a Promise from Web Crypto. */
+function macOf(c: Compiled, entry: Entry, parsed: ParsedSignature, index: number): Maybe<Uint8Array> {
+  if (parsed.mac === 'salted-digest') {
+    return c.backend.digest(parsed.hash, [...parsed.parts, entry.keyBytes[index] as Uint8Array])
+  }
+  return c.backend.hmac(parsed.hash, keysFor(c, entry, parsed.hash)[index], parsed.parts)
 }
 
 /** The request as provider rows see it; a class, so that no closure is made per request for `json()`. */
@@ -343,447 +448,101 @@ class View implements RequestView {
   }
 }
 
-/** State shared by the steps of one request. */
-interface Attempt {
-  entry: Entry
-  view: RequestView
-  parsed?: ParsedSignature
-  /** The signature bytes that matched, for the dedup key. */
-  signature?: Uint8Array
-}
-
-/** @internal Builds `createVerifier` over a crypto backend. */
-export function verifierFactory(backend: CryptoBackend) {
-  /**
-   * Builds a verifier once at startup: validates options (throws `TypeError` on a bad setup,
-   * never per request) and prepares keys.
-   *
-   * @example
-   * const verifier = createVerifier({ provider: 'orchest', secret: process.env.ORCHEST_WEBHOOK_SECRET })
-   * const hook = await verifier.verify({ body, headers })
-   * // or, never throwing: const result = await verifier.check({ body, headers })
-   */
-  return function createVerifier<const Options extends VerifierOptions>(
-    options: Options & KnownOptions<Options>,
-  ): Verifier<PayloadForOptions<Options>> {
-    if (typeof options !== 'object' || options === null) throw new TypeError('createVerifier(options): options must be an object')
-    checkVerifierOptions(options)
-    const list = entries(options)
-    const log = createRejectionLog(options.logger, secretsIn(options))
-    const xplentyProblem = list.some((e) => e.provider === registry.xplenty) ? xplentyOptionsProblem(options) : undefined
-    if (xplentyProblem !== undefined) throw new TypeError(xplentyProblem)
-    const toleranceMs = positive('toleranceSeconds', options.toleranceSeconds, 300) * 1000
-    const looksLikeMs = toleranceWarning(options.toleranceSeconds)
-    if (looksLikeMs !== undefined) log.warn(looksLikeMs)
-    const leaseMs = positive('leaseSeconds', options.leaseSeconds, 60) * 1000
-    const maxHoldMs = positive('maxHoldSeconds', options.maxHoldSeconds, 900) * 1000
-    const ttlOverride =
-      options.replayTtlSeconds === undefined ? undefined : positive('replayTtlSeconds', options.replayTtlSeconds, 1) * 1000
-    const store = options.replayStore === false ? undefined : options.replayStore
-    if (
-      store !== undefined &&
-      (typeof store.begin !== 'function' || typeof store.complete !== 'function' || typeof store.abort !== 'function')
-    ) {
-      throw new TypeError('replayStore must implement begin, complete and abort')
-    }
-    const clock = options.now ?? Date.now
-    if (typeof clock !== 'function') throw new TypeError('now must be a function returning ms')
-    const parseBody = options.parse !== false
-    const single = list.length === 1 ? list[0] : undefined
-    const onlyOne = single === undefined ? undefined : [single]
-    const signedUrl = options.signedUrl
-    const deliveryKey = options.deliveryKey
-    const keyOnly = store === undefined && options.keyDeliveries === true
-
-    function keysFor(entry: Entry, hash: Hash): unknown[] {
-      let keys = entry.keys.get(hash)
-      if (keys === undefined) {
-        keys = entry.keyBytes.map((k) => backend.importKey(hash, k))
-        entry.keys.set(hash, keys)
-      }
-      return keys
-    }
-
-    function mac(entry: Entry, parsed: ParsedSignature, index: number): Uint8Array | Promise<Uint8Array> {
-      if (parsed.mac === 'salted-digest') {
-        return backend.digest(parsed.hash, [...parsed.parts, entry.keyBytes[index] as Uint8Array])
-      }
-      return backend.hmac(parsed.hash, keysFor(entry, parsed.hash)[index], parsed.parts)
-    }
-
-    // The steps below return a value when node:crypto answered synchronously and a Promise only
-    // when Web Crypto (or a replay store) did: each avoided `await` is a microtask turn and a
-    // Promise, and together they cost about as much as a 256 B HMAC.
-
-    /** Index of the secret whose MAC equals one of the signatures, or -1; the match goes to `a.signature`. */
-    function match(entry: Entry, parsed: ParsedSignature, a: Attempt): number | Promise<number> {
-      for (let i = 0; i < entry.keyBytes.length; i++) {
-        const expected = mac(entry, parsed, i)
-        if (!(expected instanceof Uint8Array)) return matchFrom(entry, parsed, i, expected, a)
-        for (const candidate of parsed.signatures) {
-          if (backend.equal(expected, candidate)) {
-            a.signature = candidate
-            return i
-          }
-        }
-      }
-      return -1
-    }
-
-    async function matchFrom(
-      entry: Entry,
-      parsed: ParsedSignature,
-      from: number,
-      pending: Promise<Uint8Array>,
-      a: Attempt,
-    ): Promise<number> {
-      for (let i = from; i < entry.keyBytes.length; i++) {
-        const expected = i === from ? await pending : await mac(entry, parsed, i)
-        for (const candidate of parsed.signatures) {
-          if (backend.equal(expected, candidate)) {
-            a.signature = candidate
-            return i
-          }
-        }
-      }
-      return -1
-    }
-
-    function makeView(body: Uint8Array, header: HeaderLookup, input: VerifyInput): RequestView {
-      const url = typeof signedUrl === 'function' ? signedUrl(input) : (signedUrl ?? input.url)
-      return new View(
-        body,
-        header,
-        typeof input.method === 'string' ? input.method : undefined,
-        typeof url === 'string' ? url : undefined,
-        options,
-      )
-    }
-
-    function withProvider(failure: Failure, attempt: Attempt, extra?: () => Promise<string[]>): Failure {
-      // the Failure shape of fail(), built in one step: this runs for every rejected request
-      return {
-        ok: false,
-        code: failure.code,
-        status: failure.status,
-        message: failure.message,
-        provider: failure.provider || attempt.entry.provider.name,
-        retryAfter: failure.retryAfter,
-        hints: () =>
-          diagnose(backend, { ...attempt, failure, toleranceMs, nowMs: clock(), configured: list.map((e) => e.provider) }, extra),
-      }
-    }
-
-    /** Runs one provider over the request: parse, MAC, timestamp, provider checks. */
-    function attempt(entry: Entry, view: RequestView): Attempted | Promise<Attempted> {
-      const a: Attempt = { entry, view, parsed: undefined, signature: undefined }
-      let parsed: ParsedSignature | Failure
-      try {
-        parsed = entry.provider.parse(view)
-      } catch {
-        return withProvider(fail('MALFORMED_SIGNATURE', `The ${entry.provider.title} signature headers could not be read`), a)
-      }
-      if (isFailure(parsed)) return withProvider(parsed, a)
-      a.parsed = parsed
-      const matched = match(entry, parsed, a)
-      return typeof matched === 'number' ? matchedSecret(a, parsed, matched) : matched.then((i) => matchedSecret(a, parsed, i))
-    }
-
-    /** After the MAC: mismatch, timestamp, provider checks. */
-    function matchedSecret(a: Attempt, parsed: ParsedSignature, secretIndex: number): Attempted | Promise<Attempted> {
-      const { entry, view } = a
-      if (secretIndex < 0) return withProvider(entry.mismatch, a)
-      const unit = entry.provider.timestampUnit
-      const timed = unit !== undefined && parsed.timestamp !== undefined
-      // the clock is read only by the steps that need it
-      const nowMs = timed || entry.provider.afterVerify ? clock() : 0
-      if (timed) {
-        const late = checkTolerance(toMs(parsed.timestamp, unit), nowMs, toleranceMs, `The ${entry.provider.title} timestamp`)
-        if (late) return withProvider(late, a)
-      }
-      if (entry.provider.afterVerify) {
-        // Promise.resolve: a custom row may hand back any thenable
-        return Promise.resolve(
-          entry.provider.afterVerify({
-            request: view,
-            parsed,
-            nowMs,
-            toleranceMs,
-            digest: (hash: Hash, parts: readonly Part[]) => Promise.resolve(backend.digest(hash, parts)),
-            equal: backend.equal,
-          }),
-        ).then((after) =>
-          isFailure(after) ? withProvider(after, a) : { parsed, secretIndex, signature: a.signature, timestampMs: after?.timestampMs },
-        )
-      }
-      return { parsed, secretIndex, signature: a.signature, timestampMs: undefined }
-    }
-
-    function select(view: RequestView): Entry[] | Failure {
-      if (onlyOne !== undefined) return onlyOne
-      const matches = list.filter((e) => safeDetect(e.provider, view))
-      if (matches.length > 0) return matches
-      // a header of some provider is present but its grammar is wrong: let that provider say why
-      const present = list.find((e) => e.provider.signatureHeaders.some((h) => view.header(h) !== undefined))
-      if (present !== undefined) return [present]
-      const expected = list.map((e) => `${e.provider.signatureHeaders[0]} (${e.provider.name})`).join(', ')
-      return fail('MISSING_SIGNATURE', `No webhook signature header. Expected one of: ${expected}`, {
-        hints: () =>
-          diagnose(backend, {
-            entry: list[0] as Entry,
-            view,
-            failure: fail('MISSING_SIGNATURE', ''),
-            toleranceMs,
-            nowMs: clock(),
-            configured: list.map((e) => e.provider),
-          }),
-      })
-    }
-
-    function claim(
-      webhook: Omit<VerifiedWebhook, 'complete' | 'abort' | 'replayKey'>,
-      entry: Entry,
-      result: Verified,
-    ): VerifiedWebhook | Promise<VerifiedWebhook | Failure> {
-      let key: string | undefined | Promise<string | undefined>
-      if (store !== undefined || keyOnly) {
-        if (deliveryKey !== undefined) {
-          const own = deliveryKey(settled(webhook, undefined, noop, noop))
-          key = own === undefined ? undefined : `${webhook.provider}:${own}`
-        } else key = replayKeyOf(entry, webhook, result)
-      }
-      if (store === undefined && key !== undefined) {
-        // keyDeliveries without a store: the key, nothing claimed
-        return typeof key === 'string' ? settled(webhook, key, noop, noop) : key.then((k) => settled(webhook, k, noop, noop))
-      }
-      if (store === undefined || key === undefined) return settled(webhook, undefined, noop, noop)
-      if (typeof key === 'string') return claimIn(store, key, webhook, entry)
-      return key.then((k) => (k === undefined ? settled(webhook, undefined, noop, noop) : claimIn(store, k, webhook, entry)))
-    }
-
-    /**
-     * The dedup key, from what the MAC covers and nothing else, so that a replay changing only
-     * unsigned parts (ids, header spelling, hex case, whitespace, parameter order) maps to the
-     * same key, and an attacker without the secret can neither split one delivery into many keys,
-     * nor mint new keys to evict processed ones, nor claim the key of a pending real delivery:
-     * - `<provider>:id:<id>` when the row says its delivery id is signed: the sender may re-sign
-     *   a retry with a new timestamp, and the id stays the same;
-     * - else `<provider>:mac:<hex>`: the first 16 bytes of the MAC under the current secret,
-     *   the same for every spelling of one signature (it is the decoded bytes that matched). A
-     *   delivery matched by an older secret is re-MACed under the current one (a rotation-only
-     *   cost), so one content signed with two secrets is still one key;
-     * - none when the MAC does not cover the body or the row opts out (`dedupFallback: 'none'`):
-     *   such a MAC is the same for distinct deliveries (Xplenty metadata, a signed `Date` alone),
-     *   and keying on it would acknowledge real deliveries unprocessed.
-     */
-    function replayKeyOf(
-      entry: Entry,
-      webhook: Omit<VerifiedWebhook, 'complete' | 'abort' | 'replayKey'>,
-      result: Verified,
-    ): string | undefined | Promise<string | undefined> {
-      const { parsed, secretIndex, signature } = result
-      if (parsed.deliveryIdSigned === true && webhook.deliveryId !== undefined) return `${webhook.provider}:id:${webhook.deliveryId}`
-      // an ignored body (Designer Cloud GET) is no part of the delivery: t.url still identifies it
-      const identifies = webhook.bodyAuthenticated || parsed.bodyIgnored === true
-      if (entry.provider.dedupFallback !== 'signature' || !identifies || signature === undefined) return undefined
-      if (secretIndex === 0) return macKey(webhook.provider, signature)
-      const current = mac(entry, parsed, 0)
-      return current instanceof Uint8Array ? macKey(webhook.provider, current) : current.then((m) => macKey(webhook.provider, m))
-    }
-
-    async function claimIn(
-      store: ReplayStore,
-      key: string,
-      webhook: Omit<VerifiedWebhook, 'complete' | 'abort' | 'replayKey'>,
-      entry: Entry,
-    ): Promise<VerifiedWebhook | Failure> {
-      const ttlMs = ttlOverride ?? entry.provider.replayTtlSeconds * 1000
-      let taken: Awaited<ReturnType<typeof takeClaim>>
-      try {
-        taken = await takeClaim(store, key, { leaseMs, ttlMs, maxHoldMs })
-      } catch (error) {
-        const code = (error as { code?: unknown })?.code
-        return fail('STORE_UNAVAILABLE', 'The replay store did not answer; retry later', {
-          provider: webhook.provider,
-          retryAfter: (error as { retryAfter?: number })?.retryAfter ?? 5,
-          status: code === 'STORE_UNAVAILABLE' ? (error as { status?: number }).status : undefined,
-        })
-      }
-      if (taken === 'done') {
-        return fail('DUPLICATE_DELIVERY', `Delivery ${webhook.deliveryId ?? '(by signature)'} was already processed`, {
-          provider: webhook.provider,
-          status: 200,
-        })
-      }
-      if (taken === 'in-flight') {
-        return fail('DUPLICATE_DELIVERY', `Delivery ${webhook.deliveryId ?? '(by signature)'} is being processed right now`, {
-          provider: webhook.provider,
-          status: 409,
-          retryAfter: Math.max(1, Math.ceil(leaseMs / 1000)),
-        })
-      }
-      // the claim's own methods: each acts only on this attempt's claim and stops its renewal
-      return settled(webhook, key, taken.complete.bind(taken), taken.abort.bind(taken))
-    }
-
-    // not `async`: a synchronous verdict is wrapped once, with no async frame around it
-    function check<Payload = unknown>(input: VerifyInput): Promise<CheckResult<Payload>> {
-      try {
-        const result = checkInner(input)
-        return (result instanceof Promise ? result.then(undefined, crashed) : Promise.resolve(result)) as Promise<CheckResult<Payload>>
-      } catch (error) {
-        return Promise.resolve(crashed(error))
-      }
-    }
-
-    /** Never let a bug or a hostile input escape as anything but a rejection. */
-    function crashed(error: unknown): Failure {
-      return fail('MALFORMED_SIGNATURE', 'The request could not be verified', { hints: async () => [String(error)] })
-    }
-
-    function checkInner(input: VerifyInput): CheckResult | Promise<CheckResult> {
-      if (typeof input !== 'object' || input === null) return fail('MISSING_SIGNATURE', 'verify() needs { body, headers }')
-      const body = toBytes(input.body)
-      if (body === undefined) {
-        return fail('INVALID_PAYLOAD', 'body must be the raw bytes (Uint8Array, Buffer, ArrayBuffer) or, as a last resort, a string')
-      }
-      const header = headerLookup(input.headers)
-      const view = makeView(body, header, input)
-      const chosen = select(view)
-      if (isFailure(chosen)) return chosen
-      return checkFrom(chosen, 0, view, header, body, undefined)
-    }
-
-    /** Tries the chosen providers from `index` on; the first that verifies wins. */
-    function checkFrom(
-      chosen: Entry[],
-      index: number,
-      view: RequestView,
-      header: HeaderLookup,
-      body: Uint8Array,
-      first: Failure | undefined,
-    ): CheckResult | Promise<CheckResult> {
-      for (let n = index; n < chosen.length; n++) {
-        const entry = chosen[n] as Entry
-        const attempted = attempt(entry, view)
-        if (!(attempted instanceof Promise)) {
-          if (isFailure(attempted)) {
-            first ??= attempted
-            continue
-          }
-          return verified(entry, view, header, body, attempted)
-        }
-        return attempted.then((result) => {
-          if (!isFailure(result)) return verified(entry, view, header, body, result)
-          return checkFrom(chosen, n + 1, view, header, body, first ?? result)
-        })
-      }
-      return first as Failure
-    }
-
-    /** The signature holds: parse the payload, read id and event, claim the delivery. */
-    function verified(
-      entry: Entry,
-      view: RequestView,
-      header: HeaderLookup,
-      body: Uint8Array,
-      result: Verified,
-    ): CheckResult | Promise<CheckResult> {
-      const { parsed, secretIndex } = result
-      const provider = entry.provider
-      let payload: unknown
-      if (parseBody && parsed.bodyIgnored !== true) {
-        const ct = header('content-type')
-        const out = parsePayload(body, typeof ct === 'string' ? ct : ct?.[0], provider.formFieldsAreJson === true)
-        if (isFailure(out)) return withProvider(out, { entry, view, parsed })
-        payload = out.value
-      }
-      let deliveryId: string | undefined
-      let event: string | undefined
-      try {
-        deliveryId = provider.deliveryId?.(view, payload)
-        event = provider.event?.(view, payload)
-      } catch {
-        // a custom row's extractor must not turn a verified delivery into a crash
-      }
-      const timestamp =
-        result.timestampMs ??
-        (parsed.timestamp === undefined || provider.timestampUnit === undefined
-          ? undefined
-          : toMs(parsed.timestamp, provider.timestampUnit))
-      const bodyAuthenticated = parsed.bodyAuthenticated !== false
-      const covered = parsed.covered ?? (bodyAuthenticated ? COVERS_BODY : COVERS_NOTHING)
-      if (store === undefined && !keyOnly) {
-        // nothing to claim: the result in one step (the same fields as settled() makes)
-        const webhook: VerifiedWebhook = {
-          provider: provider.name,
-          event,
-          deliveryId,
-          timestamp,
-          payload,
-          rawBody: body,
-          secretIndex,
-          bodyAuthenticated,
-          covered,
-          replayKey: undefined,
-          complete: noop,
-          abort: noop,
-        }
-        return { ok: true, webhook }
-      }
-      const claimed = claim(
-        { provider: provider.name, event, deliveryId, timestamp, payload, rawBody: body, secretIndex, bodyAuthenticated, covered },
-        entry,
-        result,
-      )
-      if (claimed instanceof Promise) return claimed.then(outcome)
-      return { ok: true, webhook: claimed }
-    }
-
-    return attachLog(
-      {
-        providers: list.map((e) => e.provider.name),
-        check,
-        async verify<Payload>(input: VerifyInput): Promise<VerifiedWebhook<Payload>> {
-          const result = await check<Payload>(input)
-          if (result.ok) return result.webhook
-          throw WebhookVerificationError.from(result)
-        },
-      },
-      log,
-    )
-  }
-}
-
 /**
- * The result object, field by field. `{ ...webhook, replayKey, complete, abort }` leaves V8's fast
- * clone path (spread followed by new keys): about 1.8 µs per request on Node 20, most of a 256 B HMAC.
+ * One provider tried on one request: the state every step takes, and once the signature holds,
+ * the verdict (`secretIndex`, `signature`: the candidate that matched, pooled bytes read within
+ * this request only; `timestampMs`: a signed time the row's `afterVerify` established).
  */
-function settled(
-  w: Omit<VerifiedWebhook, 'complete' | 'abort' | 'replayKey'>,
-  replayKey: string | undefined,
-  complete: () => Promise<void>,
-  abort: () => Promise<void>,
-): VerifiedWebhook {
+interface Attempt {
+  readonly c: Compiled
+  readonly view: View
+  /** The providers selected for this request; this attempt is at `index`. */
+  readonly chosen: readonly Entry[]
+  readonly index: number
+  readonly entry: Entry
+  /** The failure of the first provider tried, which is what the request is rejected with. */
+  readonly first: Failure | undefined
+  parsed: ParsedSignature | undefined
+  signature: Uint8Array | undefined
+  secretIndex: number
+  timestampMs: number | undefined
+  /** The result, once built: what the claim step keys and claims. */
+  webhook: VerifiedWebhook | undefined
+}
+
+/** An object literal, not a class: on Node 20 class fields initialise slower than a literal. */
+function attemptOf(c: Compiled, view: View, chosen: readonly Entry[], index: number, first: Failure | undefined): Attempt {
   return {
-    provider: w.provider,
-    event: w.event,
-    deliveryId: w.deliveryId,
-    timestamp: w.timestamp,
-    payload: w.payload,
-    rawBody: w.rawBody,
-    secretIndex: w.secretIndex,
-    bodyAuthenticated: w.bodyAuthenticated,
-    covered: w.covered,
-    replayKey,
-    complete,
-    abort,
+    c,
+    view,
+    chosen,
+    index,
+    entry: chosen[index] as Entry,
+    first,
+    parsed: undefined,
+    signature: undefined,
+    secretIndex: -1,
+    timestampMs: undefined,
+    webhook: undefined,
   }
 }
 
-/** 16 bytes of a MAC are 128 bits: no collision between deliveries, a short key in the store. */
-function macKey(provider: string, mac: Uint8Array): string {
-  return `${provider}:mac:${bytesToHex(mac.subarray(0, 16))}`
+// ---------------------------------------------------------------------------------------------
+// One request
+// ---------------------------------------------------------------------------------------------
+
+/** Not `async`: a synchronous verdict is wrapped once, with no async frame around it. */
+function check(c: Compiled, input: VerifyInput): Promise<CheckResult> {
+  try {
+    const result = checkRequest(c, input)
+    return result instanceof Promise ? result.then(undefined, crashed) : Promise.resolve(result)
+  } catch (error) {
+    return Promise.resolve(crashed(error))
+  }
+}
+
+/** Never let a bug or a hostile input escape as anything but a rejection. */
+function crashed(error: unknown): Failure {
+  return fail('MALFORMED_SIGNATURE', 'The request could not be verified', { hints: async () => [String(error)] })
+}
+
+/** Reads the body and headers, selects the providers, tries them in order. */
+function checkRequest(c: Compiled, input: VerifyInput): Maybe<CheckResult> {
+  if (typeof input !== 'object' || input === null) return fail('MISSING_SIGNATURE', 'verify() needs { body, headers }')
+  const body = toBytes(input.body)
+  if (body === undefined) {
+    return fail('INVALID_PAYLOAD', 'body must be the raw bytes (Uint8Array, Buffer, ArrayBuffer) or, as a last resort, a string')
+  }
+  const view = viewOf(c, body, headerLookup(input.headers), input)
+  const chosen = selectProviders(c, view)
+  if (isFailure(chosen)) return chosen
+  return tryFrom(c, view, chosen, 0, undefined)
+}
+
+function viewOf(c: Compiled, body: Uint8Array, header: HeaderLookup, input: VerifyInput): View {
+  const signedUrl = c.signedUrl
+  const url = typeof signedUrl === 'function' ? signedUrl(input) : (signedUrl ?? input.url)
+  return new View(
+    body,
+    header,
+    typeof input.method === 'string' ? input.method : undefined,
+    typeof url === 'string' ? url : undefined,
+    c.options,
+  )
+}
+
+/** The providers whose headers the request carries, in configured order; one configured: that one. */
+function selectProviders(c: Compiled, view: View): readonly Entry[] | Failure {
+  if (c.onlyOne !== undefined) return c.onlyOne
+  const matches = c.list.filter((e) => safeDetect(e.provider, view))
+  if (matches.length > 0) return matches
+  // a header of some provider is present but its grammar is wrong: let that provider say why
+  const present = c.list.find((e) => e.provider.signatureHeaders.some((h) => view.header(h) !== undefined))
+  if (present !== undefined) return [present]
+  const expected = c.list.map((e) => `${e.provider.signatureHeaders[0]} (${e.provider.name})`).join(', ')
+  return fail('MISSING_SIGNATURE', `No webhook signature header. Expected one of: ${expected}`, {
+    hints: () => diagnose(c, c.list[0] as Entry, view, undefined, fail('MISSING_SIGNATURE', '')),
+  })
 }
 
 function safeDetect(provider: Provider, view: RequestView): boolean {
@@ -792,4 +551,241 @@ function safeDetect(provider: Provider, view: RequestView): boolean {
   } catch {
     return false
   }
+}
+
+/** Tries the chosen provider at `index`; the first that verifies wins. */
+function tryFrom(c: Compiled, view: View, chosen: readonly Entry[], index: number, first: Failure | undefined): Maybe<CheckResult> {
+  const a = attemptOf(c, view, chosen, index, first)
+  return andThen(attempt(a), next, a)
+}
+
+/** After one provider: its result, or the next provider, or the first failure once all failed. */
+function next(result: Attempt | Failure, a: Attempt): Maybe<CheckResult> {
+  if (!isFailure(result)) return verified(result)
+  const first = a.first ?? result
+  const index = a.index + 1
+  return index < a.chosen.length ? tryFrom(a.c, a.view, a.chosen, index, first) : first
+}
+
+/** Runs one provider over the request: parse, MAC, timestamp, provider checks. */
+function attempt(a: Attempt): Maybe<Attempt | Failure> {
+  const parsed = parseSignature(a)
+  if (isFailure(parsed)) return parsed
+  a.parsed = parsed
+  return andThen(matchFrom(a, 0), afterMatch, a)
+}
+
+/** The row's reading of the signature headers; a row that throws is a malformed signature. */
+function parseSignature(a: Attempt): ParsedSignature | Failure {
+  let parsed: ParsedSignature | Failure
+  try {
+    parsed = a.entry.provider.parse(a.view)
+  } catch {
+    return rejected(a, fail('MALFORMED_SIGNATURE', `The ${a.entry.provider.title} signature headers could not be read`))
+  }
+  return isFailure(parsed) ? rejected(a, parsed) : parsed
+}
+
+/**
+ * Index of the first secret from `index` on whose MAC equals one of the signatures, or -1. A
+ * loop while the backend answers synchronously (node:crypto); a Promise resumes in `compareAt`.
+ */
+function matchFrom(a: Attempt, index: number): Maybe<number> {
+  const parsed = a.parsed as ParsedSignature
+  for (let i = index; i < a.entry.keyBytes.length; i++) {
+    a.secretIndex = i
+    const expected = macOf(a.c, a.entry, parsed, i)
+    if (expected instanceof Promise) return andThen(expected, compareAt, a)
+    if (matches(expected, a)) return i
+  }
+  return -1
+}
+
+/** The MAC under `a.secretIndex` arrived: a match, or the next secret. */
+function compareAt(expected: Uint8Array, a: Attempt): Maybe<number> {
+  return matches(expected, a) ? a.secretIndex : matchFrom(a, a.secretIndex + 1)
+}
+
+/** Compares one expected MAC with every candidate; the match goes to `a.signature`. */
+function matches(expected: Uint8Array, a: Attempt): boolean {
+  const equal = a.c.backend.equal
+  for (const candidate of (a.parsed as ParsedSignature).signatures) {
+    if (equal(expected, candidate)) {
+      a.signature = candidate
+      return true
+    }
+  }
+  return false
+}
+
+/** After the MAC: mismatch, timestamp, provider checks. */
+function afterMatch(secretIndex: number, a: Attempt): Maybe<Attempt | Failure> {
+  if (secretIndex < 0) return rejected(a, a.entry.mismatch)
+  const provider = a.entry.provider
+  const parsed = a.parsed as ParsedSignature
+  const timed = provider.timestampUnit !== undefined && parsed.timestamp !== undefined
+  // the clock is read only by the steps that need it
+  const nowMs = timed || provider.afterVerify ? a.c.clock() : 0
+  if (timed) {
+    const late = checkTime(a, nowMs)
+    if (late !== undefined) return rejected(a, late)
+  }
+  if (provider.afterVerify) return andThen(runAfterVerify(a, nowMs), afterProviderCheck, a)
+  return a
+}
+
+/** The signed timestamp against the two-sided tolerance. */
+function checkTime(a: Attempt, nowMs: number): Failure | undefined {
+  const unit = a.entry.provider.timestampUnit as 's' | 'ms'
+  const timestamp = (a.parsed as ParsedSignature).timestamp as number
+  return checkTolerance(toMs(timestamp, unit), nowMs, a.c.toleranceMs, a.entry.timeLabel)
+}
+
+/** The row's own checks once the MAC holds (UP42 digest and `Date`). */
+function runAfterVerify(a: Attempt, nowMs: number): Promise<Failure | AfterVerifyResult | undefined> {
+  const afterVerify = a.entry.provider.afterVerify as NonNullable<Provider['afterVerify']>
+  // Promise.resolve: a custom row may hand back any thenable
+  return Promise.resolve(
+    afterVerify({
+      request: a.view,
+      parsed: a.parsed as ParsedSignature,
+      nowMs,
+      toleranceMs: a.c.toleranceMs,
+      digest: a.c.digest,
+      equal: a.c.backend.equal,
+    }),
+  )
+}
+
+function afterProviderCheck(after: Failure | AfterVerifyResult | undefined, a: Attempt): Attempt | Failure {
+  if (isFailure(after)) return rejected(a, after)
+  a.timestampMs = after?.timestampMs
+  return a
+}
+
+/** The signature holds: parse the payload, read id and event, build the result, claim the delivery. */
+function verified(a: Attempt): Maybe<CheckResult> {
+  const { c, view } = a
+  const provider = a.entry.provider
+  const parsed = a.parsed as ParsedSignature
+  let payload: unknown
+  if (c.parseBody && parsed.bodyIgnored !== true) {
+    const ct = view.header('content-type')
+    const out = parsePayload(view.body, typeof ct === 'string' ? ct : ct?.[0], provider.formFieldsAreJson === true)
+    if (isFailure(out)) return rejected(a, out)
+    payload = out.value
+  }
+  let deliveryId: string | undefined
+  let event: string | undefined
+  try {
+    deliveryId = provider.deliveryId?.(view, payload)
+    event = provider.event?.(view, payload)
+  } catch {
+    // a custom row's extractor must not turn a verified delivery into a crash
+  }
+  const webhook = resultOf(a, payload, deliveryId, event)
+  if (c.replay === undefined) return { ok: true, webhook }
+  a.webhook = webhook
+  return andThen(claim(a, c.replay, webhook), outcome, undefined)
+}
+
+/**
+ * The one place a result is built, field by field, unclaimed; the claim step fills in
+ * `replayKey`, `complete` and `abort`. `{ ...webhook, replayKey, complete, abort }` would leave
+ * V8's fast clone path (spread followed by new keys): about 1.8 µs per request on Node 20, most
+ * of a 256 B HMAC.
+ */
+function resultOf(a: Attempt, payload: unknown, deliveryId: string | undefined, event: string | undefined): VerifiedWebhook {
+  const provider = a.entry.provider
+  const parsed = a.parsed as ParsedSignature
+  const bodyAuthenticated = parsed.bodyAuthenticated !== false
+  const timestamp =
+    a.timestampMs ??
+    (parsed.timestamp === undefined || provider.timestampUnit === undefined ? undefined : toMs(parsed.timestamp, provider.timestampUnit))
+  return {
+    provider: provider.name,
+    event,
+    deliveryId,
+    timestamp,
+    payload,
+    rawBody: a.view.body,
+    secretIndex: a.secretIndex,
+    bodyAuthenticated,
+    covered: parsed.covered ?? (bodyAuthenticated ? COVERS_BODY : COVERS_NOTHING),
+    replayKey: undefined,
+    complete: noop,
+    abort: noop,
+  }
+}
+
+/** Keys the delivery (the user's `deliveryKey`, else {@link replayKeyOf}) and begins its claim. */
+function claim(a: Attempt, policy: ReplayPolicy, webhook: VerifiedWebhook): Maybe<VerifiedWebhook | Failure> {
+  const key = policy.deliveryKey !== undefined ? ownKey(policy, webhook) : replayKeyOf(a, webhook)
+  return andThen(key, claimUnder, a)
+}
+
+function claimUnder(key: string | undefined, a: Attempt): Maybe<VerifiedWebhook | Failure> {
+  return beginClaim(a.c.replay as ReplayPolicy, key, a.webhook as VerifiedWebhook, a.entry.provider.replayTtlSeconds)
+}
+
+/**
+ * The dedup key, from what the MAC covers and nothing else, so that a replay changing only
+ * unsigned parts (ids, header spelling, hex case, whitespace, parameter order) maps to the
+ * same key, and an attacker without the secret can neither split one delivery into many keys,
+ * nor mint new keys to evict processed ones, nor claim the key of a pending real delivery:
+ * - `<provider>:id:<id>` when the row says its delivery id is signed: the sender may re-sign
+ *   a retry with a new timestamp, and the id stays the same;
+ * - else `<provider>:mac:<hex>`: the first 16 bytes of the MAC under the current secret,
+ *   the same for every spelling of one signature (it is the decoded bytes that matched). A
+ *   delivery matched by an older secret is re-MACed under the current one (a rotation-only
+ *   cost), so one content signed with two secrets is still one key;
+ * - none when the MAC does not cover the body or the row opts out (`dedupFallback: 'none'`):
+ *   such a MAC is the same for distinct deliveries (Xplenty metadata, a signed `Date` alone),
+ *   and keying on it would acknowledge real deliveries unprocessed.
+ */
+function replayKeyOf(a: Attempt, webhook: VerifiedWebhook): Maybe<string | undefined> {
+  const parsed = a.parsed as ParsedSignature
+  if (parsed.deliveryIdSigned === true && webhook.deliveryId !== undefined) return `${webhook.provider}:id:${webhook.deliveryId}`
+  // an ignored body (Designer Cloud GET) is no part of the delivery: t.url still identifies it
+  const identifies = webhook.bodyAuthenticated || parsed.bodyIgnored === true
+  if (a.entry.provider.dedupFallback !== 'signature' || !identifies || a.signature === undefined) return undefined
+  if (a.secretIndex === 0) return macKey(a.signature, webhook.provider)
+  return andThen(macOf(a.c, a.entry, parsed, 0), macKey, webhook.provider)
+}
+
+/** 16 bytes of a MAC are 128 bits: no collision between deliveries, a short key in the store. */
+function macKey(mac: Uint8Array, provider: string): string {
+  return `${provider}:mac:${bytesToHex(mac.subarray(0, 16))}`
+}
+
+function outcome(claimed: VerifiedWebhook | Failure): CheckResult {
+  return isFailure(claimed) ? claimed : { ok: true, webhook: claimed }
+}
+
+/** A step's failure, with the provider named and `explain()` hints computed on demand. */
+function rejected(a: Attempt, failure: Failure): Failure {
+  const { c, entry, view, parsed } = a
+  // the Failure shape of fail(), built in one step: this runs for every rejected request
+  return {
+    ok: false,
+    code: failure.code,
+    status: failure.status,
+    message: failure.message,
+    provider: failure.provider || entry.provider.name,
+    retryAfter: failure.retryAfter,
+    hints: () => diagnose(c, entry, view, parsed, failure),
+  }
+}
+
+/** Diagnostics are loaded on first use: they are most of the code size and rejections rarely need them. */
+async function diagnose(
+  c: Compiled,
+  entry: Entry,
+  view: RequestView,
+  parsed: ParsedSignature | undefined,
+  failure: Failure,
+): Promise<string[]> {
+  const state: DiagnoseState = { entry, view, parsed, failure, toleranceMs: c.toleranceMs, nowMs: c.clock(), configured: c.configured }
+  const hints = await import('./hints.js')
+  return hints.diagnose(c.backend, state)
 }

@@ -7,6 +7,7 @@ import type { LambdaHttpEvent } from '../src/index.js'
 import { parsePayload } from '../src/payload.js'
 import type { Provider } from '../src/provider.js'
 import { type ProviderName, providers as registry } from '../src/providers/index.js'
+import { registry as table } from '../src/registry.js'
 import { verifierFactory } from '../src/verify.js'
 import { backends } from './backends.js'
 
@@ -241,7 +242,7 @@ describe('attack: explain() within a fixed cost', () => {
 
   it('a 100k-deep array body resolves to hints (the Python re-serialiser no longer overflows the stack)', async () => {
     const { backend } = spyBackend()
-    const verifier = verifierFactory(backend)({ provider: 'orchest', secret })
+    const verifier = verifierFactory(backend, table)({ provider: 'orchest', secret })
     const body = `${'['.repeat(100_000)}${']'.repeat(100_000)}`
     const r = await verifier.check({ body, headers: { 'x-hub-signature': PING_SIG, 'content-type': 'application/json' } })
     expect(r).toMatchObject({ ok: false, code: 'SIGNATURE_MISMATCH' })
@@ -255,7 +256,7 @@ describe('attack: explain() within a fixed cost', () => {
   it('a 4.5 MiB forged body: explain() computes at most DIAGNOSE_MAX_MACS MACs, none over the size cap, and says why', async () => {
     const { backend, seen, reset } = spyBackend()
     const secrets = [' a ', ' b ', '"c"', 'd\n', 'e']
-    const verifier = verifierFactory(backend)({ provider: 'orchest', secrets })
+    const verifier = verifierFactory(backend, table)({ provider: 'orchest', secrets })
     const body = JSON.stringify({ data: 'x'.repeat(4.5 * MiB) })
     const r = await verifier.check({ body, headers: { 'x-hub-signature': PING_SIG, 'content-type': 'application/json' } })
     expect(r.ok).toBe(false)
@@ -268,7 +269,7 @@ describe('attack: explain() within a fixed cost', () => {
 
   it('forty secrets with whitespace and a small body: still at most DIAGNOSE_MAX_MACS MACs', async () => {
     const { backend, seen, reset } = spyBackend()
-    const verifier = verifierFactory(backend)({ provider: 'orchest', secrets: Array.from({ length: 40 }, (_, i) => ` s${i} `) })
+    const verifier = verifierFactory(backend, table)({ provider: 'orchest', secrets: Array.from({ length: 40 }, (_, i) => ` s${i} `) })
     const r = await verifier.check({ body: '{"a": 1}', headers: { 'x-hub-signature': PING_SIG, 'content-type': 'application/json' } })
     reset()
     await backends[0][1].WebhookVerificationError.from(r as never).explain()
@@ -277,7 +278,7 @@ describe('attack: explain() within a fixed cost', () => {
 
   it('explain() is computed once per error, however often a logger asks', async () => {
     const { backend, seen, reset } = spyBackend()
-    const verifier = verifierFactory(backend)({ provider: 'orchest', secret: ` ${secret} ` })
+    const verifier = verifierFactory(backend, table)({ provider: 'orchest', secret: ` ${secret} ` })
     const r = await verifier.check({ body: '{"a": 1}', headers: { 'x-hub-signature': PING_SIG } })
     reset()
     const error = backends[0][1].WebhookVerificationError.from(r as never)
@@ -290,7 +291,10 @@ describe('attack: explain() within a fixed cost', () => {
   it('property: explain() resolves to a string[] for arbitrary bodies and headers, within the MAC budget', async () => {
     const { backend, seen, reset } = spyBackend()
     // every row of the registry, each with two secrets (padded text, or the row's own secret form)
-    const verifier = verifierFactory(backend)({
+    const verifier = verifierFactory(
+      backend,
+      table,
+    )({
       providers: Object.values(registry as Record<string, Provider>).map((row) => ({
         provider: row.name as ProviderName,
         secrets: row.secretExample === undefined ? [' k ', 'k2'] : [row.secretExample],

@@ -1,0 +1,179 @@
+/**
+ * The replay lifecycle of one delivery, in the order it happens: the verifier keys it and
+ * **begins** a claim in the `ReplayStore` (`lease.ts` **renews** it while the handler runs), the
+ * flow opens the inbox, waits for the handler, then **completes** the claim (the sender will not
+ * retry) or **aborts** it (the retry must get in). The verifier and the flow call only this module.
+ */
+import { type Failure, fail } from './errors.js'
+import { type InboxGate, openInbox, type WebhookInbox } from './inbox.js'
+import { type LeaseTiming, takeClaim } from './lease.js'
+import type { Maybe } from './maybe.js'
+import { positive } from './options.js'
+import type { ReplayStore } from './replay.js'
+import type { VerifiedWebhook, VerifierOptions } from './verify.js'
+
+/**
+ * @internal What `complete` and `abort` are without a claim.
+ *
+ * @example
+ * const unclaimed = { replayKey: undefined, complete: noop, abort: noop }
+ */
+export const noop = async (): Promise<void> => {}
+
+/**
+ * @internal How a verifier keys and claims deliveries, compiled once from its options.
+ *
+ * @example
+ * const policy: ReplayPolicy = { store: new MemoryReplayStore(), deliveryKey: undefined, leaseMs: 60_000, maxHoldMs: 900_000, ttlMs: undefined }
+ */
+export interface ReplayPolicy {
+  /** `undefined` with `keyDeliveries` alone: the key, nothing claimed. */
+  readonly store: ReplayStore | undefined
+  readonly deliveryKey: ((webhook: VerifiedWebhook) => string | undefined) | undefined
+  readonly leaseMs: number
+  readonly maxHoldMs: number
+  /** `replayTtlSeconds` in ms; `undefined`: each provider's retry window. */
+  readonly ttlMs: number | undefined
+}
+
+/**
+ * @internal Checks the replay options at startup (`TypeError` on a bad one); `undefined` when
+ * there is neither a store nor `keyDeliveries`: nothing to key, nothing to claim.
+ *
+ * @example
+ * replayPolicy({ replayStore: false }) // undefined
+ * replayPolicy({ replayStore: store, leaseSeconds: 30 }) // { store, leaseMs: 30_000, maxHoldMs: 900_000, ... }
+ */
+export function replayPolicy(options: VerifierOptions): ReplayPolicy | undefined {
+  const leaseMs = positive('leaseSeconds', options.leaseSeconds, 60) * 1000
+  const maxHoldMs = positive('maxHoldSeconds', options.maxHoldSeconds, 900) * 1000
+  const ttlMs = options.replayTtlSeconds === undefined ? undefined : positive('replayTtlSeconds', options.replayTtlSeconds, 1) * 1000
+  const store = options.replayStore === false ? undefined : options.replayStore
+  if (
+    store !== undefined &&
+    (typeof store.begin !== 'function' || typeof store.complete !== 'function' || typeof store.abort !== 'function')
+  ) {
+    throw new TypeError('replayStore must implement begin, complete and abort')
+  }
+  if (store === undefined && options.keyDeliveries !== true) return undefined
+  return { store, deliveryKey: options.deliveryKey, leaseMs, maxHoldMs, ttlMs }
+}
+
+/**
+ * @internal The key of the user's `deliveryKey`, under the provider's name; `undefined` skips dedup.
+ *
+ * @example
+ * ownKey(policy, webhook) // 'designer-cloud:42:Complete' with deliveryKey: (w) => `${w.payload.jobId}:${w.payload.jobStatus}`
+ */
+export function ownKey(policy: ReplayPolicy, webhook: VerifiedWebhook): string | undefined {
+  const own = (policy.deliveryKey as NonNullable<ReplayPolicy['deliveryKey']>)(webhook)
+  return own === undefined ? undefined : `${webhook.provider}:${own}`
+}
+
+/** The result's claim fields, filled in once the claim is taken: the object keeps its shape. */
+type Held = { -readonly [K in 'replayKey' | 'complete' | 'abort']: VerifiedWebhook[K] }
+
+/**
+ * @internal Begins the claim of a verified delivery under `key`: `webhook` itself, now holding
+ * the claim (`replayKey`, `complete`, `abort`), or `DUPLICATE_DELIVERY` (200 processed, 409 in
+ * flight) or `STORE_UNAVAILABLE`. Without a key, or without a store, nothing is claimed.
+ *
+ * @example
+ * const held = await beginClaim(policy, 'orchest:mac:5f1c…', webhook, 3 * 86_400)
+ * if (!isFailure(held)) { await work(held); await held.complete() }
+ */
+export function beginClaim(
+  policy: ReplayPolicy,
+  key: string | undefined,
+  webhook: VerifiedWebhook,
+  retryWindowSeconds: number,
+): Maybe<VerifiedWebhook | Failure> {
+  if (key === undefined) return webhook
+  if (policy.store === undefined) {
+    ;(webhook as Held).replayKey = key
+    return webhook
+  }
+  const timing: LeaseTiming = { leaseMs: policy.leaseMs, ttlMs: policy.ttlMs ?? retryWindowSeconds * 1000, maxHoldMs: policy.maxHoldMs }
+  return claimIn(policy.store, key, webhook, timing)
+}
+
+async function claimIn(store: ReplayStore, key: string, webhook: VerifiedWebhook, timing: LeaseTiming): Promise<VerifiedWebhook | Failure> {
+  let taken: Awaited<ReturnType<typeof takeClaim>>
+  try {
+    taken = await takeClaim(store, key, timing)
+  } catch (error) {
+    const code = (error as { code?: unknown })?.code
+    return fail('STORE_UNAVAILABLE', 'The replay store did not answer; retry later', {
+      provider: webhook.provider,
+      retryAfter: (error as { retryAfter?: number })?.retryAfter ?? 5,
+      status: code === 'STORE_UNAVAILABLE' ? (error as { status?: number }).status : undefined,
+    })
+  }
+  if (taken === 'done') {
+    return fail('DUPLICATE_DELIVERY', `Delivery ${webhook.deliveryId ?? '(by signature)'} was already processed`, {
+      provider: webhook.provider,
+      status: 200,
+    })
+  }
+  if (taken === 'in-flight') {
+    return fail('DUPLICATE_DELIVERY', `Delivery ${webhook.deliveryId ?? '(by signature)'} is being processed right now`, {
+      provider: webhook.provider,
+      status: 409,
+      retryAfter: Math.max(1, Math.ceil(timing.leaseMs / 1000)),
+    })
+  }
+  // the claim's own methods: each acts only on this attempt's claim and stops its renewal
+  const held = webhook as Held
+  held.replayKey = key
+  held.complete = taken.complete.bind(taken)
+  held.abort = taken.abort.bind(taken)
+  return webhook
+}
+
+/**
+ * @internal The inbox step, after the claim and before the handler: the gate (the delivery with
+ * `transaction`), or the failure to answer, with the claim already settled: a delivery committed
+ * before is processed (complete); an unreachable database must let the retry in (abort).
+ *
+ * @example
+ * const opened = await openInboxGate(inbox, webhook)
+ * if (!('webhook' in opened)) return reject(opened) // 200 duplicate or 503, the claim settled
+ */
+export async function openInboxGate(inbox: WebhookInbox, webhook: VerifiedWebhook): Promise<InboxGate | Failure> {
+  const opened = await openInbox(inbox, webhook)
+  if ('webhook' in opened) return opened
+  await settleDelivery(webhook, opened.code === 'DUPLICATE_DELIVERY')
+  return opened
+}
+
+/**
+ * @internal Whether a handler that finished counts as processed: below 500 the sender will not
+ * retry; a router says so itself (a schema or unknown-event rejection is not processed).
+ *
+ * @example
+ * isProcessed(204) // true
+ * isProcessed(503) // false: the sender retries
+ * isProcessed(200, false) // false: the router rejected the payload
+ */
+export function isProcessed(status: number | undefined, routed?: boolean): boolean {
+  return routed ?? (status !== undefined && status < 500)
+}
+
+/**
+ * @internal Ends the claim once the handler settled: complete (processed) or abort (the handler
+ * failed or threw: the retry gets in). A store that fails is ignored: the lease lapses instead.
+ *
+ * @example
+ * await settleDelivery(webhook, isProcessed(status))
+ */
+export function settleDelivery(webhook: VerifiedWebhook, processed: boolean): Promise<void> {
+  return settle(processed ? webhook.complete() : webhook.abort())
+}
+
+/** Not `async`: one reaction on the store's promise rather than an async frame around it. */
+function settle(promise: Promise<void>): Promise<void> {
+  // the store is down: the claim's lease expires and the sender's retry is processed then
+  return Promise.resolve(promise).then(undefined, ignore)
+}
+
+function ignore(): void {}
