@@ -17,7 +17,7 @@ import {
   type ProviderOptions,
   type RequestView,
 } from './provider.js'
-import { PROVIDER_ALIASES, type ProviderAlias, type ProviderName, providers as registry } from './providers/index.js'
+import type { PROVIDER_ALIASES, ProviderAlias, ProviderName } from './providers/index.js'
 import { xplentyOptionsProblem } from './providers/xplenty.js'
 import type { ReplayStore } from './replay.js'
 import { checkTolerance, toMs } from './timestamp.js'
@@ -221,13 +221,23 @@ interface Entry {
 
 const noop = async (): Promise<void> => {}
 
-function resolveProvider(value: unknown): Provider {
+/**
+ * The providers a verifier resolves names in: the entry passes the registry (or one row), so the
+ * verifier imports no row itself and a per-provider entry bundles only its own.
+ */
+export interface ProviderTable {
+  readonly providers: Readonly<Record<string, Provider>>
+  /** Other names of the same rows (`trifacta` for `designer-cloud`). */
+  readonly aliases: Readonly<Record<string, string>>
+}
+
+function resolveProvider(value: unknown, { providers: registry, aliases }: ProviderTable): Provider {
   if (typeof value === 'string') {
-    const name = (PROVIDER_ALIASES as Record<string, string>)[value.toLowerCase()] ?? value.toLowerCase()
-    const p = (registry as Record<string, Provider>)[name]
+    const name = aliases[value.toLowerCase()] ?? value.toLowerCase()
+    const p = registry[name]
     if (p === undefined) {
-      const near = didYouMean(value, [...Object.keys(registry), ...Object.keys(PROVIDER_ALIASES)])
-      const target = near === undefined ? undefined : ((PROVIDER_ALIASES as Record<string, string>)[near] ?? near)
+      const near = didYouMean(value, [...Object.keys(registry), ...Object.keys(aliases)])
+      const target = near === undefined ? undefined : (aliases[near] ?? near)
       throw new TypeError(
         `Unknown provider "${value}"${target === undefined ? '' : ` (did you mean "${target}"?)`}. Built-in providers: ${Object.keys(registry).join(', ')}`,
       )
@@ -263,7 +273,7 @@ function secretList(provider: Provider, secret: unknown, secrets: unknown): stri
   return arr as string[]
 }
 
-function entries(options: VerifierOptions): Entry[] {
+function entries(options: VerifierOptions, table: ProviderTable): Entry[] {
   const list: Array<{ provider: unknown; secret?: unknown; secrets?: unknown }> = []
   if (options.provider !== undefined && options.providers !== undefined) {
     throw new TypeError('Pass either provider or providers, not both')
@@ -274,11 +284,11 @@ function entries(options: VerifierOptions): Entry[] {
       list.push(typeof item === 'object' && item !== null && 'provider' in item ? item : { provider: item })
     }
   } else {
-    throw new TypeError(`No provider. Pass provider (one of ${Object.keys(registry).join(', ')}) or providers: [...]`)
+    throw new TypeError(`No provider. Pass provider (one of ${Object.keys(table.providers).join(', ')}) or providers: [...]`)
   }
   const seen = new Set<string>()
   return list.map((item) => {
-    const provider = resolveProvider(item.provider)
+    const provider = resolveProvider(item.provider, table)
     if (seen.has(provider.name)) throw new TypeError(`Provider "${provider.name}" is configured twice`)
     seen.add(provider.name)
     const own = item.secret !== undefined || item.secrets !== undefined
@@ -352,8 +362,8 @@ interface Attempt {
   signature?: Uint8Array
 }
 
-/** @internal Builds `createVerifier` over a crypto backend. */
-export function verifierFactory(backend: CryptoBackend) {
+/** @internal Builds `createVerifier` over a crypto backend and the providers it knows by name. */
+export function verifierFactory(backend: CryptoBackend, registry: ProviderTable) {
   /**
    * Builds a verifier once at startup: validates options (throws `TypeError` on a bad setup,
    * never per request) and prepares keys.
@@ -368,9 +378,9 @@ export function verifierFactory(backend: CryptoBackend) {
   ): Verifier<PayloadForOptions<Options>> {
     if (typeof options !== 'object' || options === null) throw new TypeError('createVerifier(options): options must be an object')
     checkVerifierOptions(options)
-    const list = entries(options)
+    const list = entries(options, registry)
     const log = createRejectionLog(options.logger, secretsIn(options))
-    const xplentyProblem = list.some((e) => e.provider === registry.xplenty) ? xplentyOptionsProblem(options) : undefined
+    const xplentyProblem = list.some((e) => e.provider === registry.providers.xplenty) ? xplentyOptionsProblem(options) : undefined
     if (xplentyProblem !== undefined) throw new TypeError(xplentyProblem)
     const toleranceMs = positive('toleranceSeconds', options.toleranceSeconds, 300) * 1000
     const looksLikeMs = toleranceWarning(options.toleranceSeconds)

@@ -5,6 +5,7 @@ import type { CryptoBackend, Part } from '../src/crypto/types.js'
 import { DIAGNOSE_BODY_LIMIT, DIAGNOSE_MAX_MACS } from '../src/hints.js'
 import type { LambdaHttpEvent } from '../src/index.js'
 import { parsePayload } from '../src/payload.js'
+import { PROVIDER_ALIASES, providers } from '../src/providers/index.js'
 import { verifierFactory } from '../src/verify.js'
 import { backends } from './backends.js'
 
@@ -222,12 +223,14 @@ function spyBackend() {
   return { backend, seen, reset: () => Object.assign(seen, { macs: 0, largest: 0 }) }
 }
 
+const table = { providers, aliases: PROVIDER_ALIASES }
+
 describe('attack: explain() within a fixed cost', () => {
   const secret = 'test-secret-1'
 
   it('a 100k-deep array body resolves to hints (the Python re-serialiser no longer overflows the stack)', async () => {
     const { backend } = spyBackend()
-    const verifier = verifierFactory(backend)({ provider: 'orchest', secret })
+    const verifier = verifierFactory(backend, table)({ provider: 'orchest', secret })
     const body = `${'['.repeat(100_000)}${']'.repeat(100_000)}`
     const r = await verifier.check({ body, headers: { 'x-hub-signature': PING_SIG, 'content-type': 'application/json' } })
     expect(r).toMatchObject({ ok: false, code: 'SIGNATURE_MISMATCH' })
@@ -241,7 +244,7 @@ describe('attack: explain() within a fixed cost', () => {
   it('a 4.5 MiB forged body: explain() computes at most DIAGNOSE_MAX_MACS MACs, none over the size cap, and says why', async () => {
     const { backend, seen, reset } = spyBackend()
     const secrets = [' a ', ' b ', '"c"', 'd\n', 'e']
-    const verifier = verifierFactory(backend)({ provider: 'orchest', secrets })
+    const verifier = verifierFactory(backend, table)({ provider: 'orchest', secrets })
     const body = JSON.stringify({ data: 'x'.repeat(4.5 * MiB) })
     const r = await verifier.check({ body, headers: { 'x-hub-signature': PING_SIG, 'content-type': 'application/json' } })
     expect(r.ok).toBe(false)
@@ -254,7 +257,7 @@ describe('attack: explain() within a fixed cost', () => {
 
   it('forty secrets with whitespace and a small body: still at most DIAGNOSE_MAX_MACS MACs', async () => {
     const { backend, seen, reset } = spyBackend()
-    const verifier = verifierFactory(backend)({ provider: 'orchest', secrets: Array.from({ length: 40 }, (_, i) => ` s${i} `) })
+    const verifier = verifierFactory(backend, table)({ provider: 'orchest', secrets: Array.from({ length: 40 }, (_, i) => ` s${i} `) })
     const r = await verifier.check({ body: '{"a": 1}', headers: { 'x-hub-signature': PING_SIG, 'content-type': 'application/json' } })
     reset()
     await backends[0][1].WebhookVerificationError.from(r as never).explain()
@@ -263,7 +266,7 @@ describe('attack: explain() within a fixed cost', () => {
 
   it('explain() is computed once per error, however often a logger asks', async () => {
     const { backend, seen, reset } = spyBackend()
-    const verifier = verifierFactory(backend)({ provider: 'orchest', secret: ` ${secret} ` })
+    const verifier = verifierFactory(backend, table)({ provider: 'orchest', secret: ` ${secret} ` })
     const r = await verifier.check({ body: '{"a": 1}', headers: { 'x-hub-signature': PING_SIG } })
     reset()
     const error = backends[0][1].WebhookVerificationError.from(r as never)
@@ -276,7 +279,10 @@ describe('attack: explain() within a fixed cost', () => {
   it('property: explain() resolves to a string[] for arbitrary bodies and headers, within the MAC budget', async () => {
     const { backend, seen, reset } = spyBackend()
     const providers = ['y42', 'up42', 'orchest', 'designer-cloud', 'xplenty', 'github', 'standard-webhooks'] as const
-    const verifier = verifierFactory(backend)({
+    const verifier = verifierFactory(
+      backend,
+      table,
+    )({
       providers: providers.map((p) => ({
         provider: p,
         secrets: p === 'standard-webhooks' ? ['whsec_c2VjcmV0LWtleS1ieXRlcw=='] : [' k ', 'k2'],
