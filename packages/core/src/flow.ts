@@ -1,13 +1,5 @@
 import { optionsFromEnv } from './env.js'
-import {
-  exposeDetailsByDefault,
-  type Failure,
-  fail,
-  problemDetails,
-  problemHeaders,
-  type WebhookErrorCode,
-  WebhookVerificationError,
-} from './errors.js'
+import { exposeDetailsByDefault, type Failure, fail, rejection, type WebhookErrorCode, WebhookVerificationError } from './errors.js'
 import { checkFlowOptions, flowLog } from './flow-log.js'
 import type { HeadersInput } from './headers.js'
 import { checkInbox, type InboxGate, openInbox, type WebhookInbox } from './inbox.js'
@@ -378,10 +370,7 @@ export function createFlowWith(
     if (!duplicate && forwardErrors && hooks.forward) {
       return hooks.forward((error ??= WebhookVerificationError.from(failure, { exposeDetails })))
     }
-    const body = JSON.stringify(problemDetails(failure, { exposeDetails }))
-    // a processed duplicate is an acknowledgement, not a problem: the sender must stop retrying
-    const headers = failure.status < 300 ? { 'content-type': 'application/json' } : problemHeaders(failure)
-    return hooks.send({ status: failure.status, headers, body })
+    return hooks.send(rejection(failure, { exposeDetails }))
   }
 
   function run(hooks: FlowHooks): Promise<void> {
