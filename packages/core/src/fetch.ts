@@ -1,8 +1,15 @@
 import { type Failure, fail, isWebhookVerificationError, type ProblemOptions, rejection, toFetchResponse } from './errors.js'
-import { DEFAULT_BODY_LIMIT } from './flow.js'
 import { logRejection } from './log.js'
 import { isFailure } from './provider.js'
 import type { CheckResult, Verifier, VerifyInput } from './verify.js'
+
+/**
+ * 5 MiB: the default body `limit` of every adapter; above it, 413 `BODY_TOO_LARGE`.
+ *
+ * @example
+ * app.post('/webhooks/up42', verifyWebhook({ provider: 'up42', secret, limit: 2 * DEFAULT_BODY_LIMIT }), handler)
+ */
+export const DEFAULT_BODY_LIMIT = 5 * 1024 * 1024
 
 /**
  * Options of the Fetch adapter itself (the verifier's options go in the second argument).

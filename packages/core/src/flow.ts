@@ -8,13 +8,8 @@ import type { RouteResult, Router } from './router.js'
 import { flowTelemetry, type OpenTelemetryApi, type RequestTrace } from './telemetry.js'
 import type { VerifiedWebhook, Verifier, VerifierOptions, VerifyInput } from './verify.js'
 
-/**
- * 5 MiB: the default body `limit` of every adapter; above it, 413 `BODY_TOO_LARGE`.
- *
- * @example
- * app.post('/webhooks/up42', verifyWebhook({ provider: 'up42', secret, limit: 2 * DEFAULT_BODY_LIMIT }), handler)
- */
-export const DEFAULT_BODY_LIMIT = 5 * 1024 * 1024
+// defined beside the Fetch body reader, which must not import the flow (the flow reaches the registry)
+export { DEFAULT_BODY_LIMIT } from './fetch.js'
 
 /**
  * What an adapter reports after each request, for logs and metrics. Never holds a secret or a signature.

@@ -3,11 +3,11 @@
 // A Worker that needs one provider imports `@hookproof/core/providers/<name>` instead.
 import { bind } from './api.js'
 import { webCrypto } from './crypto/web.js'
-import { PROVIDER_ALIASES, providers } from './providers/index.js'
+import { registry } from './registry.js'
 
 export * from './common.js'
 
-export const { createVerifier, verify, check, sign, verifyRequest, checkRequest, verifyLambdaEvent, checkLambdaEvent } = bind(webCrypto, {
-  providers,
-  aliases: PROVIDER_ALIASES,
-})
+export const { createVerifier, verify, check, sign, verifyRequest, checkRequest, verifyLambdaEvent, checkLambdaEvent } = bind(
+  webCrypto,
+  registry,
+)

@@ -2,11 +2,11 @@
 // and every provider, bound here and nowhere else. The functions are documented in api.ts.
 import { bind } from './api.js'
 import { nodeCrypto } from './crypto/node.js'
-import { PROVIDER_ALIASES, providers } from './providers/index.js'
+import { registry } from './registry.js'
 
 export * from './common.js'
 
-export const { createVerifier, verify, check, sign, verifyRequest, checkRequest, verifyLambdaEvent, checkLambdaEvent } = bind(nodeCrypto, {
-  providers,
-  aliases: PROVIDER_ALIASES,
-})
+export const { createVerifier, verify, check, sign, verifyRequest, checkRequest, verifyLambdaEvent, checkLambdaEvent } = bind(
+  nodeCrypto,
+  registry,
+)

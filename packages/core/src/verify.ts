@@ -18,7 +18,6 @@ import {
   type RequestView,
 } from './provider.js'
 import type { PROVIDER_ALIASES, ProviderAlias, ProviderName } from './providers/index.js'
-import { xplentyOptionsProblem } from './providers/xplenty.js'
 import type { ReplayStore } from './replay.js'
 import { checkTolerance, toMs } from './timestamp.js'
 
@@ -229,6 +228,8 @@ export interface ProviderTable {
   readonly providers: Readonly<Record<string, Provider>>
   /** Other names of the same rows (`trifacta` for `designer-cloud`). */
   readonly aliases: Readonly<Record<string, string>>
+  /** Why the options cannot drive the configured rows (a vendor switch), or `undefined`; run at startup. */
+  readonly optionsProblem?: (options: VerifierOptions, rows: readonly Provider[]) => string | undefined
 }
 
 function resolveProvider(value: unknown, { providers: registry, aliases }: ProviderTable): Provider {
@@ -380,8 +381,11 @@ export function verifierFactory(backend: CryptoBackend, registry: ProviderTable)
     checkVerifierOptions(options)
     const list = entries(options, registry)
     const log = createRejectionLog(options.logger, secretsIn(options))
-    const xplentyProblem = list.some((e) => e.provider === registry.providers.xplenty) ? xplentyOptionsProblem(options) : undefined
-    if (xplentyProblem !== undefined) throw new TypeError(xplentyProblem)
+    const optionsProblem = registry.optionsProblem?.(
+      options,
+      list.map((e) => e.provider),
+    )
+    if (optionsProblem !== undefined) throw new TypeError(optionsProblem)
     const toleranceMs = positive('toleranceSeconds', options.toleranceSeconds, 300) * 1000
     const looksLikeMs = toleranceWarning(options.toleranceSeconds)
     if (looksLikeMs !== undefined) log.warn(looksLikeMs)

@@ -5,7 +5,7 @@ import type { CryptoBackend, Part } from '../src/crypto/types.js'
 import { DIAGNOSE_BODY_LIMIT, DIAGNOSE_MAX_MACS } from '../src/hints.js'
 import type { LambdaHttpEvent } from '../src/index.js'
 import { parsePayload } from '../src/payload.js'
-import { PROVIDER_ALIASES, providers } from '../src/providers/index.js'
+import { registry as table } from '../src/registry.js'
 import { verifierFactory } from '../src/verify.js'
 import { backends } from './backends.js'
 
@@ -222,8 +222,6 @@ function spyBackend() {
   }
   return { backend, seen, reset: () => Object.assign(seen, { macs: 0, largest: 0 }) }
 }
-
-const table = { providers, aliases: PROVIDER_ALIASES }
 
 describe('attack: explain() within a fixed cost', () => {
   const secret = 'test-secret-1'
