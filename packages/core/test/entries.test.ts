@@ -1,4 +1,6 @@
+import { spawnSync } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { providers } from '../src/providers/index.js'
 import { backends, type Vector } from './backends.js'
@@ -18,6 +20,13 @@ const load = (name: string, backend: 'node' | 'web'): Promise<Entry> =>
   import(`../src/entries/${name}${backend === 'node' ? '.node' : ''}.ts`) as Promise<Entry>
 
 describe('per-provider entries: @hookproof/core/providers/<name>', () => {
+  it('are what scripts/provider-entries.ts writes from the registry (after adding a row, run it)', () => {
+    const tsx = fileURLToPath(new URL('../../node_modules/.bin/tsx', core))
+    const run = spawnSync(tsx, [fileURLToPath(new URL('scripts/provider-entries.ts', core)), '--check'], { encoding: 'utf8' })
+    expect(`${run.stdout}${run.stderr}`.trim()).toBe('provider entries: up to date')
+    expect(run.status).toBe(0)
+  })
+
   it.each(names)('%s has a Web Crypto and a node:crypto entry, an exports subpath and a node10 stub', (name) => {
     expect(existsSync(new URL(`src/entries/${name}.ts`, core))).toBe(true)
     expect(existsSync(new URL(`src/entries/${name}.node.ts`, core))).toBe(true)

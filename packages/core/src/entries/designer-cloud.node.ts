@@ -1,5 +1,5 @@
-// `@hookproof/core/providers/designer-cloud` on node:crypto (selected by the `node` export condition): the Alteryx Designer Cloud row
-// alone, so a bundle holds this one provider. The functions are documented in ../api.ts.
+// `@hookproof/core/providers/designer-cloud` on node:crypto (the `node` export condition): this row alone, so a
+// bundle holds no other provider. Written by scripts/provider-entries.ts; the functions are documented in ../api.ts.
 import { bind } from '../api.js'
 import { nodeCrypto } from '../crypto/node.js'
 import { designerCloud } from '../providers/designer-cloud.js'

@@ -1,5 +1,5 @@
-// `@hookproof/core/providers/xplenty` on Web Crypto (Workers, Deno, Bun, browsers): the Xplenty (Integrate.io) row
-// alone, so a bundle holds this one provider. The functions are documented in ../api.ts.
+// `@hookproof/core/providers/xplenty` on Web Crypto (Workers, Deno, Bun, browsers): this row alone, so a
+// bundle holds no other provider. Written by scripts/provider-entries.ts; the functions are documented in ../api.ts.
 import { bind } from '../api.js'
 import { webCrypto } from '../crypto/web.js'
 import { xplenty, xplentyOptionsProblem } from '../providers/xplenty.js'
