@@ -29,6 +29,14 @@ export function bind(backend: CryptoBackend, table: ProviderTable) {
   const compile = verifierFactory(backend, table)
   const rows = Object.values(table.providers)
   const only = rows.length === 1 ? rows[0] : undefined
+  /**
+   * Builds a verifier once at startup: validates options (throws `TypeError` on a bad setup,
+   * never per request) and prepares keys. In a per-provider entry `provider` defaults to its row.
+   *
+   * @example
+   * const verifier = createVerifier({ provider: 'orchest', secret: process.env.ORCHEST_WEBHOOK_SECRET })
+   * const hook = await verifier.verify({ body, headers })
+   */
   const createVerifier: typeof compile =
     only === undefined
       ? compile
