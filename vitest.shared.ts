@@ -1,9 +1,19 @@
+import { readdirSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 
 // Tests run against the TypeScript sources: workspace packages resolve to src, not dist.
 const src = (path: string) => fileURLToPath(new URL(path, import.meta.url))
 
+// `@hookproof/core/providers/<name>`: src/entries/<name>.node.ts (node:crypto, as the `node` condition picks)
+const providerEntries = readdirSync(src('./packages/core/src/entries/')).filter((file) => file.endsWith('.node.ts'))
+
 export const alias = {
+  ...Object.fromEntries(
+    providerEntries.map((file) => [
+      `@hookproof/core/providers/${file.slice(0, -'.node.ts'.length)}`,
+      src(`./packages/core/src/entries/${file}`),
+    ]),
+  ),
   // before '@hookproof/core', which would otherwise match this subpath as a prefix
   '@hookproof/core/adapter': src('./packages/core/src/adapter-node.ts'),
   '@hookproof/core': src('./packages/core/src/node.ts'),

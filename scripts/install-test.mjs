@@ -73,13 +73,13 @@ const tarballOf = new Map(packed.map((entry) => [entry.name, join(tarballs, entr
 for (const entry of packed) {
   console.log(`packed ${entry.filename}: ${entry.entryCount} files, ${(entry.size / 1024).toFixed(1)} KB`)
   // npm always adds package.json, README* and LICENSE*; anything else outside dist/ is a leak
-  // plus the subpath folders of "files" (core's adapter/package.json, for node10 resolution)
-  const subpaths = (packages.find((p) => p.name === entry.name)?.json.files ?? [])
-    .filter((f) => f !== 'dist')
-    .map((f) => `${f}/package.json`)
+  // plus the subpath folders of "files" (core's adapter/package.json and providers/<name>/package.json,
+  // for node10 resolution)
+  const folders = (packages.find((p) => p.name === entry.name)?.json.files ?? []).filter((f) => f !== 'dist')
+  const isStub = (path) => folders.some((f) => path === `${f}/package.json` || new RegExp(`^${f}/[^/]+/package\\.json$`).test(path))
   const stray = entry.files
     .map((f) => f.path)
-    .filter((path) => !subpaths.includes(path) && !/^(dist\/|package\.json$|(README|LICEN[CS]E|CHANGELOG)(\.[^/]*)?$)/i.test(path))
+    .filter((path) => !isStub(path) && !/^(dist\/|package\.json$|(README|LICEN[CS]E|CHANGELOG)(\.[^/]*)?$)/i.test(path))
   if (stray.length > 0) must(`${entry.name} ships files outside dist: ${stray.join(', ')}`, { ok: false, status: 1, output: '' })
 }
 

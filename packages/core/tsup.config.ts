@@ -1,7 +1,22 @@
+import { readdirSync } from 'node:fs'
 import { defineConfig } from 'tsup'
 
+// One entry per provider and backend (`@hookproof/core/providers/<name>`): src/entries/<name>.ts
+// (Web Crypto) builds to dist/provider-<name>.js, src/entries/<name>.node.ts to dist/provider-<name>-node.js.
+const providerEntries = Object.fromEntries(
+  readdirSync(new URL('./src/entries/', import.meta.url))
+    .filter((file) => file.endsWith('.ts') && file !== 'shared.ts')
+    .map((file) => [`provider-${file.replace(/\.node\.ts$/, '-node').replace(/\.ts$/, '')}`, `src/entries/${file}`]),
+)
+
 export default defineConfig({
-  entry: ['src/index.ts', 'src/node.ts', 'src/adapter.ts', 'src/adapter-node.ts'],
+  entry: {
+    index: 'src/index.ts',
+    node: 'src/node.ts',
+    adapter: 'src/adapter.ts',
+    'adapter-node': 'src/adapter-node.ts',
+    ...providerEntries,
+  },
   format: ['esm', 'cjs'],
   // TS 6.0 flags the baseUrl that tsup's dts build sets itself
   dts: { compilerOptions: { ignoreDeprecations: '6.0' } },

@@ -1,7 +1,7 @@
 // `@hookproof/core/adapter`, node:crypto backend (selected by the `node` export condition).
 import { createRequire } from 'node:module'
 import { createFlowWith, type WebhookFlow, type WebhookFlowOptions } from './flow.js'
-import { createVerifier } from './node-api.js'
+import { createVerifier } from './node.js'
 import type { OpenTelemetryApi } from './telemetry.js'
 
 export * from './adapter-common.js'

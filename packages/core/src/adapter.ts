@@ -1,6 +1,6 @@
 // `@hookproof/core/adapter`, Web Crypto backend (edge runtimes, Workers, Deno, Bun).
 import { createFlowWith, type WebhookFlow, type WebhookFlowOptions } from './flow.js'
-import { createVerifier } from './web.js'
+import { createVerifier } from './index.js'
 
 export * from './adapter-common.js'
 

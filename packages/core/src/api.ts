@@ -1,39 +1,197 @@
+// The one place a crypto backend and a provider table become the public functions. Each entry
+// calls `bind` once: `node.ts` (node:crypto, every provider), `index.ts` (Web Crypto, every
+// provider) and `entries/<backend>/<provider>.ts` (one row, so a Worker bundles only that row).
+// Everything below is a thin name over a plain function: `createVerifier` (verify.ts), the Fetch
+// reader (fetch.ts), the Lambda reader (lambda.ts), `signWith` (sign.ts).
 import type { CryptoBackend } from './crypto/types.js'
-import { fetchFactory } from './fetch.js'
-import { lambdaFactory } from './lambda.js'
-import { registry } from './registry.js'
-import { signerFactory } from './sign.js'
-import { type CheckResult, type VerifiedWebhook, type VerifierOptions, type VerifyInput, verifierFactory } from './verify.js'
+import type { ProblemOptions } from './errors.js'
+import { WebhookVerificationError } from './errors.js'
+import { checkRequestWith, type RequestLike, type RequestOptions } from './fetch.js'
+import { checkLambdaEventWith, type LambdaHttpEvent } from './lambda.js'
+import type { Provider, SignInput } from './provider.js'
+import type { ProviderName } from './providers/index.js'
+import { signWith } from './sign.js'
+import {
+  type CheckResult,
+  type ProviderTable,
+  type VerifiedWebhook,
+  type Verifier,
+  type VerifierOptions,
+  type VerifyInput,
+  verifierFactory,
+} from './verify.js'
 
-/** @internal The public functions bound to one crypto backend (node:crypto or Web Crypto). */
-export function bind(backend: CryptoBackend) {
-  const createVerifier = verifierFactory(backend, registry)
-  const sign = signerFactory(backend)
-
+/**
+ * @internal The public functions of one entry, on one crypto backend and one provider table. A
+ * table with a single row (a per-provider entry) makes `provider` optional: it defaults to that row.
+ */
+export function bind(backend: CryptoBackend, table: ProviderTable) {
+  const compile = verifierFactory(backend, table)
+  const rows = Object.values(table.providers)
+  const only = rows.length === 1 ? rows[0] : undefined
   /**
-   * One-shot verification. Prefer {@link createVerifier} in a server: it prepares keys once.
+   * Builds a verifier once at startup: validates options (throws `TypeError` on a bad setup,
+   * never per request) and prepares keys. In a per-provider entry `provider` defaults to its row.
    *
    * @example
-   * const { payload, deliveryId } = await verify({ body, headers }, { provider: 'orchest', secret })
+   * const verifier = createVerifier({ provider: 'orchest', secret: process.env.ORCHEST_WEBHOOK_SECRET })
+   * const hook = await verifier.verify({ body, headers })
+   */
+  const createVerifier: typeof compile =
+    only === undefined
+      ? compile
+      : (options) =>
+          compile(
+            typeof options === 'object' && options !== null && options.provider === undefined && options.providers === undefined
+              ? { ...options, provider: only }
+              : options,
+          )
+
+  // One verifier per options object: `verifyRequest(request, options)` compiles (decodes the
+  // secrets, checks the options, imports keys) on the first call with that object and reuses it.
+  const compiled = new WeakMap<object, Verifier>()
+  function verifierFor(source: Verifier | VerifierOptions): Verifier {
+    if (typeof source !== 'object' || source === null) {
+      throw new TypeError('Pass a verifier from createVerifier(...) or the verifier options as the second argument')
+    }
+    const candidate = source as Partial<Verifier>
+    if (typeof candidate.check === 'function' && typeof candidate.verify === 'function') return source as Verifier
+    let verifier = compiled.get(source)
+    if (verifier === undefined) {
+      verifier = createVerifier(source as VerifierOptions)
+      compiled.set(source, verifier)
+    }
+    return verifier
+  }
+
+  /**
+   * One-shot verification. The verifier is compiled once per options object (kept in a
+   * `WeakMap`): pass the same object every time, or build one with {@link createVerifier}.
+   *
+   * @example
+   * const options = { provider: 'orchest', secret } as const // once, at startup
+   * const { payload, deliveryId } = await verify({ body, headers }, options)
    * @throws {WebhookVerificationError} with a stable `code`.
    */
-  async function verify<Payload = unknown>(input: VerifyInput, options: VerifierOptions): Promise<VerifiedWebhook<Payload>> {
-    return createVerifier(options).verify<Payload>(input)
+  function verify<Payload = unknown>(input: VerifyInput, options: VerifierOptions): Promise<VerifiedWebhook<Payload>> {
+    return verifierFor(options).verify<Payload>(input)
   }
 
   /**
    * One-shot `check`: resolves to `{ ok: true, webhook }` or `{ ok: false, code, status, message }`.
+   * Compiled once per options object, as {@link verify}.
    *
    * @example
-   * const result = await check({ body, headers }, { provider: 'y42', secret })
+   * const result = await check({ body, headers }, options)
    * if (!result.ok) return new Response(null, { status: result.status })
    */
-  async function check<Payload = unknown>(input: VerifyInput, options: VerifierOptions): Promise<CheckResult<Payload>> {
-    return createVerifier(options).check<Payload>(input)
+  function check<Payload = unknown>(input: VerifyInput, options: VerifierOptions): Promise<CheckResult<Payload>> {
+    return verifierFor(options).check<Payload>(input)
   }
 
-  const { verifyRequest, checkRequest } = fetchFactory(createVerifier)
-  const { verifyLambdaEvent, checkLambdaEvent } = lambdaFactory(createVerifier)
+  /**
+   * The sending side: the headers a provider's sender would attach to `body`. Reads the same
+   * provider row as the verifier; the mock sender signs with exactly this.
+   *
+   * @example
+   * const headers = await sign('designer-cloud', { secret: 'test-secret-1', body, now: 1_700_000_000_000 })
+   * // { 'X-Webhook-Signature': 't=1700000000000,sha256=d27803d9…' }
+   */
+  function sign(provider: ProviderName | Provider, input: SignInput): Promise<Record<string, string>> {
+    return signWith(backend, table, provider, input)
+  }
 
-  return { createVerifier, verify, check, sign, backend, verifyRequest, checkRequest, verifyLambdaEvent, checkLambdaEvent }
+  /**
+   * Same work as {@link verifyRequest}, never throwing: `{ ok: true, webhook }` or
+   * `{ ok: false, code, status, message }`. A rejection builds no `Error`, so a flood of forged
+   * requests stays cheap.
+   *
+   * @example
+   * const result = await checkRequest(request, verifier)
+   * if (!result.ok) return toResponse(result)
+   */
+  function checkRequest<Payload = unknown>(
+    request: RequestLike,
+    verifier: Verifier | VerifierOptions,
+    options?: RequestOptions,
+  ): Promise<CheckResult<Payload>> {
+    return checkRequestWith<Payload>(verifierFor(verifier), request, options)
+  }
+
+  /**
+   * Verifies a Fetch `Request` (Cloudflare Workers, Deno, Bun, Next.js route handlers, Hono's
+   * `c.req.raw`, Node 20+): reads the body once as bytes, then verifies it with the request's
+   * headers, method and URL. The result carries `rawBody` and the parsed `payload`, so the
+   * handler never reads the body again.
+   *
+   * Pass a verifier built once (per isolate) with {@link createVerifier}. An options object works
+   * too: it is compiled on its first request and the verifier is kept for that object (a
+   * `WeakMap`), so pass the same object each time; a fresh literal per request compiles per request.
+   *
+   * @example
+   * const verifier = createVerifier({ provider: 'orchest', secret: env.ORCHEST_WEBHOOK_SECRET })
+   * try {
+   *   const { payload, deliveryId } = await verifyRequest(request, verifier)
+   *   return Response.json({ received: deliveryId })
+   * } catch (error) {
+   *   return toResponse(error) // problem+json with the status of the error code
+   * }
+   * @throws {WebhookVerificationError} with a stable `code` (`BODY_TOO_LARGE` and `BODY_ALREADY_PARSED` included).
+   */
+  async function verifyRequest<Payload = unknown>(
+    request: RequestLike,
+    verifier: Verifier | VerifierOptions,
+    options?: RequestOptions,
+  ): Promise<VerifiedWebhook<Payload>> {
+    const result = await checkRequest<Payload>(request, verifier, options)
+    if (result.ok) return result.webhook
+    throw WebhookVerificationError.from(result)
+  }
+
+  /**
+   * Same work as {@link verifyLambdaEvent}, never throwing.
+   *
+   * @example
+   * const result = await checkLambdaEvent(event, verifier)
+   * if (!result.ok) return toLambdaResult(result)
+   */
+  function checkLambdaEvent<Payload = unknown>(
+    event: LambdaHttpEvent,
+    verifier: Verifier | VerifierOptions,
+    options?: ProblemOptions,
+  ): Promise<CheckResult<Payload>> {
+    return checkLambdaEventWith<Payload>(verifierFor(verifier), event, options)
+  }
+
+  /**
+   * Verifies an AWS Lambda event from API Gateway REST (1.0), HTTP API (2.0) or a function URL:
+   * base64 bodies decoded, header case normalised, multi-value headers read, the URL rebuilt for
+   * schemes that sign it. Returns the same result as `verify`.
+   *
+   * Build the verifier once, outside the handler, so keys are prepared once per container (an
+   * options object is compiled once per object, as for {@link verifyRequest}).
+   *
+   * @example
+   * const verifier = createVerifier({ provider: 'orchest', secret: process.env.ORCHEST_WEBHOOK_SECRET })
+   * export async function handler(event) {
+   *   try {
+   *     const { payload } = await verifyLambdaEvent(event, verifier)
+   *     return { statusCode: 204, body: '' }
+   *   } catch (error) {
+   *     return toLambdaResult(error)
+   *   }
+   * }
+   * @throws {WebhookVerificationError} with a stable `code`.
+   */
+  async function verifyLambdaEvent<Payload = unknown>(
+    event: LambdaHttpEvent,
+    verifier: Verifier | VerifierOptions,
+    options?: ProblemOptions,
+  ): Promise<VerifiedWebhook<Payload>> {
+    const result = await checkLambdaEvent<Payload>(event, verifier, options)
+    if (result.ok) return result.webhook
+    throw WebhookVerificationError.from(result)
+  }
+
+  return { createVerifier, verify, check, sign, verifyRequest, checkRequest, verifyLambdaEvent, checkLambdaEvent }
 }

@@ -1,18 +1,15 @@
-// Everything that does not depend on the crypto backend; both entries re-export it.
+// Everything that does not depend on the crypto backend; both full entries re-export it.
 export type { CryptoBackend, Hash, Part } from './crypto/types.js'
-export { base64ToBytes, bytesToBase64, bytesToHex, hexToBytes } from './encoding.js'
+export { bytesToHex, hexToBytes } from './encoding.js'
 export { optionsFromEnv } from './env.js'
 export {
-  exposeDetailsByDefault,
   type Failure,
   isWebhookVerificationError,
   type ProblemDetails,
   type ProblemOptions,
-  problemDetails,
-  problemHeaders,
-  problemResponse,
+  type Rejection,
+  rejection,
   STATUS,
-  TITLES,
   type WebhookErrorCode,
   WebhookVerificationError,
 } from './errors.js'
@@ -28,7 +25,7 @@ export {
   type OrchestPipelineRun,
   type OrchestStep,
 } from './events/orchest.js'
-export { type RequestLike, type RequestOptions, respond, toResponse } from './fetch.js'
+export { type RequestLike, type RequestOptions, toResponse } from './fetch.js'
 export { DEFAULT_BODY_LIMIT, type WebhookEvent, type WebhookFlowOptions } from './flow.js'
 export type { HeadersInput } from './headers.js'
 export {
@@ -41,7 +38,7 @@ export {
 } from './inbox.js'
 export { type LambdaEventV1, type LambdaEventV2, type LambdaHttpEvent, type LambdaResult, toLambdaResult } from './lambda.js'
 export { type Claim, type LeaseTiming, takeClaim } from './lease.js'
-export { REJECTION_LOG_INTERVAL_MS, type RejectionLogFields, type WebhookLogger } from './log.js'
+export type { RejectionLogFields, WebhookLogger } from './log.js'
 export type {
   OrchestPayload,
   PayloadOf,
@@ -65,7 +62,7 @@ export {
   type SignInput,
   type SignTools,
 } from './provider.js'
-export { PROVIDER_ALIASES, type ProviderAlias, type ProviderName, providers } from './providers/index.js'
+export { type ProviderAlias, type ProviderName, providers } from './providers/index.js'
 export { XPLENTY_EVENT_TYPES, type XplentyMetadataOptions } from './providers/xplenty.js'
 export { type BeginResult, MemoryReplayStore, type MemoryReplayStoreOptions, type ReplayStore } from './replay.js'
 export {

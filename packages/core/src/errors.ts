@@ -170,7 +170,7 @@ const TYPE_BASE = 'https://github.com/hookproof/hookproof/blob/main/packages/cor
  *
  * @example
  * const result = await verifier.check({ body, headers })
- * if (!result.ok) res.status(result.status).set(problemHeaders(result)).json(problemDetails(result))
+ * if (!result.ok) res.status(result.status).json(problemDetails(result))
  * problemDetails(result, { exposeDetails: false }) // { type, title, status, code }
  */
 export function problemDetails(
@@ -280,16 +280,34 @@ export class WebhookVerificationError extends Error {
    * catch (error) { if (error instanceof WebhookVerificationError) return error.toResponse() }
    */
   toResponse(options?: ProblemOptions): Response {
-    return problemResponse(this, options)
+    return toFetchResponse(rejection(this, options))
   }
 }
 
 /**
- * Headers every adapter sends with a rejection.
+ * The answer to a rejection as plain parts, which every transport maps as it is (a Fetch
+ * `Response`, a Lambda result, a Node `res`, the adapter flow): the status from the code table,
+ * `content-type: application/problem+json` with the problem body (see {@link problemDetails}) and
+ * `retry-after` when the sender should come back later. A processed duplicate (a 2xx) is an
+ * acknowledgement, not a problem: it is sent as `application/json`, so the sender stops retrying.
  *
  * @example
- * problemHeaders({ retryAfter: 5 }) // { 'content-type': 'application/problem+json', 'retry-after': '5' }
+ * const result = await verifier.check({ body: req.body, headers: req.headers })
+ * if (!result.ok) {
+ *   const { status, headers, body } = rejection(result, { exposeDetails: false })
+ *   return res.status(status).set(headers).send(body)
+ * }
  */
+export function rejection(
+  failure: Pick<Failure, 'code' | 'status' | 'message' | 'retryAfter' | 'exposeDetails'>,
+  options?: ProblemOptions,
+): Rejection {
+  const body = JSON.stringify(problemDetails(failure, options))
+  const headers = failure.status < 300 ? { 'content-type': 'application/json' } : problemHeaders(failure)
+  return { status: failure.status, headers, body }
+}
+
+/** @internal The headers of a problem (4xx/5xx) answer; {@link rejection} is what transports call. */
 export function problemHeaders(failure: Pick<Failure, 'retryAfter'>): Record<string, string> {
   const headers: Record<string, string> = { 'content-type': 'application/problem+json' }
   if (failure.retryAfter !== undefined) headers['retry-after'] = String(failure.retryAfter)
@@ -297,21 +315,20 @@ export function problemHeaders(failure: Pick<Failure, 'retryAfter'>): Record<str
 }
 
 /**
- * A Fetch `Response` for a failure (used by `toResponse` and the Fetch adapter).
+ * What {@link rejection} returns: status, lower-case header names and the JSON body text.
  *
  * @example
- * const result = await verifier.check({ body: await request.arrayBuffer(), headers: request.headers })
- * if (!result.ok) return problemResponse(result)
+ * const { status, headers, body }: Rejection = rejection(failure)
  */
-export function problemResponse(
-  failure: Pick<Failure, 'code' | 'status' | 'message' | 'retryAfter' | 'exposeDetails'>,
-  options?: ProblemOptions,
-): Response {
-  return new Response(JSON.stringify(problemDetails(failure, options)), {
-    status: failure.status,
-    // a processed duplicate (200) is an acknowledgement, not a problem, as in the adapter flow
-    headers: failure.status < 300 ? { 'content-type': 'application/json' } : problemHeaders(failure),
-  })
+export interface Rejection {
+  status: number
+  headers: Record<string, string>
+  body: string
+}
+
+/** @internal A Fetch `Response` for a {@link rejection}. */
+export function toFetchResponse(answer: Rejection): Response {
+  return new Response(answer.body, { status: answer.status, headers: answer.headers })
 }
 
 /**

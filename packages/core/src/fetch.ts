@@ -1,8 +1,15 @@
-import { type Failure, fail, isWebhookVerificationError, type ProblemOptions, problemResponse, WebhookVerificationError } from './errors.js'
-import { DEFAULT_BODY_LIMIT } from './flow.js'
+import { type Failure, fail, isWebhookVerificationError, type ProblemOptions, rejection, toFetchResponse } from './errors.js'
 import { logRejection } from './log.js'
 import { isFailure } from './provider.js'
-import type { CheckResult, VerifiedWebhook, Verifier, VerifierOptions, VerifyInput } from './verify.js'
+import type { CheckResult, Verifier, VerifyInput } from './verify.js'
+
+/**
+ * 5 MiB: the default body `limit` of every adapter; above it, 413 `BODY_TOO_LARGE`.
+ *
+ * @example
+ * app.post('/webhooks/up42', verifyWebhook({ provider: 'up42', secret, limit: 2 * DEFAULT_BODY_LIMIT }), handler)
+ */
+export const DEFAULT_BODY_LIMIT = 5 * 1024 * 1024
 
 /**
  * Options of the Fetch adapter itself (the verifier's options go in the second argument).
@@ -36,24 +43,6 @@ export interface RequestLike {
   readonly body?: ReadableStream<Uint8Array> | null
   /** Used only when `body` is not a stream (some older polyfills). */
   arrayBuffer(): Promise<ArrayBuffer>
-}
-
-/** @internal Turns `options | verifier` into a verifier; one verifier per options object, so keys are imported once. */
-export function verifierResolver(createVerifier: (options: VerifierOptions) => Verifier) {
-  const cache = new WeakMap<object, Verifier>()
-  return function verifierFor(source: Verifier | VerifierOptions): Verifier {
-    if (typeof source !== 'object' || source === null) {
-      throw new TypeError('Pass a verifier from createVerifier(...) or the verifier options as the second argument')
-    }
-    const candidate = source as Partial<Verifier>
-    if (typeof candidate.check === 'function' && typeof candidate.verify === 'function') return source as Verifier
-    let verifier = cache.get(source)
-    if (verifier === undefined) {
-      verifier = createVerifier(source as VerifierOptions)
-      cache.set(source, verifier)
-    }
-    return verifier
-  }
 }
 
 function limitOf(options: RequestOptions | undefined): number {
@@ -125,76 +114,34 @@ async function readStream(reader: ReadableStreamDefaultReader<Uint8Array>, limit
   return out
 }
 
-/** @internal Builds the Fetch functions over one entry's `createVerifier`. */
-export function fetchFactory(createVerifier: (options: VerifierOptions) => Verifier) {
-  const verifierFor = verifierResolver(createVerifier)
-
-  /**
-   * Same work as {@link verifyRequest}, never throwing: `{ ok: true, webhook }` or
-   * `{ ok: false, code, status, message }`. A rejection builds no `Error`, so a flood of forged
-   * requests stays cheap.
-   *
-   * @example
-   * const result = await checkRequest(request, verifier)
-   * if (!result.ok) return toResponse(result)
-   */
-  async function checkRequest<Payload = unknown>(
-    request: RequestLike,
-    verifier: Verifier | VerifierOptions,
-    options?: RequestOptions,
-  ): Promise<CheckResult<Payload>> {
-    const v = verifierFor(verifier)
-    const limit = limitOf(options)
-    if (typeof request !== 'object' || request === null) {
-      return fail('INVALID_PAYLOAD', 'checkRequest(request): request is not a Fetch Request')
-    }
-    const result = await checkWith<Payload>(v, request, limit)
-    if (!result.ok) await logRejection(v, result)
-    return result.ok || options?.exposeDetails === undefined ? result : { ...result, exposeDetails: options.exposeDetails }
+/**
+ * @internal `checkRequest` on a compiled verifier: reads the body once (within the limit), checks
+ * it, logs a rejection. Never throws for a bad request; the entry (`api.ts`) adds the TSDoc'd name.
+ */
+export async function checkRequestWith<Payload = unknown>(
+  v: Verifier,
+  request: RequestLike,
+  options?: RequestOptions,
+): Promise<CheckResult<Payload>> {
+  const limit = limitOf(options)
+  if (typeof request !== 'object' || request === null) {
+    return fail('INVALID_PAYLOAD', 'checkRequest(request): request is not a Fetch Request')
   }
+  const result = await checkWith<Payload>(v, request, limit)
+  if (!result.ok) await logRejection(v, result)
+  return result.ok || options?.exposeDetails === undefined ? result : { ...result, exposeDetails: options.exposeDetails }
+}
 
-  async function checkWith<Payload>(v: Verifier, request: RequestLike, limit: number): Promise<CheckResult<Payload>> {
-    let input: VerifyInput
-    try {
-      const body = await readBody(request, limit)
-      if (isFailure(body)) return body
-      input = { body, headers: request.headers, method: request.method, url: request.url }
-    } catch {
-      return fail('INVALID_PAYLOAD', 'The request body could not be read (the client disconnected or the stream failed)')
-    }
-    return v.check<Payload>(input)
+async function checkWith<Payload>(v: Verifier, request: RequestLike, limit: number): Promise<CheckResult<Payload>> {
+  let input: VerifyInput
+  try {
+    const body = await readBody(request, limit)
+    if (isFailure(body)) return body
+    input = { body, headers: request.headers, method: request.method, url: request.url }
+  } catch {
+    return fail('INVALID_PAYLOAD', 'The request body could not be read (the client disconnected or the stream failed)')
   }
-
-  /**
-   * Verifies a Fetch `Request` (Cloudflare Workers, Deno, Bun, Next.js route handlers, Hono's
-   * `c.req.raw`, Node 20+): reads the body once as bytes, then verifies it with the request's
-   * headers, method and URL. The result carries `rawBody` and the parsed `payload`, so the
-   * handler never reads the body again.
-   *
-   * Pass a verifier built once (per isolate) so keys are imported once; an options object works
-   * too and is turned into a verifier once per object.
-   *
-   * @example
-   * const verifier = createVerifier({ provider: 'orchest', secret: env.ORCHEST_WEBHOOK_SECRET })
-   * try {
-   *   const { payload, deliveryId } = await verifyRequest(request, verifier)
-   *   return Response.json({ received: deliveryId })
-   * } catch (error) {
-   *   return toResponse(error) // problem+json with the status of the error code
-   * }
-   * @throws {WebhookVerificationError} with a stable `code` (`BODY_TOO_LARGE` and `BODY_ALREADY_PARSED` included).
-   */
-  async function verifyRequest<Payload = unknown>(
-    request: RequestLike,
-    verifier: Verifier | VerifierOptions,
-    options?: RequestOptions,
-  ): Promise<VerifiedWebhook<Payload>> {
-    const result = await checkRequest<Payload>(request, verifier, options)
-    if (result.ok) return result.webhook
-    throw WebhookVerificationError.from(result)
-  }
-
-  return { verifyRequest, checkRequest }
+  return v.check<Payload>(input)
 }
 
 /**
@@ -209,14 +156,6 @@ export function fetchFactory(createVerifier: (options: VerifierOptions) => Verif
  * @throws the `error` itself when it is not a webhook rejection.
  */
 export function toResponse(error: unknown, options?: ProblemOptions): Response {
-  if (isWebhookVerificationError(error) || isFailure(error)) return problemResponse(error, options)
+  if (isWebhookVerificationError(error) || isFailure(error)) return toFetchResponse(rejection(error, options))
   throw error
 }
-
-/**
- * Alias of {@link toResponse}.
- *
- * @example
- * catch (error) { return respond(error) }
- */
-export const respond: (error: unknown, options?: ProblemOptions) => Response = toResponse

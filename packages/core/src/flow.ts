@@ -1,13 +1,5 @@
 import { optionsFromEnv } from './env.js'
-import {
-  exposeDetailsByDefault,
-  type Failure,
-  fail,
-  problemDetails,
-  problemHeaders,
-  type WebhookErrorCode,
-  WebhookVerificationError,
-} from './errors.js'
+import { exposeDetailsByDefault, type Failure, fail, rejection, type WebhookErrorCode, WebhookVerificationError } from './errors.js'
 import { checkFlowOptions, flowLog } from './flow-log.js'
 import type { HeadersInput } from './headers.js'
 import { checkInbox, type InboxGate, type WebhookInbox } from './inbox.js'
@@ -17,13 +9,8 @@ import type { RouteResult, Router } from './router.js'
 import { flowTelemetry, type OpenTelemetryApi, type RequestTrace } from './telemetry.js'
 import type { CheckResult, VerifiedWebhook, Verifier, VerifierOptions, VerifyInput } from './verify.js'
 
-/**
- * 5 MiB: the default body `limit` of every adapter; above it, 413 `BODY_TOO_LARGE`.
- *
- * @example
- * app.post('/webhooks/up42', verifyWebhook({ provider: 'up42', secret, limit: 2 * DEFAULT_BODY_LIMIT }), handler)
- */
-export const DEFAULT_BODY_LIMIT = 5 * 1024 * 1024
+// defined beside the Fetch body reader, which must not import the flow (the flow reaches the registry)
+export { DEFAULT_BODY_LIMIT } from './fetch.js'
 
 /**
  * What an adapter reports after each request, for logs and metrics. Never holds a secret or a signature.
@@ -531,10 +518,7 @@ async function reject(
   if (!duplicate && s.forwardErrors && hooks.forward) {
     return hooks.forward((error ??= WebhookVerificationError.from(failure, { exposeDetails })))
   }
-  const body = JSON.stringify(problemDetails(failure, { exposeDetails }))
-  // a processed duplicate is an acknowledgement, not a problem: the sender must stop retrying
-  const headers = failure.status < 300 ? { 'content-type': 'application/json' } : problemHeaders(failure)
-  return hooks.send({ status: failure.status, headers, body })
+  return hooks.send(rejection(failure, { exposeDetails }))
 }
 
 /** The handler or the router, as one call (the traced path runs it inside the handler's span). */

@@ -1,16 +1,7 @@
-import {
-  type Failure,
-  fail,
-  isWebhookVerificationError,
-  type ProblemOptions,
-  problemDetails,
-  problemHeaders,
-  WebhookVerificationError,
-} from './errors.js'
-import { verifierResolver } from './fetch.js'
+import { type Failure, fail, isWebhookVerificationError, type ProblemOptions, rejection } from './errors.js'
 import { logRejection } from './log.js'
 import { isFailure } from './provider.js'
-import type { CheckResult, VerifiedWebhook, Verifier, VerifierOptions, VerifyInput } from './verify.js'
+import type { CheckResult, Verifier, VerifyInput } from './verify.js'
 
 /**
  * API Gateway REST API (payload format 1.0) proxy event, and ALB events, which share its shape.
@@ -206,70 +197,30 @@ function eventInput(event: LambdaHttpEvent): VerifyInput | Failure {
   return { body, headers, method, url: rebuildUrl(event, v2, headers) }
 }
 
-/** @internal Builds the Lambda functions over one entry's `createVerifier`. */
-export function lambdaFactory(createVerifier: (options: VerifierOptions) => Verifier) {
-  const verifierFor = verifierResolver(createVerifier)
+/**
+ * @internal `checkLambdaEvent` on a compiled verifier: reads the event as the verifier's input,
+ * checks it, logs a rejection. Never throws; the entry (`api.ts`) adds the TSDoc'd name.
+ */
+export async function checkLambdaEventWith<Payload = unknown>(
+  v: Verifier,
+  event: LambdaHttpEvent,
+  options?: ProblemOptions,
+): Promise<CheckResult<Payload>> {
+  const result = await checkEvent<Payload>(event, v)
+  if (!result.ok) await logRejection(v, result)
+  return result.ok || options?.exposeDetails === undefined ? result : { ...result, exposeDetails: options.exposeDetails }
+}
 
-  /**
-   * Same work as {@link verifyLambdaEvent}, never throwing.
-   *
-   * @example
-   * const result = await checkLambdaEvent(event, verifier)
-   * if (!result.ok) return toLambdaResult(result)
-   */
-  async function checkLambdaEvent<Payload = unknown>(
-    event: LambdaHttpEvent,
-    verifier: Verifier | VerifierOptions,
-    options?: ProblemOptions,
-  ): Promise<CheckResult<Payload>> {
-    const v = verifierFor(verifier)
-    const result = await checkEvent<Payload>(event, v)
-    if (!result.ok) await logRejection(v, result)
-    return result.ok || options?.exposeDetails === undefined ? result : { ...result, exposeDetails: options.exposeDetails }
+async function checkEvent<Payload>(event: LambdaHttpEvent, v: Verifier): Promise<CheckResult<Payload>> {
+  let input: VerifyInput | Failure
+  try {
+    input = eventInput(event)
+  } catch {
+    // a getter that throws, a proxy: whatever the event is, the answer is a rejection
+    input = fail('INVALID_PAYLOAD', NOT_AN_EVENT)
   }
-
-  async function checkEvent<Payload>(event: LambdaHttpEvent, v: Verifier): Promise<CheckResult<Payload>> {
-    let input: VerifyInput | Failure
-    try {
-      input = eventInput(event)
-    } catch {
-      // a getter that throws, a proxy: whatever the event is, the answer is a rejection
-      input = fail('INVALID_PAYLOAD', NOT_AN_EVENT)
-    }
-    if (isFailure(input)) return input
-    return v.check<Payload>(input)
-  }
-
-  /**
-   * Verifies an AWS Lambda event from API Gateway REST (1.0), HTTP API (2.0) or a function URL:
-   * base64 bodies decoded, header case normalised, multi-value headers read, the URL rebuilt for
-   * schemes that sign it. Returns the same result as `verify`.
-   *
-   * Build the verifier once, outside the handler, so keys are prepared once per container.
-   *
-   * @example
-   * const verifier = createVerifier({ provider: 'orchest', secret: process.env.ORCHEST_WEBHOOK_SECRET })
-   * export async function handler(event) {
-   *   try {
-   *     const { payload } = await verifyLambdaEvent(event, verifier)
-   *     return { statusCode: 204, body: '' }
-   *   } catch (error) {
-   *     return toLambdaResult(error)
-   *   }
-   * }
-   * @throws {WebhookVerificationError} with a stable `code`.
-   */
-  async function verifyLambdaEvent<Payload = unknown>(
-    event: LambdaHttpEvent,
-    verifier: Verifier | VerifierOptions,
-    options?: ProblemOptions,
-  ): Promise<VerifiedWebhook<Payload>> {
-    const result = await checkLambdaEvent<Payload>(event, verifier, options)
-    if (result.ok) return result.webhook
-    throw WebhookVerificationError.from(result)
-  }
-
-  return { verifyLambdaEvent, checkLambdaEvent }
+  if (isFailure(input)) return input
+  return v.check<Payload>(input)
 }
 
 /**
@@ -286,13 +237,8 @@ export function lambdaFactory(createVerifier: (options: VerifierOptions) => Veri
  */
 export function toLambdaResult(error: unknown, options?: ProblemOptions): LambdaResult {
   if (isWebhookVerificationError(error) || isFailure(error)) {
-    return {
-      statusCode: error.status,
-      // a processed duplicate (200) is an acknowledgement, not a problem, as in the adapter flow
-      headers: error.status < 300 ? { 'content-type': 'application/json' } : problemHeaders(error),
-      body: JSON.stringify(problemDetails(error, options)),
-      isBase64Encoded: false,
-    }
+    const { status, headers, body } = rejection(error, options)
+    return { statusCode: status, headers, body, isBase64Encoded: false }
   }
   throw error
 }

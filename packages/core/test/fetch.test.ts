@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import * as web from '../src/index.js'
-import { MemoryReplayStore, respond, toResponse, WebhookVerificationError } from '../src/index.js'
+import { MemoryReplayStore, toResponse, WebhookVerificationError } from '../src/index.js'
 import { backends } from './backends.js'
 
 // Node 20's own Request and Response (undici), as a Next.js route handler or `node --import` server sees them.
@@ -153,7 +153,7 @@ describe.each(backends)('verifyRequest (%s)', (_name, api) => {
     const headers = { 'content-type': 'application/json', 'x-hub-signature': PING_SIG, 'x-orchest-delivery': 'd-1' }
     const first = await api.verifyRequest(post(PING, headers), verifier)
     const busy = await rejection(api.verifyRequest(post(PING, headers), verifier))
-    const response = respond(busy)
+    const response = toResponse(busy)
     expect(response.status).toBe(409)
     expect(response.headers.get('retry-after')).toBe('60')
     await first.complete()

@@ -97,8 +97,8 @@ async function run() {
   const duplicated = await core.checkRequest(new Request('https://hooks.example.com/', { method: 'POST', body: ping.body, headers: twice }), verifier)
   out.duplicated = { code: duplicated.code, message: duplicated.message }
   // no process in workerd: details stay exposed unless asked otherwise
-  out.problem = Object.keys(core.problemDetails(duplicated)).sort()
-  out.hidden = Object.keys(core.problemDetails(duplicated, { exposeDetails: false })).sort()
+  out.problem = Object.keys(JSON.parse(core.rejection(duplicated).body)).sort()
+  out.hidden = Object.keys(JSON.parse(core.rejection(duplicated, { exposeDetails: false }).body)).sort()
   return out
 }
 

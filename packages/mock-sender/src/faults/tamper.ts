@@ -3,7 +3,7 @@
  * signature in whatever format the row's `sign` wrote it: the row's own `parse` decodes the signed
  * headers, and the decoded MAC is looked for, hex or base64, in the header value.
  */
-import { bytesToBase64, bytesToHex, type ParsedSignature, type Provider, type RequestView } from '@hookproof/core'
+import { bytesToHex, type ParsedSignature, type Provider, type RequestView } from '@hookproof/core'
 import type { SignedDelivery } from '../sign.js'
 
 /**
@@ -96,7 +96,7 @@ function parsedOf(row: Provider, signed: SignedDelivery, headers: Readonly<Recor
 /** Every spelling a MAC may have in a header. */
 function spellings(mac: Uint8Array): string[] {
   const hex = bytesToHex(mac)
-  const b64 = bytesToBase64(mac)
+  const b64 = Buffer.from(mac).toString('base64')
   const url = b64.replaceAll('+', '-').replaceAll('/', '_')
   return [...new Set([hex, hex.toUpperCase(), b64, b64.replace(/=+$/, ''), url, url.replace(/=+$/, '')])]
 }
