@@ -43,6 +43,8 @@ export { type LambdaEventV1, type LambdaEventV2, type LambdaHttpEvent, type Lamb
 export { type Claim, type LeaseTiming, takeClaim } from './lease.js'
 export { REJECTION_LOG_INTERVAL_MS, type RejectionLogFields, type WebhookLogger } from './log.js'
 export type {
+  DbtCloudPayload,
+  FivetranPayload,
   OrchestPayload,
   PayloadOf,
   ProviderPayloads,

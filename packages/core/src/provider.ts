@@ -216,6 +216,11 @@ export interface Provider {
    * the MAC is not unique per delivery (Xplenty metadata).
    */
   readonly dedupFallback: 'signature' | 'none'
+  /**
+   * Type-only: the payload type of this provider's deliveries, read by `PayloadOf` (see
+   * {@link payloadType}). Nothing reads it at run time.
+   */
+  readonly payload?: PayloadType<unknown>
   /** Form bodies whose fields are JSON documents (Orchest). */
   readonly formFieldsAreJson?: boolean
   /** Turns the secret into key bytes (default UTF-8). May throw `TypeError` for a malformed secret. */
@@ -233,6 +238,37 @@ export interface Provider {
   /** The sending side: signature headers (and any header the scheme signs) for a body. */
   sign(input: SignInput, tools: SignTools): Promise<Record<string, string>>
 }
+
+/**
+ * A type carried by a row for the compiler only (the value is an empty frozen object).
+ *
+ * @example
+ * const marker: PayloadType<{ event: string }> = payloadType<{ event: string }>()
+ */
+export interface PayloadType<T> {
+  readonly '~payload'?: T
+}
+
+const PAYLOAD_MARKER: PayloadType<never> = Object.freeze({})
+
+/**
+ * Declares the payload type of a row, so `createVerifier({ provider: row })` and
+ * `PayloadOf<'name'>` type `payload` without a hand-kept list.
+ *
+ * @example
+ * const acme = defineProvider({ ...row, payload: payloadType<{ event: string; id: string }>() })
+ */
+export function payloadType<T>(): PayloadType<T> {
+  return PAYLOAD_MARKER as PayloadType<T>
+}
+
+/**
+ * The payload type a row declares with {@link payloadType}; `unknown` when it declares none.
+ *
+ * @example
+ * type P = PayloadOfRow<typeof acme> // { event: string; id: string }
+ */
+export type PayloadOfRow<R> = R extends { readonly payload?: PayloadType<infer P> } ? P : unknown
 
 /**
  * Declares a provider. Rows are frozen; a malformed row throws `TypeError` at once.
@@ -359,6 +395,8 @@ export interface PrefixedHmacOptions {
   eventHeader?: string
   /** How the header is spelled in messages and in `sign`'s output. */
   display?: string
+  /** Case of the hex `sign` writes (parse accepts either). Default `'lower'`. */
+  hexCase?: 'lower' | 'upper'
 }
 
 function canonical(name: string): string {
@@ -438,7 +476,7 @@ export function prefixedHmac(
     async sign(input, tools) {
       const mac = await tools.hmac(hash, [typeof input.body === 'string' ? input.body : input.body])
       const out: Record<string, string> = {
-        [display]: prefix + (encoding === 'hex' ? toHex(mac) : toB64(mac)),
+        [display]: prefix + (encoding === 'hex' ? (options.hexCase === 'upper' ? toHex(mac).toUpperCase() : toHex(mac)) : toB64(mac)),
       }
       if (options.deliveryIdHeader && input.id !== undefined) out[canonical(options.deliveryIdHeader)] = input.id
       if (options.eventHeader && input.event !== undefined) out[canonical(options.eventHeader)] = input.event

@@ -1,4 +1,5 @@
-import { defineProvider, prefixedHmac } from '../provider.js'
+import type { OrchestPayload } from '../payloads.js'
+import { defineProvider, payloadType, prefixedHmac } from '../provider.js'
 
 const current = prefixedHmac({
   header: ['x-hub-signature', 'x-orchest-signature'],
@@ -27,6 +28,7 @@ export const orchest = defineProvider({
   replayTtlSeconds: 7 * 86_400,
   dedupFallback: 'signature',
   formFieldsAreJson: true,
+  payload: payloadType<OrchestPayload>(),
   async sign(input, tools) {
     const headers = await current.sign(input, tools)
     headers['User-Agent'] = 'Orchest'

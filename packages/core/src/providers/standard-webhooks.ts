@@ -1,6 +1,16 @@
 import { base64ToBytes, bytesToBase64 } from '../encoding.js'
 import { fail } from '../errors.js'
-import { defineProvider, type HeaderGrammar, isFailure, payloadText, type RequestView, sentTimes, single } from '../provider.js'
+import type { StandardWebhooksPayload } from '../payloads.js'
+import {
+  defineProvider,
+  type HeaderGrammar,
+  isFailure,
+  payloadText,
+  payloadType,
+  type RequestView,
+  sentTimes,
+  single,
+} from '../provider.js'
 import { parseTimestamp } from '../timestamp.js'
 
 function key(secret: string): Uint8Array {
@@ -57,6 +67,7 @@ export const standardWebhooks = defineProvider({
   replayTtlSeconds: 4 * 86_400,
   dedupFallback: 'signature',
   keyFromSecret: key,
+  payload: payloadType<StandardWebhooksPayload>(),
   detect(request) {
     const v = field(request, 'signature').value
     return typeof v === 'string' && /(^|\s)v1,/.test(v) && field(request, 'id').value !== undefined

@@ -1,11 +1,13 @@
 import { base64ToBytes, bytesToBase64, utf8 } from '../encoding.js'
 import { type Failure, fail } from '../errors.js'
+import type { Up42Payload } from '../payloads.js'
 import {
   type AfterVerifyContext,
   type AfterVerifyResult,
   defineProvider,
   isFailure,
   payloadText,
+  payloadType,
   type RequestView,
   single,
 } from '../provider.js'
@@ -183,6 +185,7 @@ export const up42 = defineProvider({
   // retries are undocumented; messageId (signed with the body) is remembered a week
   replayTtlSeconds: 7 * 86_400,
   dedupFallback: 'signature',
+  payload: payloadType<Up42Payload>(),
   detect(request) {
     const s = request.header('signature')
     const i = request.header('signature-input')

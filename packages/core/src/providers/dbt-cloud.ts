@@ -1,0 +1,66 @@
+import { defineProvider, isFailure, payloadText, payloadType, prefixedHmac } from '../provider.js'
+
+/**
+ * A dbt Cloud job webhook, as the docs' three example payloads show it.
+ *
+ * @example
+ * const { payload } = await createVerifier({ provider: 'dbt-cloud', secret }).verify({ body, headers })
+ * if (payload.eventType === 'job.run.errored') alert(payload.data.jobName)
+ */
+export interface DbtCloudPayload {
+  accountId: number
+  /** `wev_...`: the delivery id. */
+  eventId: string
+  /** ISO 8601 with nanoseconds. */
+  timestamp: string
+  eventType: 'job.run.started' | 'job.run.completed' | 'job.run.errored' | (string & {})
+  webhookName: string
+  data: {
+    jobId: string
+    jobName: string
+    runId: string
+    environmentId?: string
+    environmentName?: string
+    dbtVersion?: string
+    projectName?: string
+    runReason?: string
+    runStartedAt?: string
+    runFinishedAt?: string
+    runErroredAt?: string
+    runStatus: 'Running' | 'Success' | 'Errored' | (string & {})
+    runStatusMessage?: string
+    [key: string]: unknown
+  }
+  [key: string]: unknown
+}
+
+const scheme = prefixedHmac({ header: 'authorization', prefix: '', encoding: 'hex', hash: 'SHA-256', display: 'Authorization' })
+
+/**
+ * dbt Cloud job webhooks: the `Authorization` header holds the HMAC-SHA256 of the raw body under
+ * the webhook's secret token, as bare lowercase hex (the docs' Python example compares
+ * `hmac.new(secret, body, sha256).hexdigest()` to the header with `==`). No timestamp header; the
+ * body's `eventId` (`wev_...`) is the delivery id, signed with the body, so duplicates are keyed on
+ * it; `eventType` is the event. Certain: header, hash, hex, message. Inferred: that a retry repeats
+ * the `eventId` (dbt Cloud "retries sending each event five times"); the schedule is unpublished, so
+ * a day is remembered.
+ *
+ * @see https://docs.getdbt.com/docs/deploy/webhooks#validate-a-webhook
+ */
+export const dbtCloud = defineProvider({
+  ...scheme,
+  name: 'dbt-cloud',
+  title: 'dbt Cloud',
+  docs: 'https://docs.getdbt.com/docs/deploy/webhooks#validate-a-webhook',
+  envVar: 'DBT_CLOUD_WEBHOOK_SECRET',
+  replayTtlSeconds: 86_400,
+  dedupFallback: 'signature',
+  parse(request) {
+    const parsed = scheme.parse(request)
+    // eventId lives in the body, which the MAC covers
+    return isFailure(parsed) ? parsed : { ...parsed, deliveryIdSigned: true }
+  },
+  deliveryId: payloadText('eventId'),
+  event: payloadText('eventType'),
+  payload: payloadType<DbtCloudPayload>(),
+})
