@@ -17,6 +17,8 @@ export const DEMO_SECRETS: Readonly<Record<ProviderName, string>> = {
   github: 'demo-github-secret',
   // Standard Webhooks secrets are whsec_ + base64 of the key (this one is the spec's example)
   'standard-webhooks': 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
+  fivetran: 'demo-fivetran-secret',
+  'dbt-cloud': 'demo-dbt-cloud-secret',
 }
 
 export const PROVIDER_NAMES = Object.keys(providers) as ProviderName[]
