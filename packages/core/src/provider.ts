@@ -237,6 +237,49 @@ export interface Provider {
   event?(request: RequestView, payload: unknown): string | undefined
   /** The sending side: signature headers (and any header the scheme signs) for a body. */
   sign(input: SignInput, tools: SignTools): Promise<Record<string, string>>
+  /**
+   * `explain()` hints that only this vendor can give, for a signature that does not match: a
+   * `cause` (a variant of the scheme that does match) or `notes`. Called by `explain()` within its
+   * MAC budget; a throw is ignored.
+   */
+  hints?(context: HintContext): Promise<RowHints> | RowHints
+  /**
+   * `explain()`'s sentence when a request for this provider looks like another one (by registry
+   * name), instead of the generic "the signature headers look like ...".
+   */
+  readonly lookalikes?: Readonly<Record<string, string>>
+}
+
+/**
+ * What a row's `hints` sees: the request, its parse, the configured keys and a budgeted backend.
+ *
+ * @example
+ * // a custom row: say when the sender signed the body with SHA-1 instead
+ * async hints({ request, parsed, keys, hmac, equal }) {
+ *   for (const key of keys) if (equal(await hmac('SHA-1', key, [request.body]), parsed.signatures[0] as Uint8Array)) return { cause: ['The body is signed with HMAC-SHA1'] }
+ *   return {}
+ * },
+ */
+export interface HintContext {
+  readonly request: RequestView
+  readonly parsed: ParsedSignature
+  /** Key bytes of the configured secrets, in order. */
+  readonly keys: readonly Uint8Array[]
+  hmac(hash: Hash, key: Uint8Array, parts: readonly Part[]): Promise<Uint8Array>
+  digest(hash: Hash, parts: readonly Part[]): Promise<Uint8Array>
+  equal(a: Uint8Array, b: Uint8Array): boolean
+}
+
+/**
+ * A row's `explain()` hints: `cause` when a variant of the scheme matched (it comes first unless a
+ * generic cause was found), `notes` for what cannot be tried.
+ *
+ * @example
+ * const out: RowHints = { notes: ['Acme signs with the secret shown once at creation'] }
+ */
+export interface RowHints {
+  readonly cause?: readonly string[]
+  readonly notes?: readonly string[]
 }
 
 /**

@@ -28,6 +28,15 @@ export const orchest = defineProvider({
   replayTtlSeconds: 7 * 86_400,
   dedupFallback: 'signature',
   formFieldsAreJson: true,
+  hints: () => ({
+    notes: [
+      'Orchest signs with a generated secret it never shows when the webhook has none: set an explicit secret in the webhook settings',
+    ],
+  }),
+  lookalikes: {
+    github:
+      'X-Hub-Signature holds "sha1=<hex>", GitHub\'s legacy format; Orchest sends a bare 64-hex value. This delivery probably comes from GitHub: use provider "github"',
+  },
   payload: payloadType<OrchestPayload>(),
   async sign(input, tools) {
     const headers = await current.sign(input, tools)

@@ -6,6 +6,7 @@ import {
   type AfterVerifyResult,
   defineProvider,
   isFailure,
+  MAX_HEADER_LENGTH,
   payloadText,
   payloadType,
   type RequestView,
@@ -230,6 +231,14 @@ export const up42 = defineProvider({
     }
   },
   afterVerify,
+  hints: ({ request }) => {
+    const listed = /\(([^)]*)\)/.exec(String(request.header('signature-input')).slice(0, MAX_HEADER_LENGTH))?.[1]
+    return {
+      notes: [
+        `The UP42 signature covers the values of these headers, in order: ${listed ?? '(none)'}; a proxy that rewrites one breaks it`,
+      ],
+    }
+  },
   async sign(input, tools) {
     const now = input.now ?? Date.now()
     const mode = input.digest ?? 'rfc9530'

@@ -1,7 +1,7 @@
 import type { Part } from '../crypto/types.js'
 import { bytesToHex, hexToBytes } from '../encoding.js'
 import { type Failure, fail } from '../errors.js'
-import { defineProvider, isFailure, payloadText, type RequestView, single } from '../provider.js'
+import { defineProvider, type HintContext, isFailure, payloadText, type RequestView, type RowHints, single } from '../provider.js'
 
 /**
  * Inputs of Xplenty's `sha1-metadata` scheme, as xplenty-api-doc-v2 `resources/hooks/web-hook.md`
@@ -137,6 +137,54 @@ function eventOf(request: RequestView, payload: unknown): string | undefined {
   return payloadEvent(request, payload)
 }
 
+/**
+ * `explain()` for a mismatch: which Xplenty variant the signature matches (a body HMAC of either
+ * hash, or sha1-metadata over the configured hook and the documented event names), if any.
+ */
+async function hints({ request, parsed, keys, hmac, digest, equal }: HintContext): Promise<RowHints> {
+  const sig = hexToBytes(parsed.value)
+  if (sig === undefined) return {}
+  for (const key of keys) {
+    for (const hash of ['SHA-1', 'SHA-256'] as const) {
+      if (sig.length !== (hash === 'SHA-1' ? 20 : 32)) continue
+      if (equal(await hmac(hash, key, [request.body]), sig)) {
+        return { cause: [`X-Hook-Signature matches HMAC-${hash.replace('-', '')} of the body; set xplentyScheme: 'body-hmac'`] }
+      }
+    }
+  }
+  const meta = request.options.xplentyMetadata
+  if (parsed.mac === 'salted-digest') {
+    if (typeof meta !== 'object' || meta === null) return {}
+    const event = xplentyMetadataEvent(meta, request)
+    return {
+      notes: [
+        `sha1-metadata hashed hook id ${String(meta.hookId)}, event "${event}", url ${meta.url} and the secret, separated by ${JSON.stringify(meta.separator ?? '')}`,
+      ],
+    }
+  }
+  if (typeof meta !== 'object' || meta === null || sig.length !== 20) {
+    return {
+      notes: [
+        'X-Hook-Signature matched neither HMAC-SHA1 nor HMAC-SHA256 of the body. If your Xplenty hook signs metadata (SHA-1 of hook id + event + url + salt), set xplentyMetadata: { hookId, url } so explain() can test it, then xplentyScheme: "sha1-metadata"',
+      ],
+    }
+  }
+  // a fixed, small set (the configured event source, then the documented names): bounded cost
+  const read = xplentyMetadataEvent(meta, request)
+  for (const event of read === undefined ? XPLENTY_EVENTS : [read, ...XPLENTY_EVENTS]) {
+    for (const key of keys) {
+      if (!equal(await digest('SHA-1', [...xplentyMetadataParts(meta, event), key]), sig)) continue
+      const where = event === read ? '' : `; the delivery does not name "${event}" where xplentyMetadata.event reads it: set event`
+      return {
+        cause: [
+          `X-Hook-Signature matches sha1-metadata (SHA-1 of hook id + event "${event}" + configured url + salt, not the body): set xplentyScheme: 'sha1-metadata'${where}`,
+        ],
+      }
+    }
+  }
+  return { notes: ['X-Hook-Signature matched neither a body HMAC nor sha1-metadata with the configured hook id and url'] }
+}
+
 // of the request, only the event name is hashed: the hook id and URL are configured values
 const METADATA_COVERED: readonly string[] = Object.freeze(['event'])
 
@@ -212,4 +260,5 @@ export const xplenty = defineProvider({
     return { 'X-Hook-Signature': bytesToHex(mac) }
   },
   event: eventOf,
+  hints,
 })
