@@ -1,4 +1,5 @@
-import { defineProvider, isFailure, payloadText, payloadType, prefixedHmac } from '../provider.js'
+import { payloadType } from '../provider.js'
+import { schemeProvider } from '../scheme.js'
 
 /**
  * A dbt Cloud job webhook, as the docs' three example payloads show it.
@@ -34,8 +35,6 @@ export interface DbtCloudPayload {
   [key: string]: unknown
 }
 
-const scheme = prefixedHmac({ header: 'authorization', prefix: '', encoding: 'hex', hash: 'SHA-256', display: 'Authorization' })
-
 /**
  * dbt Cloud job webhooks: the `Authorization` header holds the HMAC-SHA256 of the raw body under
  * the webhook's secret token, as bare lowercase hex (the docs' Python example compares
@@ -47,20 +46,18 @@ const scheme = prefixedHmac({ header: 'authorization', prefix: '', encoding: 'he
  *
  * @see https://docs.getdbt.com/docs/deploy/webhooks#validate-a-webhook
  */
-export const dbtCloud = defineProvider({
-  ...scheme,
+export const dbtCloud = schemeProvider({
   name: 'dbt-cloud',
   title: 'dbt Cloud',
   docs: 'https://docs.getdbt.com/docs/deploy/webhooks#validate-a-webhook',
   envVar: 'DBT_CLOUD_WEBHOOK_SECRET',
+  signature: { header: 'authorization', prefix: '', encoding: 'hex' },
+  hash: 'SHA-256',
+  signed: ['body'],
+  // in the signed body: duplicates are keyed on it
+  id: { field: 'eventId' },
+  eventFrom: { field: 'eventType' },
   replayTtlSeconds: 86_400,
   dedupFallback: 'signature',
-  parse(request) {
-    const parsed = scheme.parse(request)
-    // eventId lives in the body, which the MAC covers
-    return isFailure(parsed) ? parsed : { ...parsed, deliveryIdSigned: true }
-  },
-  deliveryId: payloadText('eventId'),
-  event: payloadText('eventType'),
   payload: payloadType<DbtCloudPayload>(),
 })

@@ -1,4 +1,5 @@
-import { defineProvider, payloadText, payloadType, prefixedHmac } from '../provider.js'
+import { payloadType } from '../provider.js'
+import { schemeProvider } from '../scheme.js'
 
 /**
  * A Fivetran webhook event, as the REST API docs' examples show it (`event`, `created`, the
@@ -35,21 +36,16 @@ export interface FivetranPayload {
  * @see https://fivetran.com/docs/rest-api/webhooks#signing
  * @see https://github.com/fivetran/fivetran-webhook-example-node-express
  */
-export const fivetran = defineProvider({
-  ...prefixedHmac({
-    header: 'x-fivetran-signature-256',
-    prefix: '',
-    encoding: 'hex',
-    hash: 'SHA-256',
-    display: 'X-Fivetran-Signature-256',
-    hexCase: 'upper',
-  }),
+export const fivetran = schemeProvider({
   name: 'fivetran',
   title: 'Fivetran',
   docs: 'https://fivetran.com/docs/rest-api/webhooks#signing',
   envVar: 'FIVETRAN_WEBHOOK_SECRET',
+  signature: { header: 'x-fivetran-signature-256', prefix: '', encoding: 'hex', hexCase: 'upper' },
+  hash: 'SHA-256',
+  signed: ['body'],
+  eventFrom: { field: 'event' },
   replayTtlSeconds: 86_400,
   dedupFallback: 'signature',
-  event: payloadText('event'),
   payload: payloadType<FivetranPayload>(),
 })
