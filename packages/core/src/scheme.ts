@@ -97,7 +97,12 @@ export interface SchemeSpec {
   spelling?: 'canonical' | 'lower'
 }
 
-/** The row functions a scheme compiles to. */
+/**
+ * The row functions a scheme compiles to.
+ *
+ * @example
+ * const compiled: CompiledScheme = compileScheme({ signature: { header: 'x-acme-signature', prefix: '', encoding: 'hex' }, hash: 'SHA-256', signed: ['body'] })
+ */
 export type CompiledScheme = Pick<Provider, 'signatureHeaders' | 'detect' | 'parse' | 'sign' | 'deliveryId' | 'event'> &
   Partial<Pick<Provider, 'timestampUnit' | 'keyFromSecret'>>
 
@@ -105,7 +110,12 @@ const HEX_LENGTH: Record<Hash, number> = { 'SHA-1': 40, 'SHA-256': 64, 'SHA-512'
 const BYTE_LENGTH: Record<Hash, number> = { 'SHA-1': 20, 'SHA-256': 32, 'SHA-512': 64 }
 const NAMED = new Set(['body', 'timestamp', 'id', 'url'])
 
-/** `x-acme-signature` → `X-Acme-Signature`. */
+/**
+ * A header name as messages and `sign` spell it.
+ *
+ * @example
+ * canonicalHeader('x-acme-signature') // 'X-Acme-Signature'
+ */
 export function canonicalHeader(name: string): string {
   return name.replace(/(^|-)([a-z])/g, (_m, dash: string, c: string) => dash + c.toUpperCase())
 }
@@ -492,6 +502,9 @@ function detectorOf(
 /**
  * The row fields besides the scheme: everything `defineProvider` takes except what the scheme
  * compiles to.
+ *
+ * @example
+ * const meta: RowMeta = { name: 'acme', title: 'Acme', docs: 'https://acme.example/webhooks', replayTtlSeconds: 86_400, dedupFallback: 'signature' }
  */
 export type RowMeta = Omit<Provider, keyof CompiledScheme> & Partial<Pick<Provider, keyof CompiledScheme>>
 
