@@ -1,5 +1,5 @@
 import type { Hash, Part } from './crypto/types.js'
-import { base64ToBytes, base64ToSignature, bytesToBase64, bytesToHex, hexToBytes, hexToSignature } from './encoding.js'
+import { base64ToBytes, base64ToSignature, bytesToBase64, bytesToHex, hexToSignature } from './encoding.js'
 import { type Failure, fail } from './errors.js'
 import {
   COVERS_BODY,
@@ -12,7 +12,6 @@ import {
   payloadText,
   type RequestView,
   sentTimes,
-  single,
   singleValue,
 } from './provider.js'
 import { parseTimestamp } from './timestamp.js'
@@ -159,8 +158,16 @@ interface Values {
   url?: string
 }
 
-function partsOf(signed: readonly SignedPart[], values: Values): Part[] {
-  return signed.map((p) => (NAMED.has(p) ? (values[p as keyof Values] as Part) : p))
+/** The signed parts in order, compiled once: a body-only scheme allocates just `[body]` per request. */
+function partsPlan(signed: readonly SignedPart[]): (values: Values) => Part[] {
+  if (signed.length === 1 && signed[0] === 'body') return (values) => [values.body]
+  const named = signed.map((p) => NAMED.has(p))
+  const n = signed.length
+  return (values) => {
+    const out: Part[] = new Array(n)
+    for (let i = 0; i < n; i++) out[i] = named[i] ? (values[signed[i] as keyof Values] as Part) : (signed[i] as string)
+    return out
+  }
 }
 
 /**
@@ -191,10 +198,14 @@ export function compileScheme(spec: SchemeSpec, provider = ''): CompiledScheme {
   const idHeaders = idSpec !== undefined && 'header' in idSpec ? list(idSpec.header) : undefined
   const idSigned = spec.signed.includes('id')
   const bodySigned = spec.signed.includes('body')
+  // the id the key is made of is the id the MAC covered: a header it signs, or a field of a signed body
+  const idKeyed = (idSigned && idHeaders !== undefined) || (idSpec !== undefined && 'field' in idSpec && bodySigned)
   const covered = coveredBy(spec.signed)
+  const signedParts = partsPlan(spec.signed)
   const byMethod = spec.signedByMethod
   const methodSigned = byMethod === undefined ? undefined : new Set(byMethod.methods.map((m) => m.toUpperCase()))
   const methodCovered = byMethod === undefined ? undefined : coveredBy(byMethod.signed)
+  const methodParts = byMethod === undefined ? undefined : partsPlan(byMethod.signed)
   const grammar = sig.params !== undefined ? 'list' : sig.versioned !== undefined ? 'list' : 'token'
 
   const readExtra = (request: RequestView, names: readonly string[]) => {
@@ -242,18 +253,16 @@ export function compileScheme(spec: SchemeSpec, provider = ''): CompiledScheme {
     if (method !== undefined && methodSigned?.has(method) === true) {
       return urlSigned(request, method, { value, signatures: decoded.signatures, ts, timestamp, id })
     }
-    const out: { -readonly [K in keyof ParsedSignature]: ParsedSignature[K] } = {
-      hash,
-      signatures: decoded.signatures,
-      parts: partsOf(spec.signed, { body: request.body, timestamp: ts, id }),
-      value,
-      encoding,
-      covered,
+    const parts = signedParts({ body: request.body, timestamp: ts, id })
+    // one object literal per shape (no property added later): the result is built on every request
+    if (timestamp === undefined) {
+      return idKeyed
+        ? { hash, signatures: decoded.signatures, parts, value, encoding, covered, deliveryIdSigned: true }
+        : { hash, signatures: decoded.signatures, parts, value, encoding, covered }
     }
-    if (timestamp !== undefined) out.timestamp = timestamp
-    // the id the key is made of is the id the MAC covered: a header it signs, or a field of a signed body
-    if ((idSigned && id !== undefined) || (idSpec !== undefined && 'field' in idSpec && bodySigned)) out.deliveryIdSigned = true
-    return out
+    return idKeyed
+      ? { hash, signatures: decoded.signatures, parts, value, timestamp, encoding, covered, deliveryIdSigned: true }
+      : { hash, signatures: decoded.signatures, parts, value, timestamp, encoding, covered }
   }
 
   function urlSigned(
@@ -281,7 +290,7 @@ export function compileScheme(spec: SchemeSpec, provider = ''): CompiledScheme {
     const out: { -readonly [K in keyof ParsedSignature]: ParsedSignature[K] } = {
       hash,
       signatures: p.signatures,
-      parts: partsOf((byMethod as NonNullable<typeof byMethod>).signed, {
+      parts: (methodParts as NonNullable<typeof methodParts>)({
         body: request.body,
         timestamp: p.ts,
         id: p.id,
@@ -306,8 +315,8 @@ export function compileScheme(spec: SchemeSpec, provider = ''): CompiledScheme {
         : input.id
     const method = (input.method ?? 'POST').toUpperCase()
     const url = methodSigned?.has(method) === true
-    const signed = url ? (byMethod as NonNullable<typeof byMethod>).signed : spec.signed
-    const mac = await tools.hmac(hash, partsOf(signed, { body: input.body, timestamp: ts, id, url: input.url ?? '' }))
+    const plan = url ? (methodParts as NonNullable<typeof methodParts>) : signedParts
+    const mac = await tools.hmac(hash, plan({ body: input.body, timestamp: ts, id, url: input.url ?? '' }))
     const digest = encode(mac)
     const text =
       sig.params !== undefined
@@ -381,7 +390,7 @@ function grammarOf(spec: SchemeSpec, c: GrammarContext): (value: string, name: s
           continue
         }
         const text = entry.slice(comma + 1)
-        const decoded = encoding === 'hex' ? hexToBytes(text) : base64ToBytes(text)
+        const decoded = encoding === 'hex' ? hexToSignature(text) : base64ToSignature(text)
         if (decoded === undefined || decoded.length !== bytes) {
           skipped++
           continue
@@ -433,6 +442,8 @@ function paramsGrammar(
   const sigKey = params.signature
   const shape = `${tsKey === undefined ? '' : `${tsKey}=<${unit}>,`}${sigKey}=<${c.length} ${encoding}>`
   const chars = encoding === 'hex' ? 'hex digits' : 'base64 characters'
+  // the timestamp's name in messages, spelled once per header name
+  const labels = new Map<string, string>()
   return (value, name) => {
     let t: string | undefined
     const signatures: Uint8Array[] = []
@@ -447,7 +458,8 @@ function paramsGrammar(
         t = v
       } else if (key === sigKey) {
         if (signatures.length > 0) return sentTimes(name, 2, c.provider)
-        const bytes = v.length === c.length ? (encoding === 'hex' ? hexToBytes(v) : base64ToBytes(v)) : undefined
+        // pooled: compared once and dropped (see hexToSignature)
+        const bytes = v.length === c.length ? (encoding === 'hex' ? hexToSignature(v) : base64ToSignature(v)) : undefined
         if (bytes === undefined) {
           return fail('MALFORMED_SIGNATURE', `"${sigKey}" in ${name} must be ${c.length} ${chars}; got ${v.length} characters`)
         }
@@ -462,7 +474,9 @@ function paramsGrammar(
     }
     if (tsKey === undefined) return { signatures }
     if (t === undefined) return fail('MISSING_TIMESTAMP', `${name} has no "${tsKey}=<${unit}>" timestamp`)
-    const timestampValue = parseTimestamp(t, `"${tsKey}" in ${name}`)
+    let label = labels.get(name)
+    if (label === undefined) labels.set(name, (label = `"${tsKey}" in ${name}`))
+    const timestampValue = parseTimestamp(t, label)
     if (isFailure(timestampValue)) return timestampValue
     return { signatures, timestamp: t, timestampValue }
   }
