@@ -11,6 +11,8 @@ import {
   type Provider,
   payloadText,
   type RequestView,
+  type SignInput,
+  type SignTools,
   sentTimes,
   singleValue,
 } from './provider.js'
@@ -182,175 +184,229 @@ function partsPlan(signed: readonly SignedPart[]): (values: Values) => Part[] {
  * })
  */
 export function compileScheme(spec: SchemeSpec, provider = ''): CompiledScheme {
-  const sig = spec.signature
-  const { hash, encoding } = { hash: spec.hash, encoding: sig.encoding }
-  const headers = list(sig.header)
-  const spell = spec.spelling === 'lower' ? (h: string) => h : canonicalHeader
-  // spelled once here, not per request: the regex replace cost ~0.5 µs on every verification
-  const spelled = new Map(headers.map((h) => [h, spell(h)]))
-  const display = sig.display ?? spell(headers[0] as string)
-  const length = encoding === 'hex' ? HEX_LENGTH[hash] : Math.ceil(BYTE_LENGTH[hash] / 3) * 4
-  const encode = (mac: Uint8Array) =>
-    encoding === 'hex' ? (sig.hexCase === 'upper' ? bytesToHex(mac).toUpperCase() : bytesToHex(mac)) : bytesToBase64(mac)
-  const unit = spec.timestamp?.unit
-  const tsHeaders = spec.timestamp?.header === undefined ? undefined : list(spec.timestamp.header)
-  const idSpec = spec.id
-  const idHeaders = idSpec !== undefined && 'header' in idSpec ? list(idSpec.header) : undefined
-  const idSigned = spec.signed.includes('id')
-  const bodySigned = spec.signed.includes('body')
-  // the id the key is made of is the id the MAC covered: a header it signs, or a field of a signed body
-  const idKeyed = (idSigned && idHeaders !== undefined) || (idSpec !== undefined && 'field' in idSpec && bodySigned)
-  const covered = coveredBy(spec.signed)
-  const signedParts = partsPlan(spec.signed)
-  const byMethod = spec.signedByMethod
-  const methodSigned = byMethod === undefined ? undefined : new Set(byMethod.methods.map((m) => m.toUpperCase()))
-  const methodCovered = byMethod === undefined ? undefined : coveredBy(byMethod.signed)
-  const methodParts = byMethod === undefined ? undefined : partsPlan(byMethod.signed)
-  const grammar = sig.params !== undefined ? 'list' : sig.versioned !== undefined ? 'list' : 'token'
-
-  const readExtra = (request: RequestView, names: readonly string[]) => {
-    const found = firstOf(request, names) ?? { name: names[0] as string, value: undefined }
-    return { name: found.name, value: singleValue(found.value, spell(found.name), provider) }
+  const plan = planOf(spec, provider)
+  const compiled: { -readonly [K in keyof CompiledScheme]: CompiledScheme[K] } = {
+    signatureHeaders: plan.headers,
+    detect: detectorOf(spec, plan),
+    parse: (request) => parseWith(plan, request),
+    sign: (input, tools) => signWith(plan, input, tools),
   }
-
-  /** The signature grammar's own decoding; the extras (id, timestamp header) are read before it. */
-  const decodeSignature = grammarOf(spec, { display, length, provider, spell })
-
-  const detect = detectorOf(spec, { headers, length, idHeaders })
-
-  function parse(request: RequestView): ParsedSignature | Failure {
-    const found = firstOf(request, headers)
-    if (found === undefined) return fail('MISSING_SIGNATURE', `No ${display} header`)
-    const value = singleValue(found.value, spelled.get(found.name) as string, provider, grammar)
-    if (value === undefined || isFailure(value)) return value as Failure
-    let id: string | undefined
-    if (idSigned && idHeaders !== undefined) {
-      const read = readExtra(request, idHeaders)
-      if (isFailure(read.value)) return read.value
-      if (read.value === undefined || read.value === '') {
-        return fail('MALFORMED_SIGNATURE', `${display} is present but ${spell(idHeaders[0] as string)} is missing`)
-      }
-      id = read.value
-    }
-    let ts: string | undefined
-    let timestamp: number | undefined
-    if (tsHeaders !== undefined) {
-      const read = readExtra(request, tsHeaders)
-      if (isFailure(read.value)) return read.value
-      if (read.value === undefined) return fail('MISSING_TIMESTAMP', `No ${spell(tsHeaders[0] as string)} header`)
-      const parsed = parseTimestamp(read.value, spell(tsHeaders[0] as string))
-      if (isFailure(parsed)) return parsed
-      ts = read.value
-      timestamp = parsed
-    }
-    const decoded = decodeSignature(value, spelled.get(found.name) as string)
-    if (isFailure(decoded)) return decoded
-    if (decoded.timestamp !== undefined) {
-      ts = decoded.timestamp
-      timestamp = decoded.timestampValue
-    }
-    const method = byMethod === undefined ? undefined : (request.method ?? 'POST').toUpperCase()
-    if (method !== undefined && methodSigned?.has(method) === true) {
-      return urlSigned(request, method, { value, signatures: decoded.signatures, ts, timestamp, id })
-    }
-    const parts = signedParts({ body: request.body, timestamp: ts, id })
-    // one object literal per shape (no property added later): the result is built on every request
-    if (timestamp === undefined) {
-      return idKeyed
-        ? { hash, signatures: decoded.signatures, parts, value, encoding, covered, deliveryIdSigned: true }
-        : { hash, signatures: decoded.signatures, parts, value, encoding, covered }
-    }
-    return idKeyed
-      ? { hash, signatures: decoded.signatures, parts, value, timestamp, encoding, covered, deliveryIdSigned: true }
-      : { hash, signatures: decoded.signatures, parts, value, timestamp, encoding, covered }
-  }
-
-  function urlSigned(
-    request: RequestView,
-    method: string,
-    p: { value: string; signatures: Uint8Array[]; ts?: string; timestamp?: number; id?: string },
-  ): ParsedSignature | Failure {
-    const vendor = (byMethod as NonNullable<typeof byMethod>).vendor
-    if (request.url === undefined) {
-      return fail(
-        'SIGNATURE_MISMATCH',
-        `${vendor} signs the URL for ${method} requests, and none was given: pass url (the full URL as received) or the signedUrl option`,
-      )
-    }
-    // only the listed parts are signed: body bytes here came from someone else (the vendor sends
-    // none with these methods), so they never become an authenticated payload
-    const unsigned = request.body.length > 0
-    if (unsigned && request.options.allowUnsignedBody !== true) {
-      const what = (methodCovered as readonly string[]).map((n) => (n === 'url' ? 'the URL' : `the ${n}`)).join(' and ')
-      return fail(
-        'BODY_NOT_AUTHENTICATED',
-        `A ${vendor} ${method} signature covers only ${what}, yet the request has a ${request.body.length}-byte body that nothing signs. ${vendor} sends no body with ${method}; set allowUnsignedBody: true to accept it anyway (it stays out of payload, bodyAuthenticated: false)`,
-      )
-    }
-    const out: { -readonly [K in keyof ParsedSignature]: ParsedSignature[K] } = {
-      hash,
-      signatures: p.signatures,
-      parts: (methodParts as NonNullable<typeof methodParts>)({
-        body: request.body,
-        timestamp: p.ts,
-        id: p.id,
-        url: request.url,
-      }),
-      value: p.value,
-      encoding,
-      covered: methodCovered as readonly string[],
-      bodyIgnored: true,
-      bodyAuthenticated: !unsigned,
-    }
-    if (p.timestamp !== undefined) out.timestamp = p.timestamp
-    return out
-  }
-
-  async function sign(input: Parameters<Provider['sign']>[0], tools: Parameters<Provider['sign']>[1]) {
-    const now = input.now ?? Date.now()
-    const ts = unit === undefined ? undefined : String(Math.floor(unit === 'ms' ? now : now / 1000))
-    const id =
-      idSigned && idHeaders !== undefined && idSpec !== undefined && 'header' in idSpec
-        ? (input.id ?? idSpec.generate?.(now) ?? String(Math.floor(now)))
-        : input.id
-    const method = (input.method ?? 'POST').toUpperCase()
-    const url = methodSigned?.has(method) === true
-    const plan = url ? (methodParts as NonNullable<typeof methodParts>) : signedParts
-    const mac = await tools.hmac(hash, plan({ body: input.body, timestamp: ts, id, url: input.url ?? '' }))
-    const digest = encode(mac)
-    const text =
-      sig.params !== undefined
-        ? `${sig.params.timestamp !== undefined ? `${sig.params.timestamp}=${ts},` : ''}${sig.params.signature}=${digest}`
-        : sig.versioned !== undefined
-          ? `${sig.versioned},${digest}`
-          : sig.prefix + digest
-    const out: Record<string, string> = {}
-    if (idSigned && idHeaders !== undefined && id !== undefined) out[spell(idHeaders[0] as string)] = id
-    if (tsHeaders !== undefined && ts !== undefined) out[spell(tsHeaders[0] as string)] = ts
-    out[display] = text
-    if (!idSigned && idHeaders !== undefined && input.id !== undefined) out[spell(idHeaders[0] as string)] = input.id
-    if (spec.eventFrom !== undefined && 'header' in spec.eventFrom && input.event !== undefined)
-      out[spell(spec.eventFrom.header)] = input.event
-    return out
-  }
-
-  const compiled: { -readonly [K in keyof CompiledScheme]: CompiledScheme[K] } = { signatureHeaders: headers, detect, parse, sign }
-  if (unit !== undefined) compiled.timestampUnit = unit
+  if (plan.unit !== undefined) compiled.timestampUnit = plan.unit
   if (spec.secret === 'whsec-base64') compiled.keyFromSecret = whsecKey(provider)
-  if (idSpec !== undefined) {
+  const { id, eventFrom } = spec
+  if (id !== undefined) {
+    const names = plan.idHeaders as string[]
     compiled.deliveryId =
-      'field' in idSpec
-        ? payloadText(idSpec.field)
+      'field' in id
+        ? payloadText(id.field)
         : (request) => {
             // the same header parse read: the id in the key is the id the MAC covered
-            const v = (firstOf(request, idHeaders as string[]) ?? { value: undefined }).value
+            const v = firstOf(request, names)?.value
             return typeof v === 'string' ? v : v?.[0]
           }
   }
-  if (spec.eventFrom !== undefined) {
-    compiled.event = 'field' in spec.eventFrom ? payloadText(spec.eventFrom.field) : headerText(spec.eventFrom.header)
-  }
+  if (eventFrom !== undefined) compiled.event = 'field' in eventFrom ? payloadText(eventFrom.field) : headerText(eventFrom.header)
   return compiled
+}
+
+/** Everything a scheme's parse and sign read per request, computed once. */
+interface Plan {
+  spec: SchemeSpec
+  provider: string
+  hash: Hash
+  encoding: 'hex' | 'base64'
+  headers: string[]
+  spell: (name: string) => string
+  spelled: Map<string, string>
+  display: string
+  length: number
+  grammar: 'token' | 'list'
+  unit?: 's' | 'ms'
+  tsHeaders?: string[]
+  idHeaders?: string[]
+  idSigned: boolean
+  idKeyed: boolean
+  covered: readonly string[]
+  parts: (values: Values) => Part[]
+  methods?: Set<string>
+  methodCovered?: readonly string[]
+  methodParts?: (values: Values) => Part[]
+  decode: (value: string, name: string) => Decoded | Failure
+}
+
+function planOf(spec: SchemeSpec, provider: string): Plan {
+  const sig = spec.signature
+  const { hash } = spec
+  const { encoding } = sig
+  const headers = list(sig.header)
+  const spell = spec.spelling === 'lower' ? (h: string) => h : canonicalHeader
+  const display = sig.display ?? spell(headers[0] as string)
+  const length = encoding === 'hex' ? HEX_LENGTH[hash] : Math.ceil(BYTE_LENGTH[hash] / 3) * 4
+  const id = spec.id
+  const idHeaders = id !== undefined && 'header' in id ? list(id.header) : undefined
+  const idSigned = spec.signed.includes('id')
+  const byMethod = spec.signedByMethod
+  return {
+    spec,
+    provider,
+    hash,
+    encoding,
+    headers,
+    spell,
+    // spelled once here, not per request: the regex replace cost ~0.5 µs on every verification
+    spelled: new Map(headers.map((h) => [h, spell(h)])),
+    display,
+    length,
+    grammar: sig.prefix !== undefined ? 'token' : 'list',
+    ...(spec.timestamp === undefined ? {} : { unit: spec.timestamp.unit }),
+    ...(spec.timestamp?.header === undefined ? {} : { tsHeaders: list(spec.timestamp.header) }),
+    ...(idHeaders === undefined ? {} : { idHeaders }),
+    idSigned,
+    // the id the key is made of is the id the MAC covered: a header it signs, or a field of a signed body
+    idKeyed: (idSigned && idHeaders !== undefined) || (id !== undefined && 'field' in id && spec.signed.includes('body')),
+    covered: coveredBy(spec.signed),
+    parts: partsPlan(spec.signed),
+    ...(byMethod === undefined
+      ? {}
+      : {
+          methods: new Set(byMethod.methods.map((m) => m.toUpperCase())),
+          methodCovered: coveredBy(byMethod.signed),
+          methodParts: partsPlan(byMethod.signed),
+        }),
+    decode: grammarOf(spec, { display, length, provider, spell }),
+  }
+}
+
+/** A header besides the signature (id, timestamp), sent at most once. */
+function readExtra(plan: Plan, request: RequestView, names: readonly string[]): string | undefined | Failure {
+  const found = firstOf(request, names) ?? { name: names[0] as string, value: undefined }
+  return singleValue(found.value, plan.spell(found.name), plan.provider)
+}
+
+/** The signed id and timestamp headers, read before the signature grammar (in this order). */
+function readExtras(plan: Plan, request: RequestView): { id?: string; ts?: string; timestamp?: number } | Failure {
+  const out: { id?: string; ts?: string; timestamp?: number } = {}
+  if (plan.idSigned && plan.idHeaders !== undefined) {
+    const id = readExtra(plan, request, plan.idHeaders)
+    if (isFailure(id)) return id
+    if (id === undefined || id === '') {
+      return fail('MALFORMED_SIGNATURE', `${plan.display} is present but ${plan.spell(plan.idHeaders[0] as string)} is missing`)
+    }
+    out.id = id
+  }
+  if (plan.tsHeaders !== undefined) {
+    const name = plan.spell(plan.tsHeaders[0] as string)
+    const ts = readExtra(plan, request, plan.tsHeaders)
+    if (isFailure(ts)) return ts
+    if (ts === undefined) return fail('MISSING_TIMESTAMP', `No ${name} header`)
+    const timestamp = parseTimestamp(ts, name)
+    if (isFailure(timestamp)) return timestamp
+    out.ts = ts
+    out.timestamp = timestamp
+  }
+  return out
+}
+
+function parseWith(plan: Plan, request: RequestView): ParsedSignature | Failure {
+  const found = firstOf(request, plan.headers)
+  if (found === undefined) return fail('MISSING_SIGNATURE', `No ${plan.display} header`)
+  const name = plan.spelled.get(found.name) as string
+  const value = singleValue(found.value, name, plan.provider, plan.grammar)
+  if (value === undefined || isFailure(value)) return value as Failure
+  const extras = plan.idSigned || plan.tsHeaders !== undefined ? readExtras(plan, request) : NO_EXTRAS
+  if (isFailure(extras)) return extras
+  const decoded = plan.decode(value, name)
+  if (isFailure(decoded)) return decoded
+  const id = extras.id
+  const ts = decoded.timestamp ?? extras.ts
+  const timestamp = decoded.timestamp !== undefined ? decoded.timestampValue : extras.timestamp
+  const { hash, encoding, covered } = plan
+  const signatures = decoded.signatures
+  if (plan.methods !== undefined) {
+    const method = (request.method ?? 'POST').toUpperCase()
+    if (plan.methods.has(method)) return urlSigned(plan, request, method, { value, signatures, ts, timestamp, id })
+  }
+  const parts = plan.parts({ body: request.body, timestamp: ts, id })
+  // one object literal per shape (no property added later): the result is built on every request
+  if (timestamp === undefined) {
+    return plan.idKeyed
+      ? { hash, signatures, parts, value, encoding, covered, deliveryIdSigned: true }
+      : { hash, signatures, parts, value, encoding, covered }
+  }
+  return plan.idKeyed
+    ? { hash, signatures, parts, value, timestamp, encoding, covered, deliveryIdSigned: true }
+    : { hash, signatures, parts, value, timestamp, encoding, covered }
+}
+
+const NO_EXTRAS: { id?: string; ts?: string; timestamp?: number } = Object.freeze({})
+
+function urlSigned(
+  plan: Plan,
+  request: RequestView,
+  method: string,
+  p: { value: string; signatures: Uint8Array[]; ts?: string | undefined; timestamp?: number | undefined; id?: string | undefined },
+): ParsedSignature | Failure {
+  const vendor = (plan.spec.signedByMethod as NonNullable<SchemeSpec['signedByMethod']>).vendor
+  if (request.url === undefined) {
+    return fail(
+      'SIGNATURE_MISMATCH',
+      `${vendor} signs the URL for ${method} requests, and none was given: pass url (the full URL as received) or the signedUrl option`,
+    )
+  }
+  // only the listed parts are signed: body bytes here came from someone else (the vendor sends
+  // none with these methods), so they never become an authenticated payload
+  const unsigned = request.body.length > 0
+  const covered = plan.methodCovered as readonly string[]
+  if (unsigned && request.options.allowUnsignedBody !== true) {
+    const what = covered.map((n) => (n === 'url' ? 'the URL' : `the ${n}`)).join(' and ')
+    return fail(
+      'BODY_NOT_AUTHENTICATED',
+      `A ${vendor} ${method} signature covers only ${what}, yet the request has a ${request.body.length}-byte body that nothing signs. ${vendor} sends no body with ${method}; set allowUnsignedBody: true to accept it anyway (it stays out of payload, bodyAuthenticated: false)`,
+    )
+  }
+  const parts = (plan.methodParts as NonNullable<Plan['methodParts']>)({ body: request.body, timestamp: p.ts, id: p.id, url: request.url })
+  const out: { -readonly [K in keyof ParsedSignature]: ParsedSignature[K] } = {
+    hash: plan.hash,
+    signatures: p.signatures,
+    parts,
+    value: p.value,
+    encoding: plan.encoding,
+    covered,
+    bodyIgnored: true,
+    bodyAuthenticated: !unsigned,
+  }
+  if (p.timestamp !== undefined) out.timestamp = p.timestamp
+  return out
+}
+
+/** The signature header's value for a digest, in the scheme's grammar. */
+function headerValue(sig: SignatureSpec, digest: string, ts: string | undefined): string {
+  if (sig.params !== undefined) {
+    return `${sig.params.timestamp !== undefined ? `${sig.params.timestamp}=${ts},` : ''}${sig.params.signature}=${digest}`
+  }
+  return sig.versioned !== undefined ? `${sig.versioned},${digest}` : (sig.prefix as string) + digest
+}
+
+async function signWith(plan: Plan, input: SignInput, tools: SignTools): Promise<Record<string, string>> {
+  const { spec, spell, idHeaders, tsHeaders, unit } = plan
+  const sig = spec.signature
+  const now = input.now ?? Date.now()
+  const ts = unit === undefined ? undefined : String(Math.floor(unit === 'ms' ? now : now / 1000))
+  const idSpec = spec.id
+  const id =
+    plan.idSigned && idSpec !== undefined && 'header' in idSpec ? (input.id ?? idSpec.generate?.(now) ?? String(Math.floor(now))) : input.id
+  const url = plan.methods?.has((input.method ?? 'POST').toUpperCase()) === true
+  const parts = url ? (plan.methodParts as NonNullable<Plan['methodParts']>) : plan.parts
+  const mac = await tools.hmac(plan.hash, parts({ body: input.body, timestamp: ts, id, url: input.url ?? '' }))
+  const digest = plan.encoding === 'hex' ? (sig.hexCase === 'upper' ? bytesToHex(mac).toUpperCase() : bytesToHex(mac)) : bytesToBase64(mac)
+  const out: Record<string, string> = {}
+  if (plan.idSigned && idHeaders !== undefined && id !== undefined) out[spell(idHeaders[0] as string)] = id
+  if (tsHeaders !== undefined && ts !== undefined) out[spell(tsHeaders[0] as string)] = ts
+  out[plan.display] = headerValue(sig, digest, ts)
+  if (!plan.idSigned && idHeaders !== undefined && input.id !== undefined) out[spell(idHeaders[0] as string)] = input.id
+  const event = spec.eventFrom
+  if (event !== undefined && 'header' in event && input.event !== undefined) out[spell(event.header)] = input.event
+  return out
 }
 
 interface Decoded {
@@ -370,42 +426,8 @@ interface GrammarContext {
 function grammarOf(spec: SchemeSpec, c: GrammarContext): (value: string, name: string) => Decoded | Failure {
   const sig = spec.signature
   const { encoding } = sig
-  const bytes = BYTE_LENGTH[spec.hash]
   if (sig.params !== undefined) return paramsGrammar(sig.params, encoding, spec.timestamp?.unit ?? 's', c)
-  if (sig.versioned !== undefined) {
-    const version = sig.versioned
-    const what = `"${version},<${encoding} HMAC-${spec.hash.replace('-', '')}>"`
-    return (value, name) => {
-      const signatures: Uint8Array[] = []
-      // as the reference libraries: an entry that is not a well-formed version is skipped, not
-      // fatal (a sender may add versions this library does not know); a known one must still match
-      let skipped = 0
-      for (const entry of value.split(' ')) {
-        if (entry === '') continue
-        const comma = entry.indexOf(',')
-        // one comma per entry: a second is a copy of the header joined with "," (API Gateway HTTP APIs)
-        if (comma >= 0 && entry.indexOf(',', comma + 1) >= 0) return sentTimes(name, 2, c.provider)
-        if (comma < 0 || entry.slice(0, comma) !== version) {
-          skipped++
-          continue
-        }
-        const text = entry.slice(comma + 1)
-        const decoded = encoding === 'hex' ? hexToSignature(text) : base64ToSignature(text)
-        if (decoded === undefined || decoded.length !== bytes) {
-          skipped++
-          continue
-        }
-        signatures.push(decoded)
-      }
-      if (signatures.length === 0) {
-        return fail(
-          'MALFORMED_SIGNATURE',
-          `${c.display} has no valid ${what} entry${skipped > 0 ? ` (${skipped} other or malformed ${skipped === 1 ? 'entry' : 'entries'} skipped)` : ''}`,
-        )
-      }
-      return { signatures }
-    }
-  }
+  if (sig.versioned !== undefined) return versionedGrammar(sig.versioned, encoding, spec.hash, c)
   const prefix = sig.prefix as string
   const grammar = `${prefix}<${c.length} ${encoding === 'hex' ? 'hex digits' : 'base64 characters'}>`
   return (value, name) => {
@@ -429,6 +451,47 @@ function grammarOf(spec: SchemeSpec, c: GrammarContext): (value: string, name: s
           : base64ToSignature(value.slice(prefix.length))
     if (decoded === undefined) return fail('MALFORMED_SIGNATURE', `${name} must be ${grammar}; got ${chars} characters`)
     return { signatures: [decoded] }
+  }
+}
+
+/** `v1,<digest> v1,<digest>`: the entries of one version, the first that matches wins. */
+function versionedGrammar(
+  version: string,
+  encoding: 'hex' | 'base64',
+  hash: Hash,
+  c: GrammarContext,
+): (value: string, name: string) => Decoded | Failure {
+  const bytes = BYTE_LENGTH[hash]
+  const what = `"${version},<${encoding} HMAC-${hash.replace('-', '')}>"`
+  return (value, name) => {
+    const signatures: Uint8Array[] = []
+    // as the reference libraries: an entry that is not a well-formed version is skipped, not
+    // fatal (a sender may add versions this library does not know); a known one must still match
+    let skipped = 0
+    for (const entry of value.split(' ')) {
+      if (entry === '') continue
+      const comma = entry.indexOf(',')
+      // one comma per entry: a second is a copy of the header joined with "," (API Gateway HTTP APIs)
+      if (comma >= 0 && entry.indexOf(',', comma + 1) >= 0) return sentTimes(name, 2, c.provider)
+      if (comma < 0 || entry.slice(0, comma) !== version) {
+        skipped++
+        continue
+      }
+      const text = entry.slice(comma + 1)
+      const decoded = encoding === 'hex' ? hexToSignature(text) : base64ToSignature(text)
+      if (decoded === undefined || decoded.length !== bytes) {
+        skipped++
+        continue
+      }
+      signatures.push(decoded)
+    }
+    if (signatures.length === 0) {
+      return fail(
+        'MALFORMED_SIGNATURE',
+        `${c.display} has no valid ${what} entry${skipped > 0 ? ` (${skipped} other or malformed ${skipped === 1 ? 'entry' : 'entries'} skipped)` : ''}`,
+      )
+    }
+    return { signatures }
   }
 }
 
@@ -484,7 +547,7 @@ function paramsGrammar(
 
 function detectorOf(
   spec: SchemeSpec,
-  c: { headers: readonly string[]; length: number; idHeaders: readonly string[] | undefined },
+  c: { headers: readonly string[]; length: number; idHeaders?: readonly string[] | undefined },
 ): (request: RequestView) => boolean {
   const sig = spec.signature
   const { encoding } = sig
