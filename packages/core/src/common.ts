@@ -40,6 +40,8 @@ export { type LambdaEventV1, type LambdaEventV2, type LambdaHttpEvent, type Lamb
 export { type Claim, type LeaseTiming, takeClaim } from './lease.js'
 export type { RejectionLogFields, WebhookLogger } from './log.js'
 export type {
+  DbtCloudPayload,
+  FivetranPayload,
   OrchestPayload,
   PayloadOf,
   ProviderPayloads,
@@ -51,19 +53,41 @@ export type {
 export {
   type AfterVerifyContext,
   type AfterVerifyResult,
+  type Configurable,
+  configurable,
   defineProvider,
+  type HintContext,
   type ParsedSignature,
+  type PayloadOfRow,
+  type PayloadType,
   type PrefixedHmacOptions,
   type Provider,
   type ProviderOptions,
   payloadText,
+  payloadType,
   prefixedHmac,
   type RequestView,
+  type RowHints,
   type SignInput,
   type SignTools,
 } from './provider.js'
-export { type ProviderAlias, type ProviderName, providers } from './providers/index.js'
-export { XPLENTY_EVENT_TYPES, type XplentyMetadataOptions } from './providers/xplenty.js'
+export type { GithubSwitches } from './providers/github.js'
+export {
+  dbtCloud,
+  designerCloud,
+  fivetran,
+  github,
+  orchest,
+  type ProviderAlias,
+  type ProviderName,
+  providers,
+  standardWebhooks,
+  up42,
+  xplenty,
+  y42,
+} from './providers/index.js'
+export type { Up42Switches } from './providers/up42.js'
+export { XPLENTY_EVENT_TYPES, type XplentyMetadataOptions, type XplentySwitches } from './providers/xplenty.js'
 export { type BeginResult, MemoryReplayStore, type MemoryReplayStoreOptions, type ReplayStore } from './replay.js'
 export {
   type AnyEventPayload,
@@ -82,6 +106,14 @@ export {
   type SpecOf,
   type WebhookRouter,
 } from './router.js'
+export {
+  type CompiledScheme,
+  compileScheme,
+  type SchemeSpec,
+  type SignatureSpec,
+  type SignedPart,
+  schemeProvider,
+} from './scheme.js'
 export type { StandardSchemaV1 } from './standard-schema.js'
 export type { OpenTelemetryApi } from './telemetry.js'
 export type {

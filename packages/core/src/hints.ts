@@ -1,11 +1,10 @@
 import type { CryptoBackend, Part } from './crypto/types.js'
-import { base64ToBytes, hexToBytes, utf8 } from './encoding.js'
+import { base64ToBytes, utf8 } from './encoding.js'
 import type { Failure } from './errors.js'
 import { quotePlusForm } from './hints-form.js'
 import { mediaType } from './payload.js'
-import type { ParsedSignature, Provider, RequestView } from './provider.js'
+import type { HintContext, ParsedSignature, Provider, RequestView } from './provider.js'
 import { providers as registry } from './providers/index.js'
-import { XPLENTY_EVENTS, xplentyMetadataEvent, xplentyMetadataParts } from './providers/xplenty.js'
 import { toMs } from './timestamp.js'
 
 /** What `explain()` looks at; kept in a closure, never on an enumerable property. */
@@ -142,9 +141,8 @@ function resembles(state: DiagnoseState): string[] {
     if (!looks) continue
     const configured = state.configured.some((c) => c.name === p.name)
     out.push(
-      p.name === 'github' && current === 'orchest'
-        ? 'X-Hub-Signature holds "sha1=<hex>", GitHub\'s legacy format; Orchest sends a bare 64-hex value. This delivery probably comes from GitHub: use provider "github"'
-        : `The signature headers look like ${p.title} (provider "${p.name}"), not ${state.entry.provider.title}${configured ? '' : `: configure provider "${p.name}"`}`,
+      state.entry.provider.lookalikes?.[p.name] ??
+        `The signature headers look like ${p.title} (provider "${p.name}"), not ${state.entry.provider.title}${configured ? '' : `: configure provider "${p.name}"`}`,
     )
   }
   return out
@@ -389,43 +387,23 @@ async function encodingHints(backend: CryptoBackend, state: DiagnoseState): Prom
   return []
 }
 
-async function xplentyHints(backend: CryptoBackend, state: DiagnoseState, p: ParsedSignature): Promise<string[]> {
-  const sig = hexToBytes(p.value)
-  if (sig === undefined) return []
-  const { keyBytes } = state.entry
-  for (const key of keyBytes) {
-    for (const hash of ['SHA-1', 'SHA-256'] as const) {
-      if (sig.length !== (hash === 'SHA-1' ? 20 : 32)) continue
-      const mac = await backend.hmac(hash, await backend.importKey(hash, key), [state.view.body])
-      if (backend.equal(mac, sig))
-        return [`X-Hook-Signature matches HMAC-${hash.replace('-', '')} of the body; set xplentyScheme: 'body-hmac'`]
-    }
+/** The row's own hints (see `Provider.hints`), over the budgeted backend; a throw is no hint. */
+async function rowHints(backend: CryptoBackend, state: DiagnoseState, parsed: ParsedSignature) {
+  const provider = state.entry.provider
+  if (provider.hints === undefined) return {}
+  const context: HintContext = {
+    request: state.view,
+    parsed,
+    keys: state.entry.keyBytes,
+    hmac: async (hash, key, parts) => backend.hmac(hash, await backend.importKey(hash, key), parts),
+    digest: async (hash, parts) => backend.digest(hash, parts),
+    equal: backend.equal,
   }
-  const meta = state.view.options.xplentyMetadata
-  if (p.mac === 'salted-digest') {
-    if (typeof meta !== 'object' || meta === null) return []
-    const event = xplentyMetadataEvent(meta, state.view)
-    return [
-      `sha1-metadata hashed hook id ${String(meta.hookId)}, event "${event}", url ${meta.url} and the secret, separated by ${JSON.stringify(meta.separator ?? '')}`,
-    ]
+  try {
+    return await provider.hints(context)
+  } catch {
+    return {}
   }
-  if (typeof meta !== 'object' || meta === null || sig.length !== 20) {
-    return [
-      'X-Hook-Signature matched neither HMAC-SHA1 nor HMAC-SHA256 of the body. If your Xplenty hook signs metadata (SHA-1 of hook id + event + url + salt), set xplentyMetadata: { hookId, url } so explain() can test it, then xplentyScheme: "sha1-metadata"',
-    ]
-  }
-  // a fixed, small set (the configured event source, then the documented names): bounded cost
-  const read = xplentyMetadataEvent(meta, state.view)
-  for (const event of read === undefined ? XPLENTY_EVENTS : [read, ...XPLENTY_EVENTS]) {
-    for (const key of keyBytes) {
-      if (!backend.equal(await backend.digest('SHA-1', [...xplentyMetadataParts(meta, event), key]), sig)) continue
-      const where = event === read ? '' : `; the delivery does not name "${event}" where xplentyMetadata.event reads it: set event`
-      return [
-        `X-Hook-Signature matches sha1-metadata (SHA-1 of hook id + event "${event}" + configured url + salt, not the body): set xplentyScheme: 'sha1-metadata'${where}`,
-      ]
-    }
-  }
-  return ['X-Hook-Signature matched neither a body HMAC nor sha1-metadata with the configured hook id and url']
 }
 
 function timestampHints(state: DiagnoseState): string[] {
@@ -498,23 +476,11 @@ async function mismatchHints(backend: CryptoBackend, state: DiagnoseState, parse
     }
   }
   if (found.length === 0) found.push(...(await urlHints(backend, state, parsed)))
-  if (provider.name === 'xplenty') {
-    const xplenty = await xplentyHints(backend, state, parsed)
-    // a variant that matched is the cause; one that did not is a note
-    if (found.length === 0 && xplenty[0] !== undefined && /matches/.test(xplenty[0])) found.push(...xplenty)
-    else notes.push(...xplenty)
-  }
-  if (provider.name === 'orchest') {
-    notes.push(
-      'Orchest signs with a generated secret it never shows when the webhook has none: set an explicit secret in the webhook settings',
-    )
-  }
-  if (provider.name === 'up42') {
-    const listed = /\(([^)]*)\)/.exec(String(view.header('signature-input')).slice(0, HINT_HEADER_LENGTH))?.[1]
-    notes.push(
-      `The UP42 signature covers the values of these headers, in order: ${listed ?? '(none)'}; a proxy that rewrites one breaks it`,
-    )
-  }
+  const own = await rowHints(backend, state, parsed)
+  // a variant of the scheme that matched is the cause; otherwise what the row says is a note
+  if (found.length === 0 && own.cause !== undefined && own.cause.length > 0) found.push(...own.cause)
+  else notes.push(...(own.cause ?? []))
+  notes.push(...(own.notes ?? []))
   if (found.length === 0) {
     found.push(
       macHolds

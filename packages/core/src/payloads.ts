@@ -1,3 +1,6 @@
+import type { PayloadOfRow, Provider } from './provider.js'
+import type { ProviderName, providers } from './providers/index.js'
+
 /**
  * Payload shapes per provider, where the vendor documents them (VENDORS.md). Fields the vendor does
  * not publish are left open (`[key: string]: unknown`), so a new field never breaks your build.
@@ -83,23 +86,30 @@ export interface StandardWebhooksPayload {
   [key: string]: unknown
 }
 
+export type { DbtCloudPayload } from './providers/dbt-cloud.js'
+export type { FivetranPayload } from './providers/fivetran.js'
+
+type RegistryPayloads = { [N in ProviderName]: PayloadOfRow<(typeof providers)[N]> }
+
 /**
- * The payload type per built-in provider: documented shapes for UP42, Orchest and Standard
- * Webhooks; `unknown` where the vendor publishes none (Y42, Designer Cloud templates, Xplenty) or the
+ * The payload type per built-in provider, read from the rows (each declares its own with
+ * `payloadType<...>()`): documented shapes for UP42, Orchest, Standard Webhooks, Fivetran and dbt
+ * Cloud; `unknown` where the vendor publishes none (Y42, Designer Cloud templates, Xplenty) or the
  * shape is too large to restate (GitHub: use `@octokit/webhooks-types`).
  *
  * @example
- * type P = PayloadOf<'orchest'> // OrchestPayload
+ * type P = ProviderPayloads['orchest'] // OrchestPayload
  */
-export interface ProviderPayloads {
-  y42: unknown
-  up42: Up42Payload
-  orchest: OrchestPayload
-  'designer-cloud': unknown
-  xplenty: unknown
-  github: unknown
-  'standard-webhooks': StandardWebhooksPayload
-}
+export interface ProviderPayloads extends RegistryPayloads {}
 
-/** Payload type of a provider name; `unknown` for custom providers. @example type P = PayloadOf<'up42'> */
-export type PayloadOf<Name> = Name extends keyof ProviderPayloads ? ProviderPayloads[Name] : unknown
+/**
+ * Payload type of a provider name or row; `unknown` for a row that declares none.
+ *
+ * @example
+ * type P = PayloadOf<'up42'> // Up42Payload
+ */
+export type PayloadOf<Name> = Name extends keyof ProviderPayloads
+  ? ProviderPayloads[Name]
+  : Name extends Provider
+    ? PayloadOfRow<Name>
+    : unknown

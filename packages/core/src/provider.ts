@@ -1,8 +1,9 @@
 import type { Hash, Part } from './crypto/types.js'
-import { base64ToSignature, hexToSignature, bytesToBase64 as toB64, bytesToHex as toHex } from './encoding.js'
+import { base64ToSignature, hexToSignature } from './encoding.js'
 import { type Failure, fail } from './errors.js'
 import type { HeaderLookup } from './headers.js'
 import type { XplentyMetadataOptions } from './providers/xplenty.js'
+import { compileScheme } from './scheme.js'
 
 /**
  * The request as a provider row sees it.
@@ -226,6 +227,11 @@ export interface Provider {
    * spec's `whsec_…` example); absent when any text is a secret. Never use it in production.
    */
   readonly secretExample?: string
+  /**
+   * Type-only: the payload type of this provider's deliveries, read by `PayloadOf` (see
+   * {@link payloadType}). Nothing reads it at run time.
+   */
+  readonly payload?: PayloadType<unknown>
   /** Form bodies whose fields are JSON documents (Orchest). */
   readonly formFieldsAreJson?: boolean
   /** Turns the secret into key bytes (default UTF-8). May throw `TypeError` for a malformed secret. */
@@ -242,7 +248,86 @@ export interface Provider {
   event?(request: RequestView, payload: unknown): string | undefined
   /** The sending side: signature headers (and any header the scheme signs) for a body. */
   sign(input: SignInput, tools: SignTools): Promise<Record<string, string>>
+  /**
+   * Why the verifier options cannot drive this row (a vendor switch set wrong), or `undefined`;
+   * meant to be called once at startup so a bad setup throws there, not per request.
+   */
+  optionsProblem?(options: ProviderOptions): string | undefined
+  /**
+   * `explain()` hints that only this vendor can give, for a signature that does not match: a
+   * `cause` (a variant of the scheme that does match) or `notes`. Called by `explain()` within its
+   * MAC budget; a throw is ignored.
+   */
+  hints?(context: HintContext): Promise<RowHints> | RowHints
+  /**
+   * `explain()`'s sentence when a request for this provider looks like another one (by registry
+   * name), instead of the generic "the signature headers look like ...".
+   */
+  readonly lookalikes?: Readonly<Record<string, string>>
 }
+
+/**
+ * What a row's `hints` sees: the request, its parse, the configured keys and a budgeted backend.
+ *
+ * @example
+ * // a custom row: say when the sender signed the body with SHA-1 instead
+ * async hints({ request, parsed, keys, hmac, equal }) {
+ *   for (const key of keys) if (equal(await hmac('SHA-1', key, [request.body]), parsed.signatures[0] as Uint8Array)) return { cause: ['The body is signed with HMAC-SHA1'] }
+ *   return {}
+ * },
+ */
+export interface HintContext {
+  readonly request: RequestView
+  readonly parsed: ParsedSignature
+  /** Key bytes of the configured secrets, in order. */
+  readonly keys: readonly Uint8Array[]
+  hmac(hash: Hash, key: Uint8Array, parts: readonly Part[]): Promise<Uint8Array>
+  digest(hash: Hash, parts: readonly Part[]): Promise<Uint8Array>
+  equal(a: Uint8Array, b: Uint8Array): boolean
+}
+
+/**
+ * A row's `explain()` hints: `cause` when a variant of the scheme matched (it comes first unless a
+ * generic cause was found), `notes` for what cannot be tried.
+ *
+ * @example
+ * const out: RowHints = { notes: ['Acme signs with the secret shown once at creation'] }
+ */
+export interface RowHints {
+  readonly cause?: readonly string[]
+  readonly notes?: readonly string[]
+}
+
+/**
+ * A type carried by a row for the compiler only (the value is an empty frozen object).
+ *
+ * @example
+ * const marker: PayloadType<{ event: string }> = payloadType<{ event: string }>()
+ */
+export interface PayloadType<T> {
+  readonly '~payload'?: T
+}
+
+const PAYLOAD_MARKER: PayloadType<never> = Object.freeze({})
+
+/**
+ * Declares the payload type of a row, so `createVerifier({ provider: row })` and
+ * `PayloadOf<'name'>` type `payload` without a hand-kept list.
+ *
+ * @example
+ * const acme = defineProvider({ ...row, payload: payloadType<{ event: string; id: string }>() })
+ */
+export function payloadType<T>(): PayloadType<T> {
+  return PAYLOAD_MARKER as PayloadType<T>
+}
+
+/**
+ * The payload type a row declares with {@link payloadType}; `unknown` when it declares none.
+ *
+ * @example
+ * type P = PayloadOfRow<typeof acme> // { event: string; id: string }
+ */
+export type PayloadOfRow<R> = R extends { readonly payload?: PayloadType<infer P> } ? P : unknown
 
 /**
  * Declares a provider. Rows are frozen; a malformed row throws `TypeError` at once.
@@ -269,6 +354,56 @@ export function defineProvider<P extends Provider>(row: P): Readonly<P> {
     throw new TypeError(`defineProvider(${row.name}): replayTtlSeconds must be a positive number`)
   }
   return Object.freeze({ ...row, signatureHeaders: row.signatureHeaders.map((h) => h.toLowerCase()) })
+}
+
+/**
+ * A row that is also a function: `github` is the row, `github({ allowLegacySha1: true })` the same
+ * row with its vendor switches fixed (see {@link configurable}).
+ *
+ * @example
+ * const strict: Provider = github
+ * const legacy: Provider = github({ allowLegacySha1: true })
+ */
+export type Configurable<R extends Provider, Switches> = Readonly<R> & ((switches: Switches) => Readonly<R>)
+
+/**
+ * Makes a row configurable by its vendor switches. `toOptions` checks the switches (throws
+ * `TypeError` at once on a bad one) and spells them as the verifier options the row reads, which
+ * remain the old spelling: a switch given to the row wins over the verifier option of the same
+ * meaning. The configured row keeps the name, so the registry, routes and hints still know it.
+ *
+ * @example
+ * export const acme = configurable(acmeRow, (s: { strict?: boolean }) => ({ allowLegacySha1: s.strict !== true }))
+ * createVerifier({ provider: acme({ strict: true }), secret })
+ */
+export function configurable<R extends Provider, Switches>(
+  row: Readonly<R>,
+  toOptions: (switches: Switches) => ProviderOptions,
+): Configurable<R, Switches> {
+  const configure = (switches: Switches): Readonly<R> => {
+    const fixed = toOptions(switches)
+    // a view whose options are the verifier's with this row's switches over them
+    const view = (request: RequestView): RequestView => ({
+      body: request.body,
+      header: request.header,
+      method: request.method,
+      url: request.url,
+      options: { ...request.options, ...fixed },
+      json: () => request.json(),
+    })
+    const out: Record<string, unknown> = { ...row }
+    out.detect = (request: RequestView) => row.detect(view(request))
+    out.parse = (request: RequestView) => row.parse(view(request))
+    const { afterVerify, deliveryId, event, hints } = row
+    if (afterVerify) out.afterVerify = (c: AfterVerifyContext) => afterVerify({ ...c, request: view(c.request) })
+    if (deliveryId) out.deliveryId = (request: RequestView, payload: unknown) => deliveryId(view(request), payload)
+    if (event) out.event = (request: RequestView, payload: unknown) => event(view(request), payload)
+    if (hints) out.hints = (c: HintContext) => hints({ ...c, request: view(c.request) })
+    return defineProvider(out as unknown as R)
+  }
+  // the row's own fields on the function, so `github` itself is the unconfigured row
+  Object.defineProperties(configure, Object.getOwnPropertyDescriptors(row))
+  return Object.freeze(configure) as unknown as Configurable<R, Switches>
 }
 
 /** Longest header value any row reads; longer ones are malformed, not parsed. */
@@ -347,9 +482,6 @@ export function decode(encoding: 'hex' | 'base64', text: string): Uint8Array | u
   return encoding === 'hex' ? hexToSignature(text) : base64ToSignature(text)
 }
 
-const HEX_LENGTH: Record<Hash, number> = { 'SHA-1': 40, 'SHA-256': 64, 'SHA-512': 128 }
-const BYTE_LENGTH: Record<Hash, number> = { 'SHA-1': 20, 'SHA-256': 32, 'SHA-512': 64 }
-
 /**
  * Options of {@link prefixedHmac}.
  *
@@ -369,15 +501,14 @@ export interface PrefixedHmacOptions {
   eventHeader?: string
   /** How the header is spelled in messages and in `sign`'s output. */
   display?: string
-}
-
-function canonical(name: string): string {
-  return name.replace(/(^|-)([a-z])/g, (_m, dash: string, c: string) => dash + c.toUpperCase())
+  /** Case of the hex `sign` writes (parse accepts either). Default `'lower'`. */
+  hexCase?: 'lower' | 'upper'
 }
 
 /**
  * The common scheme as data: one header, an optional prefix, a hex or base64 HMAC of the raw
- * body. Returns the row's functions; spread it into `defineProvider`.
+ * body. Returns the row's functions; spread it into `defineProvider`. A shorthand of
+ * `compileScheme` (`scheme.ts`), which also covers timestamps, ids and lists.
  *
  * @example
  * const acme = defineProvider({
@@ -389,74 +520,20 @@ function canonical(name: string): string {
 export function prefixedHmac(
   options: PrefixedHmacOptions,
 ): Pick<Provider, 'signatureHeaders' | 'detect' | 'parse' | 'sign' | 'deliveryId' | 'event'> & { name?: never } {
-  const headers = typeof options.header === 'string' ? [options.header] : [...options.header]
-  const { prefix, encoding, hash } = options
-  const length = encoding === 'hex' ? HEX_LENGTH[hash] : Math.ceil(BYTE_LENGTH[hash] / 3) * 4
-  const display = options.display ?? canonical(headers[0] as string)
-  const grammar = `${prefix}<${length} ${encoding === 'hex' ? 'hex digits' : 'base64 characters'}>`
-  // spelled once here, not per request: the regex replace cost ~0.5 µs on every verification
-  const spelled = new Map(headers.map((h) => [h, canonical(h)]))
-  const find = (request: RequestView): { name: string; value: string | string[] } | undefined => {
-    for (const name of headers) {
-      // every spelling: a second copy under another casing must not hide behind the first
-      const value = request.header(name, true)
-      if (value !== undefined) return { name, value }
-    }
-    return undefined
-  }
-  return {
-    signatureHeaders: headers,
-    detect(request) {
-      const found = find(request)
-      if (found === undefined || typeof found.value !== 'string') return found !== undefined
-      const v = found.value
-      return v.length === prefix.length + length && v.startsWith(prefix) && decode(encoding, v.slice(prefix.length)) !== undefined
+  const { signatureHeaders, detect, parse, sign, deliveryId, event } = compileScheme({
+    signature: {
+      header: options.header,
+      prefix: options.prefix,
+      encoding: options.encoding,
+      ...(options.display === undefined ? {} : { display: options.display }),
+      ...(options.hexCase === undefined ? {} : { hexCase: options.hexCase }),
     },
-    parse(request) {
-      const found = find(request)
-      // the provider name is filled in by the verifier
-      if (found === undefined) return fail('MISSING_SIGNATURE', `No ${display} header`)
-      const value = singleValue(found.value, spelled.get(found.name) as string, '')
-      if (value === undefined || isFailure(value)) return value as Failure
-      if (prefix === '' && /^[A-Za-z0-9-]{1,10}=/.test(value)) {
-        return fail(
-          'MALFORMED_SIGNATURE',
-          `${canonical(found.name)} must be a bare ${grammar}; it starts with "${value.slice(0, value.indexOf('=') + 1)}"`,
-        )
-      }
-      if (!value.startsWith(prefix)) {
-        const got = value.slice(0, Math.min(value.indexOf('=') + 1 || 8, 12))
-        return fail(
-          'MALFORMED_SIGNATURE',
-          prefix === ''
-            ? `${canonical(found.name)} must be a bare ${grammar}; it starts with "${got}"`
-            : `${canonical(found.name)} must start with "${prefix}"`,
-        )
-      }
-      const chars = value.length - prefix.length
-      const bytes =
-        chars !== length
-          ? undefined
-          : encoding === 'hex'
-            ? hexToSignature(value, prefix.length)
-            : base64ToSignature(value.slice(prefix.length))
-      if (bytes === undefined) {
-        return fail('MALFORMED_SIGNATURE', `${canonical(found.name)} must be ${grammar}; got ${chars} characters`)
-      }
-      return { hash, signatures: [bytes], parts: [request.body], value, encoding, covered: COVERS_BODY }
-    },
-    async sign(input, tools) {
-      const mac = await tools.hmac(hash, [typeof input.body === 'string' ? input.body : input.body])
-      const out: Record<string, string> = {
-        [display]: prefix + (encoding === 'hex' ? toHex(mac) : toB64(mac)),
-      }
-      if (options.deliveryIdHeader && input.id !== undefined) out[canonical(options.deliveryIdHeader)] = input.id
-      if (options.eventHeader && input.event !== undefined) out[canonical(options.eventHeader)] = input.event
-      return out
-    },
-    deliveryId: options.deliveryIdHeader ? headerText(options.deliveryIdHeader) : undefined,
-    event: options.eventHeader ? headerText(options.eventHeader) : undefined,
-  }
+    hash: options.hash,
+    signed: ['body'],
+    ...(options.deliveryIdHeader === undefined ? {} : { id: { header: options.deliveryIdHeader } }),
+    ...(options.eventHeader === undefined ? {} : { eventFrom: { header: options.eventHeader } }),
+  })
+  return { signatureHeaders, detect, parse, sign, deliveryId, event }
 }
 
 /** Reads a header as one string (first value if repeated). */

@@ -337,7 +337,10 @@ function resolveProvider(table: ProviderTable, value: unknown): Provider {
     }
     return p
   }
-  if (typeof value === 'object' && value !== null && typeof (value as Provider).parse === 'function') return value as Provider
+  // a configurable row (`github`) is a function carrying the row's fields
+  if ((typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as Provider).parse === 'function') {
+    return value as Provider
+  }
   throw new TypeError('provider must be a built-in provider name or a row from defineProvider')
 }
 

@@ -26,4 +26,6 @@ export interface Vector {
   event?: string
   deliveryId?: string
   bodyAuthenticated?: boolean
+  /** Extra `sign()` inputs with which sign reproduces this vector's headers byte for byte. */
+  sign?: Record<string, unknown>
 }

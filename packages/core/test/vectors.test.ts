@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { providers } from '../src/providers/index.js'
 import { type Api, backends, type Vector } from './backends.js'
 import vectors from './vectors/vectors.json' with { type: 'json' }
 
@@ -107,6 +108,8 @@ describe.each(backends)('sign() reproduces the vectors byte for byte (%s)', (_na
       'xplenty-sha1-metadata-separator',
       { event: 'job.completed', xplentyMetadata: { hookId: 1, url: 'http://my.service.com/notifications', separator: '|' } },
     ],
+    // a vector that names its sign inputs joins without an edit here
+    ...all.filter((v) => v.sign !== undefined).map((v) => [v.id, v.sign as Record<string, unknown>] as [string, Record<string, unknown>]),
   ]
   it.each(cases)('%s', async (id, extra) => {
     const v = all.find((x) => x.id === id) as Vector
@@ -123,17 +126,7 @@ describe.each(backends)('sign() reproduces the vectors byte for byte (%s)', (_na
       if (lower[name.toLowerCase()] !== undefined) expect(`${name}: ${value}`).toBe(`${name}: ${lower[name.toLowerCase()]}`)
     }
     // every signature header of the vector is produced
-    for (const name of [
-      'x-hub-signature-256',
-      'x-hub-signature',
-      'x-orchest-signature',
-      'x-y42-signature',
-      'x-webhook-signature',
-      'webhook-signature',
-      'signature',
-      'signature-input',
-      'x-hook-signature',
-    ]) {
+    for (const name of Object.values(providers).flatMap((p) => p.signatureHeaders)) {
       if (lower[name] !== undefined) expect(Object.keys(headers).map((k) => k.toLowerCase())).toContain(name)
     }
   })

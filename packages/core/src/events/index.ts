@@ -3,7 +3,7 @@
  * A custom provider (a `defineProvider` row) adds its own row by declaration merging on
  * {@link RouterEvents}.
  */
-import type { StandardWebhooksPayload, Up42Payload } from '../payloads.js'
+import type { DbtCloudPayload, FivetranPayload, StandardWebhooksPayload, Up42Payload } from '../payloads.js'
 import type { ProviderName } from '../providers/index.js'
 import type { VerifiedWebhook } from '../verify.js'
 import { type GithubEvents, githubRouteKeys } from './github.js'
@@ -60,6 +60,10 @@ export interface RouterEvents {
   github: IsOpen<GithubEvents> extends true ? EventSpec<object, unknown> : EventSpec<GithubEvents>
   /** By `type`; pass your own map as `createRouter<Events>({ provider: 'standard-webhooks' })`. */
   'standard-webhooks': EventSpec<object, StandardWebhooksPayload>
+  /** By `event`; Fivetran's list grows, so any name routes. */
+  fivetran: EventSpec<object, FivetranPayload>
+  /** By `eventType`: the three job events dbt Cloud documents. */
+  'dbt-cloud': EventSpec<{ [E in 'job.run.started' | 'job.run.completed' | 'job.run.errored']: DbtCloudPayload }>
 }
 
 type IsOpen<M> = string extends keyof M ? true : false
@@ -95,6 +99,8 @@ export const ROUTES = {
   xplenty: byEvent,
   github: { keys: (w) => githubRouteKeys(w.event, w.payload) },
   'standard-webhooks': byEvent,
+  fivetran: byEvent,
+  'dbt-cloud': { keys: byEvent.keys, names: ['job.run.started', 'job.run.completed', 'job.run.errored'] },
 } satisfies Record<ProviderName, RouteRow>
 
 export { byEvent as defaultRoute }

@@ -1,55 +1,81 @@
 import type { ProviderAbout } from '../about.js'
 import { fail } from '../errors.js'
-import { defineProvider, prefixedHmac } from '../provider.js'
+import { configurable, defineProvider } from '../provider.js'
+import { compileScheme } from '../scheme.js'
 
-const sha256 = prefixedHmac({
-  header: 'x-hub-signature-256',
-  prefix: 'sha256=',
-  encoding: 'hex',
-  hash: 'SHA-256',
-  deliveryIdHeader: 'x-github-delivery',
-  eventHeader: 'x-github-event',
-  display: 'X-Hub-Signature-256',
-})
-const sha1 = prefixedHmac({ header: 'x-hub-signature', prefix: 'sha1=', encoding: 'hex', hash: 'SHA-1', display: 'X-Hub-Signature' })
+const sha256 = compileScheme(
+  {
+    signature: { header: 'x-hub-signature-256', prefix: 'sha256=', encoding: 'hex' },
+    hash: 'SHA-256',
+    signed: ['body'],
+    id: { header: 'x-github-delivery' },
+    eventFrom: { header: 'x-github-event' },
+  },
+  'github',
+)
+const sha1 = compileScheme(
+  { signature: { header: 'x-hub-signature', prefix: 'sha1=', encoding: 'hex' }, hash: 'SHA-1', signed: ['body'] },
+  'github',
+)
+
+/**
+ * Switches of the GitHub row.
+ *
+ * @example
+ * createVerifier({ provider: github({ allowLegacySha1: true } satisfies GithubSwitches), secret })
+ */
+export interface GithubSwitches {
+  /** Accept the legacy HMAC-SHA1 `X-Hub-Signature` when no SHA-256 header is sent (old spelling: the verifier option). */
+  allowLegacySha1?: boolean
+}
 
 /**
  * GitHub (reference scheme): `X-Hub-Signature-256: sha256=<hex HMAC-SHA256 of the body>`; the legacy
- * `X-Hub-Signature: sha1=<hex>` only with `allowLegacySha1`.
+ * `X-Hub-Signature: sha1=<hex>` only with `github({ allowLegacySha1: true })` (or the verifier
+ * option `allowLegacySha1`, the old spelling).
  *
  * @see https://docs.github.com/en/webhooks/using-webhooks/validating-webhook-deliveries
  */
-export const github = defineProvider({
-  name: 'github',
-  title: 'GitHub',
-  docs: 'https://docs.github.com/en/webhooks/using-webhooks/validating-webhook-deliveries',
-  envVar: 'GITHUB_WEBHOOK_SECRET',
-  signatureHeaders: ['x-hub-signature-256', 'x-hub-signature'],
-  // GitHub does not retry on its own; manual redelivery is possible for 3 days
-  replayTtlSeconds: 3 * 86_400,
-  dedupFallback: 'signature',
-  detect(request) {
-    if (request.header('x-hub-signature-256') !== undefined) return sha256.detect(request)
-    return request.options.allowLegacySha1 === true && sha1.detect(request)
-  },
-  parse(request) {
-    if (request.header('x-hub-signature-256') !== undefined || request.header('x-hub-signature') === undefined) {
-      return sha256.parse(request)
+export const github = configurable(
+  defineProvider({
+    name: 'github',
+    title: 'GitHub',
+    docs: 'https://docs.github.com/en/webhooks/using-webhooks/validating-webhook-deliveries',
+    envVar: 'GITHUB_WEBHOOK_SECRET',
+    signatureHeaders: ['x-hub-signature-256', 'x-hub-signature'],
+    // GitHub does not retry on its own; manual redelivery is possible for 3 days
+    replayTtlSeconds: 3 * 86_400,
+    dedupFallback: 'signature',
+    detect(request) {
+      if (request.header('x-hub-signature-256') !== undefined) return sha256.detect(request)
+      return request.options.allowLegacySha1 === true && sha1.detect(request)
+    },
+    parse(request) {
+      if (request.header('x-hub-signature-256') !== undefined || request.header('x-hub-signature') === undefined) {
+        return sha256.parse(request)
+      }
+      if (request.options.allowLegacySha1 === true) return sha1.parse(request)
+      return fail(
+        'MISSING_SIGNATURE',
+        'No X-Hub-Signature-256 header; only the legacy SHA-1 X-Hub-Signature was sent. Set allowLegacySha1: true to accept it',
+      )
+    },
+    async sign(input, tools) {
+      const headers = await sha256.sign(input, tools)
+      if (input.hash === 'SHA-1') Object.assign(headers, await sha1.sign({ ...input, id: undefined, event: undefined }, tools))
+      return headers
+    },
+    deliveryId: sha256.deliveryId,
+    event: sha256.event,
+  }),
+  (switches: GithubSwitches) => {
+    if (typeof switches !== 'object' || switches === null) throw new TypeError('github(switches): switches must be an object')
+    if (switches.allowLegacySha1 !== undefined && typeof switches.allowLegacySha1 !== 'boolean') {
+      throw new TypeError('github({ allowLegacySha1 }): allowLegacySha1 must be a boolean')
     }
-    if (request.options.allowLegacySha1 === true) return sha1.parse(request)
-    return fail(
-      'MISSING_SIGNATURE',
-      'No X-Hub-Signature-256 header; only the legacy SHA-1 X-Hub-Signature was sent. Set allowLegacySha1: true to accept it',
-    )
+    return switches.allowLegacySha1 === undefined ? {} : { allowLegacySha1: switches.allowLegacySha1 }
   },
-  async sign(input, tools) {
-    const headers = await sha256.sign(input, tools)
-    if (input.hash === 'SHA-1') Object.assign(headers, await sha1.sign({ ...input, id: undefined, event: undefined }, tools))
-    return headers
-  },
-  deliveryId: sha256.deliveryId,
-  event: sha256.event,
-})
+)
 
 /** What the generated docs tables say of this provider (`npm run docs:providers`). */
 export const about = {

@@ -1,5 +1,7 @@
 import type { Provider } from '../provider.js'
+import { dbtCloud } from './dbt-cloud.js'
 import { designerCloud } from './designer-cloud.js'
+import { fivetran } from './fivetran.js'
 import { github } from './github.js'
 import { orchest } from './orchest.js'
 import { standardWebhooks } from './standard-webhooks.js'
@@ -22,6 +24,8 @@ export const providers = Object.freeze({
   xplenty,
   github,
   'standard-webhooks': standardWebhooks,
+  fivetran,
+  'dbt-cloud': dbtCloud,
 } satisfies Record<string, Provider>)
 
 /**
@@ -53,6 +57,9 @@ export const PROVIDER_ALIASES = Object.freeze({
   standardwebhooks: 'standard-webhooks',
   standard_webhooks: 'standard-webhooks',
   svix: 'standard-webhooks',
+  dbt: 'dbt-cloud',
+  dbtcloud: 'dbt-cloud',
+  dbt_cloud: 'dbt-cloud',
 } as const satisfies Record<string, ProviderName>)
 
 /**
@@ -63,4 +70,4 @@ export const PROVIDER_ALIASES = Object.freeze({
  */
 export type ProviderAlias = keyof typeof PROVIDER_ALIASES
 
-export { designerCloud, github, orchest, standardWebhooks, up42, xplenty, y42 }
+export { dbtCloud, designerCloud, fivetran, github, orchest, standardWebhooks, up42, xplenty, y42 }

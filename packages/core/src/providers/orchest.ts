@@ -1,15 +1,18 @@
 import type { ProviderAbout } from '../about.js'
-import { defineProvider, prefixedHmac } from '../provider.js'
+import type { OrchestPayload } from '../payloads.js'
+import { defineProvider, payloadType } from '../provider.js'
+import { compileScheme } from '../scheme.js'
 
-const current = prefixedHmac({
-  header: ['x-hub-signature', 'x-orchest-signature'],
-  prefix: '',
-  encoding: 'hex',
-  hash: 'SHA-256',
-  deliveryIdHeader: 'x-orchest-delivery',
-  eventHeader: 'x-orchest-event',
-  display: 'X-Hub-Signature',
-})
+const scheme = compileScheme(
+  {
+    signature: { header: ['x-hub-signature', 'x-orchest-signature'], prefix: '', encoding: 'hex' },
+    hash: 'SHA-256',
+    signed: ['body'],
+    id: { header: 'x-orchest-delivery' },
+    eventFrom: { header: 'x-orchest-event' },
+  },
+  'orchest',
+)
 
 /**
  * Orchest: bare lowercase hex HMAC-SHA256 of the body in `X-Hub-Signature` (v2022.06.3+) or
@@ -19,7 +22,7 @@ const current = prefixedHmac({
  * @see https://github.com/orchest/orchest/blob/master/docs/source/fundamentals/notifications.md
  */
 export const orchest = defineProvider({
-  ...current,
+  ...scheme,
   name: 'orchest',
   title: 'Orchest',
   docs: 'https://github.com/orchest/orchest/blob/master/docs/source/fundamentals/notifications.md',
@@ -28,8 +31,19 @@ export const orchest = defineProvider({
   replayTtlSeconds: 7 * 86_400,
   dedupFallback: 'signature',
   formFieldsAreJson: true,
+  payload: payloadType<OrchestPayload>(),
+  hints: () => ({
+    notes: [
+      'Orchest signs with a generated secret it never shows when the webhook has none: set an explicit secret in the webhook settings',
+    ],
+  }),
+  lookalikes: {
+    github:
+      'X-Hub-Signature holds "sha1=<hex>", GitHub\'s legacy format; Orchest sends a bare 64-hex value. This delivery probably comes from GitHub: use provider "github"',
+  },
+  // the vendor side: Orchest's User-Agent, and the header name before v2022.06.3 on request
   async sign(input, tools) {
-    const headers = await current.sign(input, tools)
+    const headers = await scheme.sign(input, tools)
     headers['User-Agent'] = 'Orchest'
     if (input.legacyHeader === true) {
       headers['X-Orchest-Signature'] = headers['X-Hub-Signature'] as string

@@ -1,12 +1,16 @@
 import type { ProviderAbout } from '../about.js'
 import { base64ToBytes, bytesToBase64, utf8 } from '../encoding.js'
 import { type Failure, fail } from '../errors.js'
+import type { Up42Payload } from '../payloads.js'
 import {
   type AfterVerifyContext,
   type AfterVerifyResult,
+  configurable,
   defineProvider,
   isFailure,
+  MAX_HEADER_LENGTH,
   payloadText,
+  payloadType,
   type RequestView,
   single,
 } from '../provider.js'
@@ -173,95 +177,132 @@ async function afterVerify({
  * @see https://docs.up42.com/account/webhooks/create-webhooks-console
  * @see https://github.com/up42/up42-webhooks
  */
-export const up42 = defineProvider({
-  name: 'up42',
-  title: 'UP42',
-  docs: 'https://docs.up42.com/developers/api-webhooks/create',
-  envVar: 'UP42_WEBHOOK_SECRET',
-  signatureHeaders: ['signature', 'signature-input'],
-  // no timestampUnit: the signed time (a Date header or the body's ISO 8601 timestamp) is checked
-  // by afterVerify, after the MAC, never from created=
-  // retries are undocumented; messageId (signed with the body) is remembered a week
-  replayTtlSeconds: 7 * 86_400,
-  dedupFallback: 'signature',
-  detect(request) {
-    const s = request.header('signature')
-    const i = request.header('signature-input')
-    return typeof s === 'string' && typeof i === 'string' && /=\s*\(/.test(i) && /^\s*[^\s=]+=/.test(s)
-  },
-  parse(request) {
-    const value = single(request, 'signature', 'Signature', 'up42')
-    if (isFailure(value)) return value
-    const input = signatureInputOf(request)
-    if (value === undefined) {
-      return fail('MISSING_SIGNATURE', input === undefined ? 'No Signature header' : 'Signature-Input was sent without a Signature header')
-    }
-    if (input === undefined) return fail('MALFORMED_SIGNATURE', 'Signature was sent without a Signature-Input header')
-    if (isFailure(input)) return input
-    // as the sample verifier: everything after the first "=" (an RFC 9421 :byte sequence: too)
-    const eq = value.indexOf('=')
-    if (eq < 0) return fail('MALFORMED_SIGNATURE', 'Signature must look like up42-sig=<base64>')
-    let sig = value.slice(eq + 1).trim()
-    if (sig.length > 2 && sig.startsWith(':') && sig.endsWith(':')) sig = sig.slice(1, -1)
-    const bytes = base64ToBytes(sig)
-    if (bytes === undefined || bytes.length !== 32) {
-      return fail('MALFORMED_SIGNATURE', `Signature must hold a padded base64 HMAC-SHA256 (44 characters) after "${input.label}="`)
-    }
-    const parts: string[] = []
-    for (const name of input.headers) {
-      const v = single(request, name, name, 'up42', 'text')
-      if (isFailure(v)) return v
-      if (v === undefined) return fail('MALFORMED_SIGNATURE', `Signature-Input lists "${name}", but the request has no such header`)
-      parts.push(v)
-    }
-    const digest = input.headers.some((h) => DIGEST_HEADERS.includes(h))
-    return {
-      hash: 'SHA-256',
-      signatures: [bytes],
-      parts,
-      value,
-      encoding: 'base64',
-      bodyAuthenticated: digest,
-      covered: coveredBy(input.headers, digest),
-      // messageId lives in the body: signed exactly when the digest is
-      deliveryIdSigned: digest,
-    }
-  },
-  afterVerify,
-  async sign(input, tools) {
-    const now = input.now ?? Date.now()
-    const mode = input.digest ?? 'rfc9530'
-    const headers: Record<string, string> = {}
-    const lower: Record<string, string> = {}
-    for (const [k, v] of Object.entries(input.headers ?? {})) lower[k.toLowerCase()] = v
-    if (mode !== 'none') {
-      const sum = bytesToBase64(await tools.digest('SHA-256', [typeof input.body === 'string' ? utf8(input.body) : input.body]))
-      if (mode === 'rfc9530') {
-        headers['Content-Digest'] = `sha-256=:${sum}:`
-        lower['content-digest'] = headers['Content-Digest']
-      } else {
-        headers.Digest = `SHA-256=${sum}`
-        lower.digest = headers.Digest
+export const up42 = configurable(
+  defineProvider({
+    name: 'up42',
+    title: 'UP42',
+    docs: 'https://docs.up42.com/developers/api-webhooks/create',
+    envVar: 'UP42_WEBHOOK_SECRET',
+    signatureHeaders: ['signature', 'signature-input'],
+    // no timestampUnit: the signed time (a Date header or the body's ISO 8601 timestamp) is checked
+    // by afterVerify, after the MAC, never from created=
+    // retries are undocumented; messageId (signed with the body) is remembered a week
+    replayTtlSeconds: 7 * 86_400,
+    dedupFallback: 'signature',
+    payload: payloadType<Up42Payload>(),
+    detect(request) {
+      const s = request.header('signature')
+      const i = request.header('signature-input')
+      return typeof s === 'string' && typeof i === 'string' && /=\s*\(/.test(i) && /^\s*[^\s=]+=/.test(s)
+    },
+    parse(request) {
+      const value = single(request, 'signature', 'Signature', 'up42')
+      if (isFailure(value)) return value
+      const input = signatureInputOf(request)
+      if (value === undefined) {
+        return fail(
+          'MISSING_SIGNATURE',
+          input === undefined ? 'No Signature header' : 'Signature-Input was sent without a Signature header',
+        )
       }
+      if (input === undefined) return fail('MALFORMED_SIGNATURE', 'Signature was sent without a Signature-Input header')
+      if (isFailure(input)) return input
+      // as the sample verifier: everything after the first "=" (an RFC 9421 :byte sequence: too)
+      const eq = value.indexOf('=')
+      if (eq < 0) return fail('MALFORMED_SIGNATURE', 'Signature must look like up42-sig=<base64>')
+      let sig = value.slice(eq + 1).trim()
+      if (sig.length > 2 && sig.startsWith(':') && sig.endsWith(':')) sig = sig.slice(1, -1)
+      const bytes = base64ToBytes(sig)
+      if (bytes === undefined || bytes.length !== 32) {
+        return fail('MALFORMED_SIGNATURE', `Signature must hold a padded base64 HMAC-SHA256 (44 characters) after "${input.label}="`)
+      }
+      const parts: string[] = []
+      for (const name of input.headers) {
+        const v = single(request, name, name, 'up42', 'text')
+        if (isFailure(v)) return v
+        if (v === undefined) return fail('MALFORMED_SIGNATURE', `Signature-Input lists "${name}", but the request has no such header`)
+        parts.push(v)
+      }
+      const digest = input.headers.some((h) => DIGEST_HEADERS.includes(h))
+      return {
+        hash: 'SHA-256',
+        signatures: [bytes],
+        parts,
+        value,
+        encoding: 'base64',
+        bodyAuthenticated: digest,
+        covered: coveredBy(input.headers, digest),
+        // messageId lives in the body: signed exactly when the digest is
+        deliveryIdSigned: digest,
+      }
+    },
+    afterVerify,
+    hints: ({ request }) => {
+      const listed = /\(([^)]*)\)/.exec(String(request.header('signature-input')).slice(0, MAX_HEADER_LENGTH))?.[1]
+      return {
+        notes: [
+          `The UP42 signature covers the values of these headers, in order: ${listed ?? '(none)'}; a proxy that rewrites one breaks it`,
+        ],
+      }
+    },
+    async sign(input, tools) {
+      const now = input.now ?? Date.now()
+      const mode = input.digest ?? 'rfc9530'
+      const headers: Record<string, string> = {}
+      const lower: Record<string, string> = {}
+      for (const [k, v] of Object.entries(input.headers ?? {})) lower[k.toLowerCase()] = v
+      if (mode !== 'none') {
+        const sum = bytesToBase64(await tools.digest('SHA-256', [typeof input.body === 'string' ? utf8(input.body) : input.body]))
+        if (mode === 'rfc9530') {
+          headers['Content-Digest'] = `sha-256=:${sum}:`
+          lower['content-digest'] = headers['Content-Digest']
+        } else {
+          headers.Digest = `SHA-256=${sum}`
+          lower.digest = headers.Digest
+        }
+      }
+      if (lower.date === undefined) {
+        headers.Date = new Date(now).toUTCString()
+        lower.date = headers.Date
+      }
+      const list = input.signedHeaders ?? (mode === 'none' ? ['date'] : [mode === 'legacy' ? 'digest' : 'content-digest', 'date'])
+      const values = list.map((h) => {
+        const v = lower[h.toLowerCase()]
+        if (v === undefined) throw new TypeError(`sign(up42): signedHeaders lists "${h}" but no such header was given`)
+        return v
+      })
+      const mac = await tools.hmac('SHA-256', values)
+      headers['Signature-Input'] = `up42-sig=(${list.map((h) => `"${h.toLowerCase()}"`).join(' ')});created=${Math.floor(now / 1000)}`
+      headers.Signature = `up42-sig=${bytesToBase64(mac)}`
+      return headers
+    },
+    deliveryId: payloadText('messageId'),
+    event: payloadText('event'),
+  }),
+  (switches: Up42Switches) => {
+    if (typeof switches !== 'object' || switches === null) throw new TypeError('up42(switches): switches must be an object')
+    const out: { allowUnsignedBody?: boolean; allowUnsignedTimestamp?: boolean } = {}
+    for (const key of ['allowUnsignedBody', 'allowUnsignedTimestamp'] as const) {
+      const v = switches[key]
+      if (v !== undefined && typeof v !== 'boolean') throw new TypeError(`up42({ ${key} }): ${key} must be a boolean`)
+      if (v !== undefined) out[key] = v
     }
-    if (lower.date === undefined) {
-      headers.Date = new Date(now).toUTCString()
-      lower.date = headers.Date
-    }
-    const list = input.signedHeaders ?? (mode === 'none' ? ['date'] : [mode === 'legacy' ? 'digest' : 'content-digest', 'date'])
-    const values = list.map((h) => {
-      const v = lower[h.toLowerCase()]
-      if (v === undefined) throw new TypeError(`sign(up42): signedHeaders lists "${h}" but no such header was given`)
-      return v
-    })
-    const mac = await tools.hmac('SHA-256', values)
-    headers['Signature-Input'] = `up42-sig=(${list.map((h) => `"${h.toLowerCase()}"`).join(' ')});created=${Math.floor(now / 1000)}`
-    headers.Signature = `up42-sig=${bytesToBase64(mac)}`
-    return headers
+    return out
   },
-  deliveryId: payloadText('messageId'),
-  event: payloadText('event'),
-})
+)
+
+/**
+ * Switches of the UP42 row (old spelling: the verifier options of the same names).
+ *
+ * @example
+ * createVerifier({ provider: up42({ allowUnsignedTimestamp: true } satisfies Up42Switches), secret, replayStore })
+ */
+export interface Up42Switches {
+  /** Accept a signature that covers no body digest (`bodyAuthenticated: false`). */
+  allowUnsignedBody?: boolean
+  /** Accept a signature that covers no time (no signed `Date`, no body `timestamp`): use a replay store. */
+  allowUnsignedTimestamp?: boolean
+}
 
 /** What the generated docs tables say of this provider (`npm run docs:providers`). */
 export const about = {

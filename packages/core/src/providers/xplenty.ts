@@ -2,7 +2,16 @@ import type { ProviderAbout } from '../about.js'
 import type { Part } from '../crypto/types.js'
 import { bytesToHex, hexToBytes } from '../encoding.js'
 import { type Failure, fail } from '../errors.js'
-import { defineProvider, isFailure, payloadText, type RequestView, single } from '../provider.js'
+import {
+  configurable,
+  defineProvider,
+  type HintContext,
+  isFailure,
+  payloadText,
+  type RequestView,
+  type RowHints,
+  single,
+} from '../provider.js'
 
 /**
  * Inputs of Xplenty's `sha1-metadata` scheme, as xplenty-api-doc-v2 `resources/hooks/web-hook.md`
@@ -138,6 +147,54 @@ function eventOf(request: RequestView, payload: unknown): string | undefined {
   return payloadEvent(request, payload)
 }
 
+/**
+ * `explain()` for a mismatch: which Xplenty variant the signature matches (a body HMAC of either
+ * hash, or sha1-metadata over the configured hook and the documented event names), if any.
+ */
+async function hints({ request, parsed, keys, hmac, digest, equal }: HintContext): Promise<RowHints> {
+  const sig = hexToBytes(parsed.value)
+  if (sig === undefined) return {}
+  for (const key of keys) {
+    for (const hash of ['SHA-1', 'SHA-256'] as const) {
+      if (sig.length !== (hash === 'SHA-1' ? 20 : 32)) continue
+      if (equal(await hmac(hash, key, [request.body]), sig)) {
+        return { cause: [`X-Hook-Signature matches HMAC-${hash.replace('-', '')} of the body; set xplentyScheme: 'body-hmac'`] }
+      }
+    }
+  }
+  const meta = request.options.xplentyMetadata
+  if (parsed.mac === 'salted-digest') {
+    if (typeof meta !== 'object' || meta === null) return {}
+    const event = xplentyMetadataEvent(meta, request)
+    return {
+      notes: [
+        `sha1-metadata hashed hook id ${String(meta.hookId)}, event "${event}", url ${meta.url} and the secret, separated by ${JSON.stringify(meta.separator ?? '')}`,
+      ],
+    }
+  }
+  if (typeof meta !== 'object' || meta === null || sig.length !== 20) {
+    return {
+      notes: [
+        'X-Hook-Signature matched neither HMAC-SHA1 nor HMAC-SHA256 of the body. If your Xplenty hook signs metadata (SHA-1 of hook id + event + url + salt), set xplentyMetadata: { hookId, url } so explain() can test it, then xplentyScheme: "sha1-metadata"',
+      ],
+    }
+  }
+  // a fixed, small set (the configured event source, then the documented names): bounded cost
+  const read = xplentyMetadataEvent(meta, request)
+  for (const event of read === undefined ? XPLENTY_EVENTS : [read, ...XPLENTY_EVENTS]) {
+    for (const key of keys) {
+      if (!equal(await digest('SHA-1', [...xplentyMetadataParts(meta, event), key]), sig)) continue
+      const where = event === read ? '' : `; the delivery does not name "${event}" where xplentyMetadata.event reads it: set event`
+      return {
+        cause: [
+          `X-Hook-Signature matches sha1-metadata (SHA-1 of hook id + event "${event}" + configured url + salt, not the body): set xplentyScheme: 'sha1-metadata'${where}`,
+        ],
+      }
+    }
+  }
+  return { notes: ['X-Hook-Signature matched neither a body HMAC nor sha1-metadata with the configured hook id and url'] }
+}
+
 // of the request, only the event name is hashed: the hook id and URL are configured values
 const METADATA_COVERED: readonly string[] = Object.freeze(['event'])
 
@@ -153,67 +210,95 @@ const METADATA_COVERED: readonly string[] = Object.freeze(['event'])
  * @see https://www.integrate.io/docs/etl/service-hooks/
  * @see https://github.com/xplenty/xplenty-api-doc-v2/blob/master/resources/hooks/web-hook.md
  */
-export const xplenty = defineProvider({
-  name: 'xplenty',
-  title: 'Xplenty (Integrate.io ETL)',
-  docs: 'https://www.integrate.io/docs/etl/service-hooks/',
-  envVar: 'XPLENTY_WEBHOOK_SECRET',
-  signatureHeaders: ['x-hook-signature'],
-  replayTtlSeconds: 86_400,
-  // never the signature: under sha1-metadata every delivery of one event type carries the same one
-  dedupFallback: 'none',
-  detect(request) {
-    const v = request.header('x-hook-signature')
-    return typeof v === 'string' && (v.length === 40 || v.length === 64) && hexToBytes(v) !== undefined
-  },
-  parse(request) {
-    const value = single(request, 'x-hook-signature', 'X-Hook-Signature', 'xplenty')
-    if (value === undefined) return fail('MISSING_SIGNATURE', 'No X-Hook-Signature header')
-    if (isFailure(value)) return value
-    const bytes = hexToBytes(value)
-    if (request.options.xplentyScheme === 'sha1-metadata') {
-      if (bytes === undefined || bytes.length !== 20) {
+export const xplenty = configurable(
+  defineProvider({
+    name: 'xplenty',
+    title: 'Xplenty (Integrate.io ETL)',
+    docs: 'https://www.integrate.io/docs/etl/service-hooks/',
+    envVar: 'XPLENTY_WEBHOOK_SECRET',
+    signatureHeaders: ['x-hook-signature'],
+    replayTtlSeconds: 86_400,
+    // never the signature: under sha1-metadata every delivery of one event type carries the same one
+    dedupFallback: 'none',
+    detect(request) {
+      const v = request.header('x-hook-signature')
+      return typeof v === 'string' && (v.length === 40 || v.length === 64) && hexToBytes(v) !== undefined
+    },
+    parse(request) {
+      const value = single(request, 'x-hook-signature', 'X-Hook-Signature', 'xplenty')
+      if (value === undefined) return fail('MISSING_SIGNATURE', 'No X-Hook-Signature header')
+      if (isFailure(value)) return value
+      const bytes = hexToBytes(value)
+      if (request.options.xplentyScheme === 'sha1-metadata') {
+        if (bytes === undefined || bytes.length !== 20) {
+          return fail(
+            'MALFORMED_SIGNATURE',
+            `X-Hook-Signature must be 40 hex digits (SHA-1) under sha1-metadata; got ${value.length} characters`,
+          )
+        }
+        const inputs = metadataInputs(request)
+        if (isFailure(inputs)) return inputs
+        return {
+          hash: 'SHA-1',
+          signatures: [bytes],
+          parts: inputs,
+          value,
+          mac: 'salted-digest',
+          bodyAuthenticated: false,
+          encoding: 'hex',
+          covered: METADATA_COVERED,
+        }
+      }
+      if (bytes === undefined || (bytes.length !== 20 && bytes.length !== 32)) {
         return fail(
           'MALFORMED_SIGNATURE',
-          `X-Hook-Signature must be 40 hex digits (SHA-1) under sha1-metadata; got ${value.length} characters`,
+          `X-Hook-Signature must be a bare hex HMAC: 40 digits (SHA-1) or 64 (SHA-256); got ${value.length} characters`,
         )
       }
-      const inputs = metadataInputs(request)
-      if (isFailure(inputs)) return inputs
-      return {
-        hash: 'SHA-1',
-        signatures: [bytes],
-        parts: inputs,
-        value,
-        mac: 'salted-digest',
-        bodyAuthenticated: false,
-        encoding: 'hex',
-        covered: METADATA_COVERED,
+      return { hash: bytes.length === 20 ? 'SHA-1' : 'SHA-256', signatures: [bytes], parts: [request.body], value, encoding: 'hex' }
+    },
+    async sign(input, tools) {
+      const meta = input.xplentyMetadata
+      if (meta !== undefined) {
+        const problem = xplentyOptionsProblem({ xplentyScheme: 'sha1-metadata', xplentyMetadata: meta })
+        if (problem !== undefined) throw new TypeError(`sign: ${problem}`)
+        if (typeof input.event !== 'string' || input.event === '')
+          throw new TypeError('sign: sha1-metadata hashes the event name: pass event')
+        const digest = await tools.digest('SHA-1', [...xplentyMetadataParts(meta, input.event), input.secret])
+        return { 'X-Hook-Signature': bytesToHex(digest) }
       }
+      const mac = await tools.hmac(input.hash ?? 'SHA-1', [input.body])
+      return { 'X-Hook-Signature': bytesToHex(mac) }
+    },
+    event: eventOf,
+    hints,
+    optionsProblem: xplentyOptionsProblem,
+  }),
+  (switches: XplentySwitches) => {
+    if (typeof switches !== 'object' || switches === null) throw new TypeError('xplenty(switches): switches must be an object')
+    const options = {
+      ...(switches.scheme === undefined ? {} : { xplentyScheme: switches.scheme }),
+      ...(switches.metadata === undefined ? {} : { xplentyMetadata: switches.metadata }),
     }
-    if (bytes === undefined || (bytes.length !== 20 && bytes.length !== 32)) {
-      return fail(
-        'MALFORMED_SIGNATURE',
-        `X-Hook-Signature must be a bare hex HMAC: 40 digits (SHA-1) or 64 (SHA-256); got ${value.length} characters`,
-      )
-    }
-    return { hash: bytes.length === 20 ? 'SHA-1' : 'SHA-256', signatures: [bytes], parts: [request.body], value, encoding: 'hex' }
+    const problem = xplentyOptionsProblem(options)
+    if (problem !== undefined)
+      throw new TypeError(`xplenty(switches): ${problem.replace('xplentyScheme', 'scheme').replace(/xplentyMetadata/g, 'metadata')}`)
+    return options
   },
-  async sign(input, tools) {
-    const meta = input.xplentyMetadata
-    if (meta !== undefined) {
-      const problem = xplentyOptionsProblem({ xplentyScheme: 'sha1-metadata', xplentyMetadata: meta })
-      if (problem !== undefined) throw new TypeError(`sign: ${problem}`)
-      if (typeof input.event !== 'string' || input.event === '')
-        throw new TypeError('sign: sha1-metadata hashes the event name: pass event')
-      const digest = await tools.digest('SHA-1', [...xplentyMetadataParts(meta, input.event), input.secret])
-      return { 'X-Hook-Signature': bytesToHex(digest) }
-    }
-    const mac = await tools.hmac(input.hash ?? 'SHA-1', [input.body])
-    return { 'X-Hook-Signature': bytesToHex(mac) }
-  },
-  event: eventOf,
-})
+)
+
+/**
+ * Switches of the Xplenty row (old spelling: the verifier options `xplentyScheme`, `xplentyMetadata`).
+ *
+ * @example
+ * createVerifier({ provider: xplenty({ scheme: 'sha1-metadata', metadata: { hookId: 1, url } } satisfies XplentySwitches), secret })
+ */
+export interface XplentySwitches {
+  /** `'body-hmac'` (default) or the experimental `'sha1-metadata'` (body not authenticated). */
+  scheme?: 'body-hmac' | 'sha1-metadata'
+  /** The hook's `{ hookId, url }` as configured in Xplenty, or a function returning the hashed strings. */
+  metadata?: XplentyMetadataOptions | ((request: RequestView) => string[])
+}
 
 /** What the generated docs tables say of this provider (`npm run docs:providers`). */
 export const about = {

@@ -9,6 +9,8 @@ export const SECRETS: Record<ProviderName, string> = {
   xplenty: 'test-secret-1',
   github: "It's a Secret to Everybody",
   'standard-webhooks': 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
+  fivetran: 'test-secret-1',
+  'dbt-cloud': 'test-secret-1',
 }
 
 export const PROVIDERS = Object.keys(SECRETS) as ProviderName[]
@@ -43,6 +45,22 @@ function bodyFor(provider: ProviderName, id: string): unknown {
       return { id: 42, status: 'completed', event: 'job.completed', ref: id }
     case 'y42':
       return { event: 'orchestration.run.finished', status: 'failed', run_id: id }
+    case 'fivetran':
+      return {
+        event: 'sync_end',
+        created: '2023-11-14T22:13:20.000Z',
+        connector_id: 'acme_pg',
+        sync_id: id,
+        data: { status: 'SUCCESSFUL' },
+      }
+    case 'dbt-cloud':
+      return {
+        accountId: 1,
+        eventId: id,
+        timestamp: '2023-11-14T22:13:20Z',
+        eventType: 'job.run.completed',
+        data: { runStatus: 'Success' },
+      }
     default:
       return { action: 'ping', id }
   }

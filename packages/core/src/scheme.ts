@@ -1,0 +1,604 @@
+import type { Hash, Part } from './crypto/types.js'
+import { base64ToBytes, base64ToSignature, bytesToBase64, bytesToHex, hexToSignature } from './encoding.js'
+import { type Failure, fail } from './errors.js'
+import {
+  COVERS_BODY,
+  decode,
+  defineProvider,
+  headerText,
+  isFailure,
+  type ParsedSignature,
+  type Provider,
+  payloadText,
+  type RequestView,
+  type SignInput,
+  type SignTools,
+  sentTimes,
+  singleValue,
+} from './provider.js'
+import { parseTimestamp } from './timestamp.js'
+
+/**
+ * Where the signature is and how it is written, one of three grammars:
+ * - `prefix`: one value, `<prefix><digest>` (`sha256=<hex>`, or a bare digest with `prefix: ''`);
+ * - `params`: `key=value` pairs joined by `,` (`t=<ts>,sha256=<hex>`), the timestamp among them;
+ * - `versioned`: entries `<version>,<digest>` joined by a space (`v1,<b64> v1,<b64>`), the first
+ *   that matches wins; entries of other versions are skipped.
+ *
+ * @example
+ * const github: SignatureSpec = { header: 'x-hub-signature-256', prefix: 'sha256=', encoding: 'hex' }
+ * const designerCloud: SignatureSpec = { header: 'x-webhook-signature', params: { timestamp: 't', signature: 'sha256' }, encoding: 'hex' }
+ * const standard: SignatureSpec = { header: ['webhook-signature', 'svix-signature'], versioned: 'v1', encoding: 'base64' }
+ */
+export type SignatureSpec = SignatureHeader &
+  (
+    | { prefix: string; params?: never; versioned?: never }
+    | { params: { timestamp?: string; signature: string }; prefix?: never; versioned?: never }
+    | { versioned: string; prefix?: never; params?: never }
+  )
+
+interface SignatureHeader {
+  /** Header names (lowercase), canonical first; the first one present is read. */
+  header: string | readonly string[]
+  encoding: 'hex' | 'base64'
+  /** How the first header is spelled in messages and in `sign`'s output (default: from `spelling`). */
+  display?: string
+  /** Case of the hex `sign` writes; parse accepts either. Default `'lower'`. */
+  hexCase?: 'lower' | 'upper'
+}
+
+/**
+ * What the MAC covers, in order: `'body'`, `'timestamp'` (as sent), `'id'` (the delivery id header),
+ * `'url'` (the full URL), and any other string as literal text (`'.'`).
+ *
+ * @example
+ * const parts: readonly SignedPart[] = ['id', '.', 'timestamp', '.', 'body']
+ */
+export type SignedPart = 'body' | 'timestamp' | 'id' | 'url' | (string & {})
+
+/**
+ * A whole HMAC scheme as data; {@link compileScheme} turns it into a row's `detect`, `parse` and
+ * `sign`, which therefore cannot disagree.
+ *
+ * @example
+ * const acme: SchemeSpec = {
+ *   signature: { header: 'x-acme-signature', params: { timestamp: 't', signature: 'v1' }, encoding: 'hex' },
+ *   hash: 'SHA-256',
+ *   signed: ['timestamp', '.', 'body'],
+ *   timestamp: { unit: 's' },
+ *   id: { header: 'x-acme-delivery' },
+ * }
+ */
+export interface SchemeSpec {
+  signature: SignatureSpec
+  hash: Hash
+  /** The signed content, in order. */
+  signed: readonly SignedPart[]
+  /**
+   * Methods whose signed content differs (Designer Cloud signs `<t>.<url>` for GET, DELETE and
+   * HEAD): a body sent with them is signed by nothing, so it is refused unless `allowUnsignedBody`.
+   * `vendor` names the sender in those messages.
+   */
+  signedByMethod?: { methods: readonly string[]; signed: readonly SignedPart[]; vendor: string }
+  /**
+   * The signed timestamp and its unit: a parameter of the signature (`params.timestamp`) or its
+   * own header.
+   */
+  timestamp?: { unit: 's' | 'ms'; header?: string | readonly string[] }
+  /**
+   * The delivery id: a header (signed when `signed` lists `'id'`; `generate` makes one for `sign`
+   * when none is given) or a top-level text field of the payload (signed with the body).
+   */
+  id?: { header: string | readonly string[]; generate?: (nowMs: number) => string } | { field: string }
+  /** Where the event name is: a header, or a top-level text field of the payload. */
+  eventFrom?: { header: string } | { field: string }
+  /** How a secret becomes key bytes: its UTF-8 bytes (default) or Standard Webhooks' `whsec_` + base64. */
+  secret?: 'utf8' | 'whsec-base64'
+  /** Header spelling in messages and `sign`'s output: `X-Acme-Signature` (default) or as named, lowercase. */
+  spelling?: 'canonical' | 'lower'
+}
+
+/**
+ * The row functions a scheme compiles to.
+ *
+ * @example
+ * const compiled: CompiledScheme = compileScheme({ signature: { header: 'x-acme-signature', prefix: '', encoding: 'hex' }, hash: 'SHA-256', signed: ['body'] })
+ */
+export type CompiledScheme = Pick<Provider, 'signatureHeaders' | 'detect' | 'parse' | 'sign' | 'deliveryId' | 'event'> &
+  Partial<Pick<Provider, 'timestampUnit' | 'keyFromSecret'>>
+
+const HEX_LENGTH: Record<Hash, number> = { 'SHA-1': 40, 'SHA-256': 64, 'SHA-512': 128 }
+const BYTE_LENGTH: Record<Hash, number> = { 'SHA-1': 20, 'SHA-256': 32, 'SHA-512': 64 }
+const NAMED = new Set(['body', 'timestamp', 'id', 'url'])
+
+/**
+ * A header name as messages and `sign` spell it.
+ *
+ * @example
+ * canonicalHeader('x-acme-signature') // 'X-Acme-Signature'
+ */
+export function canonicalHeader(name: string): string {
+  return name.replace(/(^|-)([a-z])/g, (_m, dash: string, c: string) => dash + c.toUpperCase())
+}
+
+const list = (v: string | readonly string[]): string[] => (typeof v === 'string' ? [v] : [...v])
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+
+/** What the MAC covers, for the result's `covered`: the named parts, in order, frozen once. */
+function coveredBy(parts: readonly SignedPart[]): readonly string[] {
+  const names = parts.filter((p) => NAMED.has(p))
+  return names.length === 1 && names[0] === 'body' ? COVERS_BODY : Object.freeze(names)
+}
+
+/** The first of `names` the request carries, with every copy (`undefined` when none is). */
+function firstOf(request: RequestView, names: readonly string[]): { name: string; value: string | string[] } | undefined {
+  for (const name of names) {
+    // every spelling: a second copy under another casing must not hide behind the first
+    const value = request.header(name, true)
+    if (value !== undefined) return { name, value }
+  }
+  return undefined
+}
+
+/** Standard Webhooks' key: the base64 after `whsec_`, padding optional as in the reference libraries. */
+function whsecKey(provider: string): (secret: string) => Uint8Array {
+  return (secret) => {
+    let text = secret.startsWith('whsec_') ? secret.slice(6) : secret
+    if (text.length % 4 !== 0 && !text.endsWith('=')) text += '='.repeat(4 - (text.length % 4))
+    const bytes = base64ToBytes(text)
+    if (bytes === undefined || bytes.length === 0) {
+      throw new TypeError(`${provider}: the secret must be "whsec_" followed by base64 (as the sender shows it)`)
+    }
+    return bytes
+  }
+}
+
+interface Values {
+  body: Part
+  timestamp?: string
+  id?: string
+  url?: string
+}
+
+/** The signed parts in order, compiled once: a body-only scheme allocates just `[body]` per request. */
+function partsPlan(signed: readonly SignedPart[]): (values: Values) => Part[] {
+  if (signed.length === 1 && signed[0] === 'body') return (values) => [values.body]
+  const named = signed.map((p) => NAMED.has(p))
+  const n = signed.length
+  return (values) => {
+    const out: Part[] = new Array(n)
+    for (let i = 0; i < n; i++) out[i] = named[i] ? (values[signed[i] as keyof Values] as Part) : (signed[i] as string)
+    return out
+  }
+}
+
+/**
+ * Compiles a scheme once into a row's `detect`, `parse` and `sign` (plus `signatureHeaders`,
+ * `timestampUnit`, `keyFromSecret`, `deliveryId`, `event`). `provider` names the row in
+ * failures and secret errors. Parse and sign read the same data, so they cannot disagree.
+ *
+ * @example
+ * const row = defineProvider({
+ *   ...compileScheme({ signature: { header: 'x-acme-signature', prefix: 'sha256=', encoding: 'hex' }, hash: 'SHA-256', signed: ['body'] }, 'acme'),
+ *   name: 'acme', title: 'Acme', docs: 'https://acme.example/webhooks', replayTtlSeconds: 86_400, dedupFallback: 'signature',
+ * })
+ */
+export function compileScheme(spec: SchemeSpec, provider = ''): CompiledScheme {
+  const plan = planOf(spec, provider)
+  const compiled: { -readonly [K in keyof CompiledScheme]: CompiledScheme[K] } = {
+    signatureHeaders: plan.headers,
+    detect: detectorOf(spec, plan),
+    parse: (request) => parseWith(plan, request),
+    sign: (input, tools) => signWith(plan, input, tools),
+  }
+  if (plan.unit !== undefined) compiled.timestampUnit = plan.unit
+  if (spec.secret === 'whsec-base64') compiled.keyFromSecret = whsecKey(provider)
+  const { id, eventFrom } = spec
+  if (id !== undefined) {
+    const names = plan.idHeaders as string[]
+    compiled.deliveryId =
+      'field' in id
+        ? payloadText(id.field)
+        : (request) => {
+            // the same header parse read: the id in the key is the id the MAC covered
+            const v = firstOf(request, names)?.value
+            return typeof v === 'string' ? v : v?.[0]
+          }
+  }
+  if (eventFrom !== undefined) compiled.event = 'field' in eventFrom ? payloadText(eventFrom.field) : headerText(eventFrom.header)
+  return compiled
+}
+
+/** Everything a scheme's parse and sign read per request, computed once. */
+interface Plan {
+  spec: SchemeSpec
+  provider: string
+  hash: Hash
+  encoding: 'hex' | 'base64'
+  headers: string[]
+  spell: (name: string) => string
+  spelled: Map<string, string>
+  display: string
+  length: number
+  grammar: 'token' | 'list'
+  unit?: 's' | 'ms'
+  tsHeaders?: string[]
+  idHeaders?: string[]
+  idSigned: boolean
+  idKeyed: boolean
+  covered: readonly string[]
+  parts: (values: Values) => Part[]
+  methods?: Set<string>
+  methodCovered?: readonly string[]
+  methodParts?: (values: Values) => Part[]
+  decode: (value: string, name: string) => Decoded | Failure
+}
+
+function planOf(spec: SchemeSpec, provider: string): Plan {
+  const sig = spec.signature
+  const { hash } = spec
+  const { encoding } = sig
+  const headers = list(sig.header)
+  const spell = spec.spelling === 'lower' ? (h: string) => h : canonicalHeader
+  const display = sig.display ?? spell(headers[0] as string)
+  const length = encoding === 'hex' ? HEX_LENGTH[hash] : Math.ceil(BYTE_LENGTH[hash] / 3) * 4
+  const id = spec.id
+  const idHeaders = id !== undefined && 'header' in id ? list(id.header) : undefined
+  const idSigned = spec.signed.includes('id')
+  const byMethod = spec.signedByMethod
+  return {
+    spec,
+    provider,
+    hash,
+    encoding,
+    headers,
+    spell,
+    // spelled once here, not per request: the regex replace cost ~0.5 µs on every verification
+    spelled: new Map(headers.map((h) => [h, spell(h)])),
+    display,
+    length,
+    grammar: sig.prefix !== undefined ? 'token' : 'list',
+    ...(spec.timestamp === undefined ? {} : { unit: spec.timestamp.unit }),
+    ...(spec.timestamp?.header === undefined ? {} : { tsHeaders: list(spec.timestamp.header) }),
+    ...(idHeaders === undefined ? {} : { idHeaders }),
+    idSigned,
+    // the id the key is made of is the id the MAC covered: a header it signs, or a field of a signed body
+    idKeyed: (idSigned && idHeaders !== undefined) || (id !== undefined && 'field' in id && spec.signed.includes('body')),
+    covered: coveredBy(spec.signed),
+    parts: partsPlan(spec.signed),
+    ...(byMethod === undefined
+      ? {}
+      : {
+          methods: new Set(byMethod.methods.map((m) => m.toUpperCase())),
+          methodCovered: coveredBy(byMethod.signed),
+          methodParts: partsPlan(byMethod.signed),
+        }),
+    decode: grammarOf(spec, { display, length, provider, spell }),
+  }
+}
+
+/** A header besides the signature (id, timestamp), sent at most once. */
+function readExtra(plan: Plan, request: RequestView, names: readonly string[]): string | undefined | Failure {
+  const found = firstOf(request, names) ?? { name: names[0] as string, value: undefined }
+  return singleValue(found.value, plan.spell(found.name), plan.provider)
+}
+
+/** The signed id and timestamp headers, read before the signature grammar (in this order). */
+function readExtras(plan: Plan, request: RequestView): { id?: string; ts?: string; timestamp?: number } | Failure {
+  const out: { id?: string; ts?: string; timestamp?: number } = {}
+  if (plan.idSigned && plan.idHeaders !== undefined) {
+    const id = readExtra(plan, request, plan.idHeaders)
+    if (isFailure(id)) return id
+    if (id === undefined || id === '') {
+      return fail('MALFORMED_SIGNATURE', `${plan.display} is present but ${plan.spell(plan.idHeaders[0] as string)} is missing`)
+    }
+    out.id = id
+  }
+  if (plan.tsHeaders !== undefined) {
+    const name = plan.spell(plan.tsHeaders[0] as string)
+    const ts = readExtra(plan, request, plan.tsHeaders)
+    if (isFailure(ts)) return ts
+    if (ts === undefined) return fail('MISSING_TIMESTAMP', `No ${name} header`)
+    const timestamp = parseTimestamp(ts, name)
+    if (isFailure(timestamp)) return timestamp
+    out.ts = ts
+    out.timestamp = timestamp
+  }
+  return out
+}
+
+function parseWith(plan: Plan, request: RequestView): ParsedSignature | Failure {
+  const found = firstOf(request, plan.headers)
+  if (found === undefined) return fail('MISSING_SIGNATURE', `No ${plan.display} header`)
+  const name = plan.spelled.get(found.name) as string
+  const value = singleValue(found.value, name, plan.provider, plan.grammar)
+  if (value === undefined || isFailure(value)) return value as Failure
+  const extras = plan.idSigned || plan.tsHeaders !== undefined ? readExtras(plan, request) : NO_EXTRAS
+  if (isFailure(extras)) return extras
+  const decoded = plan.decode(value, name)
+  if (isFailure(decoded)) return decoded
+  const id = extras.id
+  const ts = decoded.timestamp ?? extras.ts
+  const timestamp = decoded.timestamp !== undefined ? decoded.timestampValue : extras.timestamp
+  const { hash, encoding, covered } = plan
+  const signatures = decoded.signatures
+  if (plan.methods !== undefined) {
+    const method = (request.method ?? 'POST').toUpperCase()
+    if (plan.methods.has(method)) return urlSigned(plan, request, method, { value, signatures, ts, timestamp, id })
+  }
+  const parts = plan.parts({ body: request.body, timestamp: ts, id })
+  // one object literal per shape (no property added later): the result is built on every request
+  if (timestamp === undefined) {
+    return plan.idKeyed
+      ? { hash, signatures, parts, value, encoding, covered, deliveryIdSigned: true }
+      : { hash, signatures, parts, value, encoding, covered }
+  }
+  return plan.idKeyed
+    ? { hash, signatures, parts, value, timestamp, encoding, covered, deliveryIdSigned: true }
+    : { hash, signatures, parts, value, timestamp, encoding, covered }
+}
+
+const NO_EXTRAS: { id?: string; ts?: string; timestamp?: number } = Object.freeze({})
+
+function urlSigned(
+  plan: Plan,
+  request: RequestView,
+  method: string,
+  p: { value: string; signatures: Uint8Array[]; ts?: string | undefined; timestamp?: number | undefined; id?: string | undefined },
+): ParsedSignature | Failure {
+  const vendor = (plan.spec.signedByMethod as NonNullable<SchemeSpec['signedByMethod']>).vendor
+  if (request.url === undefined) {
+    return fail(
+      'SIGNATURE_MISMATCH',
+      `${vendor} signs the URL for ${method} requests, and none was given: pass url (the full URL as received) or the signedUrl option`,
+    )
+  }
+  // only the listed parts are signed: body bytes here came from someone else (the vendor sends
+  // none with these methods), so they never become an authenticated payload
+  const unsigned = request.body.length > 0
+  const covered = plan.methodCovered as readonly string[]
+  if (unsigned && request.options.allowUnsignedBody !== true) {
+    const what = covered.map((n) => (n === 'url' ? 'the URL' : `the ${n}`)).join(' and ')
+    return fail(
+      'BODY_NOT_AUTHENTICATED',
+      `A ${vendor} ${method} signature covers only ${what}, yet the request has a ${request.body.length}-byte body that nothing signs. ${vendor} sends no body with ${method}; set allowUnsignedBody: true to accept it anyway (it stays out of payload, bodyAuthenticated: false)`,
+    )
+  }
+  const parts = (plan.methodParts as NonNullable<Plan['methodParts']>)({ body: request.body, timestamp: p.ts, id: p.id, url: request.url })
+  const out: { -readonly [K in keyof ParsedSignature]: ParsedSignature[K] } = {
+    hash: plan.hash,
+    signatures: p.signatures,
+    parts,
+    value: p.value,
+    encoding: plan.encoding,
+    covered,
+    bodyIgnored: true,
+    bodyAuthenticated: !unsigned,
+  }
+  if (p.timestamp !== undefined) out.timestamp = p.timestamp
+  return out
+}
+
+/** The signature header's value for a digest, in the scheme's grammar. */
+function headerValue(sig: SignatureSpec, digest: string, ts: string | undefined): string {
+  if (sig.params !== undefined) {
+    return `${sig.params.timestamp !== undefined ? `${sig.params.timestamp}=${ts},` : ''}${sig.params.signature}=${digest}`
+  }
+  return sig.versioned !== undefined ? `${sig.versioned},${digest}` : (sig.prefix as string) + digest
+}
+
+async function signWith(plan: Plan, input: SignInput, tools: SignTools): Promise<Record<string, string>> {
+  const { spec, spell, idHeaders, tsHeaders, unit } = plan
+  const sig = spec.signature
+  const now = input.now ?? Date.now()
+  const ts = unit === undefined ? undefined : String(Math.floor(unit === 'ms' ? now : now / 1000))
+  const idSpec = spec.id
+  const id =
+    plan.idSigned && idSpec !== undefined && 'header' in idSpec ? (input.id ?? idSpec.generate?.(now) ?? String(Math.floor(now))) : input.id
+  const url = plan.methods?.has((input.method ?? 'POST').toUpperCase()) === true
+  const parts = url ? (plan.methodParts as NonNullable<Plan['methodParts']>) : plan.parts
+  const mac = await tools.hmac(plan.hash, parts({ body: input.body, timestamp: ts, id, url: input.url ?? '' }))
+  const digest = plan.encoding === 'hex' ? (sig.hexCase === 'upper' ? bytesToHex(mac).toUpperCase() : bytesToHex(mac)) : bytesToBase64(mac)
+  const out: Record<string, string> = {}
+  if (plan.idSigned && idHeaders !== undefined && id !== undefined) out[spell(idHeaders[0] as string)] = id
+  if (tsHeaders !== undefined && ts !== undefined) out[spell(tsHeaders[0] as string)] = ts
+  out[plan.display] = headerValue(sig, digest, ts)
+  if (!plan.idSigned && idHeaders !== undefined && input.id !== undefined) out[spell(idHeaders[0] as string)] = input.id
+  const event = spec.eventFrom
+  if (event !== undefined && 'header' in event && input.event !== undefined) out[spell(event.header)] = input.event
+  return out
+}
+
+interface Decoded {
+  signatures: Uint8Array[]
+  /** The timestamp as sent, when the grammar carries it (`params.timestamp`). */
+  timestamp?: string
+  timestampValue?: number
+}
+
+interface GrammarContext {
+  display: string
+  length: number
+  provider: string
+  spell: (name: string) => string
+}
+
+function grammarOf(spec: SchemeSpec, c: GrammarContext): (value: string, name: string) => Decoded | Failure {
+  const sig = spec.signature
+  const { encoding } = sig
+  if (sig.params !== undefined) return paramsGrammar(sig.params, encoding, spec.timestamp?.unit ?? 's', c)
+  if (sig.versioned !== undefined) return versionedGrammar(sig.versioned, encoding, spec.hash, c)
+  const prefix = sig.prefix as string
+  const grammar = `${prefix}<${c.length} ${encoding === 'hex' ? 'hex digits' : 'base64 characters'}>`
+  return (value, name) => {
+    if (prefix === '' && /^[A-Za-z0-9-]{1,10}=/.test(value)) {
+      return fail('MALFORMED_SIGNATURE', `${name} must be a bare ${grammar}; it starts with "${value.slice(0, value.indexOf('=') + 1)}"`)
+    }
+    if (!value.startsWith(prefix)) {
+      const got = value.slice(0, Math.min(value.indexOf('=') + 1 || 8, 12))
+      return fail(
+        'MALFORMED_SIGNATURE',
+        prefix === '' ? `${name} must be a bare ${grammar}; it starts with "${got}"` : `${name} must start with "${prefix}"`,
+      )
+    }
+    const chars = value.length - prefix.length
+    // pooled: the bytes are compared once and dropped (see hexToSignature)
+    const decoded =
+      chars !== c.length
+        ? undefined
+        : encoding === 'hex'
+          ? hexToSignature(value, prefix.length)
+          : base64ToSignature(value.slice(prefix.length))
+    if (decoded === undefined) return fail('MALFORMED_SIGNATURE', `${name} must be ${grammar}; got ${chars} characters`)
+    return { signatures: [decoded] }
+  }
+}
+
+/** `v1,<digest> v1,<digest>`: the entries of one version, the first that matches wins. */
+function versionedGrammar(
+  version: string,
+  encoding: 'hex' | 'base64',
+  hash: Hash,
+  c: GrammarContext,
+): (value: string, name: string) => Decoded | Failure {
+  const bytes = BYTE_LENGTH[hash]
+  const what = `"${version},<${encoding} HMAC-${hash.replace('-', '')}>"`
+  return (value, name) => {
+    const signatures: Uint8Array[] = []
+    // as the reference libraries: an entry that is not a well-formed version is skipped, not
+    // fatal (a sender may add versions this library does not know); a known one must still match
+    let skipped = 0
+    for (const entry of value.split(' ')) {
+      if (entry === '') continue
+      const comma = entry.indexOf(',')
+      // one comma per entry: a second is a copy of the header joined with "," (API Gateway HTTP APIs)
+      if (comma >= 0 && entry.indexOf(',', comma + 1) >= 0) return sentTimes(name, 2, c.provider)
+      if (comma < 0 || entry.slice(0, comma) !== version) {
+        skipped++
+        continue
+      }
+      const text = entry.slice(comma + 1)
+      const decoded = encoding === 'hex' ? hexToSignature(text) : base64ToSignature(text)
+      if (decoded === undefined || decoded.length !== bytes) {
+        skipped++
+        continue
+      }
+      signatures.push(decoded)
+    }
+    if (signatures.length === 0) {
+      return fail(
+        'MALFORMED_SIGNATURE',
+        `${c.display} has no valid ${what} entry${skipped > 0 ? ` (${skipped} other or malformed ${skipped === 1 ? 'entry' : 'entries'} skipped)` : ''}`,
+      )
+    }
+    return { signatures }
+  }
+}
+
+function paramsGrammar(
+  params: { timestamp?: string; signature: string },
+  encoding: 'hex' | 'base64',
+  unit: 's' | 'ms',
+  c: GrammarContext,
+): (value: string, name: string) => Decoded | Failure {
+  const tsKey = params.timestamp
+  const sigKey = params.signature
+  const shape = `${tsKey === undefined ? '' : `${tsKey}=<${unit}>,`}${sigKey}=<${c.length} ${encoding}>`
+  const chars = encoding === 'hex' ? 'hex digits' : 'base64 characters'
+  // the timestamp's name in messages, spelled once per header name
+  const labels = new Map<string, string>()
+  return (value, name) => {
+    let t: string | undefined
+    const signatures: Uint8Array[] = []
+    const others: string[] = []
+    for (const item of value.split(',')) {
+      const eq = item.indexOf('=')
+      const key = (eq < 0 ? item : item.slice(0, eq)).trim()
+      const v = eq < 0 ? '' : item.slice(eq + 1).trim()
+      if (key === tsKey) {
+        // the sender writes one of each: a second is a copy joined with "," (API Gateway HTTP APIs)
+        if (t !== undefined) return sentTimes(name, 2, c.provider)
+        t = v
+      } else if (key === sigKey) {
+        if (signatures.length > 0) return sentTimes(name, 2, c.provider)
+        // pooled: compared once and dropped (see hexToSignature)
+        const bytes = v.length === c.length ? (encoding === 'hex' ? hexToSignature(v) : base64ToSignature(v)) : undefined
+        if (bytes === undefined) {
+          return fail('MALFORMED_SIGNATURE', `"${sigKey}" in ${name} must be ${c.length} ${chars}; got ${v.length} characters`)
+        }
+        signatures.push(bytes)
+      } else others.push(key)
+    }
+    if (signatures.length === 0) {
+      return fail(
+        'MALFORMED_SIGNATURE',
+        `${name} must be "${shape}"; it has no "${sigKey}="${others.length ? ` (keys: ${others.slice(0, 4).join(', ')})` : ''}`,
+      )
+    }
+    if (tsKey === undefined) return { signatures }
+    if (t === undefined) return fail('MISSING_TIMESTAMP', `${name} has no "${tsKey}=<${unit}>" timestamp`)
+    let label = labels.get(name)
+    if (label === undefined) labels.set(name, (label = `"${tsKey}" in ${name}`))
+    const timestampValue = parseTimestamp(t, label)
+    if (isFailure(timestampValue)) return timestampValue
+    return { signatures, timestamp: t, timestampValue }
+  }
+}
+
+function detectorOf(
+  spec: SchemeSpec,
+  c: { headers: readonly string[]; length: number; idHeaders?: readonly string[] | undefined },
+): (request: RequestView) => boolean {
+  const sig = spec.signature
+  const { encoding } = sig
+  const digit = encoding === 'hex' ? '[0-9a-fA-F]' : '[A-Za-z0-9+/=]'
+  if (sig.params !== undefined) {
+    const ts = sig.params.timestamp === undefined ? '' : `${escapeRegExp(sig.params.timestamp)}=\\d+\\s*,\\s*`
+    const shape = new RegExp(`^\\s*${ts}${escapeRegExp(sig.params.signature)}=${digit}{${c.length}}\\s*$`)
+    return (request) => {
+      const v = firstOf(request, c.headers)?.value
+      return typeof v === 'string' && shape.test(v)
+    }
+  }
+  if (sig.versioned !== undefined) {
+    const entry = new RegExp(`(^|\\s)${escapeRegExp(sig.versioned)},`)
+    return (request) => {
+      const v = firstOf(request, c.headers)?.value
+      return typeof v === 'string' && entry.test(v) && (c.idHeaders === undefined || firstOf(request, c.idHeaders) !== undefined)
+    }
+  }
+  const prefix = sig.prefix as string
+  return (request) => {
+    const found = firstOf(request, c.headers)
+    if (found === undefined || typeof found.value !== 'string') return found !== undefined
+    const v = found.value
+    return v.length === prefix.length + c.length && v.startsWith(prefix) && decode(encoding, v.slice(prefix.length)) !== undefined
+  }
+}
+
+/**
+ * The row fields besides the scheme: everything `defineProvider` takes except what the scheme
+ * compiles to.
+ *
+ * @example
+ * const meta: RowMeta = { name: 'acme', title: 'Acme', docs: 'https://acme.example/webhooks', replayTtlSeconds: 86_400, dedupFallback: 'signature' }
+ */
+export type RowMeta = Omit<Provider, keyof CompiledScheme> & Partial<Pick<Provider, keyof CompiledScheme>>
+
+/**
+ * A provider row from a scheme and the row's own fields, compiled once: the usual way to write a
+ * row. Fields given beside the scheme (a `sign` wrapper, `hints`) win over the compiled ones.
+ *
+ * @example
+ * export const acme = schemeProvider({
+ *   name: 'acme', title: 'Acme', docs: 'https://acme.example/webhooks', envVar: 'ACME_WEBHOOK_SECRET',
+ *   replayTtlSeconds: 86_400, dedupFallback: 'signature',
+ *   signature: { header: 'x-acme-signature', prefix: 'sha256=', encoding: 'hex' },
+ *   hash: 'SHA-256', signed: ['body'], eventFrom: { field: 'event' },
+ * })
+ */
+export function schemeProvider<R extends RowMeta>(row: R & SchemeSpec): Readonly<Omit<R, keyof SchemeSpec> & CompiledScheme> {
+  const { signature, hash, signed, signedByMethod, timestamp, id, eventFrom, secret, spelling, ...meta } = row
+  const compiled = compileScheme({ signature, hash, signed, signedByMethod, timestamp, id, eventFrom, secret, spelling }, row.name)
+  return defineProvider({ ...compiled, ...meta } as unknown as Omit<R, keyof SchemeSpec> & CompiledScheme & Provider)
+}
