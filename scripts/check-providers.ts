@@ -4,7 +4,8 @@
 // with rows for three or more providers, outside a block generated from the registry (between
 // `<!-- providers:<kind> -->` and `<!-- /providers -->`, written by `npm run docs:providers`).
 // One or two names are examples, not a list: a test of one vendor may name it. A deliberate list
-// (a test pinned to fixed vectors, a chosen subset) says why: `// providers-list: <reason>`.
+// (a test pinned to fixed vectors, a chosen subset) says why: `// providers-list: <reason>` (in
+// Markdown `<!-- providers-list: <reason> -->`) on its line or the line above.
 // Exit 0 when no file enumerates, 1 otherwise (each finding printed as file:line).
 import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
@@ -110,13 +111,13 @@ export function scanMarkdown(file: string, text: string): Finding[] {
   let fenced = false
   let paragraph: { start: number; named: Set<string> } | undefined
   const closeParagraph = () => {
-    if (paragraph !== undefined && paragraph.named.size >= MIN) {
+    if (paragraph !== undefined && paragraph.named.size >= MIN && !excused(lines, paragraph.start)) {
       found.push({ file, line: paragraph.start, what: 'Markdown paragraph (code spans)', providers: [...paragraph.named] })
     }
     paragraph = undefined
   }
   const close = () => {
-    if (table !== undefined && table.named.size >= MIN) {
+    if (table !== undefined && table.named.size >= MIN && !excused(lines, table.start)) {
       found.push({ file, line: table.start, what: 'Markdown table', providers: [...table.named] })
     }
     table = undefined
@@ -142,7 +143,8 @@ export function scanMarkdown(file: string, text: string): Finding[] {
       const p = providerOf((span as string).replace(/^'|'$/g, '')) ?? envOwner.get(span as string)
       if (p !== undefined) spans.add(p)
     }
-    if (spans.size >= MIN) found.push({ file, line: n + 1, what: 'Markdown table row (code spans)', providers: [...spans] })
+    if (spans.size >= MIN && !excused(lines, n + 1))
+      found.push({ file, line: n + 1, what: 'Markdown table row (code spans)', providers: [...spans] })
     // a row names a provider when one of its cells is a provider's name or title, maybe in `code`
     for (const cell of line.split('|')) {
       const p = providerOf(cell.replace(/[`*[\]]/g, '').replace(/\(.*\)$/, ''))

@@ -20,6 +20,7 @@ import { orchestPing } from '../src/vendors/orchest.js'
 
 const NOW = 1_750_000_000_000
 /** The providers of 2026-12 whose signature covers a time (true) or not (false), as VENDORS.md 3.4 says. */
+// providers-list: the expectation, written apart from the derivation it checks
 const EXPECTED_TIME: Record<string, boolean> = {
   y42: false,
   up42: true,

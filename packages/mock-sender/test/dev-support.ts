@@ -64,6 +64,7 @@ export async function startApp(): Promise<TestApp> {
   return app
 }
 
+// providers-list: the three the inspector tests send
 export const DEV_SECRETS = {
   orchest: 'orchest-dev-secret',
   github: 'github-dev-secret',

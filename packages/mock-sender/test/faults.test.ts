@@ -59,7 +59,9 @@ describe('which providers a fault applies to (read from the registry rows)', () 
   }
 
   it('timestamp faults: only up42, designer-cloud and standard-webhooks, the rows that sign a time', async () => {
+    // providers-list: expected scopes, written apart from the derivation they check
     expect(await appliesTo('stale-timestamp')).toEqual(['up42', 'designer-cloud', 'standard-webhooks'])
+    // providers-list: as above
     expect(await appliesTo('future-timestamp')).toEqual(['up42', 'designer-cloud', 'standard-webhooks'])
   })
 
@@ -70,6 +72,7 @@ describe('which providers a fault applies to (read from the registry rows)', () 
   })
 
   it('duplicates: every provider but Xplenty, which has no dedup key', async () => {
+    // providers-list: expected scopes, written apart from the derivation they check
     expect(await appliesTo('duplicate')).toEqual(['y42', 'up42', 'orchest', 'designer-cloud', 'github', 'standard-webhooks'])
     expect(await appliesTo('concurrent-duplicate')).not.toContain('xplenty')
   })

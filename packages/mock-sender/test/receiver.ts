@@ -13,6 +13,7 @@ import { MOCK_PROVIDERS, type MockProvider } from '../src/delivery.js'
  * Secrets per registry provider: `<name>-current` / `<name>-previous`, except where a row wants a
  * key of its own form (Standard Webhooks' `whsec_`). Derived, so a new registry row needs no edit.
  */
+// providers-list: the rows whose tests pin these secrets
 const SPECIAL_SECRETS: Partial<Record<MockProvider, { current: string; previous: string }>> = {
   github: { current: 'gh-current', previous: 'gh-previous' },
   'designer-cloud': { current: 'dc-current', previous: 'dc-previous' },

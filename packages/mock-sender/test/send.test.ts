@@ -35,6 +35,7 @@ describe('retry policies', () => {
   it("'vendor' is Orchest's for orchest, none for GitHub, and refused where nothing is published", () => {
     expect(retryPolicy('orchest', 'vendor')).toBe(ORCHEST_RETRY)
     expect(retryPolicy('github', 'vendor')).toBe(NO_RETRY)
+    // providers-list: the vendors that publish no retry policy, written apart from the vendor files
     for (const p of ['y42', 'up42', 'designer-cloud', 'xplenty', 'standard-webhooks'] as const) {
       expect(vendorRetries()[p]).toBeUndefined()
       expect(() => retryPolicy(p, 'vendor')).toThrow(/publishes no retry policy.*retries/)

@@ -49,6 +49,7 @@ export type XplentyEventType =
  * @example
  * type P = RouterEvents['up42']['known']['order.status'] // the order.status envelope
  */
+// providers-list: each vendor's typed event vocabulary (a type map; see the issue's note on routing rows)
 export interface RouterEvents {
   /** Y42 publishes no event list nor payload: any name, `unknown` payload. */
   y42: EventSpec<object, unknown>
@@ -79,6 +80,7 @@ export interface RouteRow {
 const byEvent: RouteRow = { keys: (w) => (w.event === undefined ? [] : [w.event]) }
 
 /** @internal The routing rows; `satisfies` keeps it in step with the provider registry. */
+// providers-list: routing per vendor, kept in step with RouterEvents
 export const ROUTES = {
   y42: byEvent,
   up42: { keys: byEvent.keys, names: ['job.status', 'order.status'] },

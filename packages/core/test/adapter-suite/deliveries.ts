@@ -1,17 +1,9 @@
-import { type ProviderName, type SignInput, sign } from '@hookproof/core'
+import { type Provider, type ProviderName, providers, type SignInput, sign } from '@hookproof/core'
 
-/** One secret per provider; Standard Webhooks keys are `whsec_` + base64. */
-export const SECRETS: Record<ProviderName, string> = {
-  y42: 'test-secret-1',
-  up42: 'test-secret-1',
-  orchest: 'test-secret-1',
-  'designer-cloud': 'test-secret-1',
-  xplenty: 'test-secret-1',
-  github: "It's a Secret to Everybody",
-  'standard-webhooks': 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
-  fivetran: 'test-secret-1',
-  'dbt-cloud': 'test-secret-1',
-}
+/** One secret per registry row: the row's own form where it has one (Standard Webhooks' `whsec_`), else a fixed text. */
+export const SECRETS: Record<ProviderName, string> = Object.fromEntries(
+  Object.entries(providers as Record<string, Provider>).map(([name, row]) => [name, row.secretExample ?? 'test-secret-1']),
+) as Record<ProviderName, string>
 
 export const PROVIDERS = Object.keys(SECRETS) as ProviderName[]
 
@@ -28,6 +20,7 @@ let counter = 0
 
 /** A realistic body per provider; UP42 carries its delivery id (`messageId`) inside the body. */
 function bodyFor(provider: ProviderName, id: string): unknown {
+  // providers-list: vendor-shaped bodies where an assertion reads a field; any other row gets the generic one
   switch (provider) {
     case 'up42':
       return {
