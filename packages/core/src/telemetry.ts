@@ -150,6 +150,8 @@ function registration(api: OpenTelemetryApi): { tracing(): boolean; meterProvide
   }
 }
 
+type Instruments = ReturnType<typeof instruments>
+
 function instruments(api: OpenTelemetryApi) {
   const meter = api.metrics.getMeter(NAME)
   return {
@@ -198,7 +200,6 @@ function createTelemetry(api: OpenTelemetryApi): FlowTelemetry {
   return {
     start(): RequestTrace | undefined {
       if (!sdkRegistered()) return undefined
-      const { verified, rejected, duplicates, storeErrors, duration } = meters
       const parent = api.context.active()
       const root = tracer.startSpan('hookproof.webhook', undefined, parent)
       const active = api.trace.setSpan(parent, root)
@@ -206,32 +207,7 @@ function createTelemetry(api: OpenTelemetryApi): FlowTelemetry {
         run: (fn) => api.context.with(active, fn),
         verify: (fn) => child('hookproof.verify', fn),
         handle: (fn) => child('hookproof.handler', fn),
-        end(event) {
-          const attributes: Record<string, string> = { 'hookproof.provider': event.provider ?? 'unknown' }
-          root.setAttribute('hookproof.provider', attributes['hookproof.provider'] as string)
-          if (event.event !== undefined) {
-            root.setAttribute('hookproof.event', event.event)
-            attributes['hookproof.event'] = event.event
-          }
-          if (event.status !== undefined) root.setAttribute('http.response.status_code', event.status)
-          if (event.code !== undefined) {
-            root.setAttribute('hookproof.code', event.code)
-            attributes['hookproof.code'] = event.code
-          }
-          if (event.outcome !== undefined) root.setAttribute('hookproof.outcome', event.outcome)
-          // 4xx answers are the sender's problem, not this server's: only 5xx and throws are errors
-          if (event.status === undefined || event.status >= 500) root.setStatus({ code: ERROR, message: event.code ?? 'handler failed' })
-          // a failed claim surfaces as STORE_UNAVAILABLE (a failed settle is counted by the store wrapper)
-          if (event.code === 'STORE_UNAVAILABLE') storeErrors.add(1, { 'hookproof.operation': 'claim' })
-          if (event.type === 'verified') verified.add(1, attributes)
-          else if (event.type === 'duplicate') duplicates.add(1, attributes)
-          else rejected.add(1, attributes)
-          duration.record(event.durationMs, {
-            'hookproof.provider': attributes['hookproof.provider'] as string,
-            'hookproof.result': event.type,
-          })
-          root.end()
-        },
+        end: (event) => endRequest(root, meters, event),
       }
     },
     store(store: ReplayStore): ReplayStore {
@@ -253,4 +229,33 @@ function createTelemetry(api: OpenTelemetryApi): FlowTelemetry {
       return traced
     },
   }
+}
+
+/** The request's root span gets its attributes and ends; the counters and the duration count it. */
+function endRequest(root: OtelSpan, meters: Instruments, event: TelemetryEnd): void {
+  const { verified, rejected, duplicates, storeErrors, duration } = meters
+  const attributes: Record<string, string> = { 'hookproof.provider': event.provider ?? 'unknown' }
+  root.setAttribute('hookproof.provider', attributes['hookproof.provider'] as string)
+  if (event.event !== undefined) {
+    root.setAttribute('hookproof.event', event.event)
+    attributes['hookproof.event'] = event.event
+  }
+  if (event.status !== undefined) root.setAttribute('http.response.status_code', event.status)
+  if (event.code !== undefined) {
+    root.setAttribute('hookproof.code', event.code)
+    attributes['hookproof.code'] = event.code
+  }
+  if (event.outcome !== undefined) root.setAttribute('hookproof.outcome', event.outcome)
+  // 4xx answers are the sender's problem, not this server's: only 5xx and throws are errors
+  if (event.status === undefined || event.status >= 500) root.setStatus({ code: ERROR, message: event.code ?? 'handler failed' })
+  // a failed claim surfaces as STORE_UNAVAILABLE (a failed settle is counted by the store wrapper)
+  if (event.code === 'STORE_UNAVAILABLE') storeErrors.add(1, { 'hookproof.operation': 'claim' })
+  if (event.type === 'verified') verified.add(1, attributes)
+  else if (event.type === 'duplicate') duplicates.add(1, attributes)
+  else rejected.add(1, attributes)
+  duration.record(event.durationMs, {
+    'hookproof.provider': attributes['hookproof.provider'] as string,
+    'hookproof.result': event.type,
+  })
+  root.end()
 }
