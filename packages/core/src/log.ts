@@ -130,81 +130,97 @@ export function createRejectionLog(
   if (option === false) return SILENT
   const target = option ?? consoleLogger()
   if (target === undefined) return SILENT
-  const windows = new Map<string, Window>()
-  const write = (message: string, fields: RejectionLogFields | undefined) => safe(() => target.warn(redact(message, secrets), fields))
+  const state: LogState = {
+    owner: option ?? CONSOLE,
+    windows: new Map(),
+    intervalMs,
+    write: (message, fields) => safe(() => target.warn(redact(message, secrets), fields)),
+  }
+  return { rejected: (failure, explain) => logRejected(state, failure, explain), warn: (message) => warnOnce(state, message) }
+}
 
-  function flush(key: string, provider: string | undefined, code: string, status: number): void {
-    const w = windows.get(key)
-    if (w === undefined) return
-    windows.delete(key)
-    if (w.timer !== undefined) clearTimeout(w.timer)
-    if (w.count === 0) return
-    const seconds = Math.round(intervalMs / 1000)
-    write(`hookproof: … ${w.count} more ${code} from ${provider ?? 'an unknown provider'} in the last ${seconds} s`, {
+/** One rejection log: where lines go (redacted) and the open rate-limit windows. */
+interface LogState {
+  readonly owner: object
+  readonly windows: Map<string, Window>
+  readonly intervalMs: number
+  readonly write: (message: string, fields: RejectionLogFields | undefined) => void
+}
+
+type Rejected = Pick<Failure, 'provider' | 'code' | 'status' | 'message'>
+
+/** The line of one rejection with its first hint, unless its (provider, code) window already had one. */
+async function logRejected(s: LogState, failure: Rejected, explain: () => Promise<string[]>): Promise<void> {
+  // a configuration error (5xx) is always written: it is the operator's, and rare
+  if (failure.status < 500 && suppressed(s, failure)) return
+  let hints: string[] = []
+  try {
+    hints = await explain()
+  } catch {
+    hints = []
+  }
+  const { provider, code, status } = failure
+  const hint = hints[0]
+  const more = hints.length > 1 ? ` (${hints.length - 1} more in explain())` : ''
+  const from = provider === undefined ? '' : ` from ${provider}`
+  s.write(
+    `hookproof: rejected a delivery${from}: ${status} ${code}: ${failure.message}${hint === undefined ? '' : `. Hint: ${hint}${more}`}`,
+    {
       provider,
       code,
       status,
-      message: `${w.count} more rejections, not logged one by one`,
-      hint: undefined,
-      suppressed: w.count,
-    })
-  }
+      message: failure.message,
+      hint,
+    },
+  )
+}
 
-  async function rejected(
-    failure: Pick<Failure, 'provider' | 'code' | 'status' | 'message'>,
-    explain: () => Promise<string[]>,
-  ): Promise<void> {
-    const { provider, code, status } = failure
-    const config = status >= 500
-    if (!config) {
-      const key = `${provider ?? ''}\u0000${code}`
-      const w = windows.get(key)
-      const now = Date.now()
-      if (w !== undefined && now - w.startedAt < intervalMs) {
-        w.count++
-        if (w.timer === undefined) {
-          // one timer per (provider, code) window, not per request; unref: it must not keep a process alive
-          const timer = setTimeout(() => flush(key, provider, code, status), intervalMs - (now - w.startedAt))
-          ;(timer as { unref?: () => void }).unref?.()
-          w.timer = timer
-        }
-        return
-      }
-      if (w !== undefined) flush(key, provider, code, status)
-      windows.set(key, { startedAt: now, count: 0, timer: undefined })
+/** Counts a rejection inside its open window (one line then sums the rest); opens a window otherwise. */
+function suppressed(s: LogState, failure: Rejected): boolean {
+  const { provider, code, status } = failure
+  const key = `${provider ?? ''}\u0000${code}`
+  const w = s.windows.get(key)
+  const now = Date.now()
+  if (w !== undefined && now - w.startedAt < s.intervalMs) {
+    w.count++
+    if (w.timer === undefined) {
+      // one timer per (provider, code) window, not per request; unref: it must not keep a process alive
+      const timer = setTimeout(() => flush(s, key, provider, code, status), s.intervalMs - (now - w.startedAt))
+      ;(timer as { unref?: () => void }).unref?.()
+      w.timer = timer
     }
-    let hints: string[] = []
-    try {
-      hints = await explain()
-    } catch {
-      hints = []
-    }
-    const hint = hints[0]
-    const more = hints.length > 1 ? ` (${hints.length - 1} more in explain())` : ''
-    const from = provider === undefined ? '' : ` from ${provider}`
-    write(
-      `hookproof: rejected a delivery${from}: ${status} ${code}: ${failure.message}${hint === undefined ? '' : `. Hint: ${hint}${more}`}`,
-      {
-        provider,
-        code,
-        status,
-        message: failure.message,
-        hint,
-      },
-    )
+    return true
   }
+  if (w !== undefined) flush(s, key, provider, code, status)
+  s.windows.set(key, { startedAt: now, count: 0, timer: undefined })
+  return false
+}
 
-  function warn(message: string): void {
-    // once: verify(input, options) builds a verifier per call, and must not repeat it per request
-    const owner = option ?? CONSOLE
-    let said = warned.get(owner)
-    if (said === undefined) warned.set(owner, (said = new Set()))
-    if (said.has(message)) return
-    said.add(message)
-    write(message, undefined)
-  }
+/** Closes a window: one line with how many rejections it held back. */
+function flush(s: LogState, key: string, provider: string | undefined, code: string, status: number): void {
+  const w = s.windows.get(key)
+  if (w === undefined) return
+  s.windows.delete(key)
+  if (w.timer !== undefined) clearTimeout(w.timer)
+  if (w.count === 0) return
+  const seconds = Math.round(s.intervalMs / 1000)
+  s.write(`hookproof: … ${w.count} more ${code} from ${provider ?? 'an unknown provider'} in the last ${seconds} s`, {
+    provider,
+    code,
+    status,
+    message: `${w.count} more rejections, not logged one by one`,
+    hint: undefined,
+    suppressed: w.count,
+  })
+}
 
-  return { rejected, warn }
+/** A startup warning, once per logger: verify(input, options) builds a verifier per call, and must not repeat it per request. */
+function warnOnce(s: LogState, message: string): void {
+  let said = warned.get(s.owner)
+  if (said === undefined) warned.set(s.owner, (said = new Set()))
+  if (said.has(message)) return
+  said.add(message)
+  s.write(message, undefined)
 }
 
 const CONSOLE = {}
