@@ -35,7 +35,8 @@ const vendors = new WeakMap<Provider, Vendor>()
  */
 export function vendorOf(provider: MockProvider | Provider | (string & {})): { row: Provider; vendor: Vendor } {
   const row = typeof provider === 'string' ? registry[provider] : provider
-  if (row === undefined || typeof row !== 'object') {
+  // a row is an object, or a function when it takes switches (github({ allowLegacySha1 }))
+  if (row === undefined || (typeof row !== 'object' && typeof row !== 'function')) {
     throw new TypeError(`unknown provider: ${String(provider)}; one of ${MOCK_PROVIDERS.join(', ')}`)
   }
   let vendor = vendors.get(row)
