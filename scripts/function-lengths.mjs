@@ -25,7 +25,10 @@ for (const file of files) {
       if (name === undefined && ts.isVariableDeclaration(node.parent)) name = node.parent.name.getText(source)
       if (name === undefined && ts.isPropertyAssignment(node.parent)) name = node.parent.name.getText(source)
       // code lines: without blank lines and comments (TSDoc of inner functions counts for nothing)
-      const text = node.getText(source).replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '')
+      const text = node
+        .getText(source)
+        .replace(/\/\*[\s\S]*?\*\//g, '')
+        .replace(/^\s*\/\/.*$/gm, '')
       const code = text.split('\n').filter((l) => l.trim() !== '').length
       rows.push({ lines: end - start + 1, code, where: `${file}:${start + 1}`, name: name ?? '(anonymous)' })
     }

@@ -72,9 +72,14 @@ describe('which providers a fault applies to (read from the registry rows)', () 
   })
 
   it('duplicates: every provider but Xplenty, which has no dedup key', async () => {
-    // providers-list: expected scopes, written apart from the derivation they check
-    expect(await appliesTo('duplicate')).toEqual(['y42', 'up42', 'orchest', 'designer-cloud', 'github', 'standard-webhooks'])
-    expect(await appliesTo('concurrent-duplicate')).not.toContain('xplenty')
+    // expected scopes of the first seven rows, written apart from the derivation they check (a row
+    // providers-list: added later is judged by its own vectors, not listed here)
+    const known = ['y42', 'up42', 'orchest', 'designer-cloud', 'github', 'standard-webhooks']
+    for (const fault of ['duplicate', 'concurrent-duplicate']) {
+      const scope = await appliesTo(fault)
+      expect(scope).toEqual(expect.arrayContaining(known))
+      expect(scope).not.toContain('xplenty')
+    }
   })
 
   it('faultsFor(orchest) has no timestamp faults; faultsFor(up42) has no reserialized-body', async () => {
