@@ -457,7 +457,6 @@ export async function diagnose(backend: CryptoBackend, state: DiagnoseState, ext
  * cannot be tried.
  */
 async function mismatchHints(backend: CryptoBackend, state: DiagnoseState, parsed: ParsedSignature): Promise<string[]> {
-  const provider = state.entry.provider
   const { view } = state
   const found: string[] = []
   const notes: string[] = []

@@ -72,8 +72,8 @@ describe('which providers a fault applies to (read from the registry rows)', () 
   })
 
   it('duplicates: every provider but Xplenty, which has no dedup key', async () => {
-    // expected scopes of the first seven rows, written apart from the derivation they check (a row
-    // providers-list: added later is judged by its own vectors, not listed here)
+    // a row added later is judged by its own vectors, not listed here
+    // providers-list: the first seven rows' expected scopes, written apart from the derivation
     const known = ['y42', 'up42', 'orchest', 'designer-cloud', 'github', 'standard-webhooks']
     for (const fault of ['duplicate', 'concurrent-duplicate']) {
       const scope = await appliesTo(fault)
