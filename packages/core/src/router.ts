@@ -1,7 +1,7 @@
 import { fail, type ProblemDetails, problemDetails, problemHeaders, type WebhookErrorCode } from './errors.js'
 import { defaultRoute, type EventSpec, ROUTES, type RouteRow, type RouterEvents } from './events/index.js'
 import type { Provider } from './provider.js'
-import type { ProviderName } from './providers/index.js'
+import { type ProviderName, providers as registry } from './providers/index.js'
 import type { StandardSchemaV1 } from './standard-schema.js'
 import type { VerifiedWebhook } from './verify.js'
 
@@ -293,9 +293,11 @@ function compile(options: RouterOptions<ProviderName | Provider, StandardSchemaV
   if (typeof name !== 'string' || name === '') {
     throw new TypeError('createRouter: provider must be a built-in provider name or a row from defineProvider')
   }
-  const builtIn = (ROUTES as Record<string, RouteRow>)[name]
-  if (typeof provider === 'string' && builtIn === undefined) {
-    throw new TypeError(`createRouter: unknown provider "${name}". Built-in providers: ${Object.keys(ROUTES).join(', ')}`)
+  // a registry row without a routing row of its own routes on its event (`byEvent`)
+  const known = Object.hasOwn(registry, name)
+  const builtIn = (ROUTES as Partial<Record<string, RouteRow>>)[name] ?? (known ? defaultRoute : undefined)
+  if (typeof provider === 'string' && !known) {
+    throw new TypeError(`createRouter: unknown provider "${name}". Built-in providers: ${Object.keys(registry).join(', ')}`)
   }
   if (schema !== undefined && !isSchema(schema))
     throw new TypeError('createRouter: schema must be a Standard Schema (zod, valibot, arktype, …)')

@@ -70,6 +70,15 @@ describe('createRouter(): dispatch by event name', () => {
     expect(seen).toEqual(['sw', 'y42', 'xplenty', 'designer-cloud'])
   })
 
+  it('a registry row with no routing row of its own (Fivetran) routes on its event name', async () => {
+    const seen: string[] = []
+    const router = createRouter({ provider: 'fivetran', ...silent }).on('sync_end', () => void seen.push('sync_end'))
+    await router.handle(await verified('fivetran', { event: 'sync_end', created: '2026-12-01T00:00:00Z', connector_id: 'c1' }))
+    await router.handle(await verified('fivetran', { event: 'sync_start', created: '2026-12-01T00:00:00Z', connector_id: 'c1' }))
+    expect(seen).toEqual(['sync_end'])
+    expect(() => createRouter({ provider: 'fivetrann' as never })).toThrow(/unknown provider "fivetrann".*fivetran/)
+  })
+
   it('eventOf routes on your own key (a Designer Cloud template without $jobStatus)', async () => {
     const router = createRouter({ provider: 'designer-cloud', eventOf: (w) => (w.payload as { state?: string }).state, ...silent }).on(
       'done',
