@@ -27,16 +27,20 @@ import { listPackages, pendingPackages, root } from './lib/packages.mjs'
 // UP42 signed freshness, Xplenty metadata) and the router of #19 took the whole entry from 14.6 to
 // 20.5 KB: a Worker importing only verifyRequest starts with 16.3 KB. Per-provider entry points
 // (issue #14) are the way to the 8 KB target; until then this catches a bundled polyfill or a
-// second copy of a table, which is what the limit is for.
+// second copy of a table, which is what the limit is for. 26 KB since schemes as data (#14):
+// scheme.ts, the compiler of every HMAC grammar, is ~9 KB minified in every bundle, and the rows'
+// hints and switches moved into the rows; the whole entry measured 24.4 KB.
 const SIZE_TARGET = 8 * 1024
-const SIZE_LIMIT = 24 * 1024
+const SIZE_LIMIT = 26 * 1024
 // A per-provider entry (everything it exports, at start; lazy chunks such as explain() hints
 // apart): PROVIDER_TARGET is the goal of issue #14 (over it: a warning), PROVIDER_LIMIT fails. With
 // one row per entry, what remains is the verifier itself (verify.ts ~9.8 KB minified, log, options,
-// headers, lease) and the row helpers (provider.ts, encoding, payload): 13.4-15.3 KB min+gzip. Set
-// PROVIDER_LIMIT = PROVIDER_TARGET once the verifier is slimmer.
+// headers, lease) and the row helpers (provider.ts, encoding, payload): 13.4-15.3 KB min+gzip, and
+// 16.0-18.1 KB since scheme.ts (~9 KB minified, all three grammars in one compiler) joined every
+// row. Set PROVIDER_LIMIT = PROVIDER_TARGET once the verifier and the scheme compiler are slimmer
+// (a compiler per grammar, so a row bundles only its own).
 const PROVIDER_TARGET = 8 * 1024
-const PROVIDER_LIMIT = 16 * 1024
+const PROVIDER_LIMIT = 20 * 1024
 const args = process.argv.slice(2)
 const build = !args.includes('--no-build')
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined
