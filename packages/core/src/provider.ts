@@ -364,7 +364,7 @@ export function defineProvider<P extends Provider>(row: P): Readonly<P> {
  * const strict: Provider = github
  * const legacy: Provider = github({ allowLegacySha1: true })
  */
-export type Configurable<R extends Provider, Switches> = Readonly<R> & ((switches: Switches) => Readonly<R>)
+export type Configurable<R, Switches> = Readonly<R> & ((switches: Switches) => Readonly<R>)
 
 /**
  * Makes a row configurable by its vendor switches. `toOptions` checks the switches (throws

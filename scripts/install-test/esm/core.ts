@@ -4,6 +4,7 @@ import {
   type CheckResult,
   createRouter,
   createVerifier,
+  github,
   sign,
   type VerifiedWebhook,
   verify,
@@ -51,3 +52,10 @@ const pingHeaders = {
 const answer = await router.handle(await verify({ body: pingBody, headers: pingHeaders }, { provider: 'orchest', secret }))
 assert.equal(answer.status, 200)
 assert.deepEqual(routed, ['routed'])
+
+// a row with its vendor switches is a provider, also under exactOptionalPropertyTypes: GitHub's
+// documented SHA-1 example verifies only with allowLegacySha1
+const legacy = createVerifier({ provider: github({ allowLegacySha1: true }), secret: "It's a Secret to Everybody" })
+const sha1 = { body: 'Hello, World!', headers: { 'X-Hub-Signature': 'sha1=01dc10d0c83e72ed246219cdd91669667fe2ca59' } }
+assert.equal((await legacy.check(sha1)).ok, true)
+assert.equal((await createVerifier({ provider: github, secret: "It's a Secret to Everybody" }).check(sha1)).ok, false)

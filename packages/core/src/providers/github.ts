@@ -1,6 +1,6 @@
 import type { ProviderAbout } from '../about.js'
 import { fail } from '../errors.js'
-import { configurable, defineProvider } from '../provider.js'
+import { type Configurable, configurable, defineProvider, type Provider } from '../provider.js'
 import { compileScheme } from '../scheme.js'
 
 const sha256 = compileScheme(
@@ -36,7 +36,9 @@ export interface GithubSwitches {
  *
  * @see https://docs.github.com/en/webhooks/using-webhooks/validating-webhook-deliveries
  */
-export const github = configurable(
+// typed as a Provider row: the inferred literal (a `deliveryId` that may be undefined) is not one
+// for a consumer with exactOptionalPropertyTypes
+export const github: Configurable<Provider, GithubSwitches> = configurable(
   defineProvider({
     name: 'github',
     title: 'GitHub',

@@ -3,10 +3,12 @@ import type { Part } from '../crypto/types.js'
 import { bytesToHex, hexToBytes } from '../encoding.js'
 import { type Failure, fail } from '../errors.js'
 import {
+  type Configurable,
   configurable,
   defineProvider,
   type HintContext,
   isFailure,
+  type Provider,
   payloadText,
   type RequestView,
   type RowHints,
@@ -210,7 +212,9 @@ const METADATA_COVERED: readonly string[] = Object.freeze(['event'])
  * @see https://www.integrate.io/docs/etl/service-hooks/
  * @see https://github.com/xplenty/xplenty-api-doc-v2/blob/master/resources/hooks/web-hook.md
  */
-export const xplenty = configurable(
+// typed as a Provider row: the inferred literal (`mac?: undefined` in a parse result) is not one
+// for a consumer with exactOptionalPropertyTypes
+export const xplenty: Configurable<Provider, XplentySwitches> = configurable(
   defineProvider({
     name: 'xplenty',
     title: 'Xplenty (Integrate.io ETL)',
