@@ -1,5 +1,6 @@
 // Once per test run: build the test app, and serve it with `next start` for next-app.test.ts.
 import { createServer } from 'node:net'
+import { type Provider, type ProviderName, providers } from '@hookproof/core'
 import type { TestProject } from 'vitest/node'
 import { SECRETS } from '../../core/test/adapter-suite/deliveries.js'
 import { buildApp, type Started, startApp } from './build-app.js'
@@ -10,16 +11,16 @@ declare module 'vitest' {
   }
 }
 
-/** The env form on every route of the built app: one *_WEBHOOK_SECRET per provider. */
-export const ENV_SECRETS: Record<string, string> = {
-  Y42_WEBHOOK_SECRET: SECRETS.y42,
-  UP42_WEBHOOK_SECRET: SECRETS.up42,
-  ORCHEST_WEBHOOK_SECRET: SECRETS.orchest,
-  DESIGNER_CLOUD_WEBHOOK_SECRET: SECRETS['designer-cloud'],
-  XPLENTY_WEBHOOK_SECRET: SECRETS.xplenty,
-  GITHUB_WEBHOOK_SECRET: SECRETS.github,
-  STANDARD_WEBHOOKS_SECRET: SECRETS['standard-webhooks'],
-}
+/**
+ * The env form on every route of the built app: one secret variable per registry row, under its
+ * former name where the row has one (STANDARD_WEBHOOKS_SECRET), so the old spelling stays tested.
+ */
+export const ENV_SECRETS: Record<string, string> = Object.fromEntries(
+  Object.entries(providers as Record<string, Provider>).flatMap(([name, row]) => {
+    const variable = row.legacyEnvVars?.[0] ?? row.envVar
+    return variable === undefined ? [] : [[variable, SECRETS[name as ProviderName]]]
+  }),
+)
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -45,6 +45,8 @@ export const github: Configurable<Provider, GithubSwitches> = configurable(
     docs: 'https://docs.github.com/en/webhooks/using-webhooks/validating-webhook-deliveries',
     envVar: 'GITHUB_WEBHOOK_SECRET',
     signatureHeaders: ['x-hub-signature-256', 'x-hub-signature'],
+    // the secret of GitHub's documented example (docs: validating webhook deliveries)
+    secretExample: "It's a Secret to Everybody",
     // GitHub does not retry on its own; manual redelivery is possible for 3 days
     replayTtlSeconds: 3 * 86_400,
     dedupFallback: 'signature',
