@@ -9,11 +9,17 @@
  * `process.hrtime`) and prints, per route, the CPU µs per request of its JS thread and the top
  * packages and functions by self time, then the packages' difference to the first route: where
  * the adapter's extra time goes, in µs per request.
+ *
+ * Each route also gets its server's own CPU time per request (`process.cpuUsage()`, user + system,
+ * read over IPC before and after each run): the profile's sample deltas are wall time, which on a
+ * loaded machine includes the time the thread waited for a core. A route written `route@<dir>`
+ * runs with `HOOKPROOF_BENCH_BUILD=<dir>` (a build saved from another revision, see bench/README.md),
+ * so `hookproof,hookproof@bench/.build/base` is an interleaved before/after of one change.
  */
 import { type ChildProcess, fork } from 'node:child_process'
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { join, resolve as resolvePath } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { sign } from '@hookproof/core'
 import autocannon from 'autocannon'
@@ -45,18 +51,31 @@ interface Running {
   windows: [number, number][]
   requests: number
   non2xx: number
+  /** Server CPU µs (process.cpuUsage) over the measured runs. */
+  cpuUs: number
 }
 
-async function startRoute(route: string): Promise<Running> {
+async function startRoute(spec: string): Promise<Running> {
   const dir = mkdtempSync(join(tmpdir(), 'hookproof-prof-'))
+  const [route = spec, build] = spec.split('@')
+  const env = build === undefined ? process.env : { ...process.env, HOOKPROOF_BENCH_BUILD: resolvePath(build) }
   const child = fork(serverScript, [framework, route], {
     execArgv: ['--cpu-prof', '--cpu-prof-interval=100', `--cpu-prof-dir=${dir}`, '--import', 'tsx'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    env,
   })
   const port = await new Promise<number>((resolve, reject) =>
     child.once('message', (m: { port?: number; skip?: string }) => (m.port ? resolve(m.port) : reject(new Error(m.skip)))),
   )
-  return { route, dir, child, port, windows: [], requests: 0, non2xx: 0 }
+  return { route: spec, dir, child, port, windows: [], requests: 0, non2xx: 0, cpuUs: 0 }
+}
+
+/** The server's own CPU time so far, µs (user + system), from bench/http/server.ts over IPC. */
+function cpuOf(child: ChildProcess): Promise<number> {
+  return new Promise((resolve) => {
+    child.once('message', (m: { cpuUs?: number }) => resolve(m.cpuUs ?? Number.NaN))
+    child.send({ cmd: 'stats' })
+  })
 }
 
 const body = jsonBody(Number(size))
@@ -88,9 +107,11 @@ for (const r of running) await load(r.port, 2)
 for (let round = 0; round < Number(roundCount); round++) {
   for (let i = 0; i < running.length; i++) {
     const r = running[(i + round) % running.length] as Running
+    const cpuBefore = await cpuOf(r.child)
     const from = now()
     const result = await load(r.port, Number(seconds))
     r.windows.push([from, now()])
+    r.cpuUs += (await cpuOf(r.child)) - cpuBefore
     r.requests += result.requests.total
     r.non2xx += result.non2xx
   }
@@ -158,7 +179,7 @@ const summaries = running.map((r) => ({ r, s: summarize(r) }))
 for (const { r, s } of summaries) {
   console.log(
     `\n${framework} ${r.route} ${size} B: ${r.requests} requests in ${r.windows.length} runs of ${seconds} s, ` +
-      `${s.perRequest.toFixed(1)} µs CPU/req on the JS thread${r.non2xx ? `, ${r.non2xx} non-2xx` : ''}`,
+      `${s.perRequest.toFixed(1)} µs/req in JS-thread samples, ${(r.cpuUs / Math.max(1, r.requests)).toFixed(1)} µs process CPU/req${r.non2xx ? `, ${r.non2xx} non-2xx` : ''}`,
   )
   console.log(`by package:\n${top(s.packages, 12, s.perRequest)}`)
   console.log(`by function (self):\n${top(s.functions, Number(process.env.TOP ?? 20), s.perRequest)}`)
@@ -170,8 +191,10 @@ for (const { r, s } of others) {
   for (const key of new Set([...s.packages.keys(), ...base.s.packages.keys()])) {
     diff.set(key, (s.packages.get(key) ?? 0) - (base.s.packages.get(key) ?? 0))
   }
+  const cpu = (x: Running) => x.cpuUs / Math.max(1, x.requests)
   console.log(
-    `\n${r.route} - ${base.r.route}: ${(s.perRequest - base.s.perRequest).toFixed(1)} µs/req ` +
+    `\n${r.route} - ${base.r.route}: process CPU ${(cpu(r) - cpu(base.r)).toFixed(1)} µs/req (${(cpu(r) / cpu(base.r)).toFixed(2)}x); ` +
+      `samples ${(s.perRequest - base.s.perRequest).toFixed(1)} µs/req ` +
       `(${(s.perRequest / base.s.perRequest).toFixed(2)}x), by package:`,
   )
   console.log(
