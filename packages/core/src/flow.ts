@@ -129,8 +129,11 @@ export interface FlowRequest {
  * })
  */
 export interface FlowHooks {
-  /** The raw body bytes, or a failure (`BODY_TOO_LARGE`, `BODY_TIMEOUT`, `BODY_ALREADY_PARSED`, aborted request). */
-  readBody(): Promise<Uint8Array | Failure>
+  /**
+   * The raw body bytes, or a failure (`BODY_TOO_LARGE`, `BODY_TIMEOUT`, `BODY_ALREADY_PARSED`,
+   * aborted request); directly when the adapter already holds them, else as a Promise.
+   */
+  readBody(): Uint8Array | Failure | Promise<Uint8Array | Failure>
   /** Headers, method and the full URL as received. */
   readRequest(): FlowRequest
   /** Sends a rejection or a duplicate acknowledgement. */
@@ -210,6 +213,34 @@ export function bodyReadFailure(error: unknown, limit: number | string, fix: str
   }
 }
 
+const UNITS: Record<string, number> = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 }
+
+/**
+ * An adapter's `limit` option in bytes, read once at startup: a number (`Infinity`: no limit), or
+ * a size such as `'512kb'` or `'1mb'`, 1024-based as raw-body reads it. Anything else is a
+ * `TypeError`, so a size no reader would understand fails at startup, not per request.
+ *
+ * @example
+ * const maxBytes = limitBytes(options.limit ?? DEFAULT_BODY_LIMIT) // '5mb' -> 5242880
+ */
+export function limitBytes(limit: unknown): number {
+  if (typeof limit === 'number' && limit >= 0) return Math.floor(limit)
+  const match = typeof limit === 'string' ? /^\s*(\d+(?:\.\d+)?)\s*(b|kb|mb|gb)?\s*$/i.exec(limit) : null
+  if (match === null) throw new TypeError(`limit must be a number of bytes or a size such as '1mb', got ${String(limit)}`)
+  return Math.floor(Number(match[1]) * (UNITS[(match[2] ?? 'b').toLowerCase()] as number))
+}
+
+/**
+ * The 408 `BODY_TIMEOUT` failure for a body not complete within `timeoutMs`: what
+ * {@link readBodyWithin} resolves to, for an adapter that runs its own timer.
+ *
+ * @example
+ * const timer = setTimeout(() => finish(bodyTimedOut(timeoutMs)), timeoutMs)
+ */
+export function bodyTimedOut(timeoutMs: number): Failure {
+  return fail('BODY_TIMEOUT', `The body was not complete within ${timeoutMs} ms (the bodyTimeoutMs option)`)
+}
+
 /**
  * The 500 `BODY_ALREADY_PARSED` failure when a body parser consumed the stream first; `fix` names
  * the remedy for the adapter's framework, `found` what the parser left.
@@ -263,7 +294,7 @@ export function readBodyWithin<T>(read: Promise<T>, timeoutMs: number, stop: () 
       try {
         stop()
       } finally {
-        resolve(fail('BODY_TIMEOUT', `The body was not complete within ${timeoutMs} ms (the bodyTimeoutMs option)`))
+        resolve(bodyTimedOut(timeoutMs))
       }
     }, timeoutMs)
     read.then(

@@ -1,7 +1,6 @@
 import type { Readable } from 'node:stream'
-import { bodyAlreadyParsed, bodyReadFailure, type Failure, readBodyWithin } from '@hookproof/core/adapter'
+import { bodyAlreadyParsed, bodyReadFailure, bodyTimedOut, type Failure } from '@hookproof/core/adapter'
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import getRawBody from 'raw-body'
 
 const FIX =
   'Another content-type parser read this request, so the exact bytes the signature covers are gone. ' +
@@ -9,52 +8,135 @@ const FIX =
   'and register the webhook routes in their own scope, e.g. app.register(async (scope) => { await scope.register(verifyWebhook); scope.post(path, handler) }). ' +
   'A parser that leaves a Buffer (parseAs: "buffer", or fastify-raw-body with encoding: false) is accepted as is.'
 
-/**
- * The request streams hookproof's content-type parser handed on unread, by request: the parser
- * keeps Fastify's payload (the raw request, or what preParsing hooks made of it) for the flow to read.
- */
-const payloads = new WeakMap<FastifyRequest, Readable>()
+/** What one read of a body ends in: the bytes, or the flow's failure (413, 408, 400, 500). */
+type Outcome = Uint8Array | Failure
 
-/**
- * hookproof's catch-all content-type parser: it reads nothing, so the flow reads the bytes itself
- * with the limit and the timeout, and answers its own 413/408/400 as `application/problem+json`.
- */
-export function keepPayload(request: FastifyRequest, payload: Readable, done: (error: Error | null, body?: unknown) => void): void {
-  payloads.set(request, payload)
-  done(null, undefined)
+/** How hookproof's parser reads: the limit in bytes and the body-read timeout, both fixed at registration. */
+export interface BodyLimits {
+  limit: number
+  timeoutMs: number
 }
 
 /**
- * The raw body: the stream hookproof's parser kept, read with raw-body up to `limit`, or a Buffer
- * another parser left in `request.body` / `request.rawBody`. Any other body a parser left gives
- * `BODY_ALREADY_PARSED`; a request Fastify did not parse (GET, an empty POST) is read from the raw
- * request. Nothing here can hang on a short, long, aborted, chunked or trickling body
- * (`timeoutMs`: 408 `BODY_TIMEOUT`).
+ * What hookproof's content-type parser read, by request: the bytes or the failure. Its presence
+ * is also how the flow knows hookproof's parser ran, not another one.
  */
-export async function readRawBody(
-  request: FastifyRequest,
-  reply: FastifyReply,
-  limit: number | string,
-  timeoutMs: number,
-): Promise<Uint8Array | Failure> {
-  let stream = payloads.get(request)
-  if (stream === undefined) {
-    const left = leftBuffer(request)
-    if (left !== undefined) return left
-    if (request.body !== undefined || request.raw.readableEnded) return bodyAlreadyParsed(FIX, request.body)
-    stream = request.raw
+const outcomes = new WeakMap<FastifyRequest, Outcome>()
+
+/**
+ * hookproof's catch-all content-type parser: reads the payload Fastify hands it (the raw request,
+ * or what preParsing hooks made of it) as Fastify's own `parseAs: 'buffer'` does, on the stream's
+ * events, with the limit and the timeout; keeps the bytes or the failure for the flow, which
+ * answers its own 413/408/400 as `application/problem+json`. Fastify's request body stays
+ * `undefined` until the flow sets the verified payload.
+ */
+export function bodyParser({ limit, timeoutMs }: BodyLimits) {
+  return function hookproofRawBody(request: FastifyRequest, payload: Readable, done: (error: Error | null, body?: unknown) => void): void {
+    readStream(payload, declaredLength(request, payload), limit, timeoutMs, (outcome) => {
+      outcomes.set(request, outcome)
+      done(null, undefined)
+    })
   }
-  // a preParsing hook may have changed the stream (decompressed it): its length is not the header's
-  const length =
-    stream === request.raw && request.headers['transfer-encoding'] === undefined ? request.headers['content-length'] : undefined
-  const source = stream
-  try {
-    return await readBodyWithin(getRawBody(source, { length, limit }), timeoutMs, () => stopReading(source, reply))
-  } catch (error) {
-    // raw-body paused the stream: drop the rest without keeping it, so the answer goes out at once
-    // and the connection stays usable for a client still writing
-    if (!source.readableEnded && !source.destroyed) source.resume()
-    return bodyReadFailure(error, limit, FIX)
+}
+
+/**
+ * The raw body: what hookproof's parser read, or a Buffer another parser left in `request.body` /
+ * `request.rawBody`. Any other body a parser left gives `BODY_ALREADY_PARSED`; a request Fastify
+ * did not parse (GET, an empty POST) is read from the raw request. Nothing here can hang on a
+ * short, long, aborted, chunked or trickling body (`timeoutMs`: 408 `BODY_TIMEOUT`).
+ */
+export function readRawBody(request: FastifyRequest, reply: FastifyReply, { limit, timeoutMs }: BodyLimits): Outcome | Promise<Outcome> {
+  const read = outcomes.get(request)
+  if (read !== undefined) return closeIfStalled(read, reply)
+  const left = leftBuffer(request)
+  if (left !== undefined) return left
+  if (request.body !== undefined || request.raw.readableEnded) return bodyAlreadyParsed(FIX, request.body)
+  return new Promise((resolve) =>
+    readStream(request.raw, declaredLength(request, request.raw), limit, timeoutMs, (outcome) => resolve(closeIfStalled(outcome, reply))),
+  )
+}
+
+/**
+ * After a body timeout: the connection closes once the 408 is out, since the unread rest of the
+ * body makes it unusable for another request.
+ */
+function closeIfStalled(outcome: Outcome, reply: FastifyReply): Outcome {
+  if (!(outcome instanceof Uint8Array) && outcome.code === 'BODY_TIMEOUT' && !reply.sent) reply.header('connection', 'close')
+  return outcome
+}
+
+/** `Content-Length` when `stream` is the raw request: a preParsing hook may have changed the stream (decompressed it). */
+function declaredLength(request: FastifyRequest, stream: Readable): number | undefined {
+  if (stream !== request.raw || request.headers['transfer-encoding'] !== undefined) return undefined
+  const declared = Number(request.headers['content-length'] ?? Number.NaN)
+  return Number.isNaN(declared) ? undefined : declared
+}
+
+/**
+ * Reads `stream` to its end into one Buffer, keeping nothing past `limit` bytes; calls `finish`
+ * exactly once: with the bytes, or with 413 (a declared length over the limit, before reading;
+ * or the first chunk past it), 400 (aborted, closed early, a stream error, a length that differs
+ * from `Content-Length`), 500 (a stream already read or decoding text), or 408 after `timeoutMs`.
+ * On a failure the rest of the body is drained without being kept, so the answer goes out at
+ * once and the connection stays usable; after a timeout the stream is paused instead.
+ */
+function readStream(
+  stream: Readable,
+  length: number | undefined,
+  limit: number,
+  timeoutMs: number,
+  finish: (outcome: Outcome) => void,
+): void {
+  if (length !== undefined && length > limit) return fail({ type: 'entity.too.large' })
+  if (stream.readableEncoding !== null && stream.readableEncoding !== undefined) return fail({ type: 'stream.encoding.set' })
+  if (stream.readable === false) return finish(bodyReadFailure({ type: 'stream.not.readable' }, limit, FIX))
+  const chunks: Buffer[] = []
+  let received = 0
+  const timer = Number.isFinite(timeoutMs) ? setTimeout(onTimeout, timeoutMs) : undefined
+  stream.on('data', onData)
+  stream.on('end', onEnd)
+  stream.on('error', onError)
+  stream.on('aborted', onAborted)
+  stream.on('close', onAborted)
+  // a payload stream Fastify hands on is paused: `on('data')` alone resumes only a fresh one
+  stream.resume()
+
+  function onData(chunk: Buffer | string): void {
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk
+    received += bytes.length
+    if (received > limit) return fail({ type: 'entity.too.large' }, true)
+    chunks.push(bytes)
+  }
+  function onEnd(): void {
+    if (length !== undefined && received !== length) return fail({ type: 'request.size.invalid' }, true)
+    stop()
+    finish(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, received))
+  }
+  function onError(error: unknown): void {
+    fail(error, true)
+  }
+  function onAborted(): void {
+    fail({ type: 'request.aborted' }, true)
+  }
+  function onTimeout(): void {
+    stop()
+    // stop taking bytes: the connection closes after the 408 (closeIfStalled)
+    stream.pause()
+    finish(bodyTimedOut(timeoutMs))
+  }
+  function stop(): void {
+    if (timer !== undefined) clearTimeout(timer)
+    stream.removeListener('data', onData)
+    stream.removeListener('end', onEnd)
+    stream.removeListener('error', onError)
+    stream.removeListener('aborted', onAborted)
+    stream.removeListener('close', onAborted)
+  }
+  function fail(error: unknown, reading = false): void {
+    if (reading) stop()
+    // drop the rest without keeping it
+    if (!stream.readableEnded && !stream.destroyed) stream.resume()
+    finish(bodyReadFailure(error, limit, FIX))
   }
 }
 
@@ -63,13 +145,4 @@ function leftBuffer(request: FastifyRequest): Uint8Array | undefined {
   if (request.body instanceof Uint8Array) return request.body
   const raw = (request as { rawBody?: unknown }).rawBody
   return raw instanceof Uint8Array ? raw : undefined
-}
-
-/**
- * After a body timeout: stop taking bytes and close the connection once the 408 is out, since
- * the unread rest of the body makes the connection unusable for another request.
- */
-function stopReading(stream: Readable, reply: FastifyReply): void {
-  stream.pause()
-  if (!reply.sent) reply.header('connection', 'close')
 }

@@ -3,19 +3,20 @@ import {
   createWebhookFlow,
   DEFAULT_BODY_LIMIT,
   type FlowHooks,
+  limitBytes,
   nodeRequestHeaders,
   type WebhookFlow,
   whenAnswered,
 } from '@hookproof/core/adapter'
 import type { FastifyInstance, FastifyPluginCallback, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
-import { keepPayload, readRawBody } from './body.js'
+import { type BodyLimits, bodyParser, readRawBody } from './body.js'
 import type { FastifyWebhookOptions, WebhookPlugin } from './types.js'
 
 /** The options compiled once at registration: checked, the flow built. */
 interface Compiled {
   flow: WebhookFlow
-  limit: number | string
-  timeoutMs: number
+  /** The limit in bytes and the body-read timeout in ms. */
+  body: BodyLimits
   publicUrl: FastifyWebhookOptions['publicUrl']
   base: string | undefined
 }
@@ -99,13 +100,13 @@ function compile(options: FastifyWebhookOptions = {}): Compiled {
     logSerializers: _logSerializers,
     ...flowOptions
   } = options as FastifyWebhookOptions & { prefix?: unknown; logLevel?: unknown; logSerializers?: unknown }
-  const timeoutMs = bodyTimeoutOption(bodyTimeoutMs)
+  const body = { limit: limitBytes(limit), timeoutMs: bodyTimeoutOption(bodyTimeoutMs) }
   if (publicUrl !== undefined && typeof publicUrl !== 'string' && typeof publicUrl !== 'function') {
     throw new TypeError('publicUrl must be a base URL string or a function of the request')
   }
   const flow = createWebhookFlow(flowOptions)
   const base = typeof publicUrl === 'string' ? publicUrl.replace(/\/+$/, '') : undefined
-  return { flow, limit, timeoutMs, publicUrl, base }
+  return { flow, body, publicUrl, base }
 }
 
 /** Puts the parser, the hook and the decorators on `scope` itself. */
@@ -122,7 +123,7 @@ function install(scope: FastifyInstance, compiled: Compiled, done: (error?: Erro
   if (!scope.hasRequestDecorator('webhook')) scope.decorateRequest('webhook', undefined)
   // every content type of this scope, the inherited JSON and text parsers included, is read raw
   scope.removeAllContentTypeParsers()
-  scope.addContentTypeParser('*', keepPayload)
+  scope.addContentTypeParser('*', bodyParser(compiled.body))
   // preValidation: after parsing and before a route's schema, which then validates the verified payload
   scope.addHook('preValidation', (request, reply, next) => runFlow(compiled, request, reply, next))
   done()
@@ -130,10 +131,10 @@ function install(scope: FastifyInstance, compiled: Compiled, done: (error?: Erro
 
 /** One request through core's flow; `next` goes on to validation and the route handler, or to Fastify's error handler. */
 function runFlow(compiled: Compiled, request: FastifyRequest, reply: FastifyReply, next: HookHandlerDoneFunction): void {
-  const { flow, limit, timeoutMs } = compiled
+  const { flow, body } = compiled
   let nextCalled = false
   const hooks: FlowHooks = {
-    readBody: () => readRawBody(request, reply, limit, timeoutMs),
+    readBody: () => readRawBody(request, reply, body),
     readRequest: () => ({
       // a header sent twice stays two values (headersDistinct only then: it costs an array per header)
       headers: nodeRequestHeaders(request.raw),
