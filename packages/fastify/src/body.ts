@@ -87,9 +87,20 @@ function readStream(
   timeoutMs: number,
   finish: (outcome: Outcome) => void,
 ): void {
-  if (length !== undefined && length > limit) return fail({ type: 'entity.too.large' })
-  if (stream.readableEncoding !== null && stream.readableEncoding !== undefined) return fail({ type: 'stream.encoding.set' })
-  if (stream.readable === false) return finish(bodyReadFailure({ type: 'stream.not.readable' }, limit, FIX))
+  const refused =
+    length !== undefined && length > limit
+      ? 'entity.too.large'
+      : stream.readableEncoding !== null && stream.readableEncoding !== undefined
+        ? 'stream.encoding.set'
+        : stream.readable === false
+          ? 'stream.not.readable'
+          : undefined
+  if (refused !== undefined) {
+    // a refused body is drained without being kept, except one already read
+    if (refused !== 'stream.not.readable') fail({ type: refused })
+    else finish(bodyReadFailure({ type: refused }, limit, FIX))
+    return
+  }
   const chunks: Buffer[] = []
   let received = 0
   const timer = Number.isFinite(timeoutMs) ? setTimeout(onTimeout, timeoutMs) : undefined
@@ -104,11 +115,14 @@ function readStream(
   function onData(chunk: Buffer | string): void {
     const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk
     received += bytes.length
-    if (received > limit) return fail({ type: 'entity.too.large' }, true)
-    chunks.push(bytes)
+    if (received > limit) fail({ type: 'entity.too.large' }, true)
+    else chunks.push(bytes)
   }
   function onEnd(): void {
-    if (length !== undefined && received !== length) return fail({ type: 'request.size.invalid' }, true)
+    if (length !== undefined && received !== length) {
+      fail({ type: 'request.size.invalid' }, true)
+      return
+    }
     stop()
     finish(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, received))
   }
