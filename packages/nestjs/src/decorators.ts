@@ -1,5 +1,6 @@
-import { createParamDecorator, type ExecutionContext, UseInterceptors } from '@nestjs/common'
-import { WebhookInterceptor } from './interceptor.js'
+import { type CanActivate, createParamDecorator, type ExecutionContext, UseGuards } from '@nestjs/common'
+import { GUARDS_METADATA } from '@nestjs/common/constants.js'
+import { WebhookGuard } from './guard.js'
 import type { NestRequest, NestWebhook, NestWebhookOptions, WebhookDecorator } from './types.js'
 
 /**
@@ -10,7 +11,8 @@ import type { NestRequest, NestWebhook, NestWebhookOptions, WebhookDecorator } f
  * duplicate answers 200 without running the handler, one in flight 409 with `Retry-After`. The
  * flow is built once, when the decorator is evaluated: a bad configuration throws `TypeError` at
  * startup. Without options, secrets come from `*_WEBHOOK_SECRET` (set before the controller's
- * module is imported). Runs after guards, as an interceptor.
+ * module is imported). Runs as the route's last guard: after every guard of the app, the controller
+ * and the method (in whichever order the decorators are listed), before every interceptor.
  *
  * @example
  * @Controller('webhooks')
@@ -25,9 +27,29 @@ import type { NestRequest, NestWebhook, NestWebhookOptions, WebhookDecorator } f
  * @throws {TypeError} at startup on a bad configuration, or with no options and no secret in the environment.
  */
 export function VerifyWebhook(options: NestWebhookOptions = {}): WebhookDecorator {
-  const interceptor = new WebhookInterceptor(options)
-  const decorator: MethodDecorator = UseInterceptors(interceptor)
-  return Object.assign(decorator, { on: interceptor.flow.on })
+  const guard = new WebhookGuard(options)
+  const decorator: MethodDecorator = (target, key, descriptor) => {
+    UseGuards(guard)(target, key, descriptor)
+    // a @UseGuards() listed above this decorator is applied after it, so its guard would run
+    // after this one: once the class is defined (Nest reads the metadata later, at init), this
+    // guard moves to the end of the method's list
+    const method: unknown = descriptor.value
+    queueMicrotask(() => runLast(guard, method))
+  }
+  return Object.assign(decorator, { on: guard.flow.on })
+}
+
+/** reflect-metadata's API, which Nest requires the app to load. */
+const metadata = Reflect as unknown as {
+  getMetadata(key: string, target: unknown): unknown
+  defineMetadata(key: string, value: unknown, target: unknown): void
+}
+
+/** Puts `guard` last among the method's guards (Nest runs global, then controller, then these in order). */
+function runLast(guard: CanActivate, method: unknown): void {
+  const guards = metadata.getMetadata(GUARDS_METADATA, method)
+  if (!Array.isArray(guards) || guards.at(-1) === guard) return
+  metadata.defineMetadata(GUARDS_METADATA, [...guards.filter((g) => g !== guard), guard], method)
 }
 
 /**

@@ -1,24 +1,15 @@
-import type { IncomingMessage, ServerResponse } from 'node:http'
-import {
-  bodyTimeoutOption,
-  createWebhookFlow,
-  DEFAULT_BODY_LIMIT,
-  type FlowHooks,
-  type FlowResponse,
-  nodeRequestHeaders,
-  type WebhookFlow,
-  whenAnswered,
-} from '@hookproof/core/adapter'
+import type { WebhookFlow } from '@hookproof/core/adapter'
 import type { CallHandler, ExecutionContext, NestInterceptor } from '@nestjs/common'
-import { Observable } from 'rxjs'
-import { limitBytes, readRawBody } from './body.js'
+import { Observable, type Subscriber } from 'rxjs'
+import { NestHooks, type RouteSettings, routeSettings } from './route.js'
 import type { NestRequest, NestResponse, NestWebhookOptions } from './types.js'
-import { requestUrl } from './url.js'
 
 /**
- * The interceptor `@VerifyWebhook()` puts on its route; one per decorated route, holding the flow
- * built at startup. Exported for `@UseInterceptors(new WebhookInterceptor(options))` where a
- * decorator does not fit (a controller-wide interceptor, a dynamic module).
+ * `@VerifyWebhook()`'s verification as an interceptor, for
+ * `@UseInterceptors(new WebhookInterceptor(options))` where a method decorator does not fit (a
+ * controller-wide interceptor, a dynamic module). It runs after every guard, inside the
+ * interceptors listed before it. `@VerifyWebhook()` itself is a guard (the route's last), which
+ * saves the rxjs pipeline Nest builds per request for a route with an interceptor.
  *
  * @example
  * @UseInterceptors(new WebhookInterceptor({ provider: 'orchest' }))
@@ -28,18 +19,11 @@ import { requestUrl } from './url.js'
 export class WebhookInterceptor implements NestInterceptor {
   /** The shared flow: verify, claim, handle, settle, report. `flow.on(type, listener)` subscribes to events. */
   readonly flow: WebhookFlow
-  readonly #limit: number | string
-  readonly #timeoutMs: number
-  readonly #url: (req: NestRequest) => string
+  readonly #settings: RouteSettings
 
   constructor(options: NestWebhookOptions = {}) {
-    // adapter-only options stay here: the flow gets verifier and flow options only
-    const { limit = DEFAULT_BODY_LIMIT, publicUrl, bodyTimeoutMs, ...flowOptions } = options
-    limitBytes(limit)
-    this.#limit = limit
-    this.#timeoutMs = bodyTimeoutOption(bodyTimeoutMs)
-    this.#url = urlOption(publicUrl)
-    this.flow = createWebhookFlow(flowOptions)
+    this.#settings = routeSettings(options)
+    this.flow = this.#settings.flow
   }
 
   /**
@@ -53,63 +37,28 @@ export class WebhookInterceptor implements NestInterceptor {
     const http = context.switchToHttp()
     const req = http.getRequest<NestRequest>()
     const res = http.getResponse<NestResponse>()
-    const rawRes = (res.raw ?? res) as ServerResponse
-    return new Observable<unknown>((subscriber) => {
-      let handed = false
-      const hooks: FlowHooks = {
-        readBody: () => readRawBody(req, rawRes, this.#limit, this.#timeoutMs),
-        readRequest: () => ({
-          // a header sent twice stays two values (headersDistinct only then: it costs an array per header)
-          headers: nodeRequestHeaders((req.raw ?? req) as IncomingMessage),
-          method: req.method,
-          url: this.#url(req),
-        }),
-        // answered directly, past Nest's exception filters, so the problem+json bytes are the flow's;
-        // the route's observable then never emits, so Nest writes nothing more
-        send: (response) => send(res, rawRes, response),
-        forward: (error) => {
-          handed = true
-          subscriber.error(error)
-        },
-        handle: (webhook) =>
-          new Promise((resolve) => {
-            whenAnswered(rawRes, resolve)
-            req.webhook = webhook
-            req.body = webhook.payload
-            handed = true
-            next.handle().subscribe({
-              next: (value) => subscriber.next(value),
-              error: (error: unknown) => subscriber.error(error),
-              complete: () => subscriber.complete(),
-            })
-          }),
-      }
-      this.flow.run(hooks).catch((error: unknown) => {
-        if (!handed) subscriber.error(error)
-      })
-    })
+    const settings = this.#settings
+    return new Observable<unknown>((subscriber) => new InterceptorHooks(req, res, settings, next, subscriber).run())
   }
 }
 
-function urlOption(publicUrl: NestWebhookOptions['publicUrl']): (req: NestRequest) => string {
-  if (publicUrl === undefined) return requestUrl
-  if (typeof publicUrl === 'function') return publicUrl
-  if (typeof publicUrl !== 'string') throw new TypeError('publicUrl must be a base URL string or a function of the request')
-  const base = publicUrl.replace(/\/+$/, '')
-  return (req) => base + req.originalUrl
-}
-
-/** Writes a rejection or a duplicate's answer: through Fastify's reply (its hooks run), else on the Node response. */
-function send(res: NestResponse, raw: ServerResponse, { status, headers, body }: FlowResponse): void {
-  if (raw.headersSent) return
-  if (res.raw !== undefined && typeof res.code === 'function' && typeof res.headers === 'function' && typeof res.send === 'function') {
-    res.code(status)
-    res.headers({ ...headers })
-    // a Buffer, since Fastify appends "; charset=utf-8" to the content type of a string
-    res.send(Buffer.from(body))
-    return
+/** The interceptor's continuation: the route's observable, relayed to Nest's subscriber. */
+class InterceptorHooks extends NestHooks {
+  constructor(
+    req: NestRequest,
+    res: NestResponse,
+    settings: RouteSettings,
+    readonly next: CallHandler,
+    readonly subscriber: Subscriber<unknown>,
+  ) {
+    super(req, res, settings)
   }
-  raw.statusCode = status
-  for (const [name, value] of Object.entries(headers)) raw.setHeader(name, value)
-  raw.end(body)
+
+  proceed(): void {
+    this.next.handle().subscribe(this.subscriber)
+  }
+
+  throwToNest(error: unknown): void {
+    this.subscriber.error(error)
+  }
 }

@@ -1,0 +1,123 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { VerifiedWebhook, WebhookVerificationError } from '@hookproof/core'
+import {
+  bodyTimeoutOption,
+  createWebhookFlow,
+  DEFAULT_BODY_LIMIT,
+  type Failure,
+  type FlowHooks,
+  type FlowRequest,
+  type FlowResponse,
+  nodeRequestHeaders,
+  type WebhookFlow,
+  whenAnswered,
+} from '@hookproof/core/adapter'
+import { limitBytes, readRawBody } from './body.js'
+import type { NestRequest, NestResponse, NestWebhookOptions } from './types.js'
+import { requestUrl } from './url.js'
+
+/** What every request of one decorated route shares: the flow and the adapter's own options, read once at startup. */
+export interface RouteSettings {
+  readonly flow: WebhookFlow
+  readonly limit: number | string
+  readonly timeoutMs: number
+  readonly urlOf: (req: NestRequest) => string
+}
+
+/** Splits the adapter's own options from the flow's, checks them and builds the flow (`TypeError` on a bad one). */
+export function routeSettings(options: NestWebhookOptions): RouteSettings {
+  // adapter-only options stay here: the flow gets verifier and flow options only
+  const { limit = DEFAULT_BODY_LIMIT, publicUrl, bodyTimeoutMs, ...flowOptions } = options
+  limitBytes(limit)
+  const timeoutMs = bodyTimeoutOption(bodyTimeoutMs)
+  const urlOf = urlOption(publicUrl)
+  return { flow: createWebhookFlow(flowOptions), limit, timeoutMs, urlOf }
+}
+
+/**
+ * The flow's hooks for one request, as one object with prototype methods rather than closures.
+ * Rejections and duplicates are written directly, past Nest's exception filters, so the
+ * problem+json bytes are the flow's; the route then never continues, so Nest writes nothing more.
+ * A subclass says how the route continues once the delivery is claimed (`proceed`) and how an
+ * error reaches Nest's exception filters (`throwToNest`, `onError: 'next'` and a failing flow).
+ */
+export abstract class NestHooks implements FlowHooks {
+  /** Whether the route was continued or handed an error: past that point the flow's own failure is not the route's. */
+  handed = false
+  readonly raw: ServerResponse
+
+  constructor(
+    readonly req: NestRequest,
+    readonly res: NestResponse,
+    readonly settings: RouteSettings,
+  ) {
+    this.raw = (res.raw ?? res) as ServerResponse
+  }
+
+  readBody(): Promise<Uint8Array | Failure> {
+    return readRawBody(this.req, this.raw, this.settings.limit, this.settings.timeoutMs)
+  }
+
+  readRequest(): FlowRequest {
+    const req = this.req
+    // a header sent twice stays two values, so a duplicated signature is caught
+    return { headers: nodeRequestHeaders((req.raw ?? req) as IncomingMessage), method: req.method, url: this.settings.urlOf(req) }
+  }
+
+  send(response: FlowResponse): void {
+    send(this.res, this.raw, response)
+  }
+
+  forward(error: WebhookVerificationError): void {
+    this.handed = true
+    this.throwToNest(error)
+  }
+
+  /** Runs the rest of the route: interceptors, pipes, the handler. */
+  abstract proceed(): void
+
+  /** Hands an error to Nest's exception filters. */
+  abstract throwToNest(error: unknown): void
+
+  /** Runs one request through the flow; an error of the flow before the route ran goes to Nest. */
+  run(): void {
+    this.settings.flow.run(this).then(undefined, (error: unknown) => {
+      if (!this.handed) this.throwToNest(error)
+    })
+  }
+
+  /** Resolves with the status once the answer is written (`res.end`), whether or not the socket is still open. */
+  handle(webhook: VerifiedWebhook): Promise<number | undefined> {
+    return new Promise((resolve) => {
+      const req = this.req
+      whenAnswered(this.raw, resolve)
+      req.webhook = webhook
+      req.body = webhook.payload
+      this.handed = true
+      this.proceed()
+    })
+  }
+}
+
+function urlOption(publicUrl: NestWebhookOptions['publicUrl']): (req: NestRequest) => string {
+  if (publicUrl === undefined) return requestUrl
+  if (typeof publicUrl === 'function') return publicUrl
+  if (typeof publicUrl !== 'string') throw new TypeError('publicUrl must be a base URL string or a function of the request')
+  const base = publicUrl.replace(/\/+$/, '')
+  return (req) => base + req.originalUrl
+}
+
+/** Writes a rejection or a duplicate's answer: through Fastify's reply (its hooks run), else on the Node response. */
+function send(res: NestResponse, raw: ServerResponse, { status, headers, body }: FlowResponse): void {
+  if (raw.headersSent) return
+  if (res.raw !== undefined && typeof res.code === 'function' && typeof res.headers === 'function' && typeof res.send === 'function') {
+    res.code(status)
+    res.headers({ ...headers })
+    // a Buffer, since Fastify appends "; charset=utf-8" to the content type of a string
+    res.send(Buffer.from(body))
+    return
+  }
+  raw.statusCode = status
+  for (const [name, value] of Object.entries(headers)) raw.setHeader(name, value)
+  raw.end(body)
+}
