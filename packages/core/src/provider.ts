@@ -3,7 +3,8 @@ import { base64ToSignature, hexToSignature } from './encoding.js'
 import { type Failure, fail } from './errors.js'
 import type { HeaderLookup } from './headers.js'
 import type { XplentyMetadataOptions } from './providers/xplenty.js'
-import { compileScheme } from './scheme.js'
+import { compileSchemeWith } from './scheme.js'
+import { PREFIX_GRAMMAR } from './scheme-grammars.js'
 
 /**
  * The request as a provider row sees it.
@@ -520,7 +521,7 @@ export interface PrefixedHmacOptions {
 export function prefixedHmac(
   options: PrefixedHmacOptions,
 ): Pick<Provider, 'signatureHeaders' | 'detect' | 'parse' | 'sign' | 'deliveryId' | 'event'> & { name?: never } {
-  const { signatureHeaders, detect, parse, sign, deliveryId, event } = compileScheme({
+  const { signatureHeaders, detect, parse, sign, deliveryId, event } = compileSchemeWith(PREFIX_GRAMMAR, {
     signature: {
       header: options.header,
       prefix: options.prefix,

@@ -161,3 +161,18 @@ describe.each(backends)('vendor switches are arguments of the row (%s)', (_name,
     expect(() => up42(null as never)).toThrow(TypeError)
   })
 })
+
+describe('compiled with a named grammar (how built-in rows tree-shake the other two)', () => {
+  it('a spec in another grammar is a TypeError at startup, naming the row', async () => {
+    const { compileSchemeWith } = await import('../src/scheme.js')
+    const { PARAMS_GRAMMAR, PREFIX_GRAMMAR, VERSIONED_GRAMMAR } = await import('../src/scheme-grammars.js')
+    const prefixed: SchemeSpec = {
+      signature: { header: 'x-acme-signature', prefix: 'v1=', encoding: 'hex' },
+      hash: 'SHA-256',
+      signed: ['body'],
+    }
+    expect(() => compileSchemeWith(PARAMS_GRAMMAR, prefixed, 'acme')).toThrow(/^acme: the signature is not in the grammar/)
+    expect(() => compileSchemeWith(VERSIONED_GRAMMAR, prefixed, 'acme')).toThrow(TypeError)
+    expect(compileSchemeWith(PREFIX_GRAMMAR, prefixed, 'acme').signatureHeaders).toEqual(['x-acme-signature'])
+  })
+})

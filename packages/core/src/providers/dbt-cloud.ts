@@ -1,6 +1,7 @@
 import type { ProviderAbout } from '../about.js'
 import { payloadType } from '../provider.js'
-import { schemeProvider } from '../scheme.js'
+import { schemeRowWith } from '../scheme.js'
+import { PREFIX_GRAMMAR } from '../scheme-grammars.js'
 
 /**
  * A dbt Cloud job webhook, as the docs' three example payloads show it.
@@ -47,7 +48,7 @@ export interface DbtCloudPayload {
  *
  * @see https://docs.getdbt.com/docs/deploy/webhooks#validate-a-webhook
  */
-export const dbtCloud = schemeProvider({
+export const dbtCloud = schemeRowWith(PREFIX_GRAMMAR, {
   name: 'dbt-cloud',
   title: 'dbt Cloud',
   docs: 'https://docs.getdbt.com/docs/deploy/webhooks#validate-a-webhook',

@@ -1,5 +1,6 @@
 import type { ProviderAbout } from '../about.js'
-import { schemeProvider } from '../scheme.js'
+import { schemeRowWith } from '../scheme.js'
+import { PARAMS_GRAMMAR } from '../scheme-grammars.js'
 
 /**
  * Alteryx Designer Cloud (Trifacta) flow webhook tasks: `X-Webhook-Signature: t=<ms>,sha256=<hex>`,
@@ -9,7 +10,7 @@ import { schemeProvider } from '../scheme.js'
  *
  * @see https://help.alteryx.com/aac/en/trifacta-classic/common-tasks/operationalization-tasks/create-flow-webhook-task.html
  */
-export const designerCloud = schemeProvider({
+export const designerCloud = schemeRowWith(PARAMS_GRAMMAR, {
   name: 'designer-cloud',
   title: 'Alteryx Designer Cloud (Trifacta)',
   docs: 'https://help.alteryx.com/aac/en/trifacta-classic/common-tasks/operationalization-tasks/create-flow-webhook-task.html',

@@ -1,6 +1,7 @@
 import type { ProviderAbout } from '../about.js'
 import { payloadType } from '../provider.js'
-import { schemeProvider } from '../scheme.js'
+import { schemeRowWith } from '../scheme.js'
+import { PREFIX_GRAMMAR } from '../scheme-grammars.js'
 
 /**
  * A Fivetran webhook event, as the REST API docs' examples show it (`event`, `created`, the
@@ -37,7 +38,7 @@ export interface FivetranPayload {
  * @see https://fivetran.com/docs/rest-api/webhooks#signing
  * @see https://github.com/fivetran/fivetran-webhook-example-node-express
  */
-export const fivetran = schemeProvider({
+export const fivetran = schemeRowWith(PREFIX_GRAMMAR, {
   name: 'fivetran',
   title: 'Fivetran',
   docs: 'https://fivetran.com/docs/rest-api/webhooks#signing',

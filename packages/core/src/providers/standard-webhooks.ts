@@ -1,7 +1,8 @@
 import type { ProviderAbout } from '../about.js'
 import type { StandardWebhooksPayload } from '../payloads.js'
 import { payloadType } from '../provider.js'
-import { schemeProvider } from '../scheme.js'
+import { schemeRowWith } from '../scheme.js'
+import { VERSIONED_GRAMMAR } from '../scheme-grammars.js'
 
 /**
  * Standard Webhooks (reference scheme, also Svix): `webhook-signature` holds space-separated
@@ -12,7 +13,7 @@ import { schemeProvider } from '../scheme.js'
  *
  * @see https://github.com/standard-webhooks/standard-webhooks/blob/main/spec/standard-webhooks.md
  */
-export const standardWebhooks = schemeProvider({
+export const standardWebhooks = schemeRowWith(VERSIONED_GRAMMAR, {
   name: 'standard-webhooks',
   title: 'Standard Webhooks',
   docs: 'https://github.com/standard-webhooks/standard-webhooks/blob/main/spec/standard-webhooks.md',

@@ -1,5 +1,6 @@
 import type { ProviderAbout } from '../about.js'
-import { schemeProvider } from '../scheme.js'
+import { schemeRowWith } from '../scheme.js'
+import { PREFIX_GRAMMAR } from '../scheme-grammars.js'
 
 /**
  * Y42: `x-y42-signature: sha256=<HMAC-SHA256 of the body>`, lowercase hex (inferred: the page
@@ -7,7 +8,7 @@ import { schemeProvider } from '../scheme.js'
  *
  * @see https://docs.y42.com/docs/webhooks-1
  */
-export const y42 = schemeProvider({
+export const y42 = schemeRowWith(PREFIX_GRAMMAR, {
   name: 'y42',
   title: 'Y42',
   docs: 'https://docs.y42.com/docs/webhooks-1',
