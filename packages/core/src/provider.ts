@@ -521,19 +521,22 @@ export interface PrefixedHmacOptions {
 export function prefixedHmac(
   options: PrefixedHmacOptions,
 ): Pick<Provider, 'signatureHeaders' | 'detect' | 'parse' | 'sign' | 'deliveryId' | 'event'> & { name?: never } {
-  const { signatureHeaders, detect, parse, sign, deliveryId, event } = compileSchemeWith(PREFIX_GRAMMAR, {
-    signature: {
-      header: options.header,
-      prefix: options.prefix,
-      encoding: options.encoding,
-      ...(options.display === undefined ? {} : { display: options.display }),
-      ...(options.hexCase === undefined ? {} : { hexCase: options.hexCase }),
+  const { signatureHeaders, detect, parse, sign, deliveryId, event } = compileSchemeWith(
+    { grammar: PREFIX_GRAMMAR },
+    {
+      signature: {
+        header: options.header,
+        prefix: options.prefix,
+        encoding: options.encoding,
+        ...(options.display === undefined ? {} : { display: options.display }),
+        ...(options.hexCase === undefined ? {} : { hexCase: options.hexCase }),
+      },
+      hash: options.hash,
+      signed: ['body'],
+      ...(options.deliveryIdHeader === undefined ? {} : { id: { header: options.deliveryIdHeader } }),
+      ...(options.eventHeader === undefined ? {} : { eventFrom: { header: options.eventHeader } }),
     },
-    hash: options.hash,
-    signed: ['body'],
-    ...(options.deliveryIdHeader === undefined ? {} : { id: { header: options.deliveryIdHeader } }),
-    ...(options.eventHeader === undefined ? {} : { eventFrom: { header: options.eventHeader } }),
-  })
+  )
   return { signatureHeaders, detect, parse, sign, deliveryId, event }
 }
 

@@ -1,6 +1,6 @@
 // The three signature grammars of `scheme.ts`, each one object: how it decodes a header value,
 // detects a request, and writes a value for `sign`. A row compiled with one grammar
-// (`schemeRowWith(PREFIX_GRAMMAR, …)`) references only that one, so a bundle of that row holds no
+// (`schemeRowWith({ grammar: PREFIX_GRAMMAR }, …)`) references only that one, so a bundle of that row holds no
 // other; `compileScheme` and `schemeProvider` pick the grammar from the spec and hold all three.
 import type { Hash } from './crypto/types.js'
 import { base64ToSignature, hexToSignature } from './encoding.js'

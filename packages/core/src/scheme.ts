@@ -127,8 +127,8 @@ function coveredBy(parts: readonly SignedPart[]): readonly string[] {
   return names.length === 1 && names[0] === 'body' ? COVERS_BODY : Object.freeze(names)
 }
 
-/** Standard Webhooks' key: the base64 after `whsec_`, padding optional as in the reference libraries. */
-function whsecKey(provider: string): (secret: string) => Uint8Array {
+/** @internal Standard Webhooks' key: the base64 after `whsec_`, padding optional as in the reference libraries. */
+export function whsecKey(provider: string): (secret: string) => Uint8Array {
   return (secret) => {
     let text = secret.startsWith('whsec_') ? secret.slice(6) : secret
     if (text.length % 4 !== 0 && !text.endsWith('=')) text += '='.repeat(4 - (text.length % 4))
@@ -171,22 +171,47 @@ function partsPlan(signed: readonly SignedPart[]): (values: Values) => Part[] {
  * })
  */
 export function compileScheme(spec: SchemeSpec, provider = ''): CompiledScheme {
-  return compileSchemeWith(grammarFor(spec.signature), spec, provider)
-}
-
-/** The grammar a signature spec is written in: `params`, `versioned`, else `prefix`. */
-function grammarFor(sig: SignatureSpec): Grammar {
-  return sig.params !== undefined ? PARAMS_GRAMMAR : sig.versioned !== undefined ? VERSIONED_GRAMMAR : PREFIX_GRAMMAR
+  return compileSchemeWith(kitFor(spec.signature), spec, provider)
 }
 
 /**
- * @internal {@link compileScheme} with its grammar named by the caller, so a row's bundle holds
- * only that grammar (the built-in rows compile this way). A spec in another grammar is a `TypeError`.
+ * @internal What {@link compileSchemeWith} compiles with: one grammar, and the steps only some
+ * schemes take (signed id and timestamp headers, a URL signed for some methods, `whsec_` keys).
+ * A built-in row names its own, so its bundle holds nothing else of the compiler.
  */
-export function compileSchemeWith(grammar: Grammar, spec: SchemeSpec, provider = ''): CompiledScheme {
-  if (!grammar.applies(spec.signature))
-    throw new TypeError(`${provider || 'compileScheme'}: the signature is not in the grammar it is compiled with`)
-  const plan = planOf(grammar, spec, provider)
+export interface SchemeKit {
+  readonly grammar: Grammar
+  readonly readExtras?: typeof readExtras
+  readonly urlSigned?: typeof urlSigned
+  readonly whsecKey?: typeof whsecKey
+}
+
+/** Every step, and the grammar a signature spec is written in: `params`, `versioned`, else `prefix`. */
+function kitFor(sig: SignatureSpec): SchemeKit {
+  const grammar = sig.params !== undefined ? PARAMS_GRAMMAR : sig.versioned !== undefined ? VERSIONED_GRAMMAR : PREFIX_GRAMMAR
+  return { grammar, readExtras, urlSigned, whsecKey }
+}
+
+/** The step a spec needs and the kit lacks, named at startup. */
+function missingStep(kit: SchemeKit, spec: SchemeSpec): string | undefined {
+  if (!kit.grammar.applies(spec.signature)) return 'the signature is not in the grammar it is compiled with'
+  const extras = spec.signed.includes('id') || spec.timestamp?.header !== undefined
+  if (extras && kit.readExtras === undefined) return 'signed id or timestamp headers need readExtras'
+  if (spec.signedByMethod !== undefined && kit.urlSigned === undefined) return 'signedByMethod needs urlSigned'
+  if (spec.secret === 'whsec-base64' && kit.whsecKey === undefined) return "secret: 'whsec-base64' needs whsecKey"
+  return undefined
+}
+
+/**
+ * @internal {@link compileScheme} with its grammar and steps named by the caller, so a row's bundle
+ * holds only those (the built-in rows compile this way). A spec in another grammar, or one that
+ * needs a step the kit lacks, is a `TypeError` at startup.
+ */
+export function compileSchemeWith(kit: SchemeKit, spec: SchemeSpec, provider = ''): CompiledScheme {
+  const missing = missingStep(kit, spec)
+  if (missing !== undefined) throw new TypeError(`${provider || 'compileScheme'}: ${missing}`)
+  const { grammar } = kit
+  const plan = planOf(kit, spec, provider)
   const compiled: { -readonly [K in keyof CompiledScheme]: CompiledScheme[K] } = {
     signatureHeaders: plan.headers,
     detect: grammar.detector(spec, plan.context),
@@ -194,7 +219,7 @@ export function compileSchemeWith(grammar: Grammar, spec: SchemeSpec, provider =
     sign: (input, tools) => signWith(plan, input, tools),
   }
   if (plan.unit !== undefined) compiled.timestampUnit = plan.unit
-  if (spec.secret === 'whsec-base64') compiled.keyFromSecret = whsecKey(provider)
+  if (spec.secret === 'whsec-base64') compiled.keyFromSecret = (kit.whsecKey as typeof whsecKey)(provider)
   const { id, eventFrom } = spec
   if (id !== undefined) {
     const names = plan.idHeaders as string[]
@@ -213,6 +238,7 @@ export function compileSchemeWith(grammar: Grammar, spec: SchemeSpec, provider =
 
 /** Everything a scheme's parse and sign read per request, computed once. */
 interface Plan {
+  kit: SchemeKit
   grammar: Grammar
   /** What the grammar's decoder and detector read. */
   context: { display: string; length: number; provider: string; headers: readonly string[]; idHeaders?: readonly string[] | undefined }
@@ -238,7 +264,8 @@ interface Plan {
   decode: (value: string, name: string) => Decoded | Failure
 }
 
-function planOf(grammar: Grammar, spec: SchemeSpec, provider: string): Plan {
+function planOf(kit: SchemeKit, spec: SchemeSpec, provider: string): Plan {
+  const { grammar } = kit
   const sig = spec.signature
   const { hash } = spec
   const { encoding } = sig
@@ -252,6 +279,7 @@ function planOf(grammar: Grammar, spec: SchemeSpec, provider: string): Plan {
   const byMethod = spec.signedByMethod
   const context = { display, length, provider, headers, idHeaders }
   return {
+    kit,
     grammar,
     context,
     spec,
@@ -289,8 +317,8 @@ function readExtra(plan: Plan, request: RequestView, names: readonly string[]): 
   return singleValue(found.value, plan.spell(found.name), plan.provider)
 }
 
-/** The signed id and timestamp headers, read before the signature grammar (in this order). */
-function readExtras(plan: Plan, request: RequestView): { id?: string; ts?: string; timestamp?: number } | Failure {
+/** @internal The signed id and timestamp headers, read before the signature grammar (in this order). */
+export function readExtras(plan: Plan, request: RequestView): { id?: string; ts?: string; timestamp?: number } | Failure {
   const out: { id?: string; ts?: string; timestamp?: number } = {}
   if (plan.idSigned && plan.idHeaders !== undefined) {
     const id = readExtra(plan, request, plan.idHeaders)
@@ -319,7 +347,7 @@ function parseWith(plan: Plan, request: RequestView): ParsedSignature | Failure 
   const name = plan.spelled.get(found.name) as string
   const value = singleValue(found.value, name, plan.provider, plan.grammar.joined)
   if (value === undefined || isFailure(value)) return value as Failure
-  const extras = plan.idSigned || plan.tsHeaders !== undefined ? readExtras(plan, request) : NO_EXTRAS
+  const extras = plan.idSigned || plan.tsHeaders !== undefined ? (plan.kit.readExtras as typeof readExtras)(plan, request) : NO_EXTRAS
   if (isFailure(extras)) return extras
   const decoded = plan.decode(value, name)
   if (isFailure(decoded)) return decoded
@@ -330,7 +358,8 @@ function parseWith(plan: Plan, request: RequestView): ParsedSignature | Failure 
   const signatures = decoded.signatures
   if (plan.methods !== undefined) {
     const method = (request.method ?? 'POST').toUpperCase()
-    if (plan.methods.has(method)) return urlSigned(plan, request, method, { value, signatures, ts, timestamp, id })
+    if (plan.methods.has(method))
+      return (plan.kit.urlSigned as typeof urlSigned)(plan, request, method, { value, signatures, ts, timestamp, id })
   }
   const parts = plan.parts({ body: request.body, timestamp: ts, id })
   // one object literal per shape (no property added later): the result is built on every request
@@ -346,7 +375,8 @@ function parseWith(plan: Plan, request: RequestView): ParsedSignature | Failure 
 
 const NO_EXTRAS: { id?: string; ts?: string; timestamp?: number } = Object.freeze({})
 
-function urlSigned(
+/** @internal `signedByMethod`: the request of a method whose signed content is the URL (Designer Cloud GET/DELETE). */
+export function urlSigned(
   plan: Plan,
   request: RequestView,
   method: string,
@@ -429,19 +459,15 @@ export type RowMeta = Omit<Provider, keyof CompiledScheme> & Partial<Pick<Provid
  * })
  */
 export function schemeProvider<R extends RowMeta>(row: R & SchemeSpec): Readonly<Omit<R, keyof SchemeSpec> & CompiledScheme> {
-  return schemeRowWith(grammarFor(row.signature), row)
+  return schemeRowWith(kitFor(row.signature), row)
 }
 
-/** @internal {@link schemeProvider} with its grammar named, as {@link compileSchemeWith}. */
+/** @internal {@link schemeProvider} with its kit named, as {@link compileSchemeWith}. */
 export function schemeRowWith<R extends RowMeta>(
-  grammar: Grammar,
+  kit: SchemeKit,
   row: R & SchemeSpec,
 ): Readonly<Omit<R, keyof SchemeSpec> & CompiledScheme> {
   const { signature, hash, signed, signedByMethod, timestamp, id, eventFrom, secret, spelling, ...meta } = row
-  const compiled = compileSchemeWith(
-    grammar,
-    { signature, hash, signed, signedByMethod, timestamp, id, eventFrom, secret, spelling },
-    row.name,
-  )
+  const compiled = compileSchemeWith(kit, { signature, hash, signed, signedByMethod, timestamp, id, eventFrom, secret, spelling }, row.name)
   return defineProvider({ ...compiled, ...meta } as unknown as Omit<R, keyof SchemeSpec> & CompiledScheme & Provider)
 }

@@ -171,8 +171,22 @@ describe('compiled with a named grammar (how built-in rows tree-shake the other 
       hash: 'SHA-256',
       signed: ['body'],
     }
-    expect(() => compileSchemeWith(PARAMS_GRAMMAR, prefixed, 'acme')).toThrow(/^acme: the signature is not in the grammar/)
-    expect(() => compileSchemeWith(VERSIONED_GRAMMAR, prefixed, 'acme')).toThrow(TypeError)
-    expect(compileSchemeWith(PREFIX_GRAMMAR, prefixed, 'acme').signatureHeaders).toEqual(['x-acme-signature'])
+    expect(() => compileSchemeWith({ grammar: PARAMS_GRAMMAR }, prefixed, 'acme')).toThrow(/^acme: the signature is not in the grammar/)
+    expect(() => compileSchemeWith({ grammar: VERSIONED_GRAMMAR }, prefixed, 'acme')).toThrow(TypeError)
+    expect(compileSchemeWith({ grammar: PREFIX_GRAMMAR }, prefixed, 'acme').signatureHeaders).toEqual(['x-acme-signature'])
+  })
+
+  it('a spec that needs a step the kit lacks (signed id headers, signedByMethod, whsec keys) is a TypeError at startup', async () => {
+    const { compileSchemeWith } = await import('../src/scheme.js')
+    const { PREFIX_GRAMMAR } = await import('../src/scheme-grammars.js')
+    const base: SchemeSpec = { signature: { header: 'x-acme-signature', prefix: '', encoding: 'hex' }, hash: 'SHA-256', signed: ['body'] }
+    const kit = { grammar: PREFIX_GRAMMAR }
+    expect(() => compileSchemeWith(kit, { ...base, signed: ['id', '.', 'body'], id: { header: 'x-acme-id' } }, 'acme')).toThrow(
+      /^acme: signed id or timestamp headers need readExtras$/,
+    )
+    expect(() =>
+      compileSchemeWith(kit, { ...base, signedByMethod: { methods: ['GET'], signed: ['url'], vendor: 'Acme' } }, 'acme'),
+    ).toThrow(/^acme: signedByMethod needs urlSigned$/)
+    expect(() => compileSchemeWith(kit, { ...base, secret: 'whsec-base64' }, 'acme')).toThrow(/needs whsecKey$/)
   })
 })

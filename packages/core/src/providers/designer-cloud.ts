@@ -1,5 +1,5 @@
 import type { ProviderAbout } from '../about.js'
-import { schemeRowWith } from '../scheme.js'
+import { schemeRowWith, urlSigned } from '../scheme.js'
 import { PARAMS_GRAMMAR } from '../scheme-grammars.js'
 
 /**
@@ -10,22 +10,25 @@ import { PARAMS_GRAMMAR } from '../scheme-grammars.js'
  *
  * @see https://help.alteryx.com/aac/en/trifacta-classic/common-tasks/operationalization-tasks/create-flow-webhook-task.html
  */
-export const designerCloud = schemeRowWith(PARAMS_GRAMMAR, {
-  name: 'designer-cloud',
-  title: 'Alteryx Designer Cloud (Trifacta)',
-  docs: 'https://help.alteryx.com/aac/en/trifacta-classic/common-tasks/operationalization-tasks/create-flow-webhook-task.html',
-  envVar: 'DESIGNER_CLOUD_WEBHOOK_SECRET',
-  signature: { header: 'x-webhook-signature', params: { timestamp: 't', signature: 'sha256' }, encoding: 'hex' },
-  hash: 'SHA-256',
-  timestamp: { unit: 'ms' },
-  signed: ['timestamp', '.', 'body'],
-  signedByMethod: { methods: ['GET', 'DELETE', 'HEAD'], signed: ['timestamp', '.', 'url'], vendor: 'Designer Cloud' },
-  // the user picks the task's method (POST, PUT, PATCH, GET, DELETE); GET/DELETE sign the URL
-  methods: ['POST', 'PUT', 'PATCH', 'GET', 'DELETE'],
-  // retries are optional and unspecified; the signed t already bounds replays to the tolerance
-  replayTtlSeconds: 86_400,
-  dedupFallback: 'signature',
-})
+export const designerCloud = schemeRowWith(
+  { grammar: PARAMS_GRAMMAR, urlSigned },
+  {
+    name: 'designer-cloud',
+    title: 'Alteryx Designer Cloud (Trifacta)',
+    docs: 'https://help.alteryx.com/aac/en/trifacta-classic/common-tasks/operationalization-tasks/create-flow-webhook-task.html',
+    envVar: 'DESIGNER_CLOUD_WEBHOOK_SECRET',
+    signature: { header: 'x-webhook-signature', params: { timestamp: 't', signature: 'sha256' }, encoding: 'hex' },
+    hash: 'SHA-256',
+    timestamp: { unit: 'ms' },
+    signed: ['timestamp', '.', 'body'],
+    signedByMethod: { methods: ['GET', 'DELETE', 'HEAD'], signed: ['timestamp', '.', 'url'], vendor: 'Designer Cloud' },
+    // the user picks the task's method (POST, PUT, PATCH, GET, DELETE); GET/DELETE sign the URL
+    methods: ['POST', 'PUT', 'PATCH', 'GET', 'DELETE'],
+    // retries are optional and unspecified; the signed t already bounds replays to the tolerance
+    replayTtlSeconds: 86_400,
+    dedupFallback: 'signature',
+  },
+)
 
 /** What the generated docs tables say of this provider (`npm run docs:providers`). */
 export const about = {

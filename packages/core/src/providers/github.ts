@@ -5,7 +5,7 @@ import { compileSchemeWith } from '../scheme.js'
 import { PREFIX_GRAMMAR } from '../scheme-grammars.js'
 
 const sha256 = compileSchemeWith(
-  PREFIX_GRAMMAR,
+  { grammar: PREFIX_GRAMMAR },
   {
     signature: { header: 'x-hub-signature-256', prefix: 'sha256=', encoding: 'hex' },
     hash: 'SHA-256',
@@ -16,7 +16,7 @@ const sha256 = compileSchemeWith(
   'github',
 )
 const sha1 = compileSchemeWith(
-  PREFIX_GRAMMAR,
+  { grammar: PREFIX_GRAMMAR },
   { signature: { header: 'x-hub-signature', prefix: 'sha1=', encoding: 'hex' }, hash: 'SHA-1', signed: ['body'] },
   'github',
 )

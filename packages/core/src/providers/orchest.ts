@@ -5,7 +5,7 @@ import { compileSchemeWith } from '../scheme.js'
 import { PREFIX_GRAMMAR } from '../scheme-grammars.js'
 
 const scheme = compileSchemeWith(
-  PREFIX_GRAMMAR,
+  { grammar: PREFIX_GRAMMAR },
   {
     signature: { header: ['x-hub-signature', 'x-orchest-signature'], prefix: '', encoding: 'hex' },
     hash: 'SHA-256',
