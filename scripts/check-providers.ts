@@ -6,8 +6,11 @@
 // One or two names are examples, not a list: a test of one vendor may name it. A deliberate list
 // (a test pinned to fixed vectors, a chosen subset) says why: `// providers-list: <reason>` (in
 // Markdown `<!-- providers-list: <reason> -->`) on its line or the line above.
-// Exit 0 when no file enumerates, 1 otherwise (each finding printed as file:line).
-import { execFileSync } from 'node:child_process'
+// It also fails when the per-provider entry points (packages/core/src/entries/<name>.ts and
+// .node.ts, providers/<name>/package.json, the exports subpaths) are not what
+// packages/core/scripts/provider-entries.ts writes from the registry, so a new row cannot forget them.
+// Exit 0 when no file enumerates and everything generated is up to date, 1 otherwise (each finding printed as file:line).
+import { execFileSync, spawnSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -175,11 +178,22 @@ if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.
     console.log(
       `${f.file}:${f.line}: ${f.what} names ${f.providers.length} providers (${f.providers.join(', ')}): iterate the registry (\`providers\` from @hookproof/core) or generate it with npm run docs:providers`,
     )
+  // the generator's own --check, in a child: it imports every row file itself
+  const entries = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'packages/core/scripts/provider-entries.ts'), '--check'], {
+    cwd: root,
+    encoding: 'utf8',
+  })
+  const entriesStale = entries.status !== 0
+  if (entriesStale) {
+    console.log(
+      `${`${entries.stdout}${entries.stderr}`.trim()}: run npx tsx packages/core/scripts/provider-entries.ts (per-provider entry points)`,
+    )
+  }
   const files_ = new Set(found.map((f) => f.file)).size
   console.log(
     found.length === 0
       ? 'no file outside the rows enumerates providers'
       : `${found.length} enumerations of providers in ${files_} files outside the rows`,
   )
-  process.exitCode = found.length === 0 && stale.length === 0 ? 0 : 1
+  process.exitCode = found.length === 0 && stale.length === 0 && !entriesStale ? 0 : 1
 }

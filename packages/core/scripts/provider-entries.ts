@@ -34,19 +34,39 @@ function entry(name: string, { row, problem }: { row: string; problem: string | 
   const crypto = backend === 'web' ? 'webCrypto' : 'nodeCrypto'
   const where = backend === 'web' ? 'Web Crypto (Workers, Deno, Bun, browsers)' : 'node:crypto (the `node` export condition)'
   const key = /^[a-z]\w*$/i.test(name) && name === row ? row : `${JSON.stringify(name).replaceAll('"', "'")}: ${row}`
+  // as biome formats it: one line, or one key a line when the startup check makes it too long
+  const table = problem
+    ? `{\n  providers: { ${key} },\n  aliases: {},\n  optionsProblem: (options, rows) => (rows.includes(${row}) ? ${problem}(options) : undefined),\n}`
+    : `{ providers: { ${key} }, aliases: {} }`
   return `// \`@hookproof/core/providers/${name}\` on ${where}: this row alone, so a
 // bundle holds no other provider. Written by scripts/provider-entries.ts; the functions are documented in ../api.ts.
-import { bind } from '../api.js'
+import {
+  bindTable,
+  checkLambdaEventOf,
+  checkOf,
+  checkRequestOf,
+  createVerifierOf,
+  signOf,
+  verifyLambdaEventOf,
+  verifyOf,
+  verifyRequestOf,
+} from '../api.js'
 import { ${crypto} } from '../crypto/${backend}.js'
 import { ${problem ? `${row}, ${problem}` : row} } from '../providers/${name}.js'
 
 export * from './shared.js'
 export { ${row} }
 
-export const { createVerifier, verify, check, sign, verifyRequest, checkRequest, verifyLambdaEvent, checkLambdaEvent } = bind(${crypto}, {
-  providers: { ${key} },
-  aliases: {},${problem ? `\n  optionsProblem: (options, rows) => (rows.includes(${row}) ? ${problem}(options) : undefined),` : ''}
-})
+// one export per function, each \`@__PURE__\`: a bundler drops those not imported
+const bound = /* @__PURE__ */ bindTable(${crypto}, ${table})
+export const createVerifier = /* @__PURE__ */ createVerifierOf(bound)
+export const verify = /* @__PURE__ */ verifyOf(bound)
+export const check = /* @__PURE__ */ checkOf(bound)
+export const sign = /* @__PURE__ */ signOf(bound)
+export const verifyRequest = /* @__PURE__ */ verifyRequestOf(bound)
+export const checkRequest = /* @__PURE__ */ checkRequestOf(bound)
+export const verifyLambdaEvent = /* @__PURE__ */ verifyLambdaEventOf(bound)
+export const checkLambdaEvent = /* @__PURE__ */ checkLambdaEventOf(bound)
 `
 }
 

@@ -1,6 +1,9 @@
 // The one place a crypto backend and a provider table become the public functions. Each entry
-// calls `bind` once: `node.ts` (node:crypto, every provider), `index.ts` (Web Crypto, every
-// provider) and `entries/<backend>/<provider>.ts` (one row, so a Worker bundles only that row).
+// binds once (`bindTable`): `node.ts` (node:crypto, every provider), `index.ts` (Web Crypto, every
+// provider) and `entries/<provider>.ts` (one row, so a Worker bundles only that row). Each public
+// function is then made by its own small binder from that binding, as
+// `export const verifyRequest = /* @__PURE__ */ verifyRequestOf(bound)`: a bundler drops the
+// functions a Worker does not import (and what only they use: the Lambda reader, `sign`).
 // Everything below is a thin name over a plain function: `createVerifier` (verify.ts), the Fetch
 // reader (fetch.ts), the Lambda reader (lambda.ts), `signWith` (sign.ts).
 import type { CryptoBackend } from './crypto/types.js'
@@ -21,23 +24,26 @@ import {
   verifierFactory,
 } from './verify.js'
 
+type CreateVerifier = ReturnType<typeof verifierFactory>
+
+/** @internal One crypto backend and one provider table, compiled into what every binder reads. */
+export interface Binding {
+  readonly backend: CryptoBackend
+  readonly table: ProviderTable
+  readonly createVerifier: CreateVerifier
+  /** A verifier, or the one compiled for this options object (kept in a `WeakMap`). */
+  readonly verifierFor: (source: Verifier | VerifierOptions) => Verifier
+}
+
 /**
- * @internal The public functions of one entry, on one crypto backend and one provider table. A
- * table with a single row (a per-provider entry) makes `provider` optional: it defaults to that row.
+ * @internal The binding of one entry. A table with a single row (a per-provider entry) makes
+ * `provider` optional: it defaults to that row.
  */
-export function bind(backend: CryptoBackend, table: ProviderTable) {
+export function bindTable(backend: CryptoBackend, table: ProviderTable): Binding {
   const compile = verifierFactory(backend, table)
   const rows = Object.values(table.providers)
   const only = rows.length === 1 ? rows[0] : undefined
-  /**
-   * Builds a verifier once at startup: validates options (throws `TypeError` on a bad setup,
-   * never per request) and prepares keys. In a per-provider entry `provider` defaults to its row.
-   *
-   * @example
-   * const verifier = createVerifier({ provider: 'orchest', secret: process.env.ORCHEST_WEBHOOK_SECRET })
-   * const hook = await verifier.verify({ body, headers })
-   */
-  const createVerifier: typeof compile =
+  const createVerifier: CreateVerifier =
     only === undefined
       ? compile
       : (options) =>
@@ -46,7 +52,6 @@ export function bind(backend: CryptoBackend, table: ProviderTable) {
               ? { ...options, provider: only }
               : options,
           )
-
   // One verifier per options object: `verifyRequest(request, options)` compiles (decodes the
   // secrets, checks the options, imports keys) on the first call with that object and reuses it.
   const compiled = new WeakMap<object, Verifier>()
@@ -63,32 +68,62 @@ export function bind(backend: CryptoBackend, table: ProviderTable) {
     }
     return verifier
   }
+  return { backend, table, createVerifier, verifierFor }
+}
 
+/** Throws the failure of a `check*` result, or returns its webhook. */
+function unwrap<Payload>(result: CheckResult<Payload>): VerifiedWebhook<Payload> {
+  if (result.ok) return result.webhook
+  throw WebhookVerificationError.from(result)
+}
+
+/** @internal `createVerifier` of a binding. */
+export function createVerifierOf(b: Binding): CreateVerifier {
+  /**
+   * Builds a verifier once at startup: validates options (throws `TypeError` on a bad setup,
+   * never per request) and prepares keys. In a per-provider entry `provider` defaults to its row.
+   *
+   * @example
+   * const verifier = createVerifier({ provider: 'orchest', secret: process.env.ORCHEST_WEBHOOK_SECRET })
+   * const hook = await verifier.verify({ body, headers })
+   */
+  const createVerifier: CreateVerifier = (options) => b.createVerifier(options)
+  return createVerifier
+}
+
+/** @internal `verify` of a binding. */
+export function verifyOf(b: Binding) {
   /**
    * One-shot verification. The verifier is compiled once per options object (kept in a
-   * `WeakMap`): pass the same object every time, or build one with {@link createVerifier}.
+   * `WeakMap`): pass the same object every time, or build one with `createVerifier`.
    *
    * @example
    * const options = { provider: 'orchest', secret } as const // once, at startup
    * const { payload, deliveryId } = await verify({ body, headers }, options)
    * @throws {WebhookVerificationError} with a stable `code`.
    */
-  function verify<Payload = unknown>(input: VerifyInput, options: VerifierOptions): Promise<VerifiedWebhook<Payload>> {
-    return verifierFor(options).verify<Payload>(input)
+  return function verify<Payload = unknown>(input: VerifyInput, options: VerifierOptions): Promise<VerifiedWebhook<Payload>> {
+    return b.verifierFor(options).verify<Payload>(input)
   }
+}
 
+/** @internal `check` of a binding. */
+export function checkOf(b: Binding) {
   /**
    * One-shot `check`: resolves to `{ ok: true, webhook }` or `{ ok: false, code, status, message }`.
-   * Compiled once per options object, as {@link verify}.
+   * Compiled once per options object, as `verify`.
    *
    * @example
    * const result = await check({ body, headers }, options)
    * if (!result.ok) return new Response(null, { status: result.status })
    */
-  function check<Payload = unknown>(input: VerifyInput, options: VerifierOptions): Promise<CheckResult<Payload>> {
-    return verifierFor(options).check<Payload>(input)
+  return function check<Payload = unknown>(input: VerifyInput, options: VerifierOptions): Promise<CheckResult<Payload>> {
+    return b.verifierFor(options).check<Payload>(input)
   }
+}
 
+/** @internal `sign` of a binding. */
+export function signOf(b: Binding) {
   /**
    * The sending side: the headers a provider's sender would attach to `body`. Reads the same
    * provider row as the verifier; the mock sender signs with exactly this.
@@ -97,12 +132,15 @@ export function bind(backend: CryptoBackend, table: ProviderTable) {
    * const headers = await sign('designer-cloud', { secret: 'test-secret-1', body, now: 1_700_000_000_000 })
    * // { 'X-Webhook-Signature': 't=1700000000000,sha256=d27803d9…' }
    */
-  function sign(provider: ProviderName | Provider, input: SignInput): Promise<Record<string, string>> {
-    return signWith(backend, table, provider, input)
+  return function sign(provider: ProviderName | Provider, input: SignInput): Promise<Record<string, string>> {
+    return signWith(b.backend, b.table, provider, input)
   }
+}
 
+/** @internal `checkRequest` of a binding. */
+export function checkRequestOf(b: Binding) {
   /**
-   * Same work as {@link verifyRequest}, never throwing: `{ ok: true, webhook }` or
+   * Same work as `verifyRequest`, never throwing: `{ ok: true, webhook }` or
    * `{ ok: false, code, status, message }`. A rejection builds no `Error`, so a flood of forged
    * requests stays cheap.
    *
@@ -110,21 +148,24 @@ export function bind(backend: CryptoBackend, table: ProviderTable) {
    * const result = await checkRequest(request, verifier)
    * if (!result.ok) return toResponse(result)
    */
-  function checkRequest<Payload = unknown>(
+  return function checkRequest<Payload = unknown>(
     request: RequestLike,
     verifier: Verifier | VerifierOptions,
     options?: RequestOptions,
   ): Promise<CheckResult<Payload>> {
-    return checkRequestWith<Payload>(verifierFor(verifier), request, options)
+    return checkRequestWith<Payload>(b.verifierFor(verifier), request, options)
   }
+}
 
+/** @internal `verifyRequest` of a binding. */
+export function verifyRequestOf(b: Binding) {
   /**
    * Verifies a Fetch `Request` (Cloudflare Workers, Deno, Bun, Next.js route handlers, Hono's
    * `c.req.raw`, Node 20+): reads the body once as bytes, then verifies it with the request's
    * headers, method and URL. The result carries `rawBody` and the parsed `payload`, so the
    * handler never reads the body again.
    *
-   * Pass a verifier built once (per isolate) with {@link createVerifier}. An options object works
+   * Pass a verifier built once (per isolate) with `createVerifier`. An options object works
    * too: it is compiled on its first request and the verifier is kept for that object (a
    * `WeakMap`), so pass the same object each time; a fresh literal per request compiles per request.
    *
@@ -138,38 +179,42 @@ export function bind(backend: CryptoBackend, table: ProviderTable) {
    * }
    * @throws {WebhookVerificationError} with a stable `code` (`BODY_TOO_LARGE` and `BODY_ALREADY_PARSED` included).
    */
-  async function verifyRequest<Payload = unknown>(
+  return async function verifyRequest<Payload = unknown>(
     request: RequestLike,
     verifier: Verifier | VerifierOptions,
     options?: RequestOptions,
   ): Promise<VerifiedWebhook<Payload>> {
-    const result = await checkRequest<Payload>(request, verifier, options)
-    if (result.ok) return result.webhook
-    throw WebhookVerificationError.from(result)
+    return unwrap(await checkRequestWith<Payload>(b.verifierFor(verifier), request, options))
   }
+}
 
+/** @internal `checkLambdaEvent` of a binding. */
+export function checkLambdaEventOf(b: Binding) {
   /**
-   * Same work as {@link verifyLambdaEvent}, never throwing.
+   * Same work as `verifyLambdaEvent`, never throwing.
    *
    * @example
    * const result = await checkLambdaEvent(event, verifier)
    * if (!result.ok) return toLambdaResult(result)
    */
-  function checkLambdaEvent<Payload = unknown>(
+  return function checkLambdaEvent<Payload = unknown>(
     event: LambdaHttpEvent,
     verifier: Verifier | VerifierOptions,
     options?: ProblemOptions,
   ): Promise<CheckResult<Payload>> {
-    return checkLambdaEventWith<Payload>(verifierFor(verifier), event, options)
+    return checkLambdaEventWith<Payload>(b.verifierFor(verifier), event, options)
   }
+}
 
+/** @internal `verifyLambdaEvent` of a binding. */
+export function verifyLambdaEventOf(b: Binding) {
   /**
    * Verifies an AWS Lambda event from API Gateway REST (1.0), HTTP API (2.0) or a function URL:
    * base64 bodies decoded, header case normalised, multi-value headers read, the URL rebuilt for
    * schemes that sign it. Returns the same result as `verify`.
    *
    * Build the verifier once, outside the handler, so keys are prepared once per container (an
-   * options object is compiled once per object, as for {@link verifyRequest}).
+   * options object is compiled once per object, as for `verifyRequest`).
    *
    * @example
    * const verifier = createVerifier({ provider: 'orchest', secret: process.env.ORCHEST_WEBHOOK_SECRET })
@@ -183,15 +228,11 @@ export function bind(backend: CryptoBackend, table: ProviderTable) {
    * }
    * @throws {WebhookVerificationError} with a stable `code`.
    */
-  async function verifyLambdaEvent<Payload = unknown>(
+  return async function verifyLambdaEvent<Payload = unknown>(
     event: LambdaHttpEvent,
     verifier: Verifier | VerifierOptions,
     options?: ProblemOptions,
   ): Promise<VerifiedWebhook<Payload>> {
-    const result = await checkLambdaEvent<Payload>(event, verifier, options)
-    if (result.ok) return result.webhook
-    throw WebhookVerificationError.from(result)
+    return unwrap(await checkLambdaEventWith<Payload>(b.verifierFor(verifier), event, options))
   }
-
-  return { createVerifier, verify, check, sign, verifyRequest, checkRequest, verifyLambdaEvent, checkLambdaEvent }
 }

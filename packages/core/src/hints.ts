@@ -4,7 +4,6 @@ import type { Failure } from './errors.js'
 import { quotePlusForm } from './hints-form.js'
 import { mediaType } from './payload.js'
 import type { HintContext, ParsedSignature, Provider, RequestView } from './provider.js'
-import { providers as registry } from './providers/index.js'
 import { toMs } from './timestamp.js'
 
 /** What `explain()` looks at; kept in a closure, never on an enumerable property. */
@@ -16,6 +15,12 @@ export interface DiagnoseState {
   toleranceMs: number
   nowMs: number
   configured: readonly Provider[]
+  /**
+   * The rows the entry knows by name, which "looks like provider X" hints compare with: every
+   * built-in row in a full entry, the one row in a per-provider entry (injected, so that entry's
+   * hints chunk bundles no other provider).
+   */
+  known: readonly Provider[]
 }
 
 /**
@@ -130,7 +135,7 @@ function resembles(state: DiagnoseState): string[] {
   const current = state.entry.provider.name
   const relaxed: RequestView = { ...state.view, options: { ...state.view.options, allowLegacySha1: true } }
   const out: string[] = []
-  for (const p of Object.values(registry) as Provider[]) {
+  for (const p of state.known) {
     if (p.name === current) continue
     let looks = false
     try {

@@ -3,7 +3,8 @@ import { base64ToSignature, hexToSignature } from './encoding.js'
 import { type Failure, fail } from './errors.js'
 import type { HeaderLookup } from './headers.js'
 import type { XplentyMetadataOptions } from './providers/xplenty.js'
-import { compileScheme } from './scheme.js'
+import { compileSchemeWith } from './scheme.js'
+import { PREFIX_GRAMMAR } from './scheme-grammars.js'
 
 /**
  * The request as a provider row sees it.
@@ -520,19 +521,22 @@ export interface PrefixedHmacOptions {
 export function prefixedHmac(
   options: PrefixedHmacOptions,
 ): Pick<Provider, 'signatureHeaders' | 'detect' | 'parse' | 'sign' | 'deliveryId' | 'event'> & { name?: never } {
-  const { signatureHeaders, detect, parse, sign, deliveryId, event } = compileScheme({
-    signature: {
-      header: options.header,
-      prefix: options.prefix,
-      encoding: options.encoding,
-      ...(options.display === undefined ? {} : { display: options.display }),
-      ...(options.hexCase === undefined ? {} : { hexCase: options.hexCase }),
+  const { signatureHeaders, detect, parse, sign, deliveryId, event } = compileSchemeWith(
+    { grammar: PREFIX_GRAMMAR },
+    {
+      signature: {
+        header: options.header,
+        prefix: options.prefix,
+        encoding: options.encoding,
+        ...(options.display === undefined ? {} : { display: options.display }),
+        ...(options.hexCase === undefined ? {} : { hexCase: options.hexCase }),
+      },
+      hash: options.hash,
+      signed: ['body'],
+      ...(options.deliveryIdHeader === undefined ? {} : { id: { header: options.deliveryIdHeader } }),
+      ...(options.eventHeader === undefined ? {} : { eventFrom: { header: options.eventHeader } }),
     },
-    hash: options.hash,
-    signed: ['body'],
-    ...(options.deliveryIdHeader === undefined ? {} : { id: { header: options.deliveryIdHeader } }),
-    ...(options.eventHeader === undefined ? {} : { eventFrom: { header: options.eventHeader } }),
-  })
+  )
   return { signatureHeaders, detect, parse, sign, deliveryId, event }
 }
 

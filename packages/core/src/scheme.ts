@@ -1,9 +1,8 @@
 import type { Hash, Part } from './crypto/types.js'
-import { base64ToBytes, base64ToSignature, bytesToBase64, bytesToHex, hexToSignature } from './encoding.js'
+import { base64ToBytes, bytesToBase64, bytesToHex } from './encoding.js'
 import { type Failure, fail } from './errors.js'
 import {
   COVERS_BODY,
-  decode,
   defineProvider,
   headerText,
   isFailure,
@@ -13,9 +12,9 @@ import {
   type RequestView,
   type SignInput,
   type SignTools,
-  sentTimes,
   singleValue,
 } from './provider.js'
+import { BYTE_LENGTH, type Decoded, firstOf, type Grammar, PARAMS_GRAMMAR, PREFIX_GRAMMAR, VERSIONED_GRAMMAR } from './scheme-grammars.js'
 import { parseTimestamp } from './timestamp.js'
 
 /**
@@ -108,7 +107,6 @@ export type CompiledScheme = Pick<Provider, 'signatureHeaders' | 'detect' | 'par
   Partial<Pick<Provider, 'timestampUnit' | 'keyFromSecret'>>
 
 const HEX_LENGTH: Record<Hash, number> = { 'SHA-1': 40, 'SHA-256': 64, 'SHA-512': 128 }
-const BYTE_LENGTH: Record<Hash, number> = { 'SHA-1': 20, 'SHA-256': 32, 'SHA-512': 64 }
 const NAMED = new Set(['body', 'timestamp', 'id', 'url'])
 
 /**
@@ -122,7 +120,6 @@ export function canonicalHeader(name: string): string {
 }
 
 const list = (v: string | readonly string[]): string[] => (typeof v === 'string' ? [v] : [...v])
-const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 
 /** What the MAC covers, for the result's `covered`: the named parts, in order, frozen once. */
 function coveredBy(parts: readonly SignedPart[]): readonly string[] {
@@ -130,18 +127,8 @@ function coveredBy(parts: readonly SignedPart[]): readonly string[] {
   return names.length === 1 && names[0] === 'body' ? COVERS_BODY : Object.freeze(names)
 }
 
-/** The first of `names` the request carries, with every copy (`undefined` when none is). */
-function firstOf(request: RequestView, names: readonly string[]): { name: string; value: string | string[] } | undefined {
-  for (const name of names) {
-    // every spelling: a second copy under another casing must not hide behind the first
-    const value = request.header(name, true)
-    if (value !== undefined) return { name, value }
-  }
-  return undefined
-}
-
-/** Standard Webhooks' key: the base64 after `whsec_`, padding optional as in the reference libraries. */
-function whsecKey(provider: string): (secret: string) => Uint8Array {
+/** @internal Standard Webhooks' key: the base64 after `whsec_`, padding optional as in the reference libraries. */
+export function whsecKey(provider: string): (secret: string) => Uint8Array {
   return (secret) => {
     let text = secret.startsWith('whsec_') ? secret.slice(6) : secret
     if (text.length % 4 !== 0 && !text.endsWith('=')) text += '='.repeat(4 - (text.length % 4))
@@ -184,15 +171,55 @@ function partsPlan(signed: readonly SignedPart[]): (values: Values) => Part[] {
  * })
  */
 export function compileScheme(spec: SchemeSpec, provider = ''): CompiledScheme {
-  const plan = planOf(spec, provider)
+  return compileSchemeWith(kitFor(spec.signature), spec, provider)
+}
+
+/**
+ * @internal What {@link compileSchemeWith} compiles with: one grammar, and the steps only some
+ * schemes take (signed id and timestamp headers, a URL signed for some methods, `whsec_` keys).
+ * A built-in row names its own, so its bundle holds nothing else of the compiler.
+ */
+export interface SchemeKit {
+  readonly grammar: Grammar
+  readonly readExtras?: typeof readExtras
+  readonly urlSigned?: typeof urlSigned
+  readonly whsecKey?: typeof whsecKey
+}
+
+/** Every step, and the grammar a signature spec is written in: `params`, `versioned`, else `prefix`. */
+function kitFor(sig: SignatureSpec): SchemeKit {
+  const grammar = sig.params !== undefined ? PARAMS_GRAMMAR : sig.versioned !== undefined ? VERSIONED_GRAMMAR : PREFIX_GRAMMAR
+  return { grammar, readExtras, urlSigned, whsecKey }
+}
+
+/** The step a spec needs and the kit lacks, named at startup. */
+function missingStep(kit: SchemeKit, spec: SchemeSpec): string | undefined {
+  if (!kit.grammar.applies(spec.signature)) return 'the signature is not in the grammar it is compiled with'
+  const extras = spec.signed.includes('id') || spec.timestamp?.header !== undefined
+  if (extras && kit.readExtras === undefined) return 'signed id or timestamp headers need readExtras'
+  if (spec.signedByMethod !== undefined && kit.urlSigned === undefined) return 'signedByMethod needs urlSigned'
+  if (spec.secret === 'whsec-base64' && kit.whsecKey === undefined) return "secret: 'whsec-base64' needs whsecKey"
+  return undefined
+}
+
+/**
+ * @internal {@link compileScheme} with its grammar and steps named by the caller, so a row's bundle
+ * holds only those (the built-in rows compile this way). A spec in another grammar, or one that
+ * needs a step the kit lacks, is a `TypeError` at startup.
+ */
+export function compileSchemeWith(kit: SchemeKit, spec: SchemeSpec, provider = ''): CompiledScheme {
+  const missing = missingStep(kit, spec)
+  if (missing !== undefined) throw new TypeError(`${provider || 'compileScheme'}: ${missing}`)
+  const { grammar } = kit
+  const plan = planOf(kit, spec, provider)
   const compiled: { -readonly [K in keyof CompiledScheme]: CompiledScheme[K] } = {
     signatureHeaders: plan.headers,
-    detect: detectorOf(spec, plan),
+    detect: grammar.detector(spec, plan.context),
     parse: (request) => parseWith(plan, request),
     sign: (input, tools) => signWith(plan, input, tools),
   }
   if (plan.unit !== undefined) compiled.timestampUnit = plan.unit
-  if (spec.secret === 'whsec-base64') compiled.keyFromSecret = whsecKey(provider)
+  if (spec.secret === 'whsec-base64') compiled.keyFromSecret = (kit.whsecKey as typeof whsecKey)(provider)
   const { id, eventFrom } = spec
   if (id !== undefined) {
     const names = plan.idHeaders as string[]
@@ -211,6 +238,10 @@ export function compileScheme(spec: SchemeSpec, provider = ''): CompiledScheme {
 
 /** Everything a scheme's parse and sign read per request, computed once. */
 interface Plan {
+  kit: SchemeKit
+  grammar: Grammar
+  /** What the grammar's decoder and detector read. */
+  context: { display: string; length: number; provider: string; headers: readonly string[]; idHeaders?: readonly string[] | undefined }
   spec: SchemeSpec
   provider: string
   hash: Hash
@@ -220,7 +251,6 @@ interface Plan {
   spelled: Map<string, string>
   display: string
   length: number
-  grammar: 'token' | 'list'
   unit?: 's' | 'ms'
   tsHeaders?: string[]
   idHeaders?: string[]
@@ -234,7 +264,8 @@ interface Plan {
   decode: (value: string, name: string) => Decoded | Failure
 }
 
-function planOf(spec: SchemeSpec, provider: string): Plan {
+function planOf(kit: SchemeKit, spec: SchemeSpec, provider: string): Plan {
+  const { grammar } = kit
   const sig = spec.signature
   const { hash } = spec
   const { encoding } = sig
@@ -246,7 +277,11 @@ function planOf(spec: SchemeSpec, provider: string): Plan {
   const idHeaders = id !== undefined && 'header' in id ? list(id.header) : undefined
   const idSigned = spec.signed.includes('id')
   const byMethod = spec.signedByMethod
+  const context = { display, length, provider, headers, idHeaders }
   return {
+    kit,
+    grammar,
+    context,
     spec,
     provider,
     hash,
@@ -257,7 +292,6 @@ function planOf(spec: SchemeSpec, provider: string): Plan {
     spelled: new Map(headers.map((h) => [h, spell(h)])),
     display,
     length,
-    grammar: sig.prefix !== undefined ? 'token' : 'list',
     ...(spec.timestamp === undefined ? {} : { unit: spec.timestamp.unit }),
     ...(spec.timestamp?.header === undefined ? {} : { tsHeaders: list(spec.timestamp.header) }),
     ...(idHeaders === undefined ? {} : { idHeaders }),
@@ -273,7 +307,7 @@ function planOf(spec: SchemeSpec, provider: string): Plan {
           methodCovered: coveredBy(byMethod.signed),
           methodParts: partsPlan(byMethod.signed),
         }),
-    decode: grammarOf(spec, { display, length, provider, spell }),
+    decode: grammar.decoder(spec, context),
   }
 }
 
@@ -283,8 +317,8 @@ function readExtra(plan: Plan, request: RequestView, names: readonly string[]): 
   return singleValue(found.value, plan.spell(found.name), plan.provider)
 }
 
-/** The signed id and timestamp headers, read before the signature grammar (in this order). */
-function readExtras(plan: Plan, request: RequestView): { id?: string; ts?: string; timestamp?: number } | Failure {
+/** @internal The signed id and timestamp headers, read before the signature grammar (in this order). */
+export function readExtras(plan: Plan, request: RequestView): { id?: string; ts?: string; timestamp?: number } | Failure {
   const out: { id?: string; ts?: string; timestamp?: number } = {}
   if (plan.idSigned && plan.idHeaders !== undefined) {
     const id = readExtra(plan, request, plan.idHeaders)
@@ -311,9 +345,9 @@ function parseWith(plan: Plan, request: RequestView): ParsedSignature | Failure 
   const found = firstOf(request, plan.headers)
   if (found === undefined) return fail('MISSING_SIGNATURE', `No ${plan.display} header`)
   const name = plan.spelled.get(found.name) as string
-  const value = singleValue(found.value, name, plan.provider, plan.grammar)
+  const value = singleValue(found.value, name, plan.provider, plan.grammar.joined)
   if (value === undefined || isFailure(value)) return value as Failure
-  const extras = plan.idSigned || plan.tsHeaders !== undefined ? readExtras(plan, request) : NO_EXTRAS
+  const extras = plan.idSigned || plan.tsHeaders !== undefined ? (plan.kit.readExtras as typeof readExtras)(plan, request) : NO_EXTRAS
   if (isFailure(extras)) return extras
   const decoded = plan.decode(value, name)
   if (isFailure(decoded)) return decoded
@@ -324,7 +358,8 @@ function parseWith(plan: Plan, request: RequestView): ParsedSignature | Failure 
   const signatures = decoded.signatures
   if (plan.methods !== undefined) {
     const method = (request.method ?? 'POST').toUpperCase()
-    if (plan.methods.has(method)) return urlSigned(plan, request, method, { value, signatures, ts, timestamp, id })
+    if (plan.methods.has(method))
+      return (plan.kit.urlSigned as typeof urlSigned)(plan, request, method, { value, signatures, ts, timestamp, id })
   }
   const parts = plan.parts({ body: request.body, timestamp: ts, id })
   // one object literal per shape (no property added later): the result is built on every request
@@ -340,7 +375,8 @@ function parseWith(plan: Plan, request: RequestView): ParsedSignature | Failure 
 
 const NO_EXTRAS: { id?: string; ts?: string; timestamp?: number } = Object.freeze({})
 
-function urlSigned(
+/** @internal `signedByMethod`: the request of a method whose signed content is the URL (Designer Cloud GET/DELETE). */
+export function urlSigned(
   plan: Plan,
   request: RequestView,
   method: string,
@@ -379,14 +415,6 @@ function urlSigned(
   return out
 }
 
-/** The signature header's value for a digest, in the scheme's grammar. */
-function headerValue(sig: SignatureSpec, digest: string, ts: string | undefined): string {
-  if (sig.params !== undefined) {
-    return `${sig.params.timestamp !== undefined ? `${sig.params.timestamp}=${ts},` : ''}${sig.params.signature}=${digest}`
-  }
-  return sig.versioned !== undefined ? `${sig.versioned},${digest}` : (sig.prefix as string) + digest
-}
-
 async function signWith(plan: Plan, input: SignInput, tools: SignTools): Promise<Record<string, string>> {
   const { spec, spell, idHeaders, tsHeaders, unit } = plan
   const sig = spec.signature
@@ -402,178 +430,11 @@ async function signWith(plan: Plan, input: SignInput, tools: SignTools): Promise
   const out: Record<string, string> = {}
   if (plan.idSigned && idHeaders !== undefined && id !== undefined) out[spell(idHeaders[0] as string)] = id
   if (tsHeaders !== undefined && ts !== undefined) out[spell(tsHeaders[0] as string)] = ts
-  out[plan.display] = headerValue(sig, digest, ts)
+  out[plan.display] = plan.grammar.value(sig, digest, ts)
   if (!plan.idSigned && idHeaders !== undefined && input.id !== undefined) out[spell(idHeaders[0] as string)] = input.id
   const event = spec.eventFrom
   if (event !== undefined && 'header' in event && input.event !== undefined) out[spell(event.header)] = input.event
   return out
-}
-
-interface Decoded {
-  signatures: Uint8Array[]
-  /** The timestamp as sent, when the grammar carries it (`params.timestamp`). */
-  timestamp?: string
-  timestampValue?: number
-}
-
-interface GrammarContext {
-  display: string
-  length: number
-  provider: string
-  spell: (name: string) => string
-}
-
-function grammarOf(spec: SchemeSpec, c: GrammarContext): (value: string, name: string) => Decoded | Failure {
-  const sig = spec.signature
-  const { encoding } = sig
-  if (sig.params !== undefined) return paramsGrammar(sig.params, encoding, spec.timestamp?.unit ?? 's', c)
-  if (sig.versioned !== undefined) return versionedGrammar(sig.versioned, encoding, spec.hash, c)
-  const prefix = sig.prefix as string
-  const grammar = `${prefix}<${c.length} ${encoding === 'hex' ? 'hex digits' : 'base64 characters'}>`
-  return (value, name) => {
-    if (prefix === '' && /^[A-Za-z0-9-]{1,10}=/.test(value)) {
-      return fail('MALFORMED_SIGNATURE', `${name} must be a bare ${grammar}; it starts with "${value.slice(0, value.indexOf('=') + 1)}"`)
-    }
-    if (!value.startsWith(prefix)) {
-      const got = value.slice(0, Math.min(value.indexOf('=') + 1 || 8, 12))
-      return fail(
-        'MALFORMED_SIGNATURE',
-        prefix === '' ? `${name} must be a bare ${grammar}; it starts with "${got}"` : `${name} must start with "${prefix}"`,
-      )
-    }
-    const chars = value.length - prefix.length
-    // pooled: the bytes are compared once and dropped (see hexToSignature)
-    const decoded =
-      chars !== c.length
-        ? undefined
-        : encoding === 'hex'
-          ? hexToSignature(value, prefix.length)
-          : base64ToSignature(value.slice(prefix.length))
-    if (decoded === undefined) return fail('MALFORMED_SIGNATURE', `${name} must be ${grammar}; got ${chars} characters`)
-    return { signatures: [decoded] }
-  }
-}
-
-/** `v1,<digest> v1,<digest>`: the entries of one version, the first that matches wins. */
-function versionedGrammar(
-  version: string,
-  encoding: 'hex' | 'base64',
-  hash: Hash,
-  c: GrammarContext,
-): (value: string, name: string) => Decoded | Failure {
-  const bytes = BYTE_LENGTH[hash]
-  const what = `"${version},<${encoding} HMAC-${hash.replace('-', '')}>"`
-  return (value, name) => {
-    const signatures: Uint8Array[] = []
-    // as the reference libraries: an entry that is not a well-formed version is skipped, not
-    // fatal (a sender may add versions this library does not know); a known one must still match
-    let skipped = 0
-    for (const entry of value.split(' ')) {
-      if (entry === '') continue
-      const comma = entry.indexOf(',')
-      // one comma per entry: a second is a copy of the header joined with "," (API Gateway HTTP APIs)
-      if (comma >= 0 && entry.indexOf(',', comma + 1) >= 0) return sentTimes(name, 2, c.provider)
-      if (comma < 0 || entry.slice(0, comma) !== version) {
-        skipped++
-        continue
-      }
-      const text = entry.slice(comma + 1)
-      const decoded = encoding === 'hex' ? hexToSignature(text) : base64ToSignature(text)
-      if (decoded === undefined || decoded.length !== bytes) {
-        skipped++
-        continue
-      }
-      signatures.push(decoded)
-    }
-    if (signatures.length === 0) {
-      return fail(
-        'MALFORMED_SIGNATURE',
-        `${c.display} has no valid ${what} entry${skipped > 0 ? ` (${skipped} other or malformed ${skipped === 1 ? 'entry' : 'entries'} skipped)` : ''}`,
-      )
-    }
-    return { signatures }
-  }
-}
-
-function paramsGrammar(
-  params: { timestamp?: string; signature: string },
-  encoding: 'hex' | 'base64',
-  unit: 's' | 'ms',
-  c: GrammarContext,
-): (value: string, name: string) => Decoded | Failure {
-  const tsKey = params.timestamp
-  const sigKey = params.signature
-  const shape = `${tsKey === undefined ? '' : `${tsKey}=<${unit}>,`}${sigKey}=<${c.length} ${encoding}>`
-  const chars = encoding === 'hex' ? 'hex digits' : 'base64 characters'
-  // the timestamp's name in messages, spelled once per header name
-  const labels = new Map<string, string>()
-  return (value, name) => {
-    let t: string | undefined
-    const signatures: Uint8Array[] = []
-    const others: string[] = []
-    for (const item of value.split(',')) {
-      const eq = item.indexOf('=')
-      const key = (eq < 0 ? item : item.slice(0, eq)).trim()
-      const v = eq < 0 ? '' : item.slice(eq + 1).trim()
-      if (key === tsKey) {
-        // the sender writes one of each: a second is a copy joined with "," (API Gateway HTTP APIs)
-        if (t !== undefined) return sentTimes(name, 2, c.provider)
-        t = v
-      } else if (key === sigKey) {
-        if (signatures.length > 0) return sentTimes(name, 2, c.provider)
-        // pooled: compared once and dropped (see hexToSignature)
-        const bytes = v.length === c.length ? (encoding === 'hex' ? hexToSignature(v) : base64ToSignature(v)) : undefined
-        if (bytes === undefined) {
-          return fail('MALFORMED_SIGNATURE', `"${sigKey}" in ${name} must be ${c.length} ${chars}; got ${v.length} characters`)
-        }
-        signatures.push(bytes)
-      } else others.push(key)
-    }
-    if (signatures.length === 0) {
-      return fail(
-        'MALFORMED_SIGNATURE',
-        `${name} must be "${shape}"; it has no "${sigKey}="${others.length ? ` (keys: ${others.slice(0, 4).join(', ')})` : ''}`,
-      )
-    }
-    if (tsKey === undefined) return { signatures }
-    if (t === undefined) return fail('MISSING_TIMESTAMP', `${name} has no "${tsKey}=<${unit}>" timestamp`)
-    let label = labels.get(name)
-    if (label === undefined) labels.set(name, (label = `"${tsKey}" in ${name}`))
-    const timestampValue = parseTimestamp(t, label)
-    if (isFailure(timestampValue)) return timestampValue
-    return { signatures, timestamp: t, timestampValue }
-  }
-}
-
-function detectorOf(
-  spec: SchemeSpec,
-  c: { headers: readonly string[]; length: number; idHeaders?: readonly string[] | undefined },
-): (request: RequestView) => boolean {
-  const sig = spec.signature
-  const { encoding } = sig
-  const digit = encoding === 'hex' ? '[0-9a-fA-F]' : '[A-Za-z0-9+/=]'
-  if (sig.params !== undefined) {
-    const ts = sig.params.timestamp === undefined ? '' : `${escapeRegExp(sig.params.timestamp)}=\\d+\\s*,\\s*`
-    const shape = new RegExp(`^\\s*${ts}${escapeRegExp(sig.params.signature)}=${digit}{${c.length}}\\s*$`)
-    return (request) => {
-      const v = firstOf(request, c.headers)?.value
-      return typeof v === 'string' && shape.test(v)
-    }
-  }
-  if (sig.versioned !== undefined) {
-    const entry = new RegExp(`(^|\\s)${escapeRegExp(sig.versioned)},`)
-    return (request) => {
-      const v = firstOf(request, c.headers)?.value
-      return typeof v === 'string' && entry.test(v) && (c.idHeaders === undefined || firstOf(request, c.idHeaders) !== undefined)
-    }
-  }
-  const prefix = sig.prefix as string
-  return (request) => {
-    const found = firstOf(request, c.headers)
-    if (found === undefined || typeof found.value !== 'string') return found !== undefined
-    const v = found.value
-    return v.length === prefix.length + c.length && v.startsWith(prefix) && decode(encoding, v.slice(prefix.length)) !== undefined
-  }
 }
 
 /**
@@ -598,7 +459,15 @@ export type RowMeta = Omit<Provider, keyof CompiledScheme> & Partial<Pick<Provid
  * })
  */
 export function schemeProvider<R extends RowMeta>(row: R & SchemeSpec): Readonly<Omit<R, keyof SchemeSpec> & CompiledScheme> {
+  return schemeRowWith(kitFor(row.signature), row)
+}
+
+/** @internal {@link schemeProvider} with its kit named, as {@link compileSchemeWith}. */
+export function schemeRowWith<R extends RowMeta>(
+  kit: SchemeKit,
+  row: R & SchemeSpec,
+): Readonly<Omit<R, keyof SchemeSpec> & CompiledScheme> {
   const { signature, hash, signed, signedByMethod, timestamp, id, eventFrom, secret, spelling, ...meta } = row
-  const compiled = compileScheme({ signature, hash, signed, signedByMethod, timestamp, id, eventFrom, secret, spelling }, row.name)
+  const compiled = compileSchemeWith(kit, { signature, hash, signed, signedByMethod, timestamp, id, eventFrom, secret, spelling }, row.name)
   return defineProvider({ ...compiled, ...meta } as unknown as Omit<R, keyof SchemeSpec> & CompiledScheme & Provider)
 }

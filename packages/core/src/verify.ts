@@ -244,6 +244,8 @@ interface Compiled {
   /** The list when it has one entry: no detection then. */
   readonly onlyOne: readonly Entry[] | undefined
   readonly configured: readonly Provider[]
+  /** The table's rows, for `explain()`'s lookalike hints. */
+  readonly known: readonly Provider[]
   readonly toleranceMs: number
   readonly clock: () => number
   readonly parseBody: boolean
@@ -297,6 +299,7 @@ function compile(backend: CryptoBackend, table: ProviderTable, options: Verifier
     list,
     onlyOne: list.length === 1 ? list : undefined,
     configured: list.map((e) => e.provider),
+    known: Object.values(table.providers),
     toleranceMs,
     clock,
     parseBody: options.parse !== false,
@@ -788,7 +791,16 @@ async function diagnose(
   parsed: ParsedSignature | undefined,
   failure: Failure,
 ): Promise<string[]> {
-  const state: DiagnoseState = { entry, view, parsed, failure, toleranceMs: c.toleranceMs, nowMs: c.clock(), configured: c.configured }
+  const state: DiagnoseState = {
+    entry,
+    view,
+    parsed,
+    failure,
+    toleranceMs: c.toleranceMs,
+    nowMs: c.clock(),
+    configured: c.configured,
+    known: c.known,
+  }
   const hints = await import('./hints.js')
   return hints.diagnose(c.backend, state)
 }

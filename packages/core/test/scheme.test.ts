@@ -161,3 +161,32 @@ describe.each(backends)('vendor switches are arguments of the row (%s)', (_name,
     expect(() => up42(null as never)).toThrow(TypeError)
   })
 })
+
+describe('compiled with a named grammar (how built-in rows tree-shake the other two)', () => {
+  it('a spec in another grammar is a TypeError at startup, naming the row', async () => {
+    const { compileSchemeWith } = await import('../src/scheme.js')
+    const { PARAMS_GRAMMAR, PREFIX_GRAMMAR, VERSIONED_GRAMMAR } = await import('../src/scheme-grammars.js')
+    const prefixed: SchemeSpec = {
+      signature: { header: 'x-acme-signature', prefix: 'v1=', encoding: 'hex' },
+      hash: 'SHA-256',
+      signed: ['body'],
+    }
+    expect(() => compileSchemeWith({ grammar: PARAMS_GRAMMAR }, prefixed, 'acme')).toThrow(/^acme: the signature is not in the grammar/)
+    expect(() => compileSchemeWith({ grammar: VERSIONED_GRAMMAR }, prefixed, 'acme')).toThrow(TypeError)
+    expect(compileSchemeWith({ grammar: PREFIX_GRAMMAR }, prefixed, 'acme').signatureHeaders).toEqual(['x-acme-signature'])
+  })
+
+  it('a spec that needs a step the kit lacks (signed id headers, signedByMethod, whsec keys) is a TypeError at startup', async () => {
+    const { compileSchemeWith } = await import('../src/scheme.js')
+    const { PREFIX_GRAMMAR } = await import('../src/scheme-grammars.js')
+    const base: SchemeSpec = { signature: { header: 'x-acme-signature', prefix: '', encoding: 'hex' }, hash: 'SHA-256', signed: ['body'] }
+    const kit = { grammar: PREFIX_GRAMMAR }
+    expect(() => compileSchemeWith(kit, { ...base, signed: ['id', '.', 'body'], id: { header: 'x-acme-id' } }, 'acme')).toThrow(
+      /^acme: signed id or timestamp headers need readExtras$/,
+    )
+    expect(() =>
+      compileSchemeWith(kit, { ...base, signedByMethod: { methods: ['GET'], signed: ['url'], vendor: 'Acme' } }, 'acme'),
+    ).toThrow(/^acme: signedByMethod needs urlSigned$/)
+    expect(() => compileSchemeWith(kit, { ...base, secret: 'whsec-base64' }, 'acme')).toThrow(/needs whsecKey$/)
+  })
+})

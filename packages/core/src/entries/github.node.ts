@@ -1,13 +1,29 @@
 // `@hookproof/core/providers/github` on node:crypto (the `node` export condition): this row alone, so a
 // bundle holds no other provider. Written by scripts/provider-entries.ts; the functions are documented in ../api.ts.
-import { bind } from '../api.js'
+import {
+  bindTable,
+  checkLambdaEventOf,
+  checkOf,
+  checkRequestOf,
+  createVerifierOf,
+  signOf,
+  verifyLambdaEventOf,
+  verifyOf,
+  verifyRequestOf,
+} from '../api.js'
 import { nodeCrypto } from '../crypto/node.js'
 import { github } from '../providers/github.js'
 
 export * from './shared.js'
 export { github }
 
-export const { createVerifier, verify, check, sign, verifyRequest, checkRequest, verifyLambdaEvent, checkLambdaEvent } = bind(nodeCrypto, {
-  providers: { github },
-  aliases: {},
-})
+// one export per function, each `@__PURE__`: a bundler drops those not imported
+const bound = /* @__PURE__ */ bindTable(nodeCrypto, { providers: { github }, aliases: {} })
+export const createVerifier = /* @__PURE__ */ createVerifierOf(bound)
+export const verify = /* @__PURE__ */ verifyOf(bound)
+export const check = /* @__PURE__ */ checkOf(bound)
+export const sign = /* @__PURE__ */ signOf(bound)
+export const verifyRequest = /* @__PURE__ */ verifyRequestOf(bound)
+export const checkRequest = /* @__PURE__ */ checkRequestOf(bound)
+export const verifyLambdaEvent = /* @__PURE__ */ verifyLambdaEventOf(bound)
+export const checkLambdaEvent = /* @__PURE__ */ checkLambdaEventOf(bound)

@@ -1,6 +1,7 @@
 import type { ProviderAbout } from '../about.js'
 import { payloadType } from '../provider.js'
-import { schemeProvider } from '../scheme.js'
+import { schemeRowWith } from '../scheme.js'
+import { PREFIX_GRAMMAR } from '../scheme-grammars.js'
 
 /**
  * A dbt Cloud job webhook, as the docs' three example payloads show it.
@@ -47,21 +48,24 @@ export interface DbtCloudPayload {
  *
  * @see https://docs.getdbt.com/docs/deploy/webhooks#validate-a-webhook
  */
-export const dbtCloud = schemeProvider({
-  name: 'dbt-cloud',
-  title: 'dbt Cloud',
-  docs: 'https://docs.getdbt.com/docs/deploy/webhooks#validate-a-webhook',
-  envVar: 'DBT_CLOUD_WEBHOOK_SECRET',
-  signature: { header: 'authorization', prefix: '', encoding: 'hex' },
-  hash: 'SHA-256',
-  signed: ['body'],
-  // in the signed body: duplicates are keyed on it
-  id: { field: 'eventId' },
-  eventFrom: { field: 'eventType' },
-  replayTtlSeconds: 86_400,
-  dedupFallback: 'signature',
-  payload: payloadType<DbtCloudPayload>(),
-})
+export const dbtCloud = schemeRowWith(
+  { grammar: PREFIX_GRAMMAR },
+  {
+    name: 'dbt-cloud',
+    title: 'dbt Cloud',
+    docs: 'https://docs.getdbt.com/docs/deploy/webhooks#validate-a-webhook',
+    envVar: 'DBT_CLOUD_WEBHOOK_SECRET',
+    signature: { header: 'authorization', prefix: '', encoding: 'hex' },
+    hash: 'SHA-256',
+    signed: ['body'],
+    // in the signed body: duplicates are keyed on it
+    id: { field: 'eventId' },
+    eventFrom: { field: 'eventType' },
+    replayTtlSeconds: 86_400,
+    dedupFallback: 'signature',
+    payload: payloadType<DbtCloudPayload>(),
+  },
+)
 
 /** What the generated docs tables say of this provider (`npm run docs:providers`). */
 export const about = {

@@ -1,5 +1,6 @@
 import type { ProviderAbout } from '../about.js'
-import { schemeProvider } from '../scheme.js'
+import { schemeRowWith, urlSigned } from '../scheme.js'
+import { PARAMS_GRAMMAR } from '../scheme-grammars.js'
 
 /**
  * Alteryx Designer Cloud (Trifacta) flow webhook tasks: `X-Webhook-Signature: t=<ms>,sha256=<hex>`,
@@ -9,22 +10,25 @@ import { schemeProvider } from '../scheme.js'
  *
  * @see https://help.alteryx.com/aac/en/trifacta-classic/common-tasks/operationalization-tasks/create-flow-webhook-task.html
  */
-export const designerCloud = schemeProvider({
-  name: 'designer-cloud',
-  title: 'Alteryx Designer Cloud (Trifacta)',
-  docs: 'https://help.alteryx.com/aac/en/trifacta-classic/common-tasks/operationalization-tasks/create-flow-webhook-task.html',
-  envVar: 'DESIGNER_CLOUD_WEBHOOK_SECRET',
-  signature: { header: 'x-webhook-signature', params: { timestamp: 't', signature: 'sha256' }, encoding: 'hex' },
-  hash: 'SHA-256',
-  timestamp: { unit: 'ms' },
-  signed: ['timestamp', '.', 'body'],
-  signedByMethod: { methods: ['GET', 'DELETE', 'HEAD'], signed: ['timestamp', '.', 'url'], vendor: 'Designer Cloud' },
-  // the user picks the task's method (POST, PUT, PATCH, GET, DELETE); GET/DELETE sign the URL
-  methods: ['POST', 'PUT', 'PATCH', 'GET', 'DELETE'],
-  // retries are optional and unspecified; the signed t already bounds replays to the tolerance
-  replayTtlSeconds: 86_400,
-  dedupFallback: 'signature',
-})
+export const designerCloud = schemeRowWith(
+  { grammar: PARAMS_GRAMMAR, urlSigned },
+  {
+    name: 'designer-cloud',
+    title: 'Alteryx Designer Cloud (Trifacta)',
+    docs: 'https://help.alteryx.com/aac/en/trifacta-classic/common-tasks/operationalization-tasks/create-flow-webhook-task.html',
+    envVar: 'DESIGNER_CLOUD_WEBHOOK_SECRET',
+    signature: { header: 'x-webhook-signature', params: { timestamp: 't', signature: 'sha256' }, encoding: 'hex' },
+    hash: 'SHA-256',
+    timestamp: { unit: 'ms' },
+    signed: ['timestamp', '.', 'body'],
+    signedByMethod: { methods: ['GET', 'DELETE', 'HEAD'], signed: ['timestamp', '.', 'url'], vendor: 'Designer Cloud' },
+    // the user picks the task's method (POST, PUT, PATCH, GET, DELETE); GET/DELETE sign the URL
+    methods: ['POST', 'PUT', 'PATCH', 'GET', 'DELETE'],
+    // retries are optional and unspecified; the signed t already bounds replays to the tolerance
+    replayTtlSeconds: 86_400,
+    dedupFallback: 'signature',
+  },
+)
 
 /** What the generated docs tables say of this provider (`npm run docs:providers`). */
 export const about = {

@@ -1,6 +1,7 @@
 import type { ProviderAbout } from '../about.js'
 import { payloadType } from '../provider.js'
-import { schemeProvider } from '../scheme.js'
+import { schemeRowWith } from '../scheme.js'
+import { PREFIX_GRAMMAR } from '../scheme-grammars.js'
 
 /**
  * A Fivetran webhook event, as the REST API docs' examples show it (`event`, `created`, the
@@ -37,19 +38,22 @@ export interface FivetranPayload {
  * @see https://fivetran.com/docs/rest-api/webhooks#signing
  * @see https://github.com/fivetran/fivetran-webhook-example-node-express
  */
-export const fivetran = schemeProvider({
-  name: 'fivetran',
-  title: 'Fivetran',
-  docs: 'https://fivetran.com/docs/rest-api/webhooks#signing',
-  envVar: 'FIVETRAN_WEBHOOK_SECRET',
-  signature: { header: 'x-fivetran-signature-256', prefix: '', encoding: 'hex', hexCase: 'upper' },
-  hash: 'SHA-256',
-  signed: ['body'],
-  eventFrom: { field: 'event' },
-  replayTtlSeconds: 86_400,
-  dedupFallback: 'signature',
-  payload: payloadType<FivetranPayload>(),
-})
+export const fivetran = schemeRowWith(
+  { grammar: PREFIX_GRAMMAR },
+  {
+    name: 'fivetran',
+    title: 'Fivetran',
+    docs: 'https://fivetran.com/docs/rest-api/webhooks#signing',
+    envVar: 'FIVETRAN_WEBHOOK_SECRET',
+    signature: { header: 'x-fivetran-signature-256', prefix: '', encoding: 'hex', hexCase: 'upper' },
+    hash: 'SHA-256',
+    signed: ['body'],
+    eventFrom: { field: 'event' },
+    replayTtlSeconds: 86_400,
+    dedupFallback: 'signature',
+    payload: payloadType<FivetranPayload>(),
+  },
+)
 
 /** What the generated docs tables say of this provider (`npm run docs:providers`). */
 export const about = {

@@ -1,9 +1,11 @@
 import type { ProviderAbout } from '../about.js'
 import { fail } from '../errors.js'
 import { type Configurable, configurable, defineProvider, type Provider } from '../provider.js'
-import { compileScheme } from '../scheme.js'
+import { compileSchemeWith } from '../scheme.js'
+import { PREFIX_GRAMMAR } from '../scheme-grammars.js'
 
-const sha256 = compileScheme(
+const sha256 = compileSchemeWith(
+  { grammar: PREFIX_GRAMMAR },
   {
     signature: { header: 'x-hub-signature-256', prefix: 'sha256=', encoding: 'hex' },
     hash: 'SHA-256',
@@ -13,7 +15,8 @@ const sha256 = compileScheme(
   },
   'github',
 )
-const sha1 = compileScheme(
+const sha1 = compileSchemeWith(
+  { grammar: PREFIX_GRAMMAR },
   { signature: { header: 'x-hub-signature', prefix: 'sha1=', encoding: 'hex' }, hash: 'SHA-1', signed: ['body'] },
   'github',
 )

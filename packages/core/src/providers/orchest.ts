@@ -1,9 +1,11 @@
 import type { ProviderAbout } from '../about.js'
 import type { OrchestPayload } from '../payloads.js'
 import { defineProvider, payloadType } from '../provider.js'
-import { compileScheme } from '../scheme.js'
+import { compileSchemeWith } from '../scheme.js'
+import { PREFIX_GRAMMAR } from '../scheme-grammars.js'
 
-const scheme = compileScheme(
+const scheme = compileSchemeWith(
+  { grammar: PREFIX_GRAMMAR },
   {
     signature: { header: ['x-hub-signature', 'x-orchest-signature'], prefix: '', encoding: 'hex' },
     hash: 'SHA-256',

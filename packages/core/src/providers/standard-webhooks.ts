@@ -1,7 +1,8 @@
 import type { ProviderAbout } from '../about.js'
 import type { StandardWebhooksPayload } from '../payloads.js'
 import { payloadType } from '../provider.js'
-import { schemeProvider } from '../scheme.js'
+import { readExtras, schemeRowWith, whsecKey } from '../scheme.js'
+import { VERSIONED_GRAMMAR } from '../scheme-grammars.js'
 
 /**
  * Standard Webhooks (reference scheme, also Svix): `webhook-signature` holds space-separated
@@ -12,29 +13,32 @@ import { schemeProvider } from '../scheme.js'
  *
  * @see https://github.com/standard-webhooks/standard-webhooks/blob/main/spec/standard-webhooks.md
  */
-export const standardWebhooks = schemeProvider({
-  name: 'standard-webhooks',
-  title: 'Standard Webhooks',
-  docs: 'https://github.com/standard-webhooks/standard-webhooks/blob/main/spec/standard-webhooks.md',
-  // `*_WEBHOOK_SECRET` like every other provider; the first name is still read
-  envVar: 'STANDARD_WEBHOOKS_WEBHOOK_SECRET',
-  legacyEnvVars: ['STANDARD_WEBHOOKS_SECRET'],
-  signature: { header: ['webhook-signature', 'svix-signature'], versioned: 'v1', encoding: 'base64' },
-  hash: 'SHA-256',
-  signed: ['id', '.', 'timestamp', '.', 'body'],
-  id: { header: ['webhook-id', 'svix-id'], generate: (now) => `msg_${Math.floor(now).toString(36)}` },
-  timestamp: { unit: 's', header: ['webhook-timestamp', 'svix-timestamp'] },
-  eventFrom: { field: 'type' },
-  secret: 'whsec-base64',
-  spelling: 'lower',
-  // the spec's example retry schedule ends 75 h 35 min 5 s after the first attempt
-  // (immediately, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h, 24 h): remember 4 days
-  // the spec's example secret (standard-webhooks spec.md)
-  secretExample: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
-  replayTtlSeconds: 4 * 86_400,
-  dedupFallback: 'signature',
-  payload: payloadType<StandardWebhooksPayload>(),
-})
+export const standardWebhooks = schemeRowWith(
+  { grammar: VERSIONED_GRAMMAR, readExtras, whsecKey },
+  {
+    name: 'standard-webhooks',
+    title: 'Standard Webhooks',
+    docs: 'https://github.com/standard-webhooks/standard-webhooks/blob/main/spec/standard-webhooks.md',
+    // `*_WEBHOOK_SECRET` like every other provider; the first name is still read
+    envVar: 'STANDARD_WEBHOOKS_WEBHOOK_SECRET',
+    legacyEnvVars: ['STANDARD_WEBHOOKS_SECRET'],
+    signature: { header: ['webhook-signature', 'svix-signature'], versioned: 'v1', encoding: 'base64' },
+    hash: 'SHA-256',
+    signed: ['id', '.', 'timestamp', '.', 'body'],
+    id: { header: ['webhook-id', 'svix-id'], generate: (now) => `msg_${Math.floor(now).toString(36)}` },
+    timestamp: { unit: 's', header: ['webhook-timestamp', 'svix-timestamp'] },
+    eventFrom: { field: 'type' },
+    secret: 'whsec-base64',
+    spelling: 'lower',
+    // the spec's example retry schedule ends 75 h 35 min 5 s after the first attempt
+    // (immediately, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h, 24 h): remember 4 days
+    // the spec's example secret (standard-webhooks spec.md)
+    secretExample: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
+    replayTtlSeconds: 4 * 86_400,
+    dedupFallback: 'signature',
+    payload: payloadType<StandardWebhooksPayload>(),
+  },
+)
 
 /** What the generated docs tables say of this provider (`npm run docs:providers`). */
 export const about = {

@@ -99,55 +99,56 @@ function coveredBy(headers: readonly string[], digest: boolean): readonly string
   return Object.freeze(digest ? [...headers, 'body'] : [...headers])
 }
 
-async function afterVerify({
-  request,
-  nowMs,
-  toleranceMs,
-  digest,
-  equal,
-}: AfterVerifyContext): Promise<Failure | AfterVerifyResult | undefined> {
-  const input = signatureInputOf(request) as SignatureInput
-  // the signed Date first: a stale replay is turned away before the body is hashed
-  let signedTime: number | undefined
-  if (input.headers.includes('date')) {
-    const date = request.header('date')
-    signedTime = typeof date === 'string' ? httpDate(date) : Number.NaN
-    if (Number.isNaN(signedTime)) {
-      return fail('MALFORMED_SIGNATURE', 'The signed Date header is not an HTTP date (e.g. "Tue, 14 Nov 2023 22:13:20 GMT")')
-    }
-    const late = checkTolerance(signedTime, nowMs, toleranceMs, 'The signed Date header')
-    if (late) return late
+/** The signed `Date` (`undefined` when not signed), checked first: a stale replay is turned away before the body is hashed. */
+function signedDate(request: RequestView, input: SignatureInput, nowMs: number, toleranceMs: number): number | undefined | Failure {
+  if (!input.headers.includes('date')) return undefined
+  const date = request.header('date')
+  const signedTime = typeof date === 'string' ? httpDate(date) : Number.NaN
+  if (Number.isNaN(signedTime)) {
+    return fail('MALFORMED_SIGNATURE', 'The signed Date header is not an HTTP date (e.g. "Tue, 14 Nov 2023 22:13:20 GMT")')
   }
-  const digestHeader = input.headers.find((h) => DIGEST_HEADERS.includes(h))
+  return checkTolerance(signedTime, nowMs, toleranceMs, 'The signed Date header') ?? signedTime
+}
+
+/** The signed digest header against the body; no digest signed is refused unless `allowUnsignedBody`. */
+async function checkDigest(
+  request: RequestView,
+  input: SignatureInput,
+  digestHeader: string | undefined,
+  { digest, equal }: AfterVerifyContext,
+): Promise<Failure | undefined> {
   if (digestHeader === undefined) {
-    if (request.options.allowUnsignedBody !== true) {
-      return fail(
-        'BODY_NOT_AUTHENTICATED',
-        `The UP42 signature covers only these headers: ${input.headers.join(', ')}. None is Content-Digest or Digest, so the body could have been changed. Ask the sender to sign a digest, or set allowUnsignedBody: true to accept it (bodyAuthenticated will be false)`,
-      )
-    }
-  } else {
-    const value = request.header(digestHeader)
-    const expected = typeof value === 'string' ? expectedDigest(digestHeader, value) : undefined
-    if (expected === undefined) {
-      return fail(
-        'MALFORMED_SIGNATURE',
-        digestHeader === 'content-digest'
-          ? 'Content-Digest must hold sha-256=:<base64>: (RFC 9530)'
-          : 'Digest must hold SHA-256=<base64> (RFC 3230)',
-      )
-    }
-    const actual = await digest('SHA-256', [request.body])
-    if (!equal(actual, expected)) {
-      return fail(
-        'SIGNATURE_MISMATCH',
-        `The signed ${digestHeader === 'digest' ? 'Digest' : 'Content-Digest'} does not match the body: the body was changed after signing`,
-      )
-    }
+    if (request.options.allowUnsignedBody === true) return undefined
+    return fail(
+      'BODY_NOT_AUTHENTICATED',
+      `The UP42 signature covers only these headers: ${input.headers.join(', ')}. None is Content-Digest or Digest, so the body could have been changed. Ask the sender to sign a digest, or set allowUnsignedBody: true to accept it (bodyAuthenticated will be false)`,
+    )
   }
-  // both signed: the Date decides, as the time of this attempt (the body's may be the event's)
-  if (signedTime !== undefined) return { timestampMs: signedTime }
-  // no signed Date: the only signed time left is the body's own, when the digest authenticated it
+  const value = request.header(digestHeader)
+  const expected = typeof value === 'string' ? expectedDigest(digestHeader, value) : undefined
+  if (expected === undefined) {
+    return fail(
+      'MALFORMED_SIGNATURE',
+      digestHeader === 'content-digest'
+        ? 'Content-Digest must hold sha-256=:<base64>: (RFC 9530)'
+        : 'Digest must hold SHA-256=<base64> (RFC 3230)',
+    )
+  }
+  const actual = await digest('SHA-256', [request.body])
+  if (equal(actual, expected)) return undefined
+  return fail(
+    'SIGNATURE_MISMATCH',
+    `The signed ${digestHeader === 'digest' ? 'Digest' : 'Content-Digest'} does not match the body: the body was changed after signing`,
+  )
+}
+
+/** No signed Date: the body's own `timestamp` when the digest authenticated it, else a refusal (unless `allowUnsignedTimestamp`). */
+function bodyTime(
+  request: RequestView,
+  input: SignatureInput,
+  digestHeader: string | undefined,
+  { nowMs, toleranceMs }: AfterVerifyContext,
+): Failure | AfterVerifyResult | undefined {
   const time = digestHeader === undefined ? undefined : payloadTime(request)
   if (typeof time === 'number') {
     const late = checkTolerance(time, nowMs, toleranceMs, 'The "timestamp" of the signed UP42 body')
@@ -164,6 +165,20 @@ async function afterVerify({
     'MISSING_TIMESTAMP',
     `The UP42 signature covers no time, so a captured delivery could be replayed at any time: Signature-Input lists ${input.headers.join(', ')} (no Date), and ${body}. created= is not signed and proves nothing. Ask the sender to sign Date, or set allowUnsignedTimestamp: true to accept it (then use a replay store)`,
   )
+}
+
+/** After the MAC: the signed Date, the signed digest, then the signed time. */
+async function afterVerify(context: AfterVerifyContext): Promise<Failure | AfterVerifyResult | undefined> {
+  const { request } = context
+  const input = signatureInputOf(request) as SignatureInput
+  const signedTime = signedDate(request, input, context.nowMs, context.toleranceMs)
+  if (isFailure(signedTime)) return signedTime
+  const digestHeader = input.headers.find((h) => DIGEST_HEADERS.includes(h))
+  const digestFailure = await checkDigest(request, input, digestHeader, context)
+  if (digestFailure !== undefined) return digestFailure
+  // both signed: the Date decides, as the time of this attempt (the body's may be the event's)
+  if (signedTime !== undefined) return { timestampMs: signedTime }
+  return bodyTime(request, input, digestHeader, context)
 }
 
 /**
