@@ -117,16 +117,3 @@ const NodeBuffer = (globalThis as { Buffer?: { from: BufferFrom } }).Buffer
 function asNodeBuffer(bytes: Uint8Array): Uint8Array {
   return NodeBuffer === undefined ? bytes : NodeBuffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
 }
-
-const UNITS: Record<string, number> = { b: 1, kb: 2 ** 10, mb: 2 ** 20, gb: 2 ** 30 }
-
-/**
- * The `limit` option in bytes: a number, or a string like `'512kb'` or `'1mb'` (1024-based, as
- * raw-body and `@hookproof/express` read it). Anything else is a `TypeError` at startup.
- */
-export function limitBytes(limit: number | string): number {
-  if (typeof limit === 'number' && limit >= 0) return limit
-  const match = typeof limit === 'string' ? /^\s*(\d+(?:\.\d+)?)\s*(b|kb|mb|gb)?\s*$/i.exec(limit) : null
-  if (match === null) throw new TypeError(`limit must be a number of bytes or a string like '1mb', got ${String(limit)}`)
-  return Math.floor(Number(match[1]) * (UNITS[(match[2] ?? 'b').toLowerCase()] as number))
-}

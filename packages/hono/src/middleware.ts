@@ -1,7 +1,7 @@
 import type { WebhookVerificationError } from '@hookproof/core'
-import { bodyTimeoutOption, DEFAULT_BODY_LIMIT, type FlowHooks } from '@hookproof/core/adapter'
+import { bodyTimeoutOption, DEFAULT_BODY_LIMIT, type FlowHooks, limitBytes } from '@hookproof/core/adapter'
 import type { Context, Env, Next } from 'hono'
-import { type BodyRead, limitBytes, readRawBody } from './body.js'
+import { type BodyRead, readRawBody } from './body.js'
 import { flowSource } from './flows.js'
 import type { HonoWebhookOptions, SecretSource, WebhookEnv, WebhookMiddleware } from './types.js'
 

@@ -12,18 +12,19 @@ export const FIX =
 /**
  * The raw body: the Buffer Nest kept in `rawBody` (`rawBody: true`), a Buffer body left by a raw
  * parser, or, for a content type Nest has no parser for, the stream read with raw-body up to
- * `limit`. A parser that consumed the stream without keeping the bytes gives `BODY_ALREADY_PARSED`.
+ * `limit` (`maxBytes`: the same in bytes, read once at startup). A parser that consumed the stream without keeping the bytes gives `BODY_ALREADY_PARSED`.
  */
 export async function readRawBody(
   req: NestRequest,
   res: ServerResponse,
   limit: number | string,
+  maxBytes: number,
   timeoutMs: number,
 ): Promise<Uint8Array | Failure> {
   const kept = req.rawBody instanceof Uint8Array ? req.rawBody : req.body instanceof Uint8Array ? req.body : undefined
   if (kept !== undefined) {
     // Nest buffered it already: still held to `limit`, so the option means the same on every path
-    return kept.byteLength > limitBytes(limit) ? bodyReadFailure({ type: 'entity.too.large' }, limit, FIX) : kept
+    return kept.byteLength > maxBytes ? bodyReadFailure({ type: 'entity.too.large' }, limit, FIX) : kept
   }
   const raw = (req.raw ?? req) as IncomingMessage & { _body?: boolean }
   if (raw._body === true || raw.readableEnded) return bodyAlreadyParsed(FIX, req.body)
@@ -35,19 +36,6 @@ export async function readRawBody(
     if (!raw.readableEnded && !raw.destroyed) raw.resume()
     return bodyReadFailure(error, limit, FIX)
   }
-}
-
-const UNITS: Record<string, number> = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 }
-
-/**
- * `limit` in bytes, read as raw-body reads it (`'1mb'` is 1 MiB); checked at startup, so a size
- * raw-body would not understand fails there rather than per request.
- */
-export function limitBytes(limit: unknown): number {
-  if (typeof limit === 'number' && limit >= 0) return limit
-  const match = typeof limit === 'string' ? /^\s*(\d+(?:\.\d+)?)\s*(b|kb|mb|gb)?\s*$/i.exec(limit) : null
-  if (match === null) throw new TypeError(`limit must be a number of bytes or a size such as '1mb', got ${String(limit)}`)
-  return Math.floor(Number(match[1]) * (UNITS[(match[2] ?? 'b').toLowerCase()] as number))
 }
 
 /** After a body timeout: stop taking bytes and close the connection once the 408 is out. */

@@ -8,11 +8,12 @@ import {
   type FlowHooks,
   type FlowRequest,
   type FlowResponse,
+  limitBytes,
   nodeRequestHeaders,
   type WebhookFlow,
   whenAnswered,
 } from '@hookproof/core/adapter'
-import { limitBytes, readRawBody } from './body.js'
+import { readRawBody } from './body.js'
 import type { NestRequest, NestResponse, NestWebhookOptions } from './types.js'
 import { requestUrl } from './url.js'
 
@@ -20,6 +21,8 @@ import { requestUrl } from './url.js'
 export interface RouteSettings {
   readonly flow: WebhookFlow
   readonly limit: number | string
+  /** `limit` in bytes, read once at startup. */
+  readonly maxBytes: number
   readonly timeoutMs: number
   readonly urlOf: (req: NestRequest) => string
 }
@@ -28,10 +31,10 @@ export interface RouteSettings {
 export function routeSettings(options: NestWebhookOptions): RouteSettings {
   // adapter-only options stay here: the flow gets verifier and flow options only
   const { limit = DEFAULT_BODY_LIMIT, publicUrl, bodyTimeoutMs, ...flowOptions } = options
-  limitBytes(limit)
+  const maxBytes = limitBytes(limit)
   const timeoutMs = bodyTimeoutOption(bodyTimeoutMs)
   const urlOf = urlOption(publicUrl)
-  return { flow: createWebhookFlow(flowOptions), limit, timeoutMs, urlOf }
+  return { flow: createWebhookFlow(flowOptions), limit, maxBytes, timeoutMs, urlOf }
 }
 
 /**
@@ -55,7 +58,7 @@ export abstract class NestHooks implements FlowHooks {
   }
 
   readBody(): Promise<Uint8Array | Failure> {
-    return readRawBody(this.req, this.raw, this.settings.limit, this.settings.timeoutMs)
+    return readRawBody(this.req, this.raw, this.settings.limit, this.settings.maxBytes, this.settings.timeoutMs)
   }
 
   readRequest(): FlowRequest {
