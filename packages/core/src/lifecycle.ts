@@ -6,7 +6,7 @@
  */
 import { type Failure, fail } from './errors.js'
 import { type InboxGate, openInbox, type WebhookInbox } from './inbox.js'
-import { type LeaseTiming, takeClaim } from './lease.js'
+import type { LeaseTiming } from './lease.js'
 import type { Maybe } from './maybe.js'
 import { positive } from './options.js'
 import type { ReplayStore } from './replay.js'
@@ -70,6 +70,9 @@ export function ownKey(policy: ReplayPolicy, webhook: VerifiedWebhook): string |
   return own === undefined ? undefined : `${webhook.provider}:${own}`
 }
 
+/** The claim step (claim.ts), once loaded. */
+let claims: typeof import('./claim.js') | undefined
+
 /** The result's claim fields, filled in once the claim is taken: the object keeps its shape. */
 type Held = { -readonly [K in 'replayKey' | 'complete' | 'abort']: VerifiedWebhook[K] }
 
@@ -94,40 +97,10 @@ export function beginClaim(
     return webhook
   }
   const timing: LeaseTiming = { leaseMs: policy.leaseMs, ttlMs: policy.ttlMs ?? retryWindowSeconds * 1000, maxHoldMs: policy.maxHoldMs }
-  return claimIn(policy.store, key, webhook, timing)
-}
-
-async function claimIn(store: ReplayStore, key: string, webhook: VerifiedWebhook, timing: LeaseTiming): Promise<VerifiedWebhook | Failure> {
-  let taken: Awaited<ReturnType<typeof takeClaim>>
-  try {
-    taken = await takeClaim(store, key, timing)
-  } catch (error) {
-    const code = (error as { code?: unknown })?.code
-    return fail('STORE_UNAVAILABLE', 'The replay store did not answer; retry later', {
-      provider: webhook.provider,
-      retryAfter: (error as { retryAfter?: number })?.retryAfter ?? 5,
-      status: code === 'STORE_UNAVAILABLE' ? (error as { status?: number }).status : undefined,
-    })
-  }
-  if (taken === 'done') {
-    return fail('DUPLICATE_DELIVERY', `Delivery ${webhook.deliveryId ?? '(by signature)'} was already processed`, {
-      provider: webhook.provider,
-      status: 200,
-    })
-  }
-  if (taken === 'in-flight') {
-    return fail('DUPLICATE_DELIVERY', `Delivery ${webhook.deliveryId ?? '(by signature)'} is being processed right now`, {
-      provider: webhook.provider,
-      status: 409,
-      retryAfter: Math.max(1, Math.ceil(timing.leaseMs / 1000)),
-    })
-  }
-  // the claim's own methods: each acts only on this attempt's claim and stops its renewal
-  const held = webhook as Held
-  held.replayKey = key
-  held.complete = taken.complete.bind(taken)
-  held.abort = taken.abort.bind(taken)
-  return webhook
+  // the claim (lease renewal, store errors, duplicate answers) loads with the first delivery claimed
+  if (claims !== undefined) return claims.claimIn(policy.store, key, webhook, timing)
+  const store = policy.store
+  return import('./claim.js').then((m) => (claims = m).claimIn(store, key, webhook, timing))
 }
 
 /**

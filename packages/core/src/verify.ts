@@ -221,7 +221,7 @@ export interface ProviderTable {
 // Compile: once per createVerifier, every check of the options and every key made here.
 // Per request, read top to bottom: check → checkRequest → selectProviders → tryFrom → attempt
 // (parseSignature → matchFrom/compareAt → afterMatch → checkTime → runAfterVerify) → next →
-// verified → resultOf → claim (lifecycle.beginClaim) → outcome.
+// verified → delivered → resultOf → claim (lifecycle.beginClaim) → outcome.
 // ---------------------------------------------------------------------------------------------
 
 interface Entry {
@@ -672,15 +672,20 @@ function afterProviderCheck(after: Failure | AfterVerifyResult | undefined, a: A
 /** The signature holds: parse the payload, read id and event, build the result, claim the delivery. */
 function verified(a: Attempt): Maybe<CheckResult> {
   const { c, view } = a
+  if (!c.parseBody || (a.parsed as ParsedSignature).bodyIgnored === true) return delivered(undefined, a)
+  const ct = view.header('content-type')
+  const out = parsePayload(view.body, typeof ct === 'string' ? ct : ct?.[0], a.entry.provider.formFieldsAreJson === true)
+  return andThen(out, parsedPayload, a)
+}
+
+function parsedPayload(out: { ok: true; value: unknown } | Failure, a: Attempt): Maybe<CheckResult> {
+  return isFailure(out) ? rejected(a, out) : delivered(out.value, a)
+}
+
+/** Reads id and event, builds the result, claims the delivery. */
+function delivered(payload: unknown, a: Attempt): Maybe<CheckResult> {
+  const { c, view } = a
   const provider = a.entry.provider
-  const parsed = a.parsed as ParsedSignature
-  let payload: unknown
-  if (c.parseBody && parsed.bodyIgnored !== true) {
-    const ct = view.header('content-type')
-    const out = parsePayload(view.body, typeof ct === 'string' ? ct : ct?.[0], provider.formFieldsAreJson === true)
-    if (isFailure(out)) return rejected(a, out)
-    payload = out.value
-  }
   let deliveryId: string | undefined
   let event: string | undefined
   try {
