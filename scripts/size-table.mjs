@@ -11,6 +11,8 @@ const root = new URL('..', import.meta.url).pathname
 const args = process.argv.slice(2)
 const fromSrc = args.includes('--src')
 const all = args.includes('--all')
+// --no-lazy: dynamic imports external, to see what the start bundle holds only for lazy chunks
+const noLazy = args.includes('--no-lazy')
 const name = args.find((a) => !a.startsWith('--')) ?? 'orchest'
 const id = fromSrc ? `./packages/core/src/entries/${name}.ts` : `@hookproof/core/providers/${name}`
 const contents = all
@@ -29,6 +31,7 @@ const result = await esbuild.build({
   metafile: true,
   logLevel: 'silent',
   tsconfigRaw: fromSrc ? undefined : {},
+  plugins: noLazy ? [{ name: 'no-lazy', setup: (b) => b.onResolve({ filter: /.*/ }, (a) => (a.kind === 'dynamic-import' ? { path: a.path, external: true } : undefined)) }] : [],
 })
 const outs = result.outputFiles.map((f) => ({ path: relative(root, f.path), text: f.text, meta: result.metafile.outputs[relative(root, f.path)] }))
 const byPath = new Map(outs.map((o) => [o.path, o]))

@@ -2,12 +2,12 @@
  * The replay lifecycle of one delivery, in the order it happens: the verifier keys it and
  * **begins** a claim in the `ReplayStore` (`lease.ts` **renews** it while the handler runs), the
  * flow opens the inbox, waits for the handler, then **completes** the claim (the sender will not
- * retry) or **aborts** it (the retry must get in). The verifier and the flow call only this module.
+ * retry) or **aborts** it (the retry must get in). The verifier and the flow call only this module,
+ * but for the keying and the claim itself: `claim.ts`, which the verifier loads on demand with the
+ * first delivery it keys, so a verifier without a store bundles none of it at start.
  */
-import { type Failure, fail } from './errors.js'
+import type { Failure } from './errors.js'
 import { type InboxGate, openInbox, type WebhookInbox } from './inbox.js'
-import type { LeaseTiming } from './lease.js'
-import type { Maybe } from './maybe.js'
 import { positive } from './options.js'
 import type { ReplayStore } from './replay.js'
 import type { VerifiedWebhook, VerifierOptions } from './verify.js'
@@ -57,50 +57,6 @@ export function replayPolicy(options: VerifierOptions): ReplayPolicy | undefined
   }
   if (store === undefined && options.keyDeliveries !== true) return undefined
   return { store, deliveryKey: options.deliveryKey, leaseMs, maxHoldMs, ttlMs }
-}
-
-/**
- * @internal The key of the user's `deliveryKey`, under the provider's name; `undefined` skips dedup.
- *
- * @example
- * ownKey(policy, webhook) // 'designer-cloud:42:Complete' with deliveryKey: (w) => `${w.payload.jobId}:${w.payload.jobStatus}`
- */
-export function ownKey(policy: ReplayPolicy, webhook: VerifiedWebhook): string | undefined {
-  const own = (policy.deliveryKey as NonNullable<ReplayPolicy['deliveryKey']>)(webhook)
-  return own === undefined ? undefined : `${webhook.provider}:${own}`
-}
-
-/** The claim step (claim.ts), once loaded. */
-let claims: typeof import('./claim.js') | undefined
-
-/** The result's claim fields, filled in once the claim is taken: the object keeps its shape. */
-type Held = { -readonly [K in 'replayKey' | 'complete' | 'abort']: VerifiedWebhook[K] }
-
-/**
- * @internal Begins the claim of a verified delivery under `key`: `webhook` itself, now holding
- * the claim (`replayKey`, `complete`, `abort`), or `DUPLICATE_DELIVERY` (200 processed, 409 in
- * flight) or `STORE_UNAVAILABLE`. Without a key, or without a store, nothing is claimed.
- *
- * @example
- * const held = await beginClaim(policy, 'orchest:mac:5f1c…', webhook, 3 * 86_400)
- * if (!isFailure(held)) { await work(held); await held.complete() }
- */
-export function beginClaim(
-  policy: ReplayPolicy,
-  key: string | undefined,
-  webhook: VerifiedWebhook,
-  retryWindowSeconds: number,
-): Maybe<VerifiedWebhook | Failure> {
-  if (key === undefined) return webhook
-  if (policy.store === undefined) {
-    ;(webhook as Held).replayKey = key
-    return webhook
-  }
-  const timing: LeaseTiming = { leaseMs: policy.leaseMs, ttlMs: policy.ttlMs ?? retryWindowSeconds * 1000, maxHoldMs: policy.maxHoldMs }
-  // the claim (lease renewal, store errors, duplicate answers) loads with the first delivery claimed
-  if (claims !== undefined) return claims.claimIn(policy.store, key, webhook, timing)
-  const store = policy.store
-  return import('./claim.js').then((m) => (claims = m).claimIn(store, key, webhook, timing))
 }
 
 /**

@@ -135,12 +135,12 @@ export function createRejectionLog(
 }
 
 /** The rejection lines (log-rejected.ts), once loaded. */
-let lines: typeof import('./log-rejected.js') | undefined
+let lines: typeof import('./on-demand.js') | undefined
 
 /** Rejections only: the line and its rate limit load with the first one, not at start. */
 function rejectedIn(s: LogState, failure: Rejected, explain: () => Promise<string[]>): Promise<void> {
   if (lines !== undefined) return lines.logRejected(s, failure, explain)
-  return import('./log-rejected.js').then((m) => (lines = m).logRejected(s, failure, explain))
+  return import('./on-demand.js').then((m) => (lines = m).logRejected(s, failure, explain))
 }
 
 /** @internal One rejection log: where lines go (redacted) and the open rate-limit windows. */

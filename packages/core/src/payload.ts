@@ -2,7 +2,7 @@ import { type Failure, fail } from './errors.js'
 import type { Maybe } from './maybe.js'
 
 /** The form reader (payload-form.ts), once loaded. */
-let forms: typeof import('./payload-form.js') | undefined
+let forms: typeof import('./on-demand.js') | undefined
 
 const strict = new TextDecoder('utf-8', { fatal: true })
 
@@ -55,7 +55,7 @@ export function parsePayload(
     if (t === undefined) return fail('INVALID_PAYLOAD', 'The form body is not valid UTF-8')
     // the form reader (payload-form.ts) loads with the first form body, so a JSON-only Worker bundles none of it
     if (forms !== undefined) return forms.formFields(t, formFieldsAreJson)
-    return import('./payload-form.js').then((m) => (forms = m).formFields(t, formFieldsAreJson))
+    return import('./on-demand.js').then((m) => (forms = m).formFields(t, formFieldsAreJson))
   }
   if (type.startsWith('text/')) {
     const t = text(body)

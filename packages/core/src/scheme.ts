@@ -374,12 +374,12 @@ function parseWith(plan: Plan, request: RequestView): ParsedSignature | Failure 
 }
 
 /** The sending side (scheme-sign.ts), once loaded. */
-let signing: typeof import('./scheme-sign.js') | undefined
+let signing: typeof import('./on-demand.js') | undefined
 
 /** Signing is async anyway: its code loads with the first `sign`, so a verifying Worker bundles none of it. */
 function signLater(plan: Plan, input: SignInput, tools: SignTools): Promise<Record<string, string>> {
   if (signing !== undefined) return signing.signWith(plan, input, tools)
-  return import('./scheme-sign.js').then((m) => (signing = m).signWith(plan, input, tools))
+  return import('./on-demand.js').then((m) => (signing = m).signWith(plan, input, tools))
 }
 
 const NO_EXTRAS: { id?: string; ts?: string; timestamp?: number } = Object.freeze({})
