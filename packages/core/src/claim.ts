@@ -4,11 +4,11 @@
 // first delivery such a verifier verifies, so a Worker without a store bundles none of it at start.
 // The rest of the replay lifecycle (the policy, settling a claim) is lifecycle.ts.
 import { bytesToHex } from './encoding.js'
-import { type Failure, fail } from './errors.js'
+import { type Failure, fail, isFailure } from './failure.js'
 import { type LeaseTiming, takeClaim } from './lease.js'
 import type { ReplayPolicy } from './lifecycle.js'
 import { andThen, type Maybe } from './maybe.js'
-import { isFailure, type ParsedSignature } from './provider.js'
+import type { ParsedSignature } from './provider.js'
 import type { ReplayStore } from './replay.js'
 import type { Attempt, CheckResult, VerifiedWebhook } from './verify.js'
 

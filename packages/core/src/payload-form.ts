@@ -1,6 +1,6 @@
 // The fields of an `application/x-www-form-urlencoded` body (payload.ts parsePayload): loaded with
 // the first form body, so a Worker whose sender posts JSON bundles none of it.
-import { type Failure, fail } from './errors.js'
+import { type Failure, fail } from './failure.js'
 
 /**
  * @internal The decoded fields of a form body, each JSON-decoded when `formFieldsAreJson` (Orchest);

@@ -1,17 +1,13 @@
-import { type Failure, fail } from './errors.js'
+import { type Failure, fail } from './failure.js'
+import { mediaType } from './header-values.js'
 import type { Maybe } from './maybe.js'
+
+export { mediaType }
 
 /** The form reader (payload-form.ts), once loaded. */
 let forms: typeof import('./on-demand.js') | undefined
 
 const strict = new TextDecoder('utf-8', { fatal: true })
-
-/** The media type of a Content-Type value, lowercased, without parameters. */
-export function mediaType(contentType: string | undefined): string {
-  if (contentType === undefined) return ''
-  const semi = contentType.indexOf(';')
-  return (semi < 0 ? contentType : contentType.slice(0, semi)).trim().toLowerCase()
-}
 
 function isJson(type: string): boolean {
   return type === 'application/json' || type.endsWith('+json')

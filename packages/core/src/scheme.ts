@@ -1,6 +1,6 @@
 import type { Hash, Part } from './crypto/types.js'
 import { base64ToBytes } from './encoding.js'
-import { type Failure, fail } from './errors.js'
+import { type Failure, fail } from './failure.js'
 import {
   COVERS_BODY,
   defineProvider,
