@@ -1,8 +1,10 @@
 #!/usr/bin/env node
-// node scripts/size-table.mjs [provider] [--src]: bundles a Worker that imports only { verifyRequest }
-// from one per-provider entry the way check-package does (esbuild, workerd/worker/browser, splitting,
-// minify, gzip -9) and lists the minified bytes each input module puts into the start bundle.
+// node scripts/size-table.mjs [provider] [--src] [--all] [--no-lazy] [--write]: bundles a Worker that
+// imports only { verifyRequest } from one per-provider entry (default orchest) the way check-package
+// does (esbuild, workerd/worker/browser, splitting, minify, gzip -9) and lists the minified bytes each
+// input module puts into the start bundle (what loads before lazy chunks).
 // --src bundles packages/core/src (no build needed); without it, the built package (dist).
+// --all: the whole entry (`export *`); --write: the chunks' text on stderr.
 import { join, relative } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import * as esbuild from 'esbuild'
@@ -31,9 +33,20 @@ const result = await esbuild.build({
   metafile: true,
   logLevel: 'silent',
   tsconfigRaw: fromSrc ? undefined : {},
-  plugins: noLazy ? [{ name: 'no-lazy', setup: (b) => b.onResolve({ filter: /.*/ }, (a) => (a.kind === 'dynamic-import' ? { path: a.path, external: true } : undefined)) }] : [],
+  plugins: noLazy
+    ? [
+        {
+          name: 'no-lazy',
+          setup: (b) => b.onResolve({ filter: /.*/ }, (a) => (a.kind === 'dynamic-import' ? { path: a.path, external: true } : undefined)),
+        },
+      ]
+    : [],
 })
-const outs = result.outputFiles.map((f) => ({ path: relative(root, f.path), text: f.text, meta: result.metafile.outputs[relative(root, f.path)] }))
+const outs = result.outputFiles.map((f) => ({
+  path: relative(root, f.path),
+  text: f.text,
+  meta: result.metafile.outputs[relative(root, f.path)],
+}))
 const byPath = new Map(outs.map((o) => [o.path, o]))
 const entry = outs.find((o) => o.meta.entryPoint !== undefined)
 const eager = new Set()
@@ -47,12 +60,15 @@ const js = outs.filter((o) => o.path.endsWith('.js'))
 const start = js.filter((o) => eager.has(o.path))
 const lazy = js.filter((o) => !eager.has(o.path))
 const per = new Map()
-for (const o of start) for (const [input, { bytesInOutput }] of Object.entries(o.meta.inputs)) per.set(input, (per.get(input) ?? 0) + bytesInOutput)
+for (const o of start)
+  for (const [input, { bytesInOutput }] of Object.entries(o.meta.inputs)) per.set(input, (per.get(input) ?? 0) + bytesInOutput)
 const rows = [...per].filter(([, b]) => b > 0).sort((a, b) => b[1] - a[1])
 const total = rows.reduce((n, [, b]) => n + b, 0)
 for (const [input, bytes] of rows) console.log(`${String(bytes).padStart(7)}  ${input.replace(/^.*packages\/core\//, '')}`)
 const gz = start.reduce((n, o) => n + gzipSync(o.text, { level: 9 }).length, 0)
 const min = start.reduce((n, o) => n + Buffer.byteLength(o.text), 0)
 const lazyMin = lazy.reduce((n, o) => n + Buffer.byteLength(o.text), 0)
-console.log(`${String(total).padStart(7)}  (module bytes) ; start ${min} B min, ${gz} B = ${(gz / 1024).toFixed(2)} KB min+gzip in ${start.length} chunk(s); lazy ${lazyMin} B min in ${lazy.length} chunk(s)`)
+console.log(
+  `${String(total).padStart(7)}  (module bytes) ; start ${min} B min, ${gz} B = ${(gz / 1024).toFixed(2)} KB min+gzip in ${start.length} chunk(s); lazy ${lazyMin} B min in ${lazy.length} chunk(s)`,
+)
 if (args.includes('--write')) for (const o of js) console.error(`--- ${o.path} ${eager.has(o.path) ? 'start' : 'lazy'}\n${o.text}`)
