@@ -12,7 +12,13 @@ export interface RateWindow {
   timer: ReturnType<typeof setTimeout> | undefined
 }
 
-/** The line of one rejection with its first hint, unless its (provider, code) window already had one. */
+/**
+ * @internal The line of one rejection with its first hint, unless its (provider, code) window
+ * already had one (then it is counted, and reported when the window closes).
+ *
+ * @example
+ * await logRejected(state, failure, () => error.explain()) // log.ts: createRejectionLog's `rejected`
+ */
 export async function logRejected(s: LogState, failure: Rejected, explain: () => Promise<string[]>): Promise<void> {
   // a configuration error (5xx) is always written: it is the operator's, and rare
   if (failure.status < 500 && suppressed(s, failure)) return
