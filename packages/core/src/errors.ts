@@ -1,52 +1,6 @@
-/**
- * Every way a delivery can fail, as a stable code. Callers branch on `code`, never on message
- * text. One table maps each code to the HTTP status every adapter answers with.
- *
- * @example
- * const result = await verifier.check({ body, headers })
- * if (!result.ok && result.code === 'TIMESTAMP_TOO_OLD') metrics.increment('webhook.stale')
- */
-export type WebhookErrorCode =
-  | 'MISSING_SIGNATURE'
-  | 'MALFORMED_SIGNATURE'
-  | 'SIGNATURE_MISMATCH'
-  | 'MISSING_TIMESTAMP'
-  | 'TIMESTAMP_TOO_OLD'
-  | 'TIMESTAMP_IN_FUTURE'
-  | 'BODY_NOT_AUTHENTICATED'
-  | 'DUPLICATE_DELIVERY'
-  | 'BODY_TOO_LARGE'
-  | 'BODY_TIMEOUT'
-  | 'BODY_ALREADY_PARSED'
-  | 'INVALID_PAYLOAD'
-  | 'STORE_UNAVAILABLE'
-  | 'PAYLOAD_SCHEMA_MISMATCH'
-  | 'UNKNOWN_EVENT'
+import { type Failure, STATUS, type WebhookErrorCode } from './failure.js'
 
-/**
- * HTTP status per code. `DUPLICATE_DELIVERY` is 200 for a completed delivery, 409 while in flight.
- *
- * @example
- * STATUS.SIGNATURE_MISMATCH // 401
- * STATUS.BODY_TOO_LARGE // 413
- */
-export const STATUS: Readonly<Record<WebhookErrorCode, number>> = Object.freeze({
-  MISSING_SIGNATURE: 401,
-  MALFORMED_SIGNATURE: 400,
-  SIGNATURE_MISMATCH: 401,
-  MISSING_TIMESTAMP: 400,
-  TIMESTAMP_TOO_OLD: 401,
-  TIMESTAMP_IN_FUTURE: 401,
-  BODY_NOT_AUTHENTICATED: 401,
-  DUPLICATE_DELIVERY: 409,
-  BODY_TOO_LARGE: 413,
-  BODY_TIMEOUT: 408,
-  BODY_ALREADY_PARSED: 500,
-  INVALID_PAYLOAD: 400,
-  STORE_UNAVAILABLE: 503,
-  PAYLOAD_SCHEMA_MISMATCH: 422,
-  UNKNOWN_EVENT: 422,
-})
+export { type Failure, fail, isFailure, STATUS, type WebhookErrorCode } from './failure.js'
 
 /**
  * Short human titles used in problem+json responses.
@@ -71,46 +25,6 @@ export const TITLES: Readonly<Record<WebhookErrorCode, string>> = Object.freeze(
   PAYLOAD_SCHEMA_MISMATCH: 'Webhook payload does not match its schema',
   UNKNOWN_EVENT: 'Webhook event not handled',
 })
-
-/**
- * A rejection as a plain record: what `check()` returns and what the flow passes around, so a
- * forged request never pays for an `Error` and its stack.
- *
- * @example
- * const result = await verifier.check({ body, headers })
- * if (!result.ok) return new Response(null, { status: result.status }) // result is a Failure
- */
-export interface Failure {
-  readonly ok: false
-  readonly code: WebhookErrorCode
-  readonly status: number
-  readonly message: string
-  /** Provider the request was checked against (or resembled), when known. */
-  readonly provider?: string
-  /** Seconds to wait before retrying (409 in-flight duplicates, 503 store outages). */
-  readonly retryAfter?: number
-  /** @internal lazily evaluated diagnostics; never serialised. */
-  readonly hints?: () => Promise<string[]>
-  /** Whether a problem body built from this failure carries `detail`; see {@link ProblemOptions}. */
-  readonly exposeDetails?: boolean
-}
-
-/** Builds a {@link Failure}; `status` comes from the one table unless overridden. */
-export function fail(
-  code: WebhookErrorCode,
-  message: string,
-  extra?: { provider?: string; status?: number; retryAfter?: number; hints?: () => Promise<string[]> },
-): Failure {
-  return {
-    ok: false,
-    code,
-    status: extra?.status ?? STATUS[code],
-    message,
-    provider: extra?.provider,
-    retryAfter: extra?.retryAfter,
-    hints: extra?.hints,
-  }
-}
 
 /**
  * Body of an `application/problem+json` response (RFC 9457). Holds no secret or signature;

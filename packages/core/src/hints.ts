@@ -1,10 +1,9 @@
 import type { CryptoBackend, Part } from './crypto/types.js'
 import { base64ToBytes, utf8 } from './encoding.js'
 import type { Failure } from './errors.js'
+import { mediaType, toMs } from './header-values.js'
 import { quotePlusForm } from './hints-form.js'
-import { mediaType } from './payload.js'
 import type { HintContext, ParsedSignature, Provider, RequestView } from './provider.js'
-import { toMs } from './timestamp.js'
 
 /** What `explain()` looks at; kept in a closure, never on an enumerable property. */
 export interface DiagnoseState {

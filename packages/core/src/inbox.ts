@@ -1,4 +1,4 @@
-import { type Failure, fail } from './errors.js'
+import { type Failure, fail } from './failure.js'
 import type { VerifiedWebhook } from './verify.js'
 
 /**

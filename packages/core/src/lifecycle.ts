@@ -2,12 +2,12 @@
  * The replay lifecycle of one delivery, in the order it happens: the verifier keys it and
  * **begins** a claim in the `ReplayStore` (`lease.ts` **renews** it while the handler runs), the
  * flow opens the inbox, waits for the handler, then **completes** the claim (the sender will not
- * retry) or **aborts** it (the retry must get in). The verifier and the flow call only this module.
+ * retry) or **aborts** it (the retry must get in). The verifier and the flow call only this module,
+ * but for the keying and the claim itself: `claim.ts`, which the verifier loads on demand with the
+ * first delivery it keys, so a verifier without a store bundles none of it at start.
  */
-import { type Failure, fail } from './errors.js'
+import type { Failure } from './errors.js'
 import { type InboxGate, openInbox, type WebhookInbox } from './inbox.js'
-import { type LeaseTiming, takeClaim } from './lease.js'
-import type { Maybe } from './maybe.js'
 import { positive } from './options.js'
 import type { ReplayStore } from './replay.js'
 import type { VerifiedWebhook, VerifierOptions } from './verify.js'
@@ -57,77 +57,6 @@ export function replayPolicy(options: VerifierOptions): ReplayPolicy | undefined
   }
   if (store === undefined && options.keyDeliveries !== true) return undefined
   return { store, deliveryKey: options.deliveryKey, leaseMs, maxHoldMs, ttlMs }
-}
-
-/**
- * @internal The key of the user's `deliveryKey`, under the provider's name; `undefined` skips dedup.
- *
- * @example
- * ownKey(policy, webhook) // 'designer-cloud:42:Complete' with deliveryKey: (w) => `${w.payload.jobId}:${w.payload.jobStatus}`
- */
-export function ownKey(policy: ReplayPolicy, webhook: VerifiedWebhook): string | undefined {
-  const own = (policy.deliveryKey as NonNullable<ReplayPolicy['deliveryKey']>)(webhook)
-  return own === undefined ? undefined : `${webhook.provider}:${own}`
-}
-
-/** The result's claim fields, filled in once the claim is taken: the object keeps its shape. */
-type Held = { -readonly [K in 'replayKey' | 'complete' | 'abort']: VerifiedWebhook[K] }
-
-/**
- * @internal Begins the claim of a verified delivery under `key`: `webhook` itself, now holding
- * the claim (`replayKey`, `complete`, `abort`), or `DUPLICATE_DELIVERY` (200 processed, 409 in
- * flight) or `STORE_UNAVAILABLE`. Without a key, or without a store, nothing is claimed.
- *
- * @example
- * const held = await beginClaim(policy, 'orchest:mac:5f1c…', webhook, 3 * 86_400)
- * if (!isFailure(held)) { await work(held); await held.complete() }
- */
-export function beginClaim(
-  policy: ReplayPolicy,
-  key: string | undefined,
-  webhook: VerifiedWebhook,
-  retryWindowSeconds: number,
-): Maybe<VerifiedWebhook | Failure> {
-  if (key === undefined) return webhook
-  if (policy.store === undefined) {
-    ;(webhook as Held).replayKey = key
-    return webhook
-  }
-  const timing: LeaseTiming = { leaseMs: policy.leaseMs, ttlMs: policy.ttlMs ?? retryWindowSeconds * 1000, maxHoldMs: policy.maxHoldMs }
-  return claimIn(policy.store, key, webhook, timing)
-}
-
-async function claimIn(store: ReplayStore, key: string, webhook: VerifiedWebhook, timing: LeaseTiming): Promise<VerifiedWebhook | Failure> {
-  let taken: Awaited<ReturnType<typeof takeClaim>>
-  try {
-    taken = await takeClaim(store, key, timing)
-  } catch (error) {
-    const code = (error as { code?: unknown })?.code
-    return fail('STORE_UNAVAILABLE', 'The replay store did not answer; retry later', {
-      provider: webhook.provider,
-      retryAfter: (error as { retryAfter?: number })?.retryAfter ?? 5,
-      status: code === 'STORE_UNAVAILABLE' ? (error as { status?: number }).status : undefined,
-    })
-  }
-  if (taken === 'done') {
-    return fail('DUPLICATE_DELIVERY', `Delivery ${webhook.deliveryId ?? '(by signature)'} was already processed`, {
-      provider: webhook.provider,
-      status: 200,
-    })
-  }
-  if (taken === 'in-flight') {
-    return fail('DUPLICATE_DELIVERY', `Delivery ${webhook.deliveryId ?? '(by signature)'} is being processed right now`, {
-      provider: webhook.provider,
-      status: 409,
-      retryAfter: Math.max(1, Math.ceil(timing.leaseMs / 1000)),
-    })
-  }
-  // the claim's own methods: each acts only on this attempt's claim and stops its renewal
-  const held = webhook as Held
-  held.replayKey = key
-  held.complete = taken.complete.bind(taken)
-  held.abort = taken.abort.bind(taken)
-  return webhook
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { Failure } from './errors.js'
+import type { RateWindow } from './log-rejected.js'
 
 /**
  * Where hookproof's log lines go: `console` fits, and so do winston (`warn(message, meta)`) and
@@ -53,12 +54,6 @@ export interface RejectionLog {
   rejected(failure: Pick<Failure, 'provider' | 'code' | 'status' | 'message'>, explain: () => Promise<string[]>): Promise<void>
   /** A startup warning (a configuration that works but is probably not what was meant), once per logger and message. */
   warn(message: string): void
-}
-
-interface Window {
-  startedAt: number
-  count: number
-  timer: ReturnType<typeof setTimeout> | undefined
 }
 
 const SILENT: RejectionLog = Object.freeze({ rejected: async () => {}, warn: () => {} })
@@ -136,83 +131,27 @@ export function createRejectionLog(
     intervalMs,
     write: (message, fields) => safe(() => target.warn(redact(message, secrets), fields)),
   }
-  return { rejected: (failure, explain) => logRejected(state, failure, explain), warn: (message) => warnOnce(state, message) }
+  return { rejected: (failure, explain) => rejectedIn(state, failure, explain), warn: (message) => warnOnce(state, message) }
 }
 
-/** One rejection log: where lines go (redacted) and the open rate-limit windows. */
-interface LogState {
+/** The rejection lines (log-rejected.ts), once loaded. */
+let lines: typeof import('./on-demand.js') | undefined
+
+/** Rejections only: the line and its rate limit load with the first one, not at start. */
+function rejectedIn(s: LogState, failure: Rejected, explain: () => Promise<string[]>): Promise<void> {
+  if (lines !== undefined) return lines.logRejected(s, failure, explain)
+  return import('./on-demand.js').then((m) => (lines = m).logRejected(s, failure, explain))
+}
+
+/** @internal One rejection log: where lines go (redacted) and the open rate-limit windows. */
+export interface LogState {
   readonly owner: object
-  readonly windows: Map<string, Window>
+  readonly windows: Map<string, RateWindow>
   readonly intervalMs: number
   readonly write: (message: string, fields: RejectionLogFields | undefined) => void
 }
 
 type Rejected = Pick<Failure, 'provider' | 'code' | 'status' | 'message'>
-
-/** The line of one rejection with its first hint, unless its (provider, code) window already had one. */
-async function logRejected(s: LogState, failure: Rejected, explain: () => Promise<string[]>): Promise<void> {
-  // a configuration error (5xx) is always written: it is the operator's, and rare
-  if (failure.status < 500 && suppressed(s, failure)) return
-  let hints: string[] = []
-  try {
-    hints = await explain()
-  } catch {
-    hints = []
-  }
-  const { provider, code, status } = failure
-  const hint = hints[0]
-  const more = hints.length > 1 ? ` (${hints.length - 1} more in explain())` : ''
-  const from = provider === undefined ? '' : ` from ${provider}`
-  s.write(
-    `hookproof: rejected a delivery${from}: ${status} ${code}: ${failure.message}${hint === undefined ? '' : `. Hint: ${hint}${more}`}`,
-    {
-      provider,
-      code,
-      status,
-      message: failure.message,
-      hint,
-    },
-  )
-}
-
-/** Counts a rejection inside its open window (one line then sums the rest); opens a window otherwise. */
-function suppressed(s: LogState, failure: Rejected): boolean {
-  const { provider, code, status } = failure
-  const key = `${provider ?? ''}\u0000${code}`
-  const w = s.windows.get(key)
-  const now = Date.now()
-  if (w !== undefined && now - w.startedAt < s.intervalMs) {
-    w.count++
-    if (w.timer === undefined) {
-      // one timer per (provider, code) window, not per request; unref: it must not keep a process alive
-      const timer = setTimeout(() => flush(s, key, provider, code, status), s.intervalMs - (now - w.startedAt))
-      ;(timer as { unref?: () => void }).unref?.()
-      w.timer = timer
-    }
-    return true
-  }
-  if (w !== undefined) flush(s, key, provider, code, status)
-  s.windows.set(key, { startedAt: now, count: 0, timer: undefined })
-  return false
-}
-
-/** Closes a window: one line with how many rejections it held back. */
-function flush(s: LogState, key: string, provider: string | undefined, code: string, status: number): void {
-  const w = s.windows.get(key)
-  if (w === undefined) return
-  s.windows.delete(key)
-  if (w.timer !== undefined) clearTimeout(w.timer)
-  if (w.count === 0) return
-  const seconds = Math.round(s.intervalMs / 1000)
-  s.write(`hookproof: … ${w.count} more ${code} from ${provider ?? 'an unknown provider'} in the last ${seconds} s`, {
-    provider,
-    code,
-    status,
-    message: `${w.count} more rejections, not logged one by one`,
-    hint: undefined,
-    suppressed: w.count,
-  })
-}
 
 /** A startup warning, once per logger: verify(input, options) builds a verifier per call, and must not repeat it per request. */
 function warnOnce(s: LogState, message: string): void {

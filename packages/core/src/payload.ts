@@ -1,13 +1,13 @@
-import { type Failure, fail } from './errors.js'
+import { type Failure, fail } from './failure.js'
+import { mediaType } from './header-values.js'
+import type { Maybe } from './maybe.js'
+
+export { mediaType }
+
+/** The form reader (payload-form.ts), once loaded. */
+let forms: typeof import('./on-demand.js') | undefined
 
 const strict = new TextDecoder('utf-8', { fatal: true })
-
-/** The media type of a Content-Type value, lowercased, without parameters. */
-export function mediaType(contentType: string | undefined): string {
-  if (contentType === undefined) return ''
-  const semi = contentType.indexOf(';')
-  return (semi < 0 ? contentType : contentType.slice(0, semi)).trim().toLowerCase()
-}
 
 function isJson(type: string): boolean {
   return type === 'application/json' || type.endsWith('+json')
@@ -25,13 +25,13 @@ function text(body: Uint8Array): string | undefined {
  * Parses a verified body by its content type: JSON for JSON types, the decoded fields for
  * `application/x-www-form-urlencoded` (each field JSON-decoded for Orchest), text for `text/*`,
  * the bytes for anything else, `undefined` for an empty body. Only ever called after the
- * signature holds.
+ * signature holds. Synchronous but for the first form body (its reader loads then).
  */
 export function parsePayload(
   body: Uint8Array,
   contentType: string | undefined,
   formFieldsAreJson: boolean,
-): { ok: true; value: unknown } | Failure {
+): Maybe<{ ok: true; value: unknown } | Failure> {
   if (body.length === 0) return { ok: true, value: undefined }
   const type = mediaType(contentType)
   if (isJson(type) || type === '') {
@@ -49,30 +49,9 @@ export function parsePayload(
   if (type === 'application/x-www-form-urlencoded') {
     const t = text(body)
     if (t === undefined) return fail('INVALID_PAYLOAD', 'The form body is not valid UTF-8')
-    const fields: Record<string, unknown> = {}
-    // keys seen more than once, with the array that collects them: each copy is one push, never a copy
-    const repeated = new Map<string, unknown[]>()
-    for (const [key, raw] of new URLSearchParams(t)) {
-      let value: unknown = raw
-      if (formFieldsAreJson) {
-        try {
-          value = JSON.parse(raw)
-        } catch {
-          return fail('INVALID_PAYLOAD', `Form field "${key.slice(0, 40)}" is not valid JSON`)
-        }
-      }
-      const list = repeated.get(key)
-      if (list !== undefined) list.push(value)
-      else if (Object.hasOwn(fields, key)) {
-        const both = [fields[key], value]
-        repeated.set(key, both)
-        fields[key] = both
-      } else if (key === '__proto__') {
-        // an own field, not the object's prototype
-        Object.defineProperty(fields, key, { value, writable: true, enumerable: true, configurable: true })
-      } else fields[key] = value
-    }
-    return { ok: true, value: fields }
+    // the form reader (payload-form.ts) loads with the first form body, so a JSON-only Worker bundles none of it
+    if (forms !== undefined) return forms.formFields(t, formFieldsAreJson)
+    return import('./on-demand.js').then((m) => (forms = m).formFields(t, formFieldsAreJson))
   }
   if (type.startsWith('text/')) {
     const t = text(body)

@@ -1,6 +1,6 @@
 import type { Hash, Part } from './crypto/types.js'
 import { base64ToSignature, hexToSignature } from './encoding.js'
-import { type Failure, fail } from './errors.js'
+import { type Failure, fail, isFailure } from './failure.js'
 import type { HeaderLookup } from './headers.js'
 import type { XplentyMetadataOptions } from './providers/xplenty.js'
 import { compileSchemeWith } from './scheme.js'
@@ -472,10 +472,7 @@ export function sentTimes(display: string, times: number, provider: string): Fai
   return fail('MALFORMED_SIGNATURE', `${display} was sent ${times} times; send it once`, { provider })
 }
 
-/** `true` when a value is a `Failure` record. */
-export function isFailure(value: unknown): value is Failure {
-  return typeof value === 'object' && value !== null && (value as { ok?: unknown }).ok === false
-}
+export { isFailure }
 
 /** Decodes a digest in the given encoding. */
 export function decode(encoding: 'hex' | 'base64', text: string): Uint8Array | undefined {

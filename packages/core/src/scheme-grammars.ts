@@ -4,7 +4,7 @@
 // other; `compileScheme` and `schemeProvider` pick the grammar from the spec and hold all three.
 import type { Hash } from './crypto/types.js'
 import { base64ToSignature, hexToSignature } from './encoding.js'
-import { type Failure, fail } from './errors.js'
+import { type Failure, fail } from './failure.js'
 import { decode, isFailure, type RequestView, sentTimes } from './provider.js'
 import type { SchemeSpec, SignatureSpec } from './scheme.js'
 import { parseTimestamp } from './timestamp.js'

@@ -1,6 +1,6 @@
 import type { Hash, Part } from './crypto/types.js'
-import { base64ToBytes, bytesToBase64, bytesToHex } from './encoding.js'
-import { type Failure, fail } from './errors.js'
+import { base64ToBytes } from './encoding.js'
+import { type Failure, fail } from './failure.js'
 import {
   COVERS_BODY,
   defineProvider,
@@ -216,7 +216,7 @@ export function compileSchemeWith(kit: SchemeKit, spec: SchemeSpec, provider = '
     signatureHeaders: plan.headers,
     detect: grammar.detector(spec, plan.context),
     parse: (request) => parseWith(plan, request),
-    sign: (input, tools) => signWith(plan, input, tools),
+    sign: (input, tools) => signLater(plan, input, tools),
   }
   if (plan.unit !== undefined) compiled.timestampUnit = plan.unit
   if (spec.secret === 'whsec-base64') compiled.keyFromSecret = (kit.whsecKey as typeof whsecKey)(provider)
@@ -236,8 +236,8 @@ export function compileSchemeWith(kit: SchemeKit, spec: SchemeSpec, provider = '
   return compiled
 }
 
-/** Everything a scheme's parse and sign read per request, computed once. */
-interface Plan {
+/** @internal Everything a scheme's parse and sign read per request, computed once. */
+export interface Plan {
   kit: SchemeKit
   grammar: Grammar
   /** What the grammar's decoder and detector read. */
@@ -373,6 +373,15 @@ function parseWith(plan: Plan, request: RequestView): ParsedSignature | Failure 
     : { hash, signatures, parts, value, timestamp, encoding, covered }
 }
 
+/** The sending side (scheme-sign.ts), once loaded. */
+let signing: typeof import('./on-demand.js') | undefined
+
+/** Signing is async anyway: its code loads with the first `sign`, so a verifying Worker bundles none of it. */
+function signLater(plan: Plan, input: SignInput, tools: SignTools): Promise<Record<string, string>> {
+  if (signing !== undefined) return signing.signWith(plan, input, tools)
+  return import('./on-demand.js').then((m) => (signing = m).signWith(plan, input, tools))
+}
+
 const NO_EXTRAS: { id?: string; ts?: string; timestamp?: number } = Object.freeze({})
 
 /** @internal `signedByMethod`: the request of a method whose signed content is the URL (Designer Cloud GET/DELETE). */
@@ -412,28 +421,6 @@ export function urlSigned(
     bodyAuthenticated: !unsigned,
   }
   if (p.timestamp !== undefined) out.timestamp = p.timestamp
-  return out
-}
-
-async function signWith(plan: Plan, input: SignInput, tools: SignTools): Promise<Record<string, string>> {
-  const { spec, spell, idHeaders, tsHeaders, unit } = plan
-  const sig = spec.signature
-  const now = input.now ?? Date.now()
-  const ts = unit === undefined ? undefined : String(Math.floor(unit === 'ms' ? now : now / 1000))
-  const idSpec = spec.id
-  const id =
-    plan.idSigned && idSpec !== undefined && 'header' in idSpec ? (input.id ?? idSpec.generate?.(now) ?? String(Math.floor(now))) : input.id
-  const url = plan.methods?.has((input.method ?? 'POST').toUpperCase()) === true
-  const parts = url ? (plan.methodParts as NonNullable<Plan['methodParts']>) : plan.parts
-  const mac = await tools.hmac(plan.hash, parts({ body: input.body, timestamp: ts, id, url: input.url ?? '' }))
-  const digest = plan.encoding === 'hex' ? (sig.hexCase === 'upper' ? bytesToHex(mac).toUpperCase() : bytesToHex(mac)) : bytesToBase64(mac)
-  const out: Record<string, string> = {}
-  if (plan.idSigned && idHeaders !== undefined && id !== undefined) out[spell(idHeaders[0] as string)] = id
-  if (tsHeaders !== undefined && ts !== undefined) out[spell(tsHeaders[0] as string)] = ts
-  out[plan.display] = plan.grammar.value(sig, digest, ts)
-  if (!plan.idSigned && idHeaders !== undefined && input.id !== undefined) out[spell(idHeaders[0] as string)] = input.id
-  const event = spec.eventFrom
-  if (event !== undefined && 'header' in event && input.event !== undefined) out[spell(event.header)] = input.event
   return out
 }
 

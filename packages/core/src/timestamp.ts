@@ -1,4 +1,7 @@
-import { type Failure, fail } from './errors.js'
+import { type Failure, fail } from './failure.js'
+import { toMs } from './header-values.js'
+
+export { toMs }
 
 /** Longest accepted timestamp: 16 digits stays an exact integer and covers ms far beyond any clock. */
 const MAX_DIGITS = 16
@@ -13,11 +16,6 @@ export function parseTimestamp(text: string, what: string): number | Failure {
   }
   if (text.length > MAX_DIGITS) return fail('MALFORMED_SIGNATURE', `${what} has ${text.length} digits; no clock is that far off`)
   return Number(text)
-}
-
-/** Converts a timestamp in a unit to ms. */
-export function toMs(value: number, unit: 's' | 'ms'): number {
-  return unit === 's' ? value * 1000 : value
 }
 
 function span(ms: number): string {

@@ -1,9 +1,9 @@
 import type { CryptoBackend, Hash, Part } from './crypto/types.js'
-import { bytesToHex, toBytes } from './encoding.js'
+import { toBytes } from './encoding.js'
 import { type Failure, fail, WebhookVerificationError } from './errors.js'
 import { type HeaderLookup, type HeadersInput, headerLookup } from './headers.js'
 import type { DiagnoseState } from './hints.js'
-import { beginClaim, noop, ownKey, type ReplayPolicy, replayPolicy } from './lifecycle.js'
+import { noop, type ReplayPolicy, replayPolicy } from './lifecycle.js'
 import { attachLog, createRejectionLog, type RejectionLog, secretsIn, type WebhookLogger } from './log.js'
 import { andThen, type Maybe } from './maybe.js'
 import { checkVerifierOptions, didYouMean, positive, toleranceWarning } from './options.js'
@@ -221,7 +221,7 @@ export interface ProviderTable {
 // Compile: once per createVerifier, every check of the options and every key made here.
 // Per request, read top to bottom: check → checkRequest → selectProviders → tryFrom → attempt
 // (parseSignature → matchFrom/compareAt → afterMatch → checkTime → runAfterVerify) → next →
-// verified → resultOf → claim (lifecycle.beginClaim) → outcome.
+// verified → delivered → resultOf → claim (claim.ts, loaded on demand) → outcome.
 // ---------------------------------------------------------------------------------------------
 
 interface Entry {
@@ -459,7 +459,8 @@ class View implements RequestView {
  * the verdict (`secretIndex`, `signature`: the candidate that matched, pooled bytes read within
  * this request only; `timestampMs`: a signed time the row's `afterVerify` established).
  */
-interface Attempt {
+/** @internal One provider tried on one request (see above); the claim step (claim.ts) reads it. */
+export interface Attempt {
   readonly c: Compiled
   readonly view: View
   /** The providers selected for this request; this attempt is at `index`. */
@@ -672,15 +673,20 @@ function afterProviderCheck(after: Failure | AfterVerifyResult | undefined, a: A
 /** The signature holds: parse the payload, read id and event, build the result, claim the delivery. */
 function verified(a: Attempt): Maybe<CheckResult> {
   const { c, view } = a
+  if (!c.parseBody || (a.parsed as ParsedSignature).bodyIgnored === true) return delivered(undefined, a)
+  const ct = view.header('content-type')
+  const out = parsePayload(view.body, typeof ct === 'string' ? ct : ct?.[0], a.entry.provider.formFieldsAreJson === true)
+  return andThen(out, parsedPayload, a)
+}
+
+function parsedPayload(out: { ok: true; value: unknown } | Failure, a: Attempt): Maybe<CheckResult> {
+  return isFailure(out) ? rejected(a, out) : delivered(out.value, a)
+}
+
+/** Reads id and event, builds the result, claims the delivery. */
+function delivered(payload: unknown, a: Attempt): Maybe<CheckResult> {
+  const { c, view } = a
   const provider = a.entry.provider
-  const parsed = a.parsed as ParsedSignature
-  let payload: unknown
-  if (c.parseBody && parsed.bodyIgnored !== true) {
-    const ct = view.header('content-type')
-    const out = parsePayload(view.body, typeof ct === 'string' ? ct : ct?.[0], provider.formFieldsAreJson === true)
-    if (isFailure(out)) return rejected(a, out)
-    payload = out.value
-  }
   let deliveryId: string | undefined
   let event: string | undefined
   try {
@@ -692,8 +698,13 @@ function verified(a: Attempt): Maybe<CheckResult> {
   const webhook = resultOf(a, payload, deliveryId, event)
   if (c.replay === undefined) return { ok: true, webhook }
   a.webhook = webhook
-  return andThen(claim(a, c.replay, webhook), outcome, undefined)
+  // keying and claiming (claim.ts) load with the first delivery a keying verifier verifies
+  if (claims !== undefined) return claims.claim(a, currentMac)
+  return import('./on-demand.js').then((m) => (claims = m).claim(a, currentMac))
 }
+
+/** The claim step (claim.ts), once loaded. */
+let claims: typeof import('./on-demand.js') | undefined
 
 /**
  * The one place a result is built, field by field, unclaimed; the claim step fills in
@@ -724,48 +735,9 @@ function resultOf(a: Attempt, payload: unknown, deliveryId: string | undefined, 
   }
 }
 
-/** Keys the delivery (the user's `deliveryKey`, else {@link replayKeyOf}) and begins its claim. */
-function claim(a: Attempt, policy: ReplayPolicy, webhook: VerifiedWebhook): Maybe<VerifiedWebhook | Failure> {
-  const key = policy.deliveryKey !== undefined ? ownKey(policy, webhook) : replayKeyOf(a, webhook)
-  return andThen(key, claimUnder, a)
-}
-
-function claimUnder(key: string | undefined, a: Attempt): Maybe<VerifiedWebhook | Failure> {
-  return beginClaim(a.c.replay as ReplayPolicy, key, a.webhook as VerifiedWebhook, a.entry.provider.replayTtlSeconds)
-}
-
-/**
- * The dedup key, from what the MAC covers and nothing else, so that a replay changing only
- * unsigned parts (ids, header spelling, hex case, whitespace, parameter order) maps to the
- * same key, and an attacker without the secret can neither split one delivery into many keys,
- * nor mint new keys to evict processed ones, nor claim the key of a pending real delivery:
- * - `<provider>:id:<id>` when the row says its delivery id is signed: the sender may re-sign
- *   a retry with a new timestamp, and the id stays the same;
- * - else `<provider>:mac:<hex>`: the first 16 bytes of the MAC under the current secret,
- *   the same for every spelling of one signature (it is the decoded bytes that matched). A
- *   delivery matched by an older secret is re-MACed under the current one (a rotation-only
- *   cost), so one content signed with two secrets is still one key;
- * - none when the MAC does not cover the body or the row opts out (`dedupFallback: 'none'`):
- *   such a MAC is the same for distinct deliveries (Xplenty metadata, a signed `Date` alone),
- *   and keying on it would acknowledge real deliveries unprocessed.
- */
-function replayKeyOf(a: Attempt, webhook: VerifiedWebhook): Maybe<string | undefined> {
-  const parsed = a.parsed as ParsedSignature
-  if (parsed.deliveryIdSigned === true && webhook.deliveryId !== undefined) return `${webhook.provider}:id:${webhook.deliveryId}`
-  // an ignored body (Designer Cloud GET) is no part of the delivery: t.url still identifies it
-  const identifies = webhook.bodyAuthenticated || parsed.bodyIgnored === true
-  if (a.entry.provider.dedupFallback !== 'signature' || !identifies || a.signature === undefined) return undefined
-  if (a.secretIndex === 0) return macKey(a.signature, webhook.provider)
-  return andThen(macOf(a.c, a.entry, parsed, 0), macKey, webhook.provider)
-}
-
-/** 16 bytes of a MAC are 128 bits: no collision between deliveries, a short key in the store. */
-function macKey(mac: Uint8Array, provider: string): string {
-  return `${provider}:mac:${bytesToHex(mac.subarray(0, 16))}`
-}
-
-function outcome(claimed: VerifiedWebhook | Failure): CheckResult {
-  return isFailure(claimed) ? claimed : { ok: true, webhook: claimed }
+/** The MAC under the current secret: the claim step's key for a delivery an older secret matched. */
+function currentMac(a: Attempt): Maybe<Uint8Array> {
+  return macOf(a.c, a.entry, a.parsed as ParsedSignature, 0)
 }
 
 /** A step's failure, with the provider named and `explain()` hints computed on demand. */
@@ -801,6 +773,6 @@ async function diagnose(
     configured: c.configured,
     known: c.known,
   }
-  const hints = await import('./hints.js')
+  const hints = await import('./on-demand.js')
   return hints.diagnose(c.backend, state)
 }

@@ -84,17 +84,17 @@ describe('timestamps', () => {
 
 describe('payload parsing', () => {
   const enc = (s: string) => new TextEncoder().encode(s)
-  it('parses by media type', () => {
+  it('parses by media type (a form body through its reader, loaded on first use)', async () => {
     expect(mediaType('Application/JSON; charset=utf-8')).toBe('application/json')
     expect(parsePayload(enc('{"a":1}'), 'application/vnd.api+json', false)).toEqual({ ok: true, value: { a: 1 } })
-    expect(parsePayload(enc('a=1&a=2&b=x'), 'application/x-www-form-urlencoded', false)).toEqual({
+    expect(await parsePayload(enc('a=1&a=2&b=x'), 'application/x-www-form-urlencoded', false)).toEqual({
       ok: true,
       value: { a: ['1', '2'], b: 'x' },
     })
     expect(parsePayload(enc('hello'), 'text/plain', false)).toEqual({ ok: true, value: 'hello' })
     expect(parsePayload(enc('hello'), undefined, false)).toEqual({ ok: true, value: 'hello' })
     expect(parsePayload(enc('{"ok":false}'), 'application/json', false)).toEqual({ ok: true, value: { ok: false } })
-    expect(parsePayload(enc('a=notjson'), 'application/x-www-form-urlencoded', true)).toMatchObject({ code: 'INVALID_PAYLOAD' })
+    expect(await parsePayload(enc('a=notjson'), 'application/x-www-form-urlencoded', true)).toMatchObject({ code: 'INVALID_PAYLOAD' })
   })
 })
 

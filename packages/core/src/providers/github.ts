@@ -1,5 +1,5 @@
 import type { ProviderAbout } from '../about.js'
-import { fail } from '../errors.js'
+import { fail } from '../failure.js'
 import { type Configurable, configurable, defineProvider, type Provider } from '../provider.js'
 import { compileSchemeWith } from '../scheme.js'
 import { PREFIX_GRAMMAR } from '../scheme-grammars.js'

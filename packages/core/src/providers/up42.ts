@@ -1,6 +1,6 @@
 import type { ProviderAbout } from '../about.js'
 import { base64ToBytes, bytesToBase64, utf8 } from '../encoding.js'
-import { type Failure, fail } from '../errors.js'
+import { type Failure, fail } from '../failure.js'
 import type { Up42Payload } from '../payloads.js'
 import {
   type AfterVerifyContext,

@@ -1,7 +1,7 @@
 import type { ProviderAbout } from '../about.js'
 import type { Part } from '../crypto/types.js'
 import { bytesToHex, hexToBytes } from '../encoding.js'
-import { type Failure, fail } from '../errors.js'
+import { type Failure, fail } from '../failure.js'
 import {
   type Configurable,
   configurable,
