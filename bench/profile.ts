@@ -21,10 +21,9 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve as resolvePath } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { sign } from '@hookproof/core'
 import autocannon from 'autocannon'
 import { buildAll } from './lib/build.js'
-import { jsonBody, SECRET } from './lib/fixtures.js'
+import { deliveries } from './lib/fixtures.js'
 
 interface Node {
   id: number
@@ -78,9 +77,9 @@ function cpuOf(child: ChildProcess): Promise<number> {
   })
 }
 
-const body = jsonBody(Number(size))
-const headers = { 'content-type': 'application/json', ...(await sign('github', { secret: SECRET, body, event: 'push' })) }
-let n = 0
+// a new delivery per request (new body, new MAC): a replay store claims each, as in bench/http.ts
+const next = deliveries(Number(size), `prof-${process.pid}`)
+const first = next()
 const load = (port: number, duration: number) =>
   autocannon({
     url: `http://127.0.0.1:${port}`,
@@ -90,10 +89,12 @@ const load = (port: number, duration: number) =>
       {
         method: 'POST',
         path: '/webhook',
-        body,
-        headers,
-        setupRequest: (req: { headers?: Record<string, string> }) => {
-          req.headers = { ...headers, 'x-github-delivery': `prof-${process.pid}-${++n}` }
+        body: first.body,
+        headers: first.headers,
+        setupRequest: (req) => {
+          const d = next()
+          req.body = d.body
+          req.headers = d.headers
           return req
         },
       },
