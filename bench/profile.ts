@@ -13,7 +13,7 @@
  * Each route also gets its server's own CPU time per request (`process.cpuUsage()`, user + system,
  * read over IPC before and after each run): the profile's sample deltas are wall time, which on a
  * loaded machine includes the time the thread waited for a core. A route written `route@<dir>`
- * runs with `HOOKPROOF_BENCH_BUILD=<dir>` (a build saved from another revision, see bench/README.md),
+ * runs with `HOOKPROOF_BENCH_BUILD=<dir>` (a build kept by `bench/save-build.ts <name>` before a change),
  * so `hookproof,hookproof@bench/.build/base` is an interleaved before/after of one change.
  */
 import { type ChildProcess, fork } from 'node:child_process'
