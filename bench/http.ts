@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url'
 import autocannon from 'autocannon'
 import { ROUTES, type Route } from './http/common.js'
 import { NEXT_BENCH_APP } from './http/next-app.js'
-import { deliveries, HTTP_SIZES, label } from './lib/fixtures.js'
+import { deliveries, HTTP_SIZES, label, webhookRequests } from './lib/fixtures.js'
 import { type Spread, spread } from './lib/measure.js'
 import { buildNextApp } from './lib/next.js'
 
@@ -122,27 +122,13 @@ async function load(
   connections: number,
 ): Promise<RunResult & { latencies: number }> {
   const latencies: number[] = []
-  const first = next()
   const instance = autocannon({
     url: `http://127.0.0.1:${port}`,
     connections,
     duration: seconds,
-    requests: [
-      {
-        method: 'POST',
-        path: '/webhook',
-        body: first.body,
-        headers: first.headers,
-        // a new delivery per request (new body, new MAC), so a replay store claims each instead of
-        // answering a duplicate; the same work for every route
-        setupRequest: (req) => {
-          const d = next()
-          req.body = d.body
-          req.headers = d.headers
-          return req
-        },
-      },
-    ],
+    // a new delivery per request (new body, new MAC), so a replay store claims each instead of
+    // answering a duplicate; the same work for every route
+    requests: [webhookRequests(next)],
   })
   instance.on('response', (_client: unknown, _status: number, _bytes: number, ms: number) => {
     latencies.push(ms)

@@ -23,7 +23,7 @@ import { join, resolve as resolvePath } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import autocannon from 'autocannon'
 import { buildAll } from './lib/build.js'
-import { deliveries } from './lib/fixtures.js'
+import { deliveries, webhookRequests } from './lib/fixtures.js'
 
 interface Node {
   id: number
@@ -79,27 +79,8 @@ function cpuOf(child: ChildProcess): Promise<number> {
 
 // a new delivery per request (new body, new MAC): a replay store claims each, as in bench/http.ts
 const next = deliveries(Number(size), `prof-${process.pid}`)
-const first = next()
 const load = (port: number, duration: number) =>
-  autocannon({
-    url: `http://127.0.0.1:${port}`,
-    connections: 10,
-    duration,
-    requests: [
-      {
-        method: 'POST',
-        path: '/webhook',
-        body: first.body,
-        headers: first.headers,
-        setupRequest: (req) => {
-          const d = next()
-          req.body = d.body
-          req.headers = d.headers
-          return req
-        },
-      },
-    ],
-  })
+  autocannon({ url: `http://127.0.0.1:${port}`, connections: 10, duration, requests: [webhookRequests(next)] })
 const now = () => Number(process.hrtime.bigint() / 1000n)
 
 const running = await Promise.all(routes.map(startRoute))

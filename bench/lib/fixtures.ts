@@ -5,6 +5,7 @@
  */
 import { createHmac } from 'node:crypto'
 import type { Failure, Provider, WebhookErrorCode } from '@hookproof/core'
+import type autocannon from 'autocannon'
 
 /** The core API as built by bench/lib/build.ts (node:crypto or Web Crypto entry). */
 export type Api = typeof import('../../packages/core/src/node.js')
@@ -79,6 +80,29 @@ export function deliveries(size: number, prefix: string): () => { body: Buffer; 
         'x-hub-signature-256': signature,
       },
     }
+  }
+}
+
+/**
+ * autocannon's request for `POST /webhook` sending a new delivery from `next` each time (see
+ * {@link deliveries}): what bench/http.ts and bench/profile.ts load every route with.
+ *
+ * @example
+ * autocannon({ url, connections: 10, duration: 2, requests: [webhookRequests(deliveries(1024, 'run'))] })
+ */
+export function webhookRequests(next: ReturnType<typeof deliveries>): autocannon.Request {
+  const first = next()
+  return {
+    method: 'POST',
+    path: '/webhook',
+    body: first.body,
+    headers: first.headers,
+    setupRequest: (req) => {
+      const d = next()
+      req.body = d.body
+      req.headers = d.headers
+      return req
+    },
   }
 }
 
