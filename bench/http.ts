@@ -6,11 +6,10 @@
  */
 import { type ChildProcess, fork } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
-import { sign } from '@hookproof/core'
 import autocannon from 'autocannon'
 import { ROUTES, type Route } from './http/common.js'
 import { NEXT_BENCH_APP } from './http/next-app.js'
-import { HTTP_SIZES, jsonBody, label, SECRET } from './lib/fixtures.js'
+import { deliveries, HTTP_SIZES, label, webhookRequests } from './lib/fixtures.js'
 import { type Spread, spread } from './lib/measure.js'
 import { buildNextApp } from './lib/next.js'
 
@@ -45,6 +44,8 @@ export interface RunResult {
   handled: number
   /** Server process CPU time (user + system) per response, µs: steadier than req/s on a shared machine. */
   cpuPerRequest: number
+  /** Responses received. */
+  latencies: number
 }
 
 export interface RouteResult {
@@ -114,12 +115,9 @@ function stats(server: Server): Promise<Stats> {
   })
 }
 
-let delivery = 0
-
 async function load(
   port: number,
-  body: Buffer,
-  headers: Record<string, string>,
+  next: ReturnType<typeof deliveries>,
   seconds: number,
   connections: number,
 ): Promise<RunResult & { latencies: number }> {
@@ -128,19 +126,9 @@ async function load(
     url: `http://127.0.0.1:${port}`,
     connections,
     duration: seconds,
-    requests: [
-      {
-        method: 'POST',
-        path: '/webhook',
-        body,
-        headers,
-        // a new delivery id per request, so the replay store admits each; the same for every route
-        setupRequest: (req: { headers?: Record<string, string> }) => {
-          req.headers = { ...headers, 'x-github-delivery': `bench-${process.pid}-${++delivery}` }
-          return req
-        },
-      },
-    ],
+    // a new delivery per request (new body, new MAC), so a replay store claims each instead of
+    // answering a duplicate; the same work for every route
+    requests: [webhookRequests(next)],
   })
   instance.on('response', (_client: unknown, _status: number, _bytes: number, ms: number) => {
     latencies.push(ms)
@@ -185,26 +173,24 @@ export async function runHttp(opts: HttpOptions, log: (line: string) => void): P
     for (const [i, route] of routes.entries()) servers.set(route, started[i] as Server)
     try {
       for (const [sizeIndex, size] of (opts.sizes ?? HTTP_SIZES).entries()) {
-        const body = jsonBody(size)
-        const signed = await sign('github', { secret: SECRET, body, event: 'push' })
-        const headers: Record<string, string> = { 'content-type': 'application/json', ...signed }
+        const next = deliveries(size, `bench-${process.pid}-${size}`)
         const results = new Map<Route, RunResult[]>()
         const live = routes.filter((r) => servers.get(r)?.port !== undefined)
         const warmup = sizeIndex === 0 ? opts.warmupS : Math.max(0.3, opts.warmupS / 3)
-        for (const route of live) await load(servers.get(route)?.port as number, body, headers, warmup, opts.connections)
+        for (const route of live) await load(servers.get(route)?.port as number, next, warmup, opts.connections)
         for (let round = 0; round < opts.rounds; round++) {
           // rotate the order each round so no route always runs first
           const order = live.map((_, i) => live[(i + round) % live.length] as Route)
           for (const route of order) {
             const server = servers.get(route) as Server
             const before = await stats(server)
-            const r = await load(server.port as number, body, headers, opts.durationS, opts.connections)
+            const r = await load(server.port as number, next, opts.durationS, opts.connections)
             const after = await stats(server)
             r.handled = after.handled - before.handled
             r.cpuPerRequest = (after.cpuUs - before.cpuUs) / Math.max(1, r.latencies)
             ;(results.get(route) ?? results.set(route, []).get(route))?.push(r)
             log(
-              `http ${framework} ${label(size)} ${route}: ${Math.round(r.rps)} req/s, p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms, ${r.cpuPerRequest.toFixed(1)} µs CPU/req${r.non2xx || r.errors ? `, ${r.non2xx} non-2xx, ${r.errors} errors` : ''}`,
+              `http ${framework} ${label(size)} ${route}: ${Math.round(r.rps)} req/s, p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms, ${r.cpuPerRequest.toFixed(1)} µs CPU/req${r.non2xx || r.errors ? `, ${r.non2xx} non-2xx, ${r.errors} errors` : ''}${route !== 'bare' && r.handled < r.latencies * 0.98 ? `, handler ran for only ${r.handled} of ${r.latencies}` : ''}`,
             )
           }
         }

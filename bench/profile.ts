@@ -13,7 +13,7 @@
  * Each route also gets its server's own CPU time per request (`process.cpuUsage()`, user + system,
  * read over IPC before and after each run): the profile's sample deltas are wall time, which on a
  * loaded machine includes the time the thread waited for a core. A route written `route@<dir>`
- * runs with `HOOKPROOF_BENCH_BUILD=<dir>` (a build saved from another revision, see bench/README.md),
+ * runs with `HOOKPROOF_BENCH_BUILD=<dir>` (a build kept by `bench/save-build.ts <name>` before a change),
  * so `hookproof,hookproof@bench/.build/base` is an interleaved before/after of one change.
  */
 import { type ChildProcess, fork } from 'node:child_process'
@@ -21,10 +21,9 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve as resolvePath } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { sign } from '@hookproof/core'
 import autocannon from 'autocannon'
 import { buildAll } from './lib/build.js'
-import { jsonBody, SECRET } from './lib/fixtures.js'
+import { deliveries, webhookRequests } from './lib/fixtures.js'
 
 interface Node {
   id: number
@@ -78,27 +77,10 @@ function cpuOf(child: ChildProcess): Promise<number> {
   })
 }
 
-const body = jsonBody(Number(size))
-const headers = { 'content-type': 'application/json', ...(await sign('github', { secret: SECRET, body, event: 'push' })) }
-let n = 0
+// a new delivery per request (new body, new MAC): a replay store claims each, as in bench/http.ts
+const next = deliveries(Number(size), `prof-${process.pid}`)
 const load = (port: number, duration: number) =>
-  autocannon({
-    url: `http://127.0.0.1:${port}`,
-    connections: 10,
-    duration,
-    requests: [
-      {
-        method: 'POST',
-        path: '/webhook',
-        body,
-        headers,
-        setupRequest: (req: { headers?: Record<string, string> }) => {
-          req.headers = { ...headers, 'x-github-delivery': `prof-${process.pid}-${++n}` }
-          return req
-        },
-      },
-    ],
-  })
+  autocannon({ url: `http://127.0.0.1:${port}`, connections: 10, duration, requests: [webhookRequests(next)] })
 const now = () => Number(process.hrtime.bigint() / 1000n)
 
 const running = await Promise.all(routes.map(startRoute))

@@ -5,32 +5,20 @@
  *   hand             the same Buffer + createHmac + timingSafeEqual + JSON.parse in a preValidation
  *                    hook, written by hand the way a careful Fastify user would
  *   hookproof        `scope.register(verifyWebhook, ...)`, replayStore: false
- *   hookproof-store  the same with the default MemoryReplayStore (every request a new delivery id)
+ *   hookproof-store  the same with the default MemoryReplayStore (every request a new delivery: its own body, MAC and id)
  *   core-check       the hand route with core's createVerifier().check() instead of the HMAC
  * Each route sits in its own scope, as a user's webhook routes would. `onHandled` counts the
  * requests the handler ran for.
  */
 
-import { createHmac, timingSafeEqual } from 'node:crypto'
 import type { Server } from 'node:http'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { load } from '../lib/build.js'
 import { type Api, SECRET } from '../lib/fixtures.js'
-import { counter } from './common.js'
-
-const LIMIT = 5 * 1024 * 1024
+import { counter, handVerify, LIMIT } from './common.js'
 
 type Adapter = typeof import('../../packages/fastify/src/index.js')
 export type FastifyRoute = 'bare' | 'hand' | 'hookproof' | 'hookproof-store' | 'core-check'
-
-/** The hand-written check: what a careful receiver writes without a library. */
-function handVerify(body: Buffer, header: unknown): unknown {
-  if (typeof header !== 'string' || !header.startsWith('sha256=')) return undefined
-  const expected = Buffer.from(header.slice(7), 'hex')
-  const mac = createHmac('sha256', SECRET).update(body).digest()
-  if (expected.length !== mac.length || !timingSafeEqual(mac, expected)) return undefined
-  return JSON.parse(body.toString('utf8'))
-}
 
 /** A scope whose every content type arrives as a Buffer of at most LIMIT bytes. */
 function rawScope(scope: FastifyInstance): void {

@@ -4,31 +4,19 @@
  *   bare             c.req.arrayBuffer(), no verification (the framework's ceiling)
  *   hand             c.req.arrayBuffer() + createHmac + timingSafeEqual + JSON.parse, written by hand
  *   hookproof        verifyWebhook() from @hookproof/hono, replayStore: false
- *   hookproof-store  verifyWebhook() with its default MemoryReplayStore (every request a new delivery id)
+ *   hookproof-store  verifyWebhook() with its default MemoryReplayStore (every request a new delivery: its own body, MAC and id)
  *   core-check       the hand route with core's createVerifier().check() instead of the HMAC
  *                    (hookproof minus core-check = what the adapter itself costs)
  */
 
-import { createHmac, timingSafeEqual } from 'node:crypto'
 import type { Server } from 'node:http'
 import { load } from '../lib/build.js'
 import { type Api, SECRET } from '../lib/fixtures.js'
-import { counter } from './common.js'
-
-const LIMIT = 5 * 1024 * 1024
+import { counter, handVerify, LIMIT } from './common.js'
 
 export type HonoRoute = 'bare' | 'hand' | 'hookproof' | 'hookproof-store' | 'core-check'
 
 type Adapter = typeof import('../../packages/hono/src/index.js')
-
-/** The hand-written check: what a careful receiver writes without a library. */
-function handVerify(body: Buffer, header: string | null): unknown {
-  if (header === null || !header.startsWith('sha256=')) return undefined
-  const expected = Buffer.from(header.slice(7), 'hex')
-  const mac = createHmac('sha256', SECRET).update(body).digest()
-  if (expected.length !== mac.length || !timingSafeEqual(mac, expected)) return undefined
-  return JSON.parse(body.toString('utf8'))
-}
 
 /**
  * Starts the Hono app for `route` on 127.0.0.1, port 0; `handled` is called once per request the
@@ -55,7 +43,7 @@ export async function hono(route: HonoRoute, handled: () => void): Promise<Serve
       const body = Buffer.from(await c.req.arrayBuffer())
       let payload: unknown
       try {
-        payload = handVerify(body, c.req.header('x-hub-signature-256') ?? null)
+        payload = handVerify(body, c.req.header('x-hub-signature-256'))
       } catch {
         payload = undefined
       }

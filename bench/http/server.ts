@@ -6,7 +6,7 @@
  *   bare             raw body read, no verification (the framework's ceiling)
  *   hand             raw body + createHmac + timingSafeEqual + JSON.parse, written by hand
  *   hookproof        hookproof's middleware, replayStore: false
- *   hookproof-store  hookproof's middleware with a MemoryReplayStore (every request a new delivery id)
+ *   hookproof-store  hookproof's middleware with a MemoryReplayStore (every request a new delivery: its own body, MAC and id)
  *   core-check       the hand route with core's createVerifier().check() instead of the HMAC
  *                    (hookproof minus core-check = what the adapter itself costs)
  * all answering 204 from one handler that counts `counter.handled`. Tells the parent its port over

@@ -3,7 +3,9 @@
  * Bodies are Buffers (what raw-body / express.raw() hand a receiver); every contender gets the
  * same bytes.
  */
+import { createHmac } from 'node:crypto'
 import type { Failure, Provider, WebhookErrorCode } from '@hookproof/core'
+import type autocannon from 'autocannon'
 
 /** The core API as built by bench/lib/build.ts (node:crypto or Web Crypto entry). */
 export type Api = typeof import('../../packages/core/src/node.js')
@@ -44,6 +46,64 @@ export function jsonBody(size: number): Buffer {
   if (body.length !== size) throw new Error(`jsonBody(${size}) built ${body.length} bytes`)
   JSON.parse(text)
   return body
+}
+
+/**
+ * A new GitHub delivery per call, all of `size` bytes: the body's id carries a counter (so the MAC,
+ * and with it hookproof's replay key, is new each time: GitHub does not sign `X-GitHub-Delivery`,
+ * so a replay store keys on the MAC) and the signature is made for it. The HTTP bench sends one per
+ * request, so a replay store claims every request instead of answering duplicates, and every route
+ * gets the same work.
+ *
+ * @example
+ * const next = deliveries(1024, 'run1')
+ * const { body, headers } = next() // headers: content-type, x-github-event, x-github-delivery, x-hub-signature-256
+ */
+export function deliveries(size: number, prefix: string): () => { body: Buffer; headers: Record<string, string> } {
+  const template = jsonBody(size)
+  const marker = template.indexOf('evt_1Nbench')
+  if (marker < 0) throw new Error('jsonBody() lost its id')
+  const width = 'evt_1Nbench'.length - 4
+  let n = 0
+  return () => {
+    const body = Buffer.from(template)
+    const id = (++n).toString(36).padStart(width, '0')
+    if (id.length > width) throw new Error('deliveries(): counter overflow')
+    body.write(id, marker + 4, 'latin1')
+    const signature = `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`
+    return {
+      body,
+      headers: {
+        'content-type': 'application/json',
+        'x-github-event': 'push',
+        'x-github-delivery': `${prefix}-${n}`,
+        'x-hub-signature-256': signature,
+      },
+    }
+  }
+}
+
+/**
+ * autocannon's request for `POST /webhook` sending a new delivery from `next` each time (see
+ * {@link deliveries}): what bench/http.ts and bench/profile.ts load every route with.
+ *
+ * @example
+ * autocannon({ url, connections: 10, duration: 2, requests: [webhookRequests(deliveries(1024, 'run'))] })
+ */
+export function webhookRequests(next: ReturnType<typeof deliveries>): autocannon.Request {
+  const first = next()
+  return {
+    method: 'POST',
+    path: '/webhook',
+    body: first.body,
+    headers: first.headers,
+    setupRequest: (req) => {
+      const d = next()
+      req.body = d.body
+      req.headers = d.headers
+      return req
+    },
+  }
 }
 
 /**

@@ -94,8 +94,12 @@ describe('takeClaim()', () => {
     const store = new MemoryReplayStore()
     const a = await claimed(store, 'github:a')
     const b = await claimed(store, 'github:b')
-    expect(a.owner).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/)
+    // a random UUID per process, then a counter: unique across the instances sharing a store
+    const token = /^([0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})\.[0-9a-z]+$/
+    expect(a.owner).toMatch(token)
+    expect(b.owner).toMatch(token)
     expect(a.owner).not.toBe(b.owner)
+    expect(a.owner.match(token)?.[1]).toBe(b.owner.match(token)?.[1])
     expect(await takeClaim(store, 'github:a', timing)).toBe('in-flight')
     await a.abort()
     await a.complete()
@@ -103,6 +107,29 @@ describe('takeClaim()', () => {
     await b.complete()
     expect(await takeClaim(store, 'github:b', timing)).toBe('done')
     await a.abort()
+  })
+
+  it('renews every held claim from one shared timer, which stops when the last claim ends', async () => {
+    vi.useFakeTimers()
+    const { store, renewals } = countingStore()
+    const first = await claimed(store, 'orchest:1')
+    await vi.advanceTimersByTimeAsync(70)
+    const second = await claimed(store, 'orchest:2')
+    const third = await claimed(store, 'orchest:3')
+    expect(vi.getTimerCount()).toBe(1)
+    // ticks at 100 and 200 renew all three: never more than a period (a third of the lease) apart
+    await vi.advanceTimersByTimeAsync(130)
+    expect(renewals).toHaveLength(6)
+    await first.complete()
+    await second.abort()
+    expect(vi.getTimerCount()).toBe(1)
+    await vi.advanceTimersByTimeAsync(100)
+    expect(renewals).toHaveLength(7)
+    await third.complete()
+    expect(vi.getTimerCount()).toBe(0)
+    expect([first.lost, second.lost, third.lost]).toEqual([false, false, false])
+    // the leases held: nobody else could claim while they were renewed
+    expect(await store.begin('orchest:3', 300, 'other')).toBe('done')
   })
 
   it("unref's its renewal timer, so a held claim never keeps the process alive", async () => {

@@ -1,8 +1,12 @@
+import type { HeadersInput, VerifiedWebhook, WebhookVerificationError } from '@hookproof/core'
 import {
   bodyTimeoutOption,
   createWebhookFlow,
   DEFAULT_BODY_LIMIT,
+  type Failure,
   type FlowHooks,
+  type FlowRequest,
+  type FlowResponse,
   limitBytes,
   nodeRequestHeaders,
   type WebhookFlow,
@@ -131,36 +135,68 @@ function install(scope: FastifyInstance, compiled: Compiled, done: (error?: Erro
 
 /** One request through core's flow; `next` goes on to validation and the route handler, or to Fastify's error handler. */
 function runFlow(compiled: Compiled, request: FastifyRequest, reply: FastifyReply, next: HookHandlerDoneFunction): void {
-  const { flow, body } = compiled
-  let nextCalled = false
-  const hooks: FlowHooks = {
-    readBody: () => readRawBody(request, reply, body),
-    readRequest: () => ({
-      // a header sent twice stays two values (headersDistinct only then: it costs an array per header)
-      headers: nodeRequestHeaders(request.raw),
-      method: request.method,
-      url: requestUrl(compiled, request),
-    }),
-    send: ({ status, headers, body }) => {
-      if (reply.sent) return
-      reply.code(status).headers(headers).send(body)
-    },
-    forward: (error) => {
-      nextCalled = true
-      next(error)
-    },
-    handle: (webhook) =>
-      new Promise((resolve) => {
-        whenAnswered(reply.raw, resolve)
-        request.webhook = webhook
-        request.body = webhook.payload
-        nextCalled = true
-        next()
-      }),
-  }
-  flow.run(hooks).catch((error: unknown) => {
-    if (!nextCalled) next(error as Error)
+  const hooks = new FastifyHooks(compiled, request, reply, next)
+  compiled.flow.run(hooks).catch((error: unknown) => {
+    if (!hooks.nextCalled) next(error as Error)
   })
+}
+
+/**
+ * The flow's hooks for one request, and its {@link FlowRequest}: one object per request, with no
+ * closure; `url` is built only when a scheme signs it (Designer Cloud GET/DELETE).
+ */
+class FastifyHooks implements FlowHooks, FlowRequest {
+  nextCalled = false
+
+  constructor(
+    readonly compiled: Compiled,
+    readonly request: FastifyRequest,
+    readonly reply: FastifyReply,
+    readonly next: HookHandlerDoneFunction,
+  ) {}
+
+  readBody(): Promise<Uint8Array | Failure> | Uint8Array | Failure {
+    return readRawBody(this.request, this.reply, this.compiled.body)
+  }
+
+  readRequest(): FlowRequest {
+    return this
+  }
+
+  /** A header sent twice stays two values (headersDistinct only then: it costs an array per header). */
+  get headers(): HeadersInput {
+    return nodeRequestHeaders(this.request.raw)
+  }
+
+  get method(): string {
+    return this.request.method
+  }
+
+  get url(): string {
+    return requestUrl(this.compiled, this.request)
+  }
+
+  send({ status, headers, body }: FlowResponse): void {
+    const reply = this.reply
+    if (reply.sent) return
+    reply.code(status).headers(headers).send(body)
+  }
+
+  forward(error: WebhookVerificationError): void {
+    this.nextCalled = true
+    this.next(error)
+  }
+
+  handle(webhook: VerifiedWebhook): Promise<number | undefined> {
+    return new Promise((resolve) => {
+      const request = this.request
+      whenAnswered(this.reply.raw, resolve)
+      request.webhook = webhook
+      request.body = webhook.payload
+      this.nextCalled = true
+      this.next()
+    })
+  }
 }
 
 /**

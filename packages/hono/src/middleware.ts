@@ -1,5 +1,13 @@
-import type { WebhookVerificationError } from '@hookproof/core'
-import { bodyTimeoutOption, DEFAULT_BODY_LIMIT, type FlowHooks, limitBytes } from '@hookproof/core/adapter'
+import type { VerifiedWebhook, WebhookVerificationError } from '@hookproof/core'
+import {
+  bodyTimeoutOption,
+  DEFAULT_BODY_LIMIT,
+  type Failure,
+  type FlowHooks,
+  type FlowRequest,
+  type FlowResponse,
+  limitBytes,
+} from '@hookproof/core/adapter'
 import type { Context, Env, Next } from 'hono'
 import { type BodyRead, readRawBody } from './body.js'
 import { flowSource } from './flows.js'
@@ -41,40 +49,76 @@ export function verifyWebhook<E extends Env = Env>(options: HonoWebhookOptions<E
   const source = flowSource(flowOptions, secret as SecretSource, secrets as SecretSource)
   const base = typeof publicUrl === 'string' ? publicUrl.replace(/\/+$/, '') : undefined
 
+  const settings: Settings = { maxBytes, timeoutMs, publicUrl: publicUrl as Settings['publicUrl'], base }
   async function hookproofWebhook(c: Context<E & WebhookEnv>, next: Next): Promise<Response | undefined> {
-    const flow = source.flowFor(c as Context)
-    const read: BodyRead = { stalled: false }
-    let response: Response | undefined
-    const hooks: FlowHooks = {
-      readBody: () => readRawBody(c.req, maxBytes, timeoutMs, read),
-      readRequest: () => ({
-        headers: c.req.raw.headers,
-        method: c.req.method,
-        url:
-          typeof publicUrl === 'function'
-            ? publicUrl(c as unknown as Context<E>)
-            : base !== undefined
-              ? base + pathAndQuery(c.req.url)
-              : c.req.url,
-      }),
-      send: ({ status, headers, body }) => {
-        response = new Response(body, { status, headers: read.stalled ? { ...headers, connection: 'close' } : headers })
-      },
-      forward: (error) => {
-        throw answerable(error)
-      },
-      handle: async (webhook) => {
-        c.set('webhook', webhook)
-        await next()
-        // Hono caught a throw below and let app.onError answer it: a failure, whatever status it chose
-        if (c.error !== undefined || !c.finalized) return undefined
-        return c.res.status
-      },
-    }
-    await flow.run(hooks)
-    return response
+    const hooks = new HonoHooks(c as unknown as Context<WebhookEnv>, next, settings)
+    await source.flowFor(c as Context).run(hooks)
+    return hooks.response
   }
   return Object.assign(hookproofWebhook, { on: source.on }) as WebhookMiddleware<E>
+}
+
+interface Settings {
+  readonly maxBytes: number
+  readonly timeoutMs: number
+  readonly publicUrl: string | ((c: Context) => string) | undefined
+  readonly base: string | undefined
+}
+
+/**
+ * The flow's hooks for one request, and its {@link FlowRequest}: one object per request, with no
+ * closure; `url` is built only when a scheme signs it (Designer Cloud GET/DELETE).
+ */
+class HonoHooks implements FlowHooks, FlowRequest {
+  readonly read: BodyRead = { stalled: false }
+  response: Response | undefined = undefined
+
+  constructor(
+    readonly c: Context<WebhookEnv>,
+    readonly next: Next,
+    readonly settings: Settings,
+  ) {}
+
+  readBody(): Promise<Uint8Array | Failure> {
+    const { maxBytes, timeoutMs } = this.settings
+    return readRawBody(this.c.req, maxBytes, timeoutMs, this.read)
+  }
+
+  readRequest(): FlowRequest {
+    return this
+  }
+
+  get headers(): Headers {
+    return this.c.req.raw.headers
+  }
+
+  get method(): string {
+    return this.c.req.method
+  }
+
+  get url(): string {
+    const { publicUrl, base } = this.settings
+    const c = this.c
+    if (typeof publicUrl === 'function') return publicUrl(c as unknown as Context)
+    return base !== undefined ? base + pathAndQuery(c.req.url) : c.req.url
+  }
+
+  send({ status, headers, body }: FlowResponse): void {
+    this.response = new Response(body, { status, headers: this.read.stalled ? { ...headers, connection: 'close' } : headers })
+  }
+
+  forward(error: WebhookVerificationError): void {
+    throw answerable(error)
+  }
+
+  async handle(webhook: VerifiedWebhook): Promise<number | undefined> {
+    const c = this.c
+    c.set('webhook', webhook)
+    await this.next()
+    // Hono caught a throw below and let app.onError answer it: a failure, whatever status it chose
+    if (c.error !== undefined || !c.finalized) return undefined
+    return c.res.status
+  }
 }
 
 /**

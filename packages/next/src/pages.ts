@@ -61,7 +61,10 @@ export function withWebhookApi(first: NextWebhookOptions<NextApiRequest> | Webho
         // a header sent twice stays two values (headersDistinct only then: it costs an array per header)
         headers: nodeRequestHeaders(req),
         method: req.method,
-        url: apiUrl(req, compiled),
+        // built only when a scheme signs the URL (Designer Cloud GET/DELETE)
+        get url() {
+          return apiUrl(req, compiled)
+        },
       }),
       send: ({ status, headers, body }) => {
         if (res.headersSent) return
