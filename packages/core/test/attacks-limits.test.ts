@@ -137,7 +137,9 @@ describe('attack: parsers in linear time', () => {
         }),
         0.05,
       )
-    expect(ratio).toBeLessThan(4)
+    // linear measures ~1-2x (the large arrays cost the collector more: 4.07 once under a load of 5
+    // on 2 cores); quadratic is 10x that, so 6 still tells them apart
+    expect(ratio).toBeLessThan(6)
   })
 
   it('a Lambda REST event with 100k copies of one header in multiValueHeaders is read in linear time', async () => {
