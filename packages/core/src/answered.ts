@@ -15,9 +15,16 @@ export interface EndableResponse {
  */
 export function whenAnswered(res: EndableResponse, resolve: (status: number) => void): void {
   const end = res.end as (...args: unknown[]) => unknown
-  res.end = function endAndSettle(this: unknown, ...args: unknown[]) {
-    res.end = end
-    resolve(res.statusCode)
-    return end.apply(this, args)
+  let pending = true
+  // The wrapper stays in place after the first call (a flag, not a second write to `res`: on an
+  // Express response, whose map is its own, each write is an uncached lookup) and forwards
+  // `arguments` as they came, which allocates no array where a rest parameter would.
+  res.end = function endAndSettle(this: unknown) {
+    if (pending) {
+      pending = false
+      resolve(res.statusCode)
+    }
+    // biome-ignore lint/complexity/noArguments: forwarded as is: no array per call, and the original sees the same argument count
+    return end.apply(this, arguments as unknown as unknown[])
   } as EndableResponse['end']
 }

@@ -105,15 +105,17 @@ export interface FlowResponse {
 }
 
 /**
- * The request parts an adapter reads from its framework.
+ * The request parts an adapter reads from its framework. `url` is read only when a scheme signs
+ * it (Designer Cloud GET/DELETE): an adapter whose URL costs something to build makes it a
+ * getter, so the requests of every other scheme never build it.
  *
  * @example
- * const readRequest = (): FlowRequest => ({ headers: req.headersDistinct, method: req.method, url: `https://${req.headers.host}${req.url}` })
+ * const readRequest = (): FlowRequest => ({ headers: req.headersDistinct, method: req.method, get url() { return `https://${req.headers.host}${req.url}` } })
  */
 export interface FlowRequest {
   readonly headers: HeadersInput
-  readonly method?: string
-  readonly url?: string
+  readonly method?: string | undefined
+  readonly url?: string | undefined
 }
 
 /**
@@ -426,7 +428,9 @@ function run(s: FlowState, hooks: FlowHooks): Promise<void> {
 /** One request: read, verify, open the inbox, handle while the claim is held, settle, report. */
 async function runWith(s: FlowState, hooks: FlowHooks, trace: RequestTrace | undefined): Promise<void> {
   const start = clock()
-  const body = await readBody(hooks)
+  const read = readBody(hooks)
+  // bytes the adapter already held are verified at once, without waiting a tick
+  const body = read instanceof Uint8Array ? read : await read
   if (!(body instanceof Uint8Array)) return reject(s, hooks, body, start, clock() - start, trace)
   const result = await verifyBody(s, hooks, body, trace)
   const verifyMs = clock() - start
@@ -454,10 +458,14 @@ async function runWith(s: FlowState, hooks: FlowHooks, trace: RequestTrace | und
   reportVerified(s, webhook, gate, trace, start, verifyMs, ok ? 'completed' : 'aborted', status)
 }
 
-/** Not `async`: one reaction on the adapter's read, as an `await` of it would be. */
-function readBody(hooks: FlowHooks): Promise<Uint8Array | Failure> {
+/**
+ * Not `async`: bytes the adapter already held pass through as they are; anything else (a Promise,
+ * a thenable, a failure) gets one reaction, as an `await` of it would.
+ */
+function readBody(hooks: FlowHooks): Uint8Array | Promise<Uint8Array | Failure> {
   try {
-    return Promise.resolve(hooks.readBody()).then(undefined, unreadable)
+    const read = hooks.readBody()
+    return read instanceof Uint8Array ? read : Promise.resolve(read).then(undefined, unreadable)
   } catch (error) {
     return Promise.resolve(unreadable(error))
   }
@@ -467,9 +475,28 @@ function unreadable(error: unknown): Failure {
   return fail('INVALID_PAYLOAD', 'The request body could not be read', { hints: async () => [String(error)] })
 }
 
+/**
+ * The verifier's input for one request: `url` is read from the adapter's request only when a
+ * scheme asks for it (Designer Cloud GET/DELETE), so building it costs the others nothing.
+ */
+class FlowInput implements VerifyInput {
+  readonly headers: HeadersInput
+  readonly method: string | undefined
+  constructor(
+    readonly body: Uint8Array,
+    private readonly request: FlowRequest,
+  ) {
+    this.headers = request.headers
+    this.method = request.method
+  }
+
+  get url(): string | undefined {
+    return this.request.url
+  }
+}
+
 function verifyBody(s: FlowState, hooks: FlowHooks, body: Uint8Array, trace: RequestTrace | undefined): Promise<CheckResult> {
-  const request = hooks.readRequest()
-  const input: VerifyInput = { body, headers: request.headers, method: request.method, url: request.url }
+  const input = new FlowInput(body, hooks.readRequest())
   return trace === undefined ? s.verifier.check(input) : trace.verify(() => s.verifier.check(input))
 }
 

@@ -388,7 +388,10 @@ export function configurable<R extends Provider, Switches>(
       body: request.body,
       header: request.header,
       method: request.method,
-      url: request.url,
+      // read when a scheme signs the URL, not per request (see VerifierOptions.signedUrl)
+      get url() {
+        return request.url
+      },
       options: { ...request.options, ...fixed },
       json: () => request.json(),
     })

@@ -429,16 +429,34 @@ function macOf(c: Compiled, entry: Entry, parsed: ParsedSignature, index: number
   return c.backend.hmac(parsed.hash, keysFor(c, entry, parsed.hash)[index], parsed.parts)
 }
 
-/** The request as provider rows see it; a class, so that no closure is made per request for `json()`. */
+/** `View.url` before its first read. */
+const UNREAD: unique symbol = Symbol('unread')
+
+/**
+ * The request as provider rows see it; a class, so that no closure is made per request for
+ * `json()`. `url` is resolved on its first read (only schemes that sign the URL read it), so an
+ * adapter's URL, and a `signedUrl` function, cost nothing on the requests that do not.
+ */
 class View implements RequestView {
   #json: { value: unknown } | undefined
+  #url: string | undefined | typeof UNREAD = UNREAD
   constructor(
     readonly body: Uint8Array,
     readonly header: HeaderLookup,
     readonly method: string | undefined,
-    readonly url: string | undefined,
+    private readonly input: VerifyInput,
+    private readonly signedUrl: Compiled['signedUrl'],
     readonly options: ProviderOptions,
   ) {}
+
+  get url(): string | undefined {
+    if (this.#url === UNREAD) {
+      const signedUrl = this.signedUrl
+      const url = typeof signedUrl === 'function' ? signedUrl(this.input) : (signedUrl ?? this.input.url)
+      this.#url = typeof url === 'string' ? url : undefined
+    }
+    return this.#url
+  }
 
   json(): unknown {
     if (this.#json === undefined) {
@@ -526,15 +544,7 @@ function checkRequest(c: Compiled, input: VerifyInput): Maybe<CheckResult> {
 }
 
 function viewOf(c: Compiled, body: Uint8Array, header: HeaderLookup, input: VerifyInput): View {
-  const signedUrl = c.signedUrl
-  const url = typeof signedUrl === 'function' ? signedUrl(input) : (signedUrl ?? input.url)
-  return new View(
-    body,
-    header,
-    typeof input.method === 'string' ? input.method : undefined,
-    typeof url === 'string' ? url : undefined,
-    c.options,
-  )
+  return new View(body, header, typeof input.method === 'string' ? input.method : undefined, input, c.signedUrl, c.options)
 }
 
 /** The providers whose headers the request carries, in configured order; one configured: that one. */

@@ -24,12 +24,13 @@ interface ParsedRequest extends IncomingMessage {
  * leave them), else `BODY_ALREADY_PARSED`. Nothing here can hang on a short, long, aborted,
  * chunked or trickling body (`timeoutMs`: 408 `BODY_TIMEOUT`).
  */
-export async function readRawBody(
+export function readRawBody(
   req: ParsedRequest,
   res: ServerResponse,
   limit: number | string,
   timeoutMs: number,
-): Promise<Uint8Array | Failure> {
+): Uint8Array | Failure | Promise<Uint8Array | Failure> {
+  // bytes already in hand are returned as is, not in a Promise: the flow then verifies without waiting a tick
   const parsed = req.body
   if (parsed instanceof Uint8Array) return parsed
   if (req._body === true || req.readableEnded) {
@@ -37,6 +38,16 @@ export async function readRawBody(
     const raw = (req as { rawBody?: unknown }).rawBody
     return raw instanceof Uint8Array ? raw : bodyAlreadyParsed(FIX, parsed)
   }
+  return readStream(req, res, limit, timeoutMs)
+}
+
+/** The stream, read with raw-body up to `limit`, within `timeoutMs`. */
+async function readStream(
+  req: ParsedRequest,
+  res: ServerResponse,
+  limit: number | string,
+  timeoutMs: number,
+): Promise<Uint8Array | Failure> {
   const headers = req.headers
   const length = headers['transfer-encoding'] === undefined ? headers['content-length'] : undefined
   try {

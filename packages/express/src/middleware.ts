@@ -71,7 +71,7 @@ interface Settings {
  * prototypes, then adds properties), so every read and write of them is a slow, uncached
  * lookup: the hooks touch each as few times as they can.
  */
-class ExpressHooks implements FlowHooks {
+class ExpressHooks implements FlowHooks, FlowRequest {
   nextCalled = false
 
   constructor(
@@ -81,14 +81,27 @@ class ExpressHooks implements FlowHooks {
     readonly settings: Settings,
   ) {}
 
-  readBody(): Promise<Uint8Array | Failure> {
+  readBody(): Uint8Array | Failure | Promise<Uint8Array | Failure> {
     return readRawBody(this.req, this.res, this.settings.limit, this.settings.timeoutMs)
   }
 
+  /** The hooks are their own request view: nothing is allocated, and the URL is built only when a scheme reads it. */
   readRequest(): FlowRequest {
-    const req = this.req
+    return this
+  }
+
+  get headers(): FlowRequest['headers'] {
     // a header sent twice stays two values, so a duplicated signature is caught
-    return { headers: nodeRequestHeaders(req), method: req.method, url: this.settings.urlOf(req) }
+    return nodeRequestHeaders(this.req)
+  }
+
+  get method(): string {
+    return this.req.method
+  }
+
+  /** Read only by schemes that sign the URL (Designer Cloud GET/DELETE). */
+  get url(): string {
+    return this.settings.urlOf(this.req)
   }
 
   send({ status, headers, body }: FlowResponse): void {
@@ -125,8 +138,9 @@ class ExpressHooks implements FlowHooks {
  */
 function answered(res: Response, resolve: (status: number) => void): void {
   const end = res.end as (...a: unknown[]) => Response
-  res.end = function endAndSettle(this: Response, ...args: unknown[]) {
+  res.end = function endAndSettle(this: Response) {
     resolve(res.statusCode)
-    return end.apply(this, args)
+    // biome-ignore lint/complexity/noArguments: forwarded as is: no array per call, and the original sees the same argument count
+    return end.apply(this, arguments as unknown as unknown[])
   } as Response['end']
 }

@@ -5,11 +5,15 @@ import { verifyWebhook, type WebhookRequest } from '../src/index.js'
 import { EXPRESS } from './app.js'
 
 describe.each(EXPRESS)('%s', (_name, express, fixture) => {
-  optionTests(fixture, {
-    on: "when 'trust proxy' is on",
-    off: "when 'trust proxy' is off",
-    trust: (a) => a.set('trust proxy', true),
-  })
+  optionTests(
+    fixture,
+    {
+      on: "when 'trust proxy' is on",
+      off: "when 'trust proxy' is off",
+      trust: (a) => a.set('trust proxy', true),
+    },
+    true,
+  )
 
   describe('onError', () => {
     it("verifyWebhook({ onError: 'next' }) hands a WebhookVerificationError to the app's error handler", async () => {

@@ -60,21 +60,34 @@ interface Settings {
 }
 
 /** The flow's hooks for one request: one object with prototype methods rather than five closures. */
-class KoaHooks implements FlowHooks {
+class KoaHooks implements FlowHooks, FlowRequest {
   constructor(
     readonly ctx: Context,
     readonly next: Next,
     readonly settings: Settings,
   ) {}
 
-  readBody(): Promise<Uint8Array | Failure> {
+  readBody(): Uint8Array | Failure | Promise<Uint8Array | Failure> {
     return readRawBody(this.ctx, this.settings.limit, this.settings.timeoutMs)
   }
 
+  /** The hooks are their own request view: nothing is allocated, and the URL is built only when a scheme reads it. */
   readRequest(): FlowRequest {
-    const ctx = this.ctx
+    return this
+  }
+
+  get headers(): FlowRequest['headers'] {
     // a header sent twice stays two values, so a duplicated signature is caught
-    return { headers: nodeRequestHeaders(ctx.req), method: ctx.method, url: this.settings.urlOf(ctx) }
+    return nodeRequestHeaders(this.ctx.req)
+  }
+
+  get method(): string {
+    return this.ctx.method
+  }
+
+  /** Read only by schemes that sign the URL (Designer Cloud GET/DELETE). */
+  get url(): string {
+    return this.settings.urlOf(this.ctx)
   }
 
   send({ status, headers, body }: FlowResponse): void {

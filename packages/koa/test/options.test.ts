@@ -5,13 +5,17 @@ import { verifyWebhook, type WebhookState } from '../src/index.js'
 import { KOA } from './app.js'
 
 describe.each(KOA)('%s', (_name, Koa, fixture) => {
-  optionTests(fixture, {
-    on: 'when app.proxy is true',
-    off: 'when app.proxy is false',
-    trust: (a) => {
-      a.proxy = true
+  optionTests(
+    fixture,
+    {
+      on: 'when app.proxy is true',
+      off: 'when app.proxy is false',
+      trust: (a) => {
+        a.proxy = true
+      },
     },
-  })
+    true,
+  )
 
   describe('onError', () => {
     it("verifyWebhook({ onError: 'next' }) throws a WebhookVerificationError to the app's error middleware", async () => {

@@ -14,20 +14,31 @@ export const FIX =
  * parser, or, for a content type Nest has no parser for, the stream read with raw-body up to
  * `limit` (`maxBytes`: the same in bytes, read once at startup). A parser that consumed the stream without keeping the bytes gives `BODY_ALREADY_PARSED`.
  */
-export async function readRawBody(
+export function readRawBody(
   req: NestRequest,
   res: ServerResponse,
   limit: number | string,
   maxBytes: number,
   timeoutMs: number,
-): Promise<Uint8Array | Failure> {
+): Uint8Array | Failure | Promise<Uint8Array | Failure> {
   const kept = req.rawBody instanceof Uint8Array ? req.rawBody : req.body instanceof Uint8Array ? req.body : undefined
   if (kept !== undefined) {
     // Nest buffered it already: still held to `limit`, so the option means the same on every path
+    // (returned as is, not in a Promise: the flow then verifies without waiting a tick)
     return kept.byteLength > maxBytes ? bodyReadFailure({ type: 'entity.too.large' }, limit, FIX) : kept
   }
   const raw = (req.raw ?? req) as IncomingMessage & { _body?: boolean }
   if (raw._body === true || raw.readableEnded) return bodyAlreadyParsed(FIX, req.body)
+  return readStream(raw, res, limit, timeoutMs)
+}
+
+/** The stream, read with raw-body up to `limit`, within `timeoutMs`. */
+async function readStream(
+  raw: IncomingMessage,
+  res: ServerResponse,
+  limit: number | string,
+  timeoutMs: number,
+): Promise<Uint8Array | Failure> {
   const length = raw.headers['transfer-encoding'] === undefined ? raw.headers['content-length'] : undefined
   try {
     return await readBodyWithin(getRawBody(raw, { length, limit }), timeoutMs, () => stopReading(raw, res))

@@ -44,7 +44,7 @@ export function routeSettings(options: NestWebhookOptions): RouteSettings {
  * A subclass says how the route continues once the delivery is claimed (`proceed`) and how an
  * error reaches Nest's exception filters (`throwToNest`, `onError: 'next'` and a failing flow).
  */
-export abstract class NestHooks implements FlowHooks {
+export abstract class NestHooks implements FlowHooks, FlowRequest {
   /** Whether the route was continued or handed an error: past that point the flow's own failure is not the route's. */
   handed = false
   readonly raw: ServerResponse
@@ -57,14 +57,28 @@ export abstract class NestHooks implements FlowHooks {
     this.raw = (res.raw ?? res) as ServerResponse
   }
 
-  readBody(): Promise<Uint8Array | Failure> {
+  readBody(): Uint8Array | Failure | Promise<Uint8Array | Failure> {
     return readRawBody(this.req, this.raw, this.settings.limit, this.settings.maxBytes, this.settings.timeoutMs)
   }
 
+  /** The hooks are their own request view: nothing is allocated, and the URL is built only when a scheme reads it. */
   readRequest(): FlowRequest {
+    return this
+  }
+
+  get headers(): FlowRequest['headers'] {
     const req = this.req
     // a header sent twice stays two values, so a duplicated signature is caught
-    return { headers: nodeRequestHeaders((req.raw ?? req) as IncomingMessage), method: req.method, url: this.settings.urlOf(req) }
+    return nodeRequestHeaders((req.raw ?? req) as IncomingMessage)
+  }
+
+  get method(): string | undefined {
+    return this.req.method
+  }
+
+  /** Read only by schemes that sign the URL (Designer Cloud GET/DELETE). */
+  get url(): string {
+    return this.settings.urlOf(this.req)
   }
 
   send(response: FlowResponse): void {

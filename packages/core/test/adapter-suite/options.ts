@@ -28,7 +28,12 @@ export interface ProxyTrust<App> {
  * duplicate, the events, the designer-cloud public URL and proxy trust as `proxy` sets it. How a
  * framework hands an error on is tested beside its adapter.
  */
-export function optionTests<App>(fixture: AdapterFixture<App>, proxy: ProxyTrust<App>): void {
+export function optionTests<App>(
+  fixture: AdapterFixture<App>,
+  proxy: ProxyTrust<App>,
+  /** The adapter builds the request URL only when a scheme signs it (see `FlowRequest`). */
+  urlOnDemand = false,
+): void {
   afterEach(() => {
     vi.unstubAllEnvs()
   })
@@ -146,14 +151,35 @@ export function optionTests<App>(fixture: AdapterFixture<App>, proxy: ProxyTrust
       expect((await send(app, d, path)).status).toBe(200)
     })
 
-    it('verifyWebhook({ publicUrl: fn }) verifies a GET against the URL the function returns', async () => {
+    it('verifyWebhook({ publicUrl: fn }) verifies a GET against the URL the function returns, called once', async () => {
+      let built = 0
       const { app } = receiver(fixture, {
         provider: 'designer-cloud',
         secret: SECRETS['designer-cloud'],
-        publicUrl: (req) => `https://hooks.example.com${req.originalUrl}`,
+        publicUrl: (req) => {
+          built++
+          return `https://hooks.example.com${req.originalUrl}`
+        },
       })
       const d = await delivery('designer-cloud', { method: 'GET', url: publicUrl })
       expect((await send(app, d, path)).status).toBe(200)
+      expect(built).toBe(1)
+    })
+
+    it.runIf(urlOnDemand)('verifyWebhook({ publicUrl: fn }) never builds the URL for a delivery whose body is signed (POST)', async () => {
+      let built = 0
+      const { app, calls } = receiver(fixture, {
+        provider: 'designer-cloud',
+        secret: SECRETS['designer-cloud'],
+        publicUrl: (req) => {
+          built++
+          return `https://hooks.example.com${req.originalUrl}`
+        },
+      })
+      const d = await delivery('designer-cloud')
+      expect((await send(app, d, path)).status).toBe(200)
+      expect(calls).toHaveLength(1)
+      expect(built).toBe(0)
     })
 
     it('verifyWebhook() on a plain server signs the URL with the Host header it was called with', async () => {
