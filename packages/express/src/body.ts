@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { bodyAlreadyParsed, bodyReadFailure, type Failure, readBodyWithin } from '@hookproof/core/adapter'
+import { bodyAlreadyParsed, bodyReadFailure, type Failure, fieldOf, readBodyWithin } from '@hookproof/core/adapter'
 import getRawBody from 'raw-body'
 
 /**
@@ -31,11 +31,12 @@ export function readRawBody(
   timeoutMs: number,
 ): Uint8Array | Failure | Promise<Uint8Array | Failure> {
   // bytes already in hand are returned as is, not in a Promise: the flow then verifies without waiting a tick
-  const parsed = req.body
+  // (keyed reads: the map of an Express request is its own, see fieldOf)
+  const parsed = fieldOf(req, 'body')
   if (parsed instanceof Uint8Array) return parsed
-  if (req._body === true || req.readableEnded) {
+  if (fieldOf(req, '_body') === true || fieldOf(req, 'readableEnded') === true) {
     // the raw bytes an express.json({ verify }) recipe or NestJS (rawBody: true) kept
-    const raw = (req as { rawBody?: unknown }).rawBody
+    const raw = fieldOf(req, 'rawBody')
     return raw instanceof Uint8Array ? raw : bodyAlreadyParsed(FIX, parsed)
   }
   return readStream(req, res, limit, timeoutMs)
@@ -48,7 +49,7 @@ async function readStream(
   limit: number | string,
   timeoutMs: number,
 ): Promise<Uint8Array | Failure> {
-  const headers = req.headers
+  const headers = fieldOf(req, 'headers') as IncomingMessage['headers']
   const length = headers['transfer-encoding'] === undefined ? headers['content-length'] : undefined
   try {
     const body = await readBodyWithin(getRawBody(req, { length, limit }), timeoutMs, () => stopReading(req, res))
