@@ -3,7 +3,6 @@
 
 export { type EndableResponse, whenAnswered } from './answered.js'
 export type { Failure } from './errors.js'
-export { fieldOf, setField } from './fields.js'
 export {
   adapterOptions,
   bodyAlreadyParsed,

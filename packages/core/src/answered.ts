@@ -1,5 +1,3 @@
-import { fieldOf } from './fields.js'
-
 /** A Node `ServerResponse`, structurally: the adapters' responses without importing node:http. */
 export interface EndableResponse {
   statusCode: number
@@ -16,8 +14,7 @@ export interface EndableResponse {
  * handle: (webhook) => new Promise((resolve) => { whenAnswered(res, resolve); runHandler(webhook) })
  */
 export function whenAnswered(res: EndableResponse, resolve: (status: number) => void): void {
-  // keyed reads: an Express response's map is its own (see fields.ts)
-  const end = fieldOf(res, 'end') as (...args: unknown[]) => unknown
+  const end = res.end as (...args: unknown[]) => unknown
   let pending = true
   // The wrapper stays in place after the first call (a flag, not a second write to `res`: on an
   // Express response, whose map is its own, each write is an uncached lookup) and forwards
@@ -25,7 +22,7 @@ export function whenAnswered(res: EndableResponse, resolve: (status: number) => 
   res.end = function endAndSettle(this: unknown) {
     if (pending) {
       pending = false
-      resolve(fieldOf(res, 'statusCode') as number)
+      resolve(res.statusCode)
     }
     // biome-ignore lint/complexity/noArguments: forwarded as is: no array per call, and the original sees the same argument count
     return end.apply(this, arguments as unknown as unknown[])

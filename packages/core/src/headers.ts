@@ -1,5 +1,3 @@
-import { fieldOf } from './fields.js'
-
 /**
  * Case-insensitive header lookup over a Fetch `Headers`, Node's `IncomingHttpHeaders` (or
  * `headersDistinct`) and plain records. A header sent several times comes back as an array.
@@ -121,9 +119,8 @@ export interface NodeHeadersSource {
  * const result = await verifier.check({ body, headers: nodeRequestHeaders(req), method: req.method })
  */
 export function nodeRequestHeaders(req: NodeHeadersSource): HeadersInput {
-  // keyed: an Express request's map is its own (see fields.ts)
-  const headers = fieldOf(req, 'headers') as NodeHeadersSource['headers']
-  const raw = fieldOf(req, 'rawHeaders') as NodeHeadersSource['rawHeaders']
+  const headers = req.headers
+  const raw = req.rawHeaders
   let names = 0
   let last: string | undefined
   for (const key in headers) {
@@ -133,5 +130,5 @@ export function nodeRequestHeaders(req: NodeHeadersSource): HeadersInput {
   // One key per raw header, and the last key is the last raw name: no name was repeated. A key a
   // middleware added would come last (and a repeated name leaves one key fewer than raw headers).
   if (names * 2 === raw.length && (names === 0 || last === raw[raw.length - 2]?.toLowerCase())) return headers
-  return (fieldOf(req, 'headersDistinct') as NodeHeadersSource['headersDistinct']) ?? headers
+  return req.headersDistinct ?? headers
 }

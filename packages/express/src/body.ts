@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { bodyAlreadyParsed, bodyReadFailure, type Failure, fieldOf, readBodyWithin } from '@hookproof/core/adapter'
+import { bodyAlreadyParsed, bodyReadFailure, type Failure, readBodyWithin } from '@hookproof/core/adapter'
 import getRawBody from 'raw-body'
 
 /**
@@ -31,12 +31,11 @@ export function readRawBody(
   timeoutMs: number,
 ): Uint8Array | Failure | Promise<Uint8Array | Failure> {
   // bytes already in hand are returned as is, not in a Promise: the flow then verifies without waiting a tick
-  // (keyed reads: the map of an Express request is its own, see fieldOf)
-  const parsed = fieldOf(req, 'body')
+  const parsed = req.body
   if (parsed instanceof Uint8Array) return parsed
-  if (fieldOf(req, '_body') === true || fieldOf(req, 'readableEnded') === true) {
+  if (req._body === true || req.readableEnded) {
     // the raw bytes an express.json({ verify }) recipe or NestJS (rawBody: true) kept
-    const raw = fieldOf(req, 'rawBody')
+    const raw = (req as { rawBody?: unknown }).rawBody
     return raw instanceof Uint8Array ? raw : bodyAlreadyParsed(FIX, parsed)
   }
   return readStream(req, res, limit, timeoutMs)
@@ -49,7 +48,7 @@ async function readStream(
   limit: number | string,
   timeoutMs: number,
 ): Promise<Uint8Array | Failure> {
-  const headers = fieldOf(req, 'headers') as IncomingMessage['headers']
+  const headers = req.headers
   const length = headers['transfer-encoding'] === undefined ? headers['content-length'] : undefined
   try {
     const body = await readBodyWithin(getRawBody(req, { length, limit }), timeoutMs, () => stopReading(req, res))

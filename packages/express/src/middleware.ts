@@ -7,9 +7,7 @@ import {
   type FlowHooks,
   type FlowRequest,
   type FlowResponse,
-  fieldOf,
   nodeRequestHeaders,
-  setField,
 } from '@hookproof/core/adapter'
 import type { NextFunction, Request, Response } from 'express'
 import { readRawBody } from './body.js'
@@ -98,7 +96,7 @@ class ExpressHooks implements FlowHooks, FlowRequest {
   }
 
   get method(): string {
-    return fieldOf(this.req, 'method') as string
+    return this.req.method
   }
 
   /** Read only by schemes that sign the URL (Designer Cloud GET/DELETE). */
@@ -124,8 +122,7 @@ class ExpressHooks implements FlowHooks, FlowRequest {
       const req = this.req
       answered(this.res, resolve)
       req.webhook = webhook
-      // keyed: cheap when a parser left req.body (see fieldOf); an added property costs the same either way
-      setField(req, 'body', webhook.payload)
+      req.body = webhook.payload
       this.nextCalled = true
       this.next()
     })
@@ -140,9 +137,9 @@ class ExpressHooks implements FlowHooks, FlowRequest {
  * settled), which saves a write to `res` per request.
  */
 function answered(res: Response, resolve: (status: number) => void): void {
-  const end = fieldOf(res, 'end') as (...a: unknown[]) => Response
+  const end = res.end as (...a: unknown[]) => Response
   res.end = function endAndSettle(this: Response) {
-    resolve(fieldOf(res, 'statusCode') as number)
+    resolve(res.statusCode)
     // biome-ignore lint/complexity/noArguments: forwarded as is: no array per call, and the original sees the same argument count
     return end.apply(this, arguments as unknown as unknown[])
   } as Response['end']

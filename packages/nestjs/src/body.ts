@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { bodyAlreadyParsed, bodyReadFailure, type Failure, fieldOf, readBodyWithin } from '@hookproof/core/adapter'
+import { bodyAlreadyParsed, bodyReadFailure, type Failure, readBodyWithin } from '@hookproof/core/adapter'
 import getRawBody from 'raw-body'
 import type { NestRequest } from './types.js'
 
@@ -21,21 +21,15 @@ export function readRawBody(
   maxBytes: number,
   timeoutMs: number,
 ): Uint8Array | Failure | Promise<Uint8Array | Failure> {
-  // keyed reads: on the Express platform the request's map is its own (see fieldOf)
-  const rawBody = fieldOf(req, 'rawBody')
-  const kept = rawBody instanceof Uint8Array ? rawBody : bufferedBody(fieldOf(req, 'body'))
+  const kept = req.rawBody instanceof Uint8Array ? req.rawBody : req.body instanceof Uint8Array ? req.body : undefined
   if (kept !== undefined) {
     // Nest buffered it already: still held to `limit`, so the option means the same on every path
     // (returned as is, not in a Promise: the flow then verifies without waiting a tick)
     return kept.byteLength > maxBytes ? bodyReadFailure({ type: 'entity.too.large' }, limit, FIX) : kept
   }
-  const raw = (fieldOf(req, 'raw') ?? req) as IncomingMessage & { _body?: boolean }
-  if (fieldOf(raw, '_body') === true || fieldOf(raw, 'readableEnded') === true) return bodyAlreadyParsed(FIX, req.body)
+  const raw = (req.raw ?? req) as IncomingMessage & { _body?: boolean }
+  if (raw._body === true || raw.readableEnded) return bodyAlreadyParsed(FIX, req.body)
   return readStream(raw, res, limit, timeoutMs)
-}
-
-function bufferedBody(body: unknown): Uint8Array | undefined {
-  return body instanceof Uint8Array ? body : undefined
 }
 
 /** The stream, read with raw-body up to `limit`, within `timeoutMs`. */

@@ -8,10 +8,8 @@ import {
   type FlowHooks,
   type FlowRequest,
   type FlowResponse,
-  fieldOf,
   limitBytes,
   nodeRequestHeaders,
-  setField,
   type WebhookFlow,
   whenAnswered,
 } from '@hookproof/core/adapter'
@@ -56,8 +54,7 @@ export abstract class NestHooks implements FlowHooks, FlowRequest {
     readonly res: NestResponse,
     readonly settings: RouteSettings,
   ) {
-    // keyed reads and writes of req and res: on the Express platform their maps are their own (see fieldOf)
-    this.raw = (fieldOf(res, 'raw') ?? res) as ServerResponse
+    this.raw = (res.raw ?? res) as ServerResponse
   }
 
   readBody(): Uint8Array | Failure | Promise<Uint8Array | Failure> {
@@ -72,11 +69,11 @@ export abstract class NestHooks implements FlowHooks, FlowRequest {
   get headers(): FlowRequest['headers'] {
     const req = this.req
     // a header sent twice stays two values, so a duplicated signature is caught
-    return nodeRequestHeaders((fieldOf(req, 'raw') ?? req) as IncomingMessage)
+    return nodeRequestHeaders((req.raw ?? req) as IncomingMessage)
   }
 
   get method(): string | undefined {
-    return fieldOf(this.req, 'method') as string | undefined
+    return this.req.method
   }
 
   /** Read only by schemes that sign the URL (Designer Cloud GET/DELETE). */
@@ -112,8 +109,7 @@ export abstract class NestHooks implements FlowHooks, FlowRequest {
       const req = this.req
       whenAnswered(this.raw, resolve)
       req.webhook = webhook
-      // Nest's parser left req.body: a keyed write of an existing property is the cheap one
-      setField(req, 'body', webhook.payload)
+      req.body = webhook.payload
       this.handed = true
       this.proceed()
     })
