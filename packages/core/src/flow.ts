@@ -136,7 +136,7 @@ export interface FlowHooks {
    * aborted request); directly when the adapter already holds them, else as a Promise.
    */
   readBody(): Uint8Array | Failure | Promise<Uint8Array | Failure>
-  /** Headers, method and the full URL as received. */
+  /** Headers, method and the full URL as received; called once per request, after the body is in. */
   readRequest(): FlowRequest
   /** Sends a rejection or a duplicate acknowledgement. */
   send(response: FlowResponse): void | Promise<void>

@@ -46,8 +46,9 @@ export function verifyWebhook(options: KoaWebhookOptions = {}): WebhookMiddlewar
     urlOf: typeof publicUrl === 'function' ? publicUrl : base !== undefined ? (ctx) => base + ctx.originalUrl : (ctx) => ctx.href,
   }
 
-  const hookproofWebhook: Middleware = async function hookproofWebhook(ctx, next) {
-    await flow.run(new KoaHooks(ctx, next, settings))
+  // not `async`: koa-compose takes the flow's own promise, with no async frame around it
+  const hookproofWebhook: Middleware = function hookproofWebhook(ctx, next) {
+    return flow.run(new KoaHooks(ctx, next, settings))
   }
   return Object.assign(hookproofWebhook, { on: flow.on })
 }
