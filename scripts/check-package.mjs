@@ -17,7 +17,7 @@
 import { spawnSync } from 'node:child_process'
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
-import { gzipSync } from 'node:zlib'
+import { bundleForEdge as edgeBundle, sizeOf } from './lib/edge-bundle.mjs'
 import { listPackages, pendingPackages, root } from './lib/packages.mjs'
 
 // The edge entry's budget: over SIZE_TARGET is reported as a warning; over SIZE_LIMIT fails (a
@@ -191,51 +191,17 @@ function checkConditions(pkg, where, node) {
   }
 }
 
-// Bundles `contents` as a bundler for browsers and workers does (exports map without the `node`
-// condition), split so that dynamic imports become chunks of their own.
+// `contents` bundled for a Worker (scripts/lib/edge-bundle.mjs), with the sizes of what loads at
+// start and of the lazy chunks.
 async function bundleForEdge(contents, outdir) {
-  const esbuild = await import('esbuild')
-  const result = await esbuild.build({
-    stdin: { contents, resolveDir: root, loader: 'js' },
-    bundle: true,
-    minify: true,
-    format: 'esm',
-    platform: 'browser',
-    conditions: ['workerd', 'worker', 'browser'],
-    splitting: true,
-    outdir: join(root, '.tmp', outdir),
-    write: false,
-    metafile: true,
-    logLevel: 'silent',
-    // the root tsconfig maps @hookproof/* to src for tests; a user's bundler sees only the package
-    tsconfigRaw: {},
-  })
-  const outputs = result.outputFiles.map((file) => {
-    const meta = result.metafile.outputs[relative(root, file.path)] ?? {}
-    return { path: relative(root, file.path), text: file.text, meta }
-  })
-  // what a runtime loads at start: the entry chunk and the chunks it imports statically; the rest
-  // (dynamic imports, e.g. explain() hints) loads only when used
-  const entry = outputs.find((o) => o.meta.entryPoint !== undefined) ?? outputs.find((o) => o.path.endsWith('.js'))
-  const byPath = new Map(outputs.map((o) => [o.path, o]))
-  const eager = new Set()
-  const walk = (out) => {
-    if (!out || eager.has(out.path)) return
-    eager.add(out.path)
-    for (const imp of out.meta.imports ?? []) if (imp.kind === 'import-statement') walk(byPath.get(imp.path))
-  }
-  walk(entry)
-  const size = (list) => ({
-    min: list.reduce((n, o) => n + Buffer.byteLength(o.text), 0),
-    gz: list.reduce((n, o) => n + gzipSync(o.text, { level: 9 }).length, 0),
-  })
+  const { inputs, outputs, eager } = await edgeBundle({ contents, resolveDir: root, outdir: join(root, '.tmp', outdir) })
   const js = outputs.filter((o) => o.path.endsWith('.js'))
   return {
-    inputs: Object.keys(result.metafile.inputs),
+    inputs,
     outputs,
     eager: js.filter((o) => eager.has(o.path)),
-    start: size(js.filter((o) => eager.has(o.path))),
-    lazy: size(js.filter((o) => !eager.has(o.path))),
+    start: sizeOf(js.filter((o) => eager.has(o.path))),
+    lazy: sizeOf(js.filter((o) => !eager.has(o.path))),
   }
 }
 

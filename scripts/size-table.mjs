@@ -5,9 +5,8 @@
 // input module puts into the start bundle (what loads before lazy chunks).
 // --src bundles packages/core/src (no build needed); without it, the built package (dist).
 // --all: the whole entry (`export *`); --write: the chunks' text on stderr.
-import { join, relative } from 'node:path'
-import { gzipSync } from 'node:zlib'
-import * as esbuild from 'esbuild'
+import { join } from 'node:path'
+import { bundleForEdge, sizeOf } from './lib/edge-bundle.mjs'
 
 const root = new URL('..', import.meta.url).pathname
 const args = process.argv.slice(2)
@@ -20,19 +19,11 @@ const id = fromSrc ? `./packages/core/src/entries/${name}.ts` : `@hookproof/core
 const contents = all
   ? `export * from '${id}'`
   : `import { verifyRequest } from '${id}'\nexport default { fetch: (r) => verifyRequest(r, { provider: '${name}', secret: 's' }) }`
-const result = await esbuild.build({
-  stdin: { contents, resolveDir: root, loader: 'js' },
-  bundle: true,
-  minify: true,
-  format: 'esm',
-  platform: 'browser',
-  conditions: ['workerd', 'worker', 'browser'],
-  splitting: true,
+const { outputs: outs, eager } = await bundleForEdge({
+  contents,
+  resolveDir: root,
   outdir: join(root, '.tmp', 'size-table'),
-  write: false,
-  metafile: true,
-  logLevel: 'silent',
-  tsconfigRaw: fromSrc ? undefined : {},
+  fromSource: fromSrc,
   plugins: noLazy
     ? [
         {
@@ -42,20 +33,6 @@ const result = await esbuild.build({
       ]
     : [],
 })
-const outs = result.outputFiles.map((f) => ({
-  path: relative(root, f.path),
-  text: f.text,
-  meta: result.metafile.outputs[relative(root, f.path)],
-}))
-const byPath = new Map(outs.map((o) => [o.path, o]))
-const entry = outs.find((o) => o.meta.entryPoint !== undefined)
-const eager = new Set()
-const walk = (o) => {
-  if (!o || eager.has(o.path)) return
-  eager.add(o.path)
-  for (const imp of o.meta.imports ?? []) if (imp.kind === 'import-statement') walk(byPath.get(imp.path))
-}
-walk(entry)
 const js = outs.filter((o) => o.path.endsWith('.js'))
 const start = js.filter((o) => eager.has(o.path))
 const lazy = js.filter((o) => !eager.has(o.path))
@@ -65,9 +42,8 @@ for (const o of start)
 const rows = [...per].filter(([, b]) => b > 0).sort((a, b) => b[1] - a[1])
 const total = rows.reduce((n, [, b]) => n + b, 0)
 for (const [input, bytes] of rows) console.log(`${String(bytes).padStart(7)}  ${input.replace(/^.*packages\/core\//, '')}`)
-const gz = start.reduce((n, o) => n + gzipSync(o.text, { level: 9 }).length, 0)
-const min = start.reduce((n, o) => n + Buffer.byteLength(o.text), 0)
-const lazyMin = lazy.reduce((n, o) => n + Buffer.byteLength(o.text), 0)
+const { min, gz } = sizeOf(start)
+const lazyMin = sizeOf(lazy).min
 console.log(
   `${String(total).padStart(7)}  (module bytes) ; start ${min} B min, ${gz} B = ${(gz / 1024).toFixed(2)} KB min+gzip in ${start.length} chunk(s); lazy ${lazyMin} B min in ${lazy.length} chunk(s)`,
 )

@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { build, type Metafile } from 'esbuild'
 import { describe, expect, it } from 'vitest'
+import { bundleForEdge } from '../../../scripts/lib/edge-bundle.mjs'
 
 // What a Worker that imports one provider's `verifyRequest` loads at start, bundled as
 // check-package bundles it (conditions workerd/worker/browser, splitting): the code that not every
@@ -17,44 +17,22 @@ const SHARED_ALLOWED = ['src/failure.ts', 'src/encoding.ts', 'src/maybe.ts', 'sr
 const ON_DEMAND_TEXT = ['more in explain()', 'is being processed right now', 'Form field "', 'reproduces the signature']
 
 async function startOf(name: string) {
-  const result = await build({
-    stdin: {
-      contents: `import { verifyRequest } from './src/entries/${name}.ts'\nexport default { fetch: (r) => verifyRequest(r, { secret: 's' }) }`,
-      resolveDir: fileURLToPath(new URL('..', import.meta.url)),
-      loader: 'js',
-    },
-    bundle: true,
-    minify: true,
-    format: 'esm',
-    platform: 'browser',
-    conditions: ['workerd', 'worker', 'browser'],
-    splitting: true,
+  const { outputs, entry, eager } = await bundleForEdge({
+    contents: `import { verifyRequest } from './src/entries/${name}.ts'\nexport default { fetch: (r) => verifyRequest(r, { secret: 's' }) }`,
+    resolveDir: fileURLToPath(new URL('..', import.meta.url)),
     outdir: fileURLToPath(new URL('../.tmp-bundle-start', import.meta.url)),
-    write: false,
-    metafile: true,
-    logLevel: 'silent',
+    fromSource: true,
   })
-  const outputs = result.metafile.outputs as Metafile['outputs']
-  const key = (path: string) => Object.keys(outputs).find((k) => path.endsWith(k)) as string
-  const texts = new Map(result.outputFiles.map((f) => [key(f.path), f.text]))
-  const entry = Object.keys(outputs).find((k) => outputs[k]?.entryPoint !== undefined) as string
-  const start = new Set<string>()
-  const walk = (path: string) => {
-    if (start.has(path)) return
-    start.add(path)
-    for (const imp of outputs[path]?.imports ?? []) if (imp.kind === 'import-statement') walk(imp.path)
-  }
-  walk(entry)
-  const js = Object.keys(outputs).filter((k) => k.endsWith('.js'))
-  const inputsOf = (path: string) => Object.keys(outputs[path]?.inputs ?? {}).map((i) => i.replace(/^.*packages\/core\//, ''))
+  const js = outputs.filter((o) => o.path.endsWith('.js'))
+  const start = js.filter((o) => eager.has(o.path))
+  const lazy = js.filter((o) => !eager.has(o.path))
+  const inputsOf = (path: string) =>
+    Object.keys(outputs.find((o) => o.path === path)?.meta.inputs ?? {}).map((i) => i.replace(/^.*packages\/core\//, ''))
   return {
-    shared: [...start].filter((k) => k !== entry),
-    lazy: js.filter((k) => !start.has(k)),
-    text: [...start].map((k) => texts.get(k) ?? '').join('\n'),
-    lazyText: js
-      .filter((k) => !start.has(k))
-      .map((k) => texts.get(k) ?? '')
-      .join('\n'),
+    shared: start.map((o) => o.path).filter((path) => path !== entry),
+    lazy: lazy.map((o) => o.path),
+    text: start.map((o) => o.text).join('\n'),
+    lazyText: lazy.map((o) => o.text).join('\n'),
     inputsOf,
   }
 }
