@@ -1,5 +1,6 @@
 import type { Failure } from './errors.js'
 import type { RateWindow } from './log-rejected.js'
+import { loadOnDemand, onDemand } from './on-demand-load.js'
 
 /**
  * Where hookproof's log lines go: `console` fits, and so do winston (`warn(message, meta)`) and
@@ -134,13 +135,10 @@ export function createRejectionLog(
   return { rejected: (failure, explain) => rejectedIn(state, failure, explain), warn: (message) => warnOnce(state, message) }
 }
 
-/** The rejection lines (log-rejected.ts), once loaded. */
-let lines: typeof import('./on-demand.js') | undefined
-
 /** Rejections only: the line and its rate limit load with the first one, not at start. */
 function rejectedIn(s: LogState, failure: Rejected, explain: () => Promise<string[]>): Promise<void> {
-  if (lines !== undefined) return lines.logRejected(s, failure, explain)
-  return import('./on-demand.js').then((m) => (lines = m).logRejected(s, failure, explain))
+  if (onDemand !== undefined) return onDemand.logRejected(s, failure, explain)
+  return loadOnDemand().then((m) => m.logRejected(s, failure, explain))
 }
 
 /** @internal One rejection log: where lines go (redacted) and the open rate-limit windows. */

@@ -1,8 +1,8 @@
 // Everything that not every request needs, as one module that is only ever imported dynamically:
 // explain() hints, the rejection log line, a replay-store claim, the sending side of a scheme, the
-// form reader. Each caller on a per-request path keeps the loaded module
-// (`loaded !== undefined ? loaded.f() : import('./on-demand.js').then((m) => (loaded = m).f())`),
-// so only the first use waits for it.
+// form reader. Callers reach it through on-demand-load.ts, which keeps the loaded module for all of
+// them (`onDemand !== undefined ? onDemand.f() : loadOnDemand().then((m) => m.f())`), so only the
+// first use waits for it.
 //
 // One module, not one per feature: a bundler that splits (esbuild, Vite) puts the code a lazy chunk
 // shares with the start bundle into shared chunks, one per set of lazy chunks that share it, and each

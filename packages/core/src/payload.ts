@@ -1,11 +1,9 @@
 import { type Failure, fail } from './failure.js'
 import { mediaType } from './header-values.js'
 import type { Maybe } from './maybe.js'
+import { loadOnDemand, onDemand } from './on-demand-load.js'
 
 export { mediaType }
-
-/** The form reader (payload-form.ts), once loaded. */
-let forms: typeof import('./on-demand.js') | undefined
 
 const strict = new TextDecoder('utf-8', { fatal: true })
 
@@ -50,8 +48,8 @@ export function parsePayload(
     const t = text(body)
     if (t === undefined) return fail('INVALID_PAYLOAD', 'The form body is not valid UTF-8')
     // the form reader (payload-form.ts) loads with the first form body, so a JSON-only Worker bundles none of it
-    if (forms !== undefined) return forms.formFields(t, formFieldsAreJson)
-    return import('./on-demand.js').then((m) => (forms = m).formFields(t, formFieldsAreJson))
+    if (onDemand !== undefined) return onDemand.formFields(t, formFieldsAreJson)
+    return loadOnDemand().then((m) => m.formFields(t, formFieldsAreJson))
   }
   if (type.startsWith('text/')) {
     const t = text(body)

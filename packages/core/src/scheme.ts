@@ -1,6 +1,7 @@
 import type { Hash, Part } from './crypto/types.js'
 import { base64ToBytes } from './encoding.js'
 import { type Failure, fail } from './failure.js'
+import { loadOnDemand, onDemand } from './on-demand-load.js'
 import {
   COVERS_BODY,
   defineProvider,
@@ -373,13 +374,10 @@ function parseWith(plan: Plan, request: RequestView): ParsedSignature | Failure 
     : { hash, signatures, parts, value, timestamp, encoding, covered }
 }
 
-/** The sending side (scheme-sign.ts), once loaded. */
-let signing: typeof import('./on-demand.js') | undefined
-
 /** Signing is async anyway: its code loads with the first `sign`, so a verifying Worker bundles none of it. */
 function signLater(plan: Plan, input: SignInput, tools: SignTools): Promise<Record<string, string>> {
-  if (signing !== undefined) return signing.signWith(plan, input, tools)
-  return import('./on-demand.js').then((m) => (signing = m).signWith(plan, input, tools))
+  if (onDemand !== undefined) return onDemand.signWith(plan, input, tools)
+  return loadOnDemand().then((m) => m.signWith(plan, input, tools))
 }
 
 const NO_EXTRAS: { id?: string; ts?: string; timestamp?: number } = Object.freeze({})

@@ -6,6 +6,7 @@ import type { DiagnoseState } from './hints.js'
 import { noop, type ReplayPolicy, replayPolicy } from './lifecycle.js'
 import { attachLog, createRejectionLog, type RejectionLog, secretsIn, type WebhookLogger } from './log.js'
 import { andThen, type Maybe } from './maybe.js'
+import { loadOnDemand, onDemand } from './on-demand-load.js'
 import { checkVerifierOptions, didYouMean, positive, toleranceWarning } from './options.js'
 import { parsePayload } from './payload.js'
 import type { PayloadOf } from './payloads.js'
@@ -709,12 +710,9 @@ function delivered(payload: unknown, a: Attempt): Maybe<CheckResult> {
   if (c.replay === undefined) return { ok: true, webhook }
   a.webhook = webhook
   // keying and claiming (claim.ts) load with the first delivery a keying verifier verifies
-  if (claims !== undefined) return claims.claim(a, currentMac)
-  return import('./on-demand.js').then((m) => (claims = m).claim(a, currentMac))
+  if (onDemand !== undefined) return onDemand.claim(a, currentMac)
+  return loadOnDemand().then((m) => m.claim(a, currentMac))
 }
-
-/** The claim step (claim.ts), once loaded. */
-let claims: typeof import('./on-demand.js') | undefined
 
 /**
  * The one place a result is built, field by field, unclaimed; the claim step fills in
@@ -783,6 +781,6 @@ async function diagnose(
     configured: c.configured,
     known: c.known,
   }
-  const hints = await import('./on-demand.js')
+  const hints = onDemand ?? (await loadOnDemand())
   return hints.diagnose(c.backend, state)
 }
