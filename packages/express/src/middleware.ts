@@ -8,6 +8,7 @@ import {
   type FlowRequest,
   type FlowResponse,
   nodeRequestHeaders,
+  whenAnswered,
 } from '@hookproof/core/adapter'
 import type { NextFunction, Request, Response } from 'express'
 import { readRawBody } from './body.js'
@@ -120,27 +121,12 @@ class ExpressHooks implements FlowHooks, FlowRequest {
   handle(webhook: VerifiedWebhook): Promise<number | undefined> {
     return new Promise((resolve) => {
       const req = this.req
-      answered(this.res, resolve)
+      // settles on the handler's first `res.end` (every Express answer, `next(err)`'s 500 included, ends there)
+      whenAnswered(this.res, resolve)
       req.webhook = webhook
       req.body = webhook.payload
       this.nextCalled = true
       this.next()
     })
   }
-}
-
-/**
- * Resolves with the status once the handler answers: its `res.end` call (every Express answer,
- * `next(err)`'s 500 included, ends there), whether or not the socket is still open. A closed
- * socket is deliberately not an answer: the handler is still running, and its claim must hold.
- * The wrapper stays in place after the first call (a later call resolves nothing: the promise is
- * settled), which saves a write to `res` per request.
- */
-function answered(res: Response, resolve: (status: number) => void): void {
-  const end = res.end as (...a: unknown[]) => Response
-  res.end = function endAndSettle(this: Response) {
-    resolve(res.statusCode)
-    // biome-ignore lint/complexity/noArguments: forwarded as is: no array per call, and the original sees the same argument count
-    return end.apply(this, arguments as unknown as unknown[])
-  } as Response['end']
 }
