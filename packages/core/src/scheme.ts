@@ -343,10 +343,19 @@ export function readExtras(plan: Plan, request: RequestView): { id?: string; ts?
 }
 
 function parseWith(plan: Plan, request: RequestView): ParsedSignature | Failure {
-  const found = firstOf(request, plan.headers)
-  if (found === undefined) return fail('MISSING_SIGNATURE', `No ${plan.display} header`)
-  const name = plan.spelled.get(found.name) as string
-  const value = singleValue(found.value, name, plan.provider, plan.grammar.joined)
+  // firstOf(), without its { name, value } object: this runs on every request
+  let header: string | undefined
+  let found: string | string[] | undefined
+  for (const h of plan.headers) {
+    found = request.header(h, true)
+    if (found !== undefined) {
+      header = h
+      break
+    }
+  }
+  if (header === undefined) return fail('MISSING_SIGNATURE', `No ${plan.display} header`)
+  const name = plan.spelled.get(header) as string
+  const value = singleValue(found as string | string[], name, plan.provider, plan.grammar.joined)
   if (value === undefined || isFailure(value)) return value as Failure
   const extras = plan.idSigned || plan.tsHeaders !== undefined ? (plan.kit.readExtras as typeof readExtras)(plan, request) : NO_EXTRAS
   if (isFailure(extras)) return extras
