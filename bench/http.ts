@@ -56,11 +56,14 @@ export interface RouteResult {
   rps: Spread
   p50: Spread
   p99: Spread
-  /** req/s divided by the hand-written route's req/s in the same round. */
+  /**
+   * req/s over the geometric mean of the hand runs just before and after this one; on hand's own
+   * row, each hand run over the hand run before it (A/A: the instrument's noise).
+   */
   rpsVsHand?: Spread
-  /** p99 divided by the hand-written route's p99 in the same round. */
+  /** p99 over the neighbouring hand runs' p99, as `rpsVsHand`. */
   p99VsHand?: Spread
-  /** Server CPU µs per request, and its ratio to the hand-written route's in the same round. */
+  /** Server CPU µs per request, and its ratio to the neighbouring hand runs', as `rpsVsHand`. */
   cpuPerRequest: Spread
   cpuVsHand?: Spread
   skipped?: string
@@ -178,23 +181,46 @@ export async function runHttp(opts: HttpOptions, log: (line: string) => void): P
         const live = routes.filter((r) => servers.get(r)?.port !== undefined)
         const warmup = sizeIndex === 0 ? opts.warmupS : Math.max(0.3, opts.warmupS / 3)
         for (const route of live) await load(servers.get(route)?.port as number, next, warmup, opts.connections)
+        // every contender runs between two hand runs (hand, a, hand, b, hand, ...): its ratio is to
+        // the geometric mean of the hand runs just before and after it, which cancels a load that
+        // drifts over the seconds of a round. The hand runs' ratio to the next hand run is the
+        // instrument's own noise (A/A), reported on hand's row.
+        const vsHand = new Map<Route, { rps: number[]; p99: number[]; cpu: number[] }>()
+        const ratios = (route: Route) => vsHand.get(route) ?? (vsHand.set(route, { rps: [], p99: [], cpu: [] }).get(route) as never)
+        const others = live.filter((r) => r !== 'hand')
+        const measureOnce = async (route: Route): Promise<RunResult> => {
+          const server = servers.get(route) as Server
+          const before = await stats(server)
+          const r = await load(server.port as number, next, opts.durationS, opts.connections)
+          const after = await stats(server)
+          r.handled = after.handled - before.handled
+          r.cpuPerRequest = (after.cpuUs - before.cpuUs) / Math.max(1, r.latencies)
+          ;(results.get(route) ?? results.set(route, []).get(route))?.push(r)
+          log(
+            `http ${framework} ${label(size)} ${route}: ${Math.round(r.rps)} req/s, p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms, ${r.cpuPerRequest.toFixed(1)} µs CPU/req${r.non2xx || r.errors ? `, ${r.non2xx} non-2xx, ${r.errors} errors` : ''}${route !== 'bare' && r.handled < r.latencies * 0.98 ? `, handler ran for only ${r.handled} of ${r.latencies}` : ''}`,
+          )
+          return r
+        }
+        const handLive = live.includes('hand')
         for (let round = 0; round < opts.rounds; round++) {
-          // rotate the order each round so no route always runs first
-          const order = live.map((_, i) => live[(i + round) % live.length] as Route)
+          // rotate the order each round so no contender always runs first
+          const order = others.map((_, i) => others[(i + round) % others.length] as Route)
+          let before = handLive ? await measureOnce('hand') : undefined
           for (const route of order) {
-            const server = servers.get(route) as Server
-            const before = await stats(server)
-            const r = await load(server.port as number, next, opts.durationS, opts.connections)
-            const after = await stats(server)
-            r.handled = after.handled - before.handled
-            r.cpuPerRequest = (after.cpuUs - before.cpuUs) / Math.max(1, r.latencies)
-            ;(results.get(route) ?? results.set(route, []).get(route))?.push(r)
-            log(
-              `http ${framework} ${label(size)} ${route}: ${Math.round(r.rps)} req/s, p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms, ${r.cpuPerRequest.toFixed(1)} µs CPU/req${r.non2xx || r.errors ? `, ${r.non2xx} non-2xx, ${r.errors} errors` : ''}${route !== 'bare' && r.handled < r.latencies * 0.98 ? `, handler ran for only ${r.handled} of ${r.latencies}` : ''}`,
-            )
+            const r = await measureOnce(route)
+            if (before === undefined) continue
+            const after = await measureOnce('hand')
+            const ratio = ratios(route)
+            ratio.rps.push(r.rps / Math.sqrt(before.rps * after.rps))
+            ratio.p99.push(r.p99 / Math.sqrt(before.p99 * after.p99))
+            ratio.cpu.push(r.cpuPerRequest / Math.sqrt(before.cpuPerRequest * after.cpuPerRequest))
+            const aa = ratios('hand')
+            aa.rps.push(after.rps / before.rps)
+            aa.p99.push(after.p99 / before.p99)
+            aa.cpu.push(after.cpuPerRequest / before.cpuPerRequest)
+            before = after
           }
         }
-        const hand = results.get('hand')
         for (const route of routes) {
           const server = servers.get(route) as Server
           const runs = results.get(route)
@@ -222,10 +248,11 @@ export async function runHttp(opts: HttpOptions, log: (line: string) => void): P
             p99: spread(runs.map((r) => r.p99)),
             cpuPerRequest: spread(runs.map((r) => r.cpuPerRequest)),
           }
-          if (hand !== undefined) {
-            row.rpsVsHand = spread(runs.map((r, i) => r.rps / (hand[i] as RunResult).rps))
-            row.p99VsHand = spread(runs.map((r, i) => r.p99 / (hand[i] as RunResult).p99))
-            row.cpuVsHand = spread(runs.map((r, i) => r.cpuPerRequest / (hand[i] as RunResult).cpuPerRequest))
+          const ratio = vsHand.get(route)
+          if (ratio !== undefined) {
+            row.rpsVsHand = spread(ratio.rps)
+            row.p99VsHand = spread(ratio.p99)
+            row.cpuVsHand = spread(ratio.cpu)
           }
           out.push(row)
         }

@@ -169,21 +169,21 @@ for (const { r, s } of summaries) {
 const [base, ...others] = summaries
 for (const { r, s } of others) {
   if (base === undefined) break
-  const diff = new Map<string, number>()
-  for (const key of new Set([...s.packages.keys(), ...base.s.packages.keys()])) {
-    diff.set(key, (s.packages.get(key) ?? 0) - (base.s.packages.get(key) ?? 0))
-  }
+  const difference = (a: Map<string, number>, b: Map<string, number>) =>
+    new Map([...new Set([...a.keys(), ...b.keys()])].map((key) => [key, (a.get(key) ?? 0) - (b.get(key) ?? 0)]))
+  const lines = (m: Map<string, number>, k: number) =>
+    [...m.entries()]
+      .sort((a, b) => Math.abs(b[1]) - Math.abs(a[1]))
+      .slice(0, k)
+      .map(([name, us]) => `  ${(us >= 0 ? '+' : '') + us.toFixed(2)} µs/req  ${name}`)
+      .join('\n')
   const cpu = (x: Running) => x.cpuUs / Math.max(1, x.requests)
   console.log(
     `\n${r.route} - ${base.r.route}: process CPU ${(cpu(r) - cpu(base.r)).toFixed(1)} µs/req (${(cpu(r) / cpu(base.r)).toFixed(2)}x); ` +
       `samples ${(s.perRequest - base.s.perRequest).toFixed(1)} µs/req ` +
       `(${(s.perRequest / base.s.perRequest).toFixed(2)}x), by package:`,
   )
-  console.log(
-    [...diff.entries()]
-      .sort((a, b) => Math.abs(b[1]) - Math.abs(a[1]))
-      .slice(0, 10)
-      .map(([name, us]) => `  ${(us >= 0 ? '+' : '') + us.toFixed(2)} µs/req  ${name}`)
-      .join('\n'),
-  )
+  console.log(lines(difference(s.packages, base.s.packages), 10))
+  // the package view hides which native or node function grew: the largest moves by function
+  console.log(`by function (self):\n${lines(difference(s.functions, base.s.functions), Number(process.env.TOP ?? 20))}`)
 }

@@ -101,7 +101,7 @@ const list = (name: string) =>
     ?.split(',')
 const httpOptions: HttpOptions = {
   // quick: one round at 1 KiB only, to stay under a minute
-  ...(quick ? { durationS: 1, warmupS: 1, rounds: 1 } : { durationS: 2, warmupS: 2, rounds: 3 }),
+  ...(quick ? { durationS: 1, warmupS: 1, rounds: 1 } : { durationS: 1.5, warmupS: 2, rounds: 3 }),
   connections: 10,
   frameworks: list('frameworks'),
   sizes: list('sizes')?.map(Number) ?? (quick ? [1024] : undefined),
@@ -356,7 +356,7 @@ if (memory) {
 if (http) {
   lines.push('', '## HTTP (autocannon, 127.0.0.1)', '')
   lines.push(
-    `${httpOptions.connections} connections, ${httpOptions.rounds} round(s) of ${httpOptions.durationS} s per route and body size after a ${httpOptions.warmupS} s warm-up; server in its own process. Routes: **bare** = raw body read, no verification; **hand** = raw body + createHmac + timingSafeEqual + JSON.parse written by hand (\`express.raw()\` / raw-body for Koa); **hookproof** = the middleware with \`replayStore: false\`; **hookproof-store** = with a \`MemoryReplayStore\`; every request is a new delivery (its own body, MAC and id), so the store claims each one. Ratios are to the hand-written route in the same round.`,
+    `${httpOptions.connections} connections, ${httpOptions.rounds} round(s) of ${httpOptions.durationS} s per route and body size after a ${httpOptions.warmupS} s warm-up; server in its own process. Routes: **bare** = raw body read, no verification; **hand** = raw body + createHmac + timingSafeEqual + JSON.parse written by hand (\`express.raw()\` / raw-body for Koa); **hookproof** = the middleware with \`replayStore: false\`; **hookproof-store** = with a \`MemoryReplayStore\`; every request is a new delivery (its own body, MAC and id), so the store claims each one. Each contender runs between two hand runs; its ratio is to their geometric mean. The hand row's ratios are each hand run over the one before it (A/A): the noise of the instrument, to read the others against.`,
     '',
   )
   lines.push(
