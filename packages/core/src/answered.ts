@@ -1,7 +1,9 @@
 /** A Node `ServerResponse`, structurally: the adapters' responses without importing node:http. */
 export interface EndableResponse {
   statusCode: number
+  readonly writableEnded: boolean
   end: (...args: never[]) => unknown
+  on(event: 'prefinish' | 'close', listener: () => void): unknown
 }
 
 /**
@@ -10,20 +12,37 @@ export interface EndableResponse {
  * reply's own write), whether or not the socket is still open. A closed socket is deliberately
  * not an answer: the handler is still running, and its claim must hold. For `FlowHooks.handle`.
  *
+ * It listens rather than wraps: `end` emits `prefinish` once the answer is queued, and a socket
+ * closed first emits `close`, after which (the rare case) `end` itself is wrapped, since a
+ * response whose socket is gone may never emit `prefinish`. Adding a property to the response
+ * would change its hidden class, and on Express (whose responses each have a map of their own,
+ * from its per-request `Object.setPrototypeOf`) every later access of the response by Node's
+ * `end`, Express and the handler would miss V8's caches again: about 1 µs per property name.
+ *
  * @example
  * handle: (webhook) => new Promise((resolve) => { whenAnswered(res, resolve); runHandler(webhook) })
  */
 export function whenAnswered(res: EndableResponse, resolve: (status: number) => void): void {
-  const end = res.end as (...args: unknown[]) => unknown
   let pending = true
-  // The wrapper stays in place after the first call (a flag, not a second write to `res`: on an
-  // Express response, whose map is its own, each write is an uncached lookup) and forwards
-  // `arguments` as they came, which allocates no array where a rest parameter would.
-  res.end = function endAndSettle(this: unknown) {
+  const settle = (): void => {
     if (pending) {
       pending = false
       resolve(res.statusCode)
     }
+  }
+  res.on('prefinish', settle)
+  res.on('close', () => {
+    if (!pending) return
+    if (res.writableEnded) settle()
+    else settleOnEnd(res, settle)
+  })
+}
+
+/** After the socket closed with no answer yet: the handler's `end`, whenever it comes. */
+function settleOnEnd(res: EndableResponse, settle: () => void): void {
+  const end = res.end as (...args: unknown[]) => unknown
+  res.end = function endAndSettle(this: unknown) {
+    settle()
     // biome-ignore lint/complexity/noArguments: forwarded as is: no array per call, and the original sees the same argument count
     return end.apply(this, arguments as unknown as unknown[])
   } as EndableResponse['end']

@@ -30,15 +30,16 @@ export function readRawBody(
   limit: number | string,
   timeoutMs: number,
 ): Uint8Array | Failure | Promise<Uint8Array | Failure> {
+  // a stream no parser read (every request an Express route sees first): read it. A parser that
+  // set `req._body` has read to the end before calling next, so this one test covers both (each
+  // property read of an Express request costs an uncached lookup, so the common case makes one)
+  if (!req.readableEnded) return readStream(req, res, limit, timeoutMs)
   // bytes already in hand are returned as is, not in a Promise: the flow then verifies without waiting a tick
   const parsed = req.body
   if (parsed instanceof Uint8Array) return parsed
-  if (req._body === true || req.readableEnded) {
-    // the raw bytes an express.json({ verify }) recipe or NestJS (rawBody: true) kept
-    const raw = (req as { rawBody?: unknown }).rawBody
-    return raw instanceof Uint8Array ? raw : bodyAlreadyParsed(FIX, parsed)
-  }
-  return readStream(req, res, limit, timeoutMs)
+  // the raw bytes an express.json({ verify }) recipe or NestJS (rawBody: true) kept
+  const raw = (req as { rawBody?: unknown }).rawBody
+  return raw instanceof Uint8Array ? raw : bodyAlreadyParsed(FIX, parsed)
 }
 
 /** The stream, read with raw-body up to `limit`, within `timeoutMs`. */
@@ -52,9 +53,9 @@ async function readStream(
   const length = headers['transfer-encoding'] === undefined ? headers['content-length'] : undefined
   try {
     const body = await readBodyWithin(getRawBody(req, { length, limit }), timeoutMs, () => stopReading(req, res))
-    if (!(body instanceof Uint8Array)) return body
-    // body-parser's own mark: an express.json() mounted after this middleware skips the spent stream
-    req._body = true
+    // body-parser's mark (`req._body`), so an express.json() mounted after this middleware skips the
+    // spent stream, is set by the middleware together with req.webhook and req.body: each property
+    // added to an Express request changes its hidden class, so they are added in one place, last
     return body
   } catch (error) {
     // raw-body paused the stream: drop the rest without keeping it, so the answer goes out at once

@@ -123,6 +123,8 @@ class ExpressHooks implements FlowHooks, FlowRequest {
       const req = this.req
       // settles on the handler's first `res.end` (every Express answer, `next(err)`'s 500 included, ends there)
       whenAnswered(this.res, resolve)
+      // body-parser's own mark: an express.json() mounted after this middleware skips the spent stream
+      ;(req as { _body?: boolean })._body = true
       req.webhook = webhook
       req.body = webhook.payload
       this.nextCalled = true
