@@ -108,8 +108,10 @@ export abstract class NestHooks implements FlowHooks, FlowRequest {
     return new Promise((resolve) => {
       const req = this.req
       whenAnswered(this.raw, resolve)
-      req.webhook = webhook
+      // body first: Nest's parser left it, so the write finds the request's hidden class as the
+      // parser left it; webhook is a new property, and adding it changes that class
       req.body = webhook.payload
+      req.webhook = webhook
       this.handed = true
       this.proceed()
     })
