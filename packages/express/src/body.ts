@@ -30,16 +30,15 @@ export function readRawBody(
   limit: number | string,
   timeoutMs: number,
 ): Uint8Array | Failure | Promise<Uint8Array | Failure> {
-  // a stream no parser read (every request an Express route sees first): read it. A parser that
-  // set `req._body` has read to the end before calling next, so this one test covers both (each
-  // property read of an Express request costs an uncached lookup, so the common case makes one)
-  if (!req.readableEnded) return readStream(req, res, limit, timeoutMs)
   // bytes already in hand are returned as is, not in a Promise: the flow then verifies without waiting a tick
   const parsed = req.body
   if (parsed instanceof Uint8Array) return parsed
-  // the raw bytes an express.json({ verify }) recipe or NestJS (rawBody: true) kept
-  const raw = (req as { rawBody?: unknown }).rawBody
-  return raw instanceof Uint8Array ? raw : bodyAlreadyParsed(FIX, parsed)
+  if (req._body === true || req.readableEnded) {
+    // the raw bytes an express.json({ verify }) recipe or NestJS (rawBody: true) kept
+    const raw = (req as { rawBody?: unknown }).rawBody
+    return raw instanceof Uint8Array ? raw : bodyAlreadyParsed(FIX, parsed)
+  }
+  return readStream(req, res, limit, timeoutMs)
 }
 
 /** The stream, read with raw-body up to `limit`, within `timeoutMs`. */
@@ -52,11 +51,8 @@ async function readStream(
   const headers = req.headers
   const length = headers['transfer-encoding'] === undefined ? headers['content-length'] : undefined
   try {
-    const body = await readBodyWithin(getRawBody(req, { length, limit }), timeoutMs, () => stopReading(req, res))
-    // body-parser's mark (`req._body`), so an express.json() mounted after this middleware skips the
-    // spent stream, is set by the middleware together with req.webhook and req.body: each property
-    // added to an Express request changes its hidden class, so they are added in one place, last
-    return body
+    // body-parser's mark, `req._body`, is set by the middleware's `handle` with req.webhook and req.body
+    return await readBodyWithin(getRawBody(req, { length, limit }), timeoutMs, () => stopReading(req, res))
   } catch (error) {
     // raw-body paused the stream: drop the rest without keeping it, so the answer goes out at once
     // and the connection stays usable for a client still writing

@@ -123,7 +123,9 @@ class ExpressHooks implements FlowHooks, FlowRequest {
       const req = this.req
       // settles on the handler's first `res.end` (every Express answer, `next(err)`'s 500 included, ends there)
       whenAnswered(this.res, resolve)
-      // body-parser's own mark: an express.json() mounted after this middleware skips the spent stream
+      // body-parser's own mark: an express.json() mounted after this middleware skips the spent
+      // stream. Set here, with the other two, not after the read: each property added to an Express
+      // request changes its hidden class, and every access after it misses V8's caches again
       ;(req as { _body?: boolean })._body = true
       req.webhook = webhook
       req.body = webhook.payload
