@@ -24,8 +24,13 @@ export const FRAMEWORKS = ['express', 'koa', 'fastify', 'hono', 'nestjs', 'nestj
 
 export interface HttpOptions {
   durationS: number
-  /** Warm-up per route before its first measured run (the JIT needs ~10k requests); a third of it before later sizes. */
+  /**
+   * Warm-up per route before its first measured run, a third of it before later sizes; it goes on
+   * until the route has served `warmupRequests` (a third before later sizes), for at most 30 s.
+   */
   warmupS: number
+  /** Requests each route serves in its warm-up (default 10k, what the JIT needs). */
+  warmupRequests?: number
   rounds: number
   connections: number
   frameworks?: readonly string[]
@@ -118,6 +123,23 @@ function stats(server: Server): Promise<Stats> {
   })
 }
 
+/** Requests every route serves before its first measured run by default (see warm). */
+const WARMUP_REQUESTS = 10_000
+/** The longest a route is warmed for, whatever it served. */
+const WARMUP_MAX_S = 30
+
+/** Loads a route for `seconds`, then on in 1 s runs until it has served `requests` (at most WARMUP_MAX_S). */
+async function warm(
+  port: number,
+  next: ReturnType<typeof deliveries>,
+  seconds: number,
+  requests: number,
+  connections: number,
+): Promise<void> {
+  let served = (await load(port, next, seconds, connections)).latencies
+  for (let s = seconds; served < requests && s < WARMUP_MAX_S; s += 1) served += (await load(port, next, 1, connections)).latencies
+}
+
 async function load(
   port: number,
   next: ReturnType<typeof deliveries>,
@@ -179,8 +201,12 @@ export async function runHttp(opts: HttpOptions, log: (line: string) => void): P
         const next = deliveries(size, `bench-${process.pid}-${size}`)
         const results = new Map<Route, RunResult[]>()
         const live = routes.filter((r) => servers.get(r)?.port !== undefined)
-        const warmup = sizeIndex === 0 ? opts.warmupS : Math.max(0.3, opts.warmupS / 3)
-        for (const route of live) await load(servers.get(route)?.port as number, next, warmup, opts.connections)
+        // at least warmupS, and at least WARMUP_REQUESTS (a third before later sizes): the JIT needs
+        // ~10k requests, which Express serves in one second and Next.js in ten; a Next route warmed
+        // for 2 s went on getting faster for a minute and its first rounds read 0.5-0.7x hand
+        const warmupS = sizeIndex === 0 ? opts.warmupS : Math.max(0.3, opts.warmupS / 3)
+        const warmupRequests = (opts.warmupRequests ?? WARMUP_REQUESTS) / (sizeIndex === 0 ? 1 : 3)
+        for (const route of live) await warm(servers.get(route)?.port as number, next, warmupS, warmupRequests, opts.connections)
         // every contender runs between two hand runs (hand, a, hand, b, hand, ...): its ratio is to
         // the geometric mean of the hand runs just before and after it, which cancels a load that
         // drifts over the seconds of a round. The hand runs' ratio to the next hand run is the

@@ -2,7 +2,8 @@
  * `npm run bench` (< 5 min) / `npm run bench:quick` (< 1 min): every measurement, as ratios taken
  * within this one run, printed and written to bench/results/latest.json and bench/RESULTS.md.
  * Options: --quick, --only=micro,memory,http,stores,telemetry (sections); for HTTP experiments --frameworks=express,
- * --sizes=1024, --routes=hookproof (hand always runs), --rounds=6.
+ * --sizes=1024, --routes=hookproof (hand always runs), --rounds=6, --warmup=20 (seconds of warm-up per route,
+ * before the 10k-request minimum).
  */
 import { execFileSync, spawn } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
@@ -101,7 +102,7 @@ const list = (name: string) =>
     ?.split(',')
 const httpOptions: HttpOptions = {
   // quick: one round at 1 KiB only, to stay under a minute
-  ...(quick ? { durationS: 1, warmupS: 1, rounds: 1 } : { durationS: 1.5, warmupS: 2, rounds: 3 }),
+  ...(quick ? { durationS: 1, warmupS: 1, warmupRequests: 3000, rounds: 1 } : { durationS: 1.5, warmupS: 2, rounds: 3 }),
   connections: 10,
   frameworks: list('frameworks'),
   sizes: list('sizes')?.map(Number) ?? (quick ? [1024] : undefined),
@@ -109,6 +110,8 @@ const httpOptions: HttpOptions = {
 }
 const rounds = list('rounds')
 if (rounds) httpOptions.rounds = Number(rounds[0])
+const warmup = list('warmup')
+if (warmup) httpOptions.warmupS = Number(warmup[0])
 if (wants('http')) {
   log(`http (${httpOptions.rounds} round(s) x ${httpOptions.durationS} s per route and size, ${httpOptions.connections} connections)`)
   http = await runHttp(httpOptions, log)
@@ -356,7 +359,7 @@ if (memory) {
 if (http) {
   lines.push('', '## HTTP (autocannon, 127.0.0.1)', '')
   lines.push(
-    `${httpOptions.connections} connections, ${httpOptions.rounds} round(s) of ${httpOptions.durationS} s per route and body size after a ${httpOptions.warmupS} s warm-up; server in its own process. Routes: **bare** = raw body read, no verification; **hand** = raw body + createHmac + timingSafeEqual + JSON.parse written by hand (\`express.raw()\` / raw-body for Koa); **hookproof** = the middleware with \`replayStore: false\`; **hookproof-store** = with a \`MemoryReplayStore\`; every request is a new delivery (its own body, MAC and id), so the store claims each one. Each contender runs between two hand runs; its ratio is to their geometric mean. The hand row's ratios are each hand run over the one before it (A/A): the noise of the instrument, to read the others against.`,
+    `${httpOptions.connections} connections, ${httpOptions.rounds} round(s) of ${httpOptions.durationS} s per route and body size after a warm-up of ${httpOptions.warmupS} s and at least ${httpOptions.warmupRequests ?? 10_000} requests per route (at most 30 s); server in its own process. Routes: **bare** = raw body read, no verification; **hand** = raw body + createHmac + timingSafeEqual + JSON.parse written by hand (\`express.raw()\` / raw-body for Koa); **hookproof** = the middleware with \`replayStore: false\`; **hookproof-store** = with a \`MemoryReplayStore\`; every request is a new delivery (its own body, MAC and id), so the store claims each one. Each contender runs between two hand runs; its ratio is to their geometric mean. The hand row's ratios are each hand run over the one before it (A/A): the noise of the instrument, to read the others against.`,
     '',
   )
   lines.push(
