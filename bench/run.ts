@@ -1,5 +1,5 @@
 /**
- * `npm run bench` (< 5 min) / `npm run bench:quick` (< 1 min): every measurement, as ratios taken
+ * `npm run bench` (~22 min on 2 cores) / `npm run bench:quick` (~3.5 min): every measurement, as ratios taken
  * within this one run, printed and written to bench/results/latest.json and bench/RESULTS.md.
  * Options: --quick, --only=micro,memory,http,stores,telemetry (sections); for HTTP experiments --frameworks=express,
  * --sizes=1024, --routes=hookproof (hand always runs), --rounds=6, --warmup=20 (seconds of warm-up per route,
@@ -101,7 +101,7 @@ const list = (name: string) =>
     ?.split('=')[1]
     ?.split(',')
 const httpOptions: HttpOptions = {
-  // quick: one round at 1 KiB only, to stay under a minute
+  // quick: one round at 1 KiB only, a shorter warm-up (3k requests per route): ~3.5 min, most of it Next.js
   ...(quick ? { durationS: 1, warmupS: 1, warmupRequests: 3000, rounds: 1 } : { durationS: 1.5, warmupS: 2, rounds: 3 }),
   connections: 10,
   frameworks: list('frameworks'),
