@@ -13,6 +13,8 @@ declare module 'autocannon' {
       connections?: number
       duration?: number
       requests?: Request[]
+      /** Requests per second over all connections (bench/fixed-rate.ts); unset: as fast as the server answers. */
+      overallRate?: number
     }
     interface Histogram {
       average: number

@@ -1,0 +1,82 @@
+/**
+ * Server CPU per request at a fixed offered rate, not at saturation:
+ * `node --import tsx bench/fixed-rate.ts <framework> [routes=hand,hookproof] [rate=5000] [seconds=3] [rounds=5] [bytes=1024]`
+ * starts `bench/http/server.ts <framework> <route>` for each route, warms each to 10k requests,
+ * then loads them in turn, round after round in rotated order, with autocannon at `rate` requests
+ * per second over 10 connections, and prints each route's median CPU µs per request
+ * (`process.cpuUsage()` of the server, read over IPC) and its ratio to the first route's in the
+ * same round. At saturation a slower server leaves the load generator asleep more often, and each
+ * response's write then wakes it (bench/README.md); at a rate both servers sustain, that effect
+ * is the same for both, so the difference is what the route's code costs. The absolute figures
+ * are higher than at saturation (Express at 1 KiB: ~140 µs at 5000 req/s against ~50 µs
+ * saturated), since each request then wakes an idle server on its own: compare routes, not runs.
+ */
+import { type ChildProcess, fork } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import autocannon from 'autocannon'
+import { buildAll } from './lib/build.js'
+import { deliveries, webhookRequests } from './lib/fixtures.js'
+
+const [framework = 'hono', routeList = 'hand,hookproof', rate = '5000', seconds = '3', roundCount = '5', size = '1024'] =
+  process.argv.slice(2)
+process.env.HOOKPROOF_BENCH_BUILD ||= await buildAll()
+const serverScript = fileURLToPath(new URL('./http/server.ts', import.meta.url))
+
+interface Running {
+  route: string
+  child: ChildProcess
+  port: number
+  /** CPU µs per request, one per round. */
+  cpu: number[]
+}
+
+async function start(route: string): Promise<Running> {
+  const child = fork(serverScript, [framework, route], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+  const port = await new Promise<number>((resolve, reject) =>
+    child.once('message', (m: { port?: number; skip?: string }) => (m.port ? resolve(m.port) : reject(new Error(m.skip)))),
+  )
+  return { route, child, port, cpu: [] }
+}
+
+/** The server's own CPU time so far, µs (user + system), from bench/http/server.ts over IPC. */
+function cpuOf(child: ChildProcess): Promise<number> {
+  return new Promise((resolve) => {
+    child.once('message', (m: { cpuUs?: number }) => resolve(m.cpuUs ?? Number.NaN))
+    child.send({ cmd: 'stats' })
+  })
+}
+
+// a new delivery per request (new body, new MAC), as in bench/http.ts
+const next = deliveries(Number(size), `fixed-rate-${process.pid}`)
+const load = (port: number, duration: number, overallRate?: number) =>
+  autocannon({ url: `http://127.0.0.1:${port}`, connections: 10, duration, overallRate, requests: [webhookRequests(next)] })
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1] as number
+
+const running = await Promise.all(routeList.split(',').map(start))
+try {
+  for (const r of running) {
+    let served = (await load(r.port, 2)).requests.total
+    while (served < 10_000) served += (await load(r.port, 1)).requests.total
+  }
+  for (let round = 0; round < Number(roundCount); round++) {
+    for (let i = 0; i < running.length; i++) {
+      const r = running[(i + round) % running.length] as Running
+      const before = await cpuOf(r.child)
+      const result = await load(r.port, Number(seconds), Number(rate))
+      r.cpu.push(((await cpuOf(r.child)) - before) / Math.max(1, result.requests.total))
+      const served = result.requests.total / Number(seconds)
+      if (served < Number(rate) * 0.97)
+        console.warn(`${r.route} served ${served.toFixed(0)} of ${rate} req/s: the rate is above what it sustains`)
+    }
+  }
+  const base = running[0] as Running
+  for (const r of running) {
+    const ratios = r.cpu.map((c, i) => c / (base.cpu[i] as number))
+    console.log(
+      `${framework} ${size} B at ${rate} req/s, ${r.route}: ${median(r.cpu).toFixed(1)} µs CPU/req (rounds ${r.cpu.map((c) => c.toFixed(1)).join(', ')}); ` +
+        `${median(ratios).toFixed(2)}x ${base.route} (${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)})`,
+    )
+  }
+} finally {
+  for (const r of running) r.child.kill('SIGTERM')
+}
