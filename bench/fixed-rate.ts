@@ -7,9 +7,9 @@
  * (`process.cpuUsage()` of the server, read over IPC) and its ratio to the first route's in the
  * same round. At saturation a slower server leaves the load generator asleep more often, and each
  * response's write then wakes it (bench/README.md); at a rate both servers sustain, that effect
- * is the same for both, so the difference is what the route's code costs. The absolute figures
- * are higher than at saturation (Express at 1 KiB: ~140 µs at 5000 req/s against ~50 µs
- * saturated), since each request then wakes an idle server on its own: compare routes, not runs.
+ * is the same for both, so the difference is what the route's code costs. Pick a rate below
+ * every route's saturation (Express 5 at 1 KiB saturates near 6000 req/s on 2 cores, Hono near
+ * 19000): a route that cannot keep up is warned about. Compare routes of one run, not runs.
  */
 import { type ChildProcess, fork } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
