@@ -11,16 +11,15 @@
  * every route's saturation (Express 5 at 1 KiB saturates near 6000 req/s on 2 cores, Hono near
  * 19000): a route that cannot keep up is warned about. Compare routes of one run, not runs.
  */
-import { type ChildProcess, fork } from 'node:child_process'
-import { fileURLToPath } from 'node:url'
+import type { ChildProcess } from 'node:child_process'
 import autocannon from 'autocannon'
 import { buildAll } from './lib/build.js'
 import { deliveries, webhookRequests } from './lib/fixtures.js'
+import { cpuOf, forkRoute } from './lib/route-server.js'
 
 const [framework = 'hono', routeList = 'hand,hookproof', rate = '5000', seconds = '3', roundCount = '5', size = '1024'] =
   process.argv.slice(2)
 process.env.HOOKPROOF_BENCH_BUILD ||= await buildAll()
-const serverScript = fileURLToPath(new URL('./http/server.ts', import.meta.url))
 
 interface Running {
   route: string
@@ -31,19 +30,7 @@ interface Running {
 }
 
 async function start(route: string): Promise<Running> {
-  const child = fork(serverScript, [framework, route], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
-  const port = await new Promise<number>((resolve, reject) =>
-    child.once('message', (m: { port?: number; skip?: string }) => (m.port ? resolve(m.port) : reject(new Error(m.skip)))),
-  )
-  return { route, child, port, cpu: [] }
-}
-
-/** The server's own CPU time so far, µs (user + system), from bench/http/server.ts over IPC. */
-function cpuOf(child: ChildProcess): Promise<number> {
-  return new Promise((resolve) => {
-    child.once('message', (m: { cpuUs?: number }) => resolve(m.cpuUs ?? Number.NaN))
-    child.send({ cmd: 'stats' })
-  })
+  return { route, ...(await forkRoute(framework, route)), cpu: [] }
 }
 
 // a new delivery per request (new body, new MAC), as in bench/http.ts

@@ -16,14 +16,14 @@
  * runs with `HOOKPROOF_BENCH_BUILD=<dir>` (a build kept by `bench/save-build.ts <name>` before a change),
  * so `hookproof,hookproof@bench/.build/base` is an interleaved before/after of one change.
  */
-import { type ChildProcess, fork } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve as resolvePath } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import autocannon from 'autocannon'
 import { buildAll } from './lib/build.js'
 import { deliveries, webhookRequests } from './lib/fixtures.js'
+import { cpuOf, forkRoute } from './lib/route-server.js'
 
 interface Node {
   id: number
@@ -39,7 +39,6 @@ interface Profile {
 const [framework = 'express', routeList = 'hand,hookproof', seconds = '2', roundCount = '4', size = '1024'] = process.argv.slice(2)
 const routes = routeList.split(',')
 process.env.HOOKPROOF_BENCH_BUILD ||= await buildAll()
-const serverScript = fileURLToPath(new URL('./http/server.ts', import.meta.url))
 
 interface Running {
   route: string
@@ -58,23 +57,8 @@ async function startRoute(spec: string): Promise<Running> {
   const dir = mkdtempSync(join(tmpdir(), 'hookproof-prof-'))
   const [route = spec, build] = spec.split('@')
   const env = build === undefined ? process.env : { ...process.env, HOOKPROOF_BENCH_BUILD: resolvePath(build) }
-  const child = fork(serverScript, [framework, route], {
-    execArgv: ['--cpu-prof', '--cpu-prof-interval=100', `--cpu-prof-dir=${dir}`, '--import', 'tsx'],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    env,
-  })
-  const port = await new Promise<number>((resolve, reject) =>
-    child.once('message', (m: { port?: number; skip?: string }) => (m.port ? resolve(m.port) : reject(new Error(m.skip)))),
-  )
+  const { child, port } = await forkRoute(framework, route, ['--cpu-prof', '--cpu-prof-interval=100', `--cpu-prof-dir=${dir}`], env)
   return { route: spec, dir, child, port, windows: [], requests: 0, non2xx: 0, cpuUs: 0 }
-}
-
-/** The server's own CPU time so far, µs (user + system), from bench/http/server.ts over IPC. */
-function cpuOf(child: ChildProcess): Promise<number> {
-  return new Promise((resolve) => {
-    child.once('message', (m: { cpuUs?: number }) => resolve(m.cpuUs ?? Number.NaN))
-    child.send({ cmd: 'stats' })
-  })
 }
 
 // a new delivery per request (new body, new MAC): a replay store claims each, as in bench/http.ts
