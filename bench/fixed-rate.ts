@@ -10,8 +10,11 @@
  * is the same for both, so the difference is what the route's code costs. Pick a rate below
  * every route's saturation (Express 5 at 1 KiB saturates near 6000 req/s on 2 cores, Hono near
  * 19000): a route that cannot keep up is warned about. Compare routes of one run, not runs.
+ * A route written `route@<dir>` runs on a build kept by `bench/save-build.ts <name>` before a change:
+ * `hookproof@bench/.build/base,hookproof` is an interleaved before/after.
  */
 import type { ChildProcess } from 'node:child_process'
+import { resolve as resolvePath } from 'node:path'
 import autocannon from 'autocannon'
 import { buildAll } from './lib/build.js'
 import { deliveries, webhookRequests } from './lib/fixtures.js'
@@ -29,8 +32,11 @@ interface Running {
   cpu: number[]
 }
 
-async function start(route: string): Promise<Running> {
-  return { route, ...(await forkRoute(framework, route)), cpu: [] }
+/** `route@<dir>` runs the route on a build kept by `bench/save-build.ts` (an interleaved before/after of one change). */
+async function start(spec: string): Promise<Running> {
+  const [route = spec, build] = spec.split('@')
+  const env = build === undefined ? process.env : { ...process.env, HOOKPROOF_BENCH_BUILD: resolvePath(build) }
+  return { route: spec, ...(await forkRoute(framework, route, [], env)), cpu: [] }
 }
 
 // a new delivery per request (new body, new MAC), as in bench/http.ts

@@ -165,70 +165,89 @@ function instruments(api: OpenTelemetryApi) {
   }
 }
 
+/** A telemetry's state, shared by its requests. */
+interface TelemetryState {
+  readonly api: OpenTelemetryApi
+  readonly tracer: ReturnType<OpenTelemetryApi['trace']['getTracer']>
+  readonly registered: ReturnType<typeof registration>
+  /** The meter provider the instruments were made from. */
+  metersOf: unknown
+  meters: Instruments
+  /** The current request's start() found an SDK (untraced requests call the store directly). */
+  live: boolean
+}
+
 function createTelemetry(api: OpenTelemetryApi): FlowTelemetry {
-  const tracer = api.trace.getTracer(NAME)
-  const registered = registration(api)
   // the meter API has no proxy: instruments made before the app registers its meter provider
-  // would stay no-ops, so they are (re)made from the provider registered now
-  let metersOf: unknown
-  let meters = instruments(api)
-  let live = false
-  /** Whether this request is traced; refreshes the instruments when the meter provider changed. */
-  function sdkRegistered(): boolean {
-    const meterProvider = registered.meterProvider()
-    if (meterProvider !== undefined && meterProvider !== metersOf) {
-      metersOf = meterProvider
-      meters = instruments(api)
-    }
-    live = meterProvider !== undefined || registered.tracing()
-    return live
+  // would stay no-ops, so they are (re)made from the provider registered now (sdkRegistered)
+  const s: TelemetryState = {
+    api,
+    tracer: api.trace.getTracer(NAME),
+    registered: registration(api),
+    metersOf: undefined,
+    meters: instruments(api),
+    live: false,
   }
+  return { start: () => startRequest(s), store: (store) => tracedStore(s, store) }
+}
 
-  /** Runs `fn` as a child span of the active one; marks it failed when `fn` rejects. */
-  async function child<T>(name: string, fn: () => Promise<T>, attributes?: Record<string, string>): Promise<T> {
-    const span = tracer.startSpan(name, attributes === undefined ? undefined : { attributes }, api.context.active())
-    try {
-      return await api.context.with(api.trace.setSpan(api.context.active(), span), fn)
-    } catch (error) {
-      span.setStatus({ code: ERROR, message: error instanceof Error ? error.name : 'error' })
-      throw error
-    } finally {
-      span.end()
-    }
+/** Whether this request is traced; refreshes the instruments when the meter provider changed. */
+function sdkRegistered(s: TelemetryState): boolean {
+  const meterProvider = s.registered.meterProvider()
+  if (meterProvider !== undefined && meterProvider !== s.metersOf) {
+    s.metersOf = meterProvider
+    s.meters = instruments(s.api)
   }
+  s.live = meterProvider !== undefined || s.registered.tracing()
+  return s.live
+}
 
+/** Runs `fn` as a child span of the active one; marks it failed when `fn` rejects. */
+async function child<T>(s: TelemetryState, name: string, fn: () => Promise<T>, attributes?: Record<string, string>): Promise<T> {
+  const { api } = s
+  const span = s.tracer.startSpan(name, attributes === undefined ? undefined : { attributes }, api.context.active())
+  try {
+    return await api.context.with(api.trace.setSpan(api.context.active(), span), fn)
+  } catch (error) {
+    span.setStatus({ code: ERROR, message: error instanceof Error ? error.name : 'error' })
+    throw error
+  } finally {
+    span.end()
+  }
+}
+
+/** One request's spans; `undefined` while no SDK is registered. */
+function startRequest(s: TelemetryState): RequestTrace | undefined {
+  if (!sdkRegistered(s)) return undefined
+  const { api } = s
+  const parent = api.context.active()
+  const root = s.tracer.startSpan('hookproof.webhook', undefined, parent)
+  const active = api.trace.setSpan(parent, root)
   return {
-    start(): RequestTrace | undefined {
-      if (!sdkRegistered()) return undefined
-      const parent = api.context.active()
-      const root = tracer.startSpan('hookproof.webhook', undefined, parent)
-      const active = api.trace.setSpan(parent, root)
-      return {
-        run: (fn) => api.context.with(active, fn),
-        verify: (fn) => child('hookproof.verify', fn),
-        handle: (fn) => child('hookproof.handler', fn),
-        end: (event) => endRequest(root, meters, event),
-      }
-    },
-    store(store: ReplayStore): ReplayStore {
-      const settled = (operation: 'complete' | 'abort', fn: () => Promise<void>): Promise<void> =>
-        child('hookproof.settle', fn, { 'hookproof.operation': operation }).catch((error: unknown) => {
-          meters.storeErrors.add(1, { 'hookproof.operation': operation })
-          throw error
-        })
-      // `live`: the current request's start() found an SDK (untraced requests call the store directly)
-      const traced: ReplayStore = {
-        begin: (key, leaseMs, owner) =>
-          live ? child('hookproof.claim', () => store.begin(key, leaseMs, owner)) : store.begin(key, leaseMs, owner),
-        complete: (key, ttlMs, owner) =>
-          live ? settled('complete', () => store.complete(key, ttlMs, owner)) : store.complete(key, ttlMs, owner),
-        abort: (key, owner) => (live ? settled('abort', () => store.abort(key, owner)) : store.abort(key, owner)),
-      }
-      // renewals run on a timer, outside any request's span: passed through untraced
-      if (store.renew !== undefined) traced.renew = store.renew.bind(store)
-      return traced
-    },
+    run: (fn) => api.context.with(active, fn),
+    verify: (fn) => child(s, 'hookproof.verify', fn),
+    handle: (fn) => child(s, 'hookproof.handler', fn),
+    end: (event) => endRequest(root, s.meters, event),
   }
+}
+
+/** The store with the claim and settle spans, on the requests that are traced. */
+function tracedStore(s: TelemetryState, store: ReplayStore): ReplayStore {
+  const settled = (operation: 'complete' | 'abort', fn: () => Promise<void>): Promise<void> =>
+    child(s, 'hookproof.settle', fn, { 'hookproof.operation': operation }).catch((error: unknown) => {
+      s.meters.storeErrors.add(1, { 'hookproof.operation': operation })
+      throw error
+    })
+  const traced: ReplayStore = {
+    begin: (key, leaseMs, owner) =>
+      s.live ? child(s, 'hookproof.claim', () => store.begin(key, leaseMs, owner)) : store.begin(key, leaseMs, owner),
+    complete: (key, ttlMs, owner) =>
+      s.live ? settled('complete', () => store.complete(key, ttlMs, owner)) : store.complete(key, ttlMs, owner),
+    abort: (key, owner) => (s.live ? settled('abort', () => store.abort(key, owner)) : store.abort(key, owner)),
+  }
+  // renewals run on a timer, outside any request's span: passed through untraced
+  if (store.renew !== undefined) traced.renew = store.renew.bind(store)
+  return traced
 }
 
 /** The request's root span gets its attributes and ends; the counters and the duration count it. */
