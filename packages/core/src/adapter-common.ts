@@ -21,4 +21,5 @@ export {
   type WebhookFlowOptions,
 } from './flow.js'
 export { type NodeHeadersSource, nodeRequestHeaders } from './headers.js'
+export { type RouteOptions, type RouteSettings, routeOptions } from './route-options.js'
 export type { OpenTelemetryApi } from './telemetry.js'

@@ -27,7 +27,7 @@ interface ParsedRequest extends IncomingMessage {
 export function readRawBody(
   req: ParsedRequest,
   res: ServerResponse,
-  limit: number | string,
+  limit: number,
   timeoutMs: number,
 ): Uint8Array | Failure | Promise<Uint8Array | Failure> {
   // bytes already in hand are returned as is, not in a Promise: the flow then verifies without waiting a tick
@@ -42,12 +42,7 @@ export function readRawBody(
 }
 
 /** The stream, read with raw-body up to `limit`, within `timeoutMs`. */
-async function readStream(
-  req: ParsedRequest,
-  res: ServerResponse,
-  limit: number | string,
-  timeoutMs: number,
-): Promise<Uint8Array | Failure> {
+async function readStream(req: ParsedRequest, res: ServerResponse, limit: number, timeoutMs: number): Promise<Uint8Array | Failure> {
   const headers = req.headers
   const length = headers['transfer-encoding'] === undefined ? headers['content-length'] : undefined
   try {

@@ -1,13 +1,12 @@
 import type { VerifiedWebhook, WebhookVerificationError } from '@hookproof/core'
 import {
-  bodyTimeoutOption,
   createWebhookFlow,
-  DEFAULT_BODY_LIMIT,
   type Failure,
   type FlowHooks,
   type FlowRequest,
   type FlowResponse,
   nodeRequestHeaders,
+  routeOptions,
   whenAnswered,
 } from '@hookproof/core/adapter'
 import type { NextFunction, Request, Response } from 'express'
@@ -37,17 +36,12 @@ import { requestUrl } from './url.js'
  * @throws {TypeError} at startup on a bad configuration, or with no options and no secret in the environment.
  */
 export function verifyWebhook(options: ExpressWebhookOptions = {}): WebhookMiddleware {
-  const { limit = DEFAULT_BODY_LIMIT, publicUrl, bodyTimeoutMs, ...flowOptions } = options
-  const timeoutMs = bodyTimeoutOption(bodyTimeoutMs)
-  if (publicUrl !== undefined && typeof publicUrl !== 'string' && typeof publicUrl !== 'function') {
-    throw new TypeError('publicUrl must be a base URL string or a function of the request')
-  }
+  const { maxBytes, timeoutMs, urlOf, base, flowOptions } = routeOptions<Request, ExpressWebhookOptions>(options)
   const flow = createWebhookFlow(flowOptions)
-  const base = typeof publicUrl === 'string' ? publicUrl.replace(/\/+$/, '') : undefined
   const settings: Settings = {
-    limit,
+    limit: maxBytes,
     timeoutMs,
-    urlOf: typeof publicUrl === 'function' ? publicUrl : base !== undefined ? (req) => base + req.originalUrl : requestUrl,
+    urlOf: urlOf ?? (base !== undefined ? (req) => base + req.originalUrl : requestUrl),
   }
 
   function hookproofWebhook(req: Request, res: Response, next: NextFunction): void {
@@ -61,7 +55,8 @@ export function verifyWebhook(options: ExpressWebhookOptions = {}): WebhookMiddl
 
 /** What every request of one middleware shares: read once at startup. */
 interface Settings {
-  readonly limit: number | string
+  /** In bytes, checked at startup (raw-body given a size it cannot read would apply no limit). */
+  readonly limit: number
   readonly timeoutMs: number
   readonly urlOf: (req: Request) => string
 }

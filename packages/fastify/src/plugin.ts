@@ -1,14 +1,12 @@
 import type { HeadersInput, VerifiedWebhook, WebhookVerificationError } from '@hookproof/core'
 import {
-  bodyTimeoutOption,
   createWebhookFlow,
-  DEFAULT_BODY_LIMIT,
   type Failure,
   type FlowHooks,
   type FlowRequest,
   type FlowResponse,
-  limitBytes,
   nodeRequestHeaders,
+  routeOptions,
   type WebhookFlow,
   whenAnswered,
 } from '@hookproof/core/adapter'
@@ -21,7 +19,8 @@ interface Compiled {
   flow: WebhookFlow
   /** The limit in bytes and the body-read timeout in ms. */
   body: BodyLimits
-  publicUrl: FastifyWebhookOptions['publicUrl']
+  /** `publicUrl` as a function, or as a base without trailing slashes. */
+  urlOf: ((request: FastifyRequest) => string) | undefined
   base: string | undefined
 }
 
@@ -94,23 +93,20 @@ function asPlugin<T extends object>(fn: T): T {
 
 /** Checks the adapter's options and builds the flow from the rest; Fastify's own register options are not ours. */
 function compile(options: FastifyWebhookOptions = {}): Compiled {
+  const { maxBytes, timeoutMs, urlOf, base, flowOptions } = routeOptions<FastifyRequest, FastifyWebhookOptions>(options)
+  // register() options Fastify itself reads; skip-override ignores them, the verifier must not see them
   const {
-    limit = DEFAULT_BODY_LIMIT,
-    publicUrl,
-    bodyTimeoutMs,
-    // register() options Fastify itself reads; skip-override ignores them, the verifier must not see them
     prefix: _prefix,
     logLevel: _logLevel,
     logSerializers: _logSerializers,
-    ...flowOptions
-  } = options as FastifyWebhookOptions & { prefix?: unknown; logLevel?: unknown; logSerializers?: unknown }
-  const body = { limit: limitBytes(limit), timeoutMs: bodyTimeoutOption(bodyTimeoutMs) }
-  if (publicUrl !== undefined && typeof publicUrl !== 'string' && typeof publicUrl !== 'function') {
-    throw new TypeError('publicUrl must be a base URL string or a function of the request')
+    ...verifierOptions
+  } = flowOptions as typeof flowOptions & {
+    prefix?: unknown
+    logLevel?: unknown
+    logSerializers?: unknown
   }
-  const flow = createWebhookFlow(flowOptions)
-  const base = typeof publicUrl === 'string' ? publicUrl.replace(/\/+$/, '') : undefined
-  return { flow, body, publicUrl, base }
+  const flow = createWebhookFlow(verifierOptions)
+  return { flow, body: { limit: maxBytes, timeoutMs }, urlOf, base }
 }
 
 /** Puts the parser, the hook and the decorators on `scope` itself. */
@@ -204,8 +200,8 @@ class FastifyHooks implements FlowHooks, FlowRequest {
  * `request.protocol` and the host follow Fastify's `trustProxy` (the host is `request.host` in
  * Fastify 5, `request.hostname` with its port in Fastify 4).
  */
-function requestUrl({ publicUrl, base }: Compiled, request: FastifyRequest): string {
-  if (typeof publicUrl === 'function') return publicUrl(request)
+function requestUrl({ urlOf, base }: Compiled, request: FastifyRequest): string {
+  if (urlOf !== undefined) return urlOf(request)
   if (base !== undefined) return base + request.originalUrl
   const host = (request as { host?: string }).host ?? request.hostname
   return `${request.protocol}://${host}${request.originalUrl}`

@@ -1,13 +1,5 @@
 import type { VerifiedWebhook, WebhookVerificationError } from '@hookproof/core'
-import {
-  bodyTimeoutOption,
-  DEFAULT_BODY_LIMIT,
-  type Failure,
-  type FlowHooks,
-  type FlowRequest,
-  type FlowResponse,
-  limitBytes,
-} from '@hookproof/core/adapter'
+import { type Failure, type FlowHooks, type FlowRequest, type FlowResponse, routeOptions } from '@hookproof/core/adapter'
 import type { Context, Env, Next } from 'hono'
 import { type BodyRead, readRawBody } from './body.js'
 import { flowSource } from './flows.js'
@@ -40,16 +32,10 @@ import type { HonoWebhookOptions, SecretSource, WebhookEnv, WebhookMiddleware } 
  * @throws {TypeError} at startup on a bad configuration, or with no options and no secret in `process.env`.
  */
 export function verifyWebhook<E extends Env = Env>(options: HonoWebhookOptions<E> = {}): WebhookMiddleware<E> {
-  const { limit = DEFAULT_BODY_LIMIT, publicUrl, bodyTimeoutMs, secret, secrets, ...flowOptions } = options
-  const maxBytes = limitBytes(limit)
-  const timeoutMs = bodyTimeoutOption(bodyTimeoutMs)
-  if (publicUrl !== undefined && typeof publicUrl !== 'string' && typeof publicUrl !== 'function') {
-    throw new TypeError('publicUrl must be a base URL string or a function of the context')
-  }
-  const source = flowSource(flowOptions, secret as SecretSource, secrets as SecretSource)
-  const base = typeof publicUrl === 'string' ? publicUrl.replace(/\/+$/, '') : undefined
-
-  const settings: Settings = { maxBytes, timeoutMs, publicUrl: publicUrl as Settings['publicUrl'], base }
+  const { maxBytes, timeoutMs, urlOf, base, flowOptions } = routeOptions<Context<E>, HonoWebhookOptions<E>>(options, 'the context')
+  const { secret, secrets, ...rest } = flowOptions
+  const source = flowSource(rest, secret as SecretSource, secrets as SecretSource)
+  const settings: Settings = { maxBytes, timeoutMs, urlOf: urlOf as Settings['urlOf'], base }
   async function hookproofWebhook(c: Context<E & WebhookEnv>, next: Next): Promise<Response | undefined> {
     const hooks = new HonoHooks(c as unknown as Context<WebhookEnv>, next, settings)
     await source.flowFor(c as Context).run(hooks)
@@ -61,7 +47,8 @@ export function verifyWebhook<E extends Env = Env>(options: HonoWebhookOptions<E
 interface Settings {
   readonly maxBytes: number
   readonly timeoutMs: number
-  readonly publicUrl: string | ((c: Context) => string) | undefined
+  /** `publicUrl` as a function, or as a base without trailing slashes. */
+  readonly urlOf: ((c: Context) => string) | undefined
   readonly base: string | undefined
 }
 
@@ -97,9 +84,9 @@ class HonoHooks implements FlowHooks, FlowRequest {
   }
 
   get url(): string {
-    const { publicUrl, base } = this.settings
+    const { urlOf, base } = this.settings
     const c = this.c
-    if (typeof publicUrl === 'function') return publicUrl(c as unknown as Context)
+    if (urlOf !== undefined) return urlOf(c as unknown as Context)
     return base !== undefined ? base + pathAndQuery(c.req.url) : c.req.url
   }
 

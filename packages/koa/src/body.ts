@@ -19,11 +19,7 @@ export interface BodyContext {
  * `BODY_ALREADY_PARSED`; nothing here can hang on a short, long, aborted, chunked or trickling
  * body (`timeoutMs`: 408 `BODY_TIMEOUT`).
  */
-export function readRawBody(
-  ctx: BodyContext,
-  limit: number | string,
-  timeoutMs: number,
-): Uint8Array | Failure | Promise<Uint8Array | Failure> {
+export function readRawBody(ctx: BodyContext, limit: number, timeoutMs: number): Uint8Array | Failure | Promise<Uint8Array | Failure> {
   const req = ctx.req
   // bytes already in hand are returned as is, not in a Promise: the flow then verifies without waiting a tick
   const parsed = ctx.request.body
@@ -33,12 +29,7 @@ export function readRawBody(
 }
 
 /** The stream, read with raw-body up to `limit`, within `timeoutMs`. */
-async function readStream(
-  ctx: BodyContext,
-  req: IncomingMessage,
-  limit: number | string,
-  timeoutMs: number,
-): Promise<Uint8Array | Failure> {
+async function readStream(ctx: BodyContext, req: IncomingMessage, limit: number, timeoutMs: number): Promise<Uint8Array | Failure> {
   const length = req.headers['transfer-encoding'] === undefined ? req.headers['content-length'] : undefined
   try {
     return await readBodyWithin(getRawBody(req, { length, limit }), timeoutMs, () => {

@@ -1,13 +1,12 @@
 import type { VerifiedWebhook, WebhookVerificationError } from '@hookproof/core'
 import {
-  bodyTimeoutOption,
   createWebhookFlow,
-  DEFAULT_BODY_LIMIT,
   type Failure,
   type FlowHooks,
   type FlowRequest,
   type FlowResponse,
   nodeRequestHeaders,
+  routeOptions,
 } from '@hookproof/core/adapter'
 import type { Context, Middleware, Next } from 'koa'
 import { readRawBody } from './body.js'
@@ -31,19 +30,13 @@ import type { KoaWebhookOptions, WebhookMiddleware } from './types.js'
  * @throws {TypeError} at startup on a bad configuration, or with no options and no secret in the environment.
  */
 export function verifyWebhook(options: KoaWebhookOptions = {}): WebhookMiddleware {
-  const { limit = DEFAULT_BODY_LIMIT, publicUrl, bodyTimeoutMs, ...flowOptions } = options
-  const timeoutMs = bodyTimeoutOption(bodyTimeoutMs)
-  if (publicUrl !== undefined && typeof publicUrl !== 'string' && typeof publicUrl !== 'function') {
-    throw new TypeError('publicUrl must be a base URL string or a function of the context')
-  }
+  const { maxBytes, timeoutMs, urlOf, base, flowOptions } = routeOptions<Context, KoaWebhookOptions>(options, 'the context')
   const flow = createWebhookFlow(flowOptions)
-  const base = typeof publicUrl === 'string' ? publicUrl.replace(/\/+$/, '') : undefined
-
   const settings: Settings = {
-    limit,
+    limit: maxBytes,
     timeoutMs,
     // ctx.href follows X-Forwarded-Proto/-Host when app.proxy is true
-    urlOf: typeof publicUrl === 'function' ? publicUrl : base !== undefined ? (ctx) => base + ctx.originalUrl : (ctx) => ctx.href,
+    urlOf: urlOf ?? (base !== undefined ? (ctx) => base + ctx.originalUrl : (ctx) => ctx.href),
   }
 
   // not `async`: koa-compose takes the flow's own promise, with no async frame around it
@@ -55,7 +48,8 @@ export function verifyWebhook(options: KoaWebhookOptions = {}): WebhookMiddlewar
 
 /** What every request of one middleware shares: read once at startup. */
 interface Settings {
-  readonly limit: number | string
+  /** In bytes, checked at startup (raw-body given a size it cannot read would apply no limit). */
+  readonly limit: number
   readonly timeoutMs: number
   readonly urlOf: (ctx: Context) => string
 }

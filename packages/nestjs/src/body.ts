@@ -12,20 +12,19 @@ export const FIX =
 /**
  * The raw body: the Buffer Nest kept in `rawBody` (`rawBody: true`), a Buffer body left by a raw
  * parser, or, for a content type Nest has no parser for, the stream read with raw-body up to
- * `limit` (`maxBytes`: the same in bytes, read once at startup). A parser that consumed the stream without keeping the bytes gives `BODY_ALREADY_PARSED`.
+ * `limit` bytes. A parser that consumed the stream without keeping the bytes gives `BODY_ALREADY_PARSED`.
  */
 export function readRawBody(
   req: NestRequest,
   res: ServerResponse,
-  limit: number | string,
-  maxBytes: number,
+  limit: number,
   timeoutMs: number,
 ): Uint8Array | Failure | Promise<Uint8Array | Failure> {
   const kept = req.rawBody instanceof Uint8Array ? req.rawBody : req.body instanceof Uint8Array ? req.body : undefined
   if (kept !== undefined) {
     // Nest buffered it already: still held to `limit`, so the option means the same on every path
     // (returned as is, not in a Promise: the flow then verifies without waiting a tick)
-    return kept.byteLength > maxBytes ? bodyReadFailure({ type: 'entity.too.large' }, limit, FIX) : kept
+    return kept.byteLength > limit ? bodyReadFailure({ type: 'entity.too.large' }, limit, FIX) : kept
   }
   const raw = (req.raw ?? req) as IncomingMessage & { _body?: boolean }
   if (raw._body === true || raw.readableEnded) return bodyAlreadyParsed(FIX, req.body)
@@ -33,12 +32,7 @@ export function readRawBody(
 }
 
 /** The stream, read with raw-body up to `limit`, within `timeoutMs`. */
-async function readStream(
-  raw: IncomingMessage,
-  res: ServerResponse,
-  limit: number | string,
-  timeoutMs: number,
-): Promise<Uint8Array | Failure> {
+async function readStream(raw: IncomingMessage, res: ServerResponse, limit: number, timeoutMs: number): Promise<Uint8Array | Failure> {
   const length = raw.headers['transfer-encoding'] === undefined ? raw.headers['content-length'] : undefined
   try {
     return await readBodyWithin(getRawBody(raw, { length, limit }), timeoutMs, () => stopReading(raw, res))

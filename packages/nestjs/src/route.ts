@@ -1,15 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { VerifiedWebhook, WebhookVerificationError } from '@hookproof/core'
 import {
-  bodyTimeoutOption,
   createWebhookFlow,
-  DEFAULT_BODY_LIMIT,
   type Failure,
   type FlowHooks,
   type FlowRequest,
   type FlowResponse,
-  limitBytes,
   nodeRequestHeaders,
+  routeOptions,
   type WebhookFlow,
   whenAnswered,
 } from '@hookproof/core/adapter'
@@ -20,7 +18,6 @@ import { requestUrl } from './url.js'
 /** What every request of one decorated route shares: the flow and the adapter's own options, read once at startup. */
 export interface RouteSettings {
   readonly flow: WebhookFlow
-  readonly limit: number | string
   /** `limit` in bytes, read once at startup. */
   readonly maxBytes: number
   readonly timeoutMs: number
@@ -30,11 +27,13 @@ export interface RouteSettings {
 /** Splits the adapter's own options from the flow's, checks them and builds the flow (`TypeError` on a bad one). */
 export function routeSettings(options: NestWebhookOptions): RouteSettings {
   // adapter-only options stay here: the flow gets verifier and flow options only
-  const { limit = DEFAULT_BODY_LIMIT, publicUrl, bodyTimeoutMs, ...flowOptions } = options
-  const maxBytes = limitBytes(limit)
-  const timeoutMs = bodyTimeoutOption(bodyTimeoutMs)
-  const urlOf = urlOption(publicUrl)
-  return { flow: createWebhookFlow(flowOptions), limit, maxBytes, timeoutMs, urlOf }
+  const { maxBytes, timeoutMs, urlOf, base, flowOptions } = routeOptions<NestRequest, NestWebhookOptions>(options)
+  return {
+    flow: createWebhookFlow(flowOptions),
+    maxBytes,
+    timeoutMs,
+    urlOf: urlOf ?? (base !== undefined ? (req) => base + req.originalUrl : requestUrl),
+  }
 }
 
 /**
@@ -58,7 +57,7 @@ export abstract class NestHooks implements FlowHooks, FlowRequest {
   }
 
   readBody(): Uint8Array | Failure | Promise<Uint8Array | Failure> {
-    return readRawBody(this.req, this.raw, this.settings.limit, this.settings.maxBytes, this.settings.timeoutMs)
+    return readRawBody(this.req, this.raw, this.settings.maxBytes, this.settings.timeoutMs)
   }
 
   /** The hooks are their own request view: nothing is allocated, and the URL is built only when a scheme reads it. */
@@ -116,14 +115,6 @@ export abstract class NestHooks implements FlowHooks, FlowRequest {
       this.proceed()
     })
   }
-}
-
-function urlOption(publicUrl: NestWebhookOptions['publicUrl']): (req: NestRequest) => string {
-  if (publicUrl === undefined) return requestUrl
-  if (typeof publicUrl === 'function') return publicUrl
-  if (typeof publicUrl !== 'string') throw new TypeError('publicUrl must be a base URL string or a function of the request')
-  const base = publicUrl.replace(/\/+$/, '')
-  return (req) => base + req.originalUrl
 }
 
 /** Writes a rejection or a duplicate's answer: through Fastify's reply (its hooks run), else on the Node response. */

@@ -1,5 +1,4 @@
-import { bodyTimeoutOption, createWebhookFlow, DEFAULT_BODY_LIMIT, type WebhookFlow } from '@hookproof/core/adapter'
-import { limitBytes } from './limit.js'
+import { createWebhookFlow, routeOptions, type WebhookFlow } from '@hookproof/core/adapter'
 import type { NextWebhookOptions } from './types.js'
 
 /** The adapter's own options, checked once, and a flow built on first use. */
@@ -21,19 +20,21 @@ export interface Compiled<Req> {
  */
 export function compile<Req>(options: NextWebhookOptions<Req>): Compiled<Req> {
   if (typeof options !== 'object' || options === null) throw new TypeError('withWebhook(options, handler): options must be an object')
-  const { limit = DEFAULT_BODY_LIMIT, publicUrl, bodyTimeoutMs, ...flowOptions } = options
+  if (options.limit === Number.POSITIVE_INFINITY) {
+    throw new TypeError(
+      `limit must be a number of bytes or a string like '1mb', got ${String(options.limit)}: a Next.js route keeps a finite limit`,
+    )
+  }
+  const { maxBytes, timeoutMs, urlOf, base, flowOptions } = routeOptions<Req, NextWebhookOptions<Req>>(options)
   if (flowOptions.onError === 'next') {
     throw new TypeError("onError: 'next' has no meaning in Next.js: a route has no next handler. Rejections are answered as problem+json")
   }
-  if (publicUrl !== undefined && typeof publicUrl !== 'string' && typeof publicUrl !== 'function') {
-    throw new TypeError('publicUrl must be a base URL string or a function of the request')
-  }
   let flow: WebhookFlow | undefined
   return {
-    limit: limitBytes(limit),
-    timeoutMs: bodyTimeoutOption(bodyTimeoutMs),
-    publicUrl: typeof publicUrl === 'function' ? publicUrl : undefined,
-    base: typeof publicUrl === 'string' ? publicUrl.replace(/\/+$/, '') : undefined,
+    limit: maxBytes,
+    timeoutMs,
+    publicUrl: urlOf,
+    base,
     flow: () => {
       flow ??= createWebhookFlow(flowOptions)
       return flow

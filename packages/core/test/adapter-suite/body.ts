@@ -203,6 +203,28 @@ export function limitsAndBrokenRequests(fixture: AdapterFixture): void {
       expect(() => fixture.verifyWebhook({ provider: 'orchest', secret, bodyTimeoutMs: bodyTimeoutMs as number })).toThrow(/bodyTimeoutMs/)
     })
 
+    // raw-body reads a size it cannot parse ('abc') as no limit at all, and '5 megabytes' as 5 bytes:
+    // Express and Koa passed the option through to it and so ran without a limit
+    it.each(['abc', '5 megabytes', '1tb', -1, Number.NaN])('verifyWebhook({ limit: %s }) throws a TypeError at startup', (limit) => {
+      expect(() => fixture.verifyWebhook({ provider: 'orchest', secret, limit: limit as number })).toThrow(/^limit must be/)
+    })
+
+    it("verifyWebhook({ limit: '1kb' }) takes 1024 bytes and answers 413 to 1025", async () => {
+      const { app, calls } = receiver(fixture, { provider: 'orchest', secret, limit: '1kb' })
+      const at = JSON.stringify({ pad: 'x'.repeat(1024 - 10) })
+      const over = JSON.stringify({ pad: 'x'.repeat(1025 - 10) })
+      expect([Buffer.byteLength(at), Buffer.byteLength(over)]).toEqual([1024, 1025])
+      expect((await send(app, await delivery('orchest', { body: at }))).status).toBe(200)
+      const res = await send(app, await delivery('orchest', { body: over }))
+      expect(res.status).toBe(413)
+      expect(res.body.code).toBe('BODY_TOO_LARGE')
+      expect(calls).toHaveLength(1)
+    })
+
+    it.each([42, true, {}])('verifyWebhook({ publicUrl: %s }) throws a TypeError naming publicUrl at startup', (publicUrl) => {
+      expect(() => fixture.verifyWebhook({ provider: 'orchest', secret, publicUrl: publicUrl as string })).toThrow(/^publicUrl must be/)
+    })
+
     it('verifyWebhook() with a Content-Length shorter than the body never calls the handler', async () => {
       const { app, calls } = receiver(fixture, { provider: 'orchest', secret })
       const server = await listen(app)
