@@ -23,3 +23,4 @@ export {
 export { type NodeHeadersSource, nodeRequestHeaders } from './headers.js'
 export { type RouteOptions, type RouteSettings, routeOptions } from './route-options.js'
 export type { OpenTelemetryApi } from './telemetry.js'
+export { joinChunks, readWebStream, type StreamStop } from './web-body.js'

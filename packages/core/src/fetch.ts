@@ -2,6 +2,7 @@ import { type Failure, fail, isWebhookVerificationError, type ProblemOptions, re
 import { logRejection } from './log.js'
 import { isFailure } from './provider.js'
 import type { CheckResult, Verifier, VerifyInput } from './verify.js'
+import { readWebStream } from './web-body.js'
 
 /**
  * 5 MiB: the default body `limit` of every adapter; above it, 413 `BODY_TOO_LARGE`.
@@ -79,39 +80,9 @@ async function readBody(request: RequestLike, limit: number): Promise<Uint8Array
     const bytes = new Uint8Array(await request.arrayBuffer())
     return bytes.byteLength > limit ? tooLarge(bytes.byteLength, limit) : bytes
   }
-  return readStream(stream.getReader(), limit)
-}
-
-/** Collects a stream's chunks up to `limit` bytes; one copy at the end, none for a single chunk. */
-async function readStream(reader: ReadableStreamDefaultReader<Uint8Array>, limit: number): Promise<Uint8Array | Failure> {
-  const chunks: Uint8Array[] = []
-  let size = 0
-  for (;;) {
-    const { done, value } = await reader.read()
-    if (done) break
-    const chunk: unknown = value
-    if (!ArrayBuffer.isView(chunk)) {
-      void reader.cancel().catch(() => {})
-      return fail('INVALID_PAYLOAD', 'The request body stream yielded something other than bytes')
-    }
-    // a view from another realm (or a Buffer) is taken as bytes without a copy
-    const bytes = chunk instanceof Uint8Array ? chunk : new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength)
-    size += bytes.byteLength
-    if (size > limit) {
-      // stop the upload: nothing past the limit is read or kept
-      void reader.cancel().catch(() => {})
-      return fail('BODY_TOO_LARGE', `The body is larger than the ${limit} byte limit (the limit option)`)
-    }
-    chunks.push(bytes)
-  }
-  if (chunks.length === 1) return chunks[0] as Uint8Array
-  const out = new Uint8Array(size)
-  let at = 0
-  for (const chunk of chunks) {
-    out.set(chunk, at)
-    at += chunk.byteLength
-  }
-  return out
+  const reader = stream.getReader()
+  // stop the upload: nothing past the limit is read or kept
+  return readWebStream(reader, limit, () => void reader.cancel().catch(() => {}))
 }
 
 /**

@@ -1,5 +1,13 @@
 import { optionsFromEnv } from './env.js'
-import { exposeDetailsByDefault, type Failure, fail, rejection, type WebhookErrorCode, WebhookVerificationError } from './errors.js'
+import {
+  exposeDetailsByDefault,
+  type Failure,
+  fail,
+  isFailure,
+  rejection,
+  type WebhookErrorCode,
+  WebhookVerificationError,
+} from './errors.js'
 import { checkFlowOptions, flowLog } from './flow-log.js'
 import type { HeadersInput } from './headers.js'
 import { checkInbox, type InboxGate, type WebhookInbox } from './inbox.js'
@@ -431,7 +439,7 @@ async function runWith(s: FlowState, hooks: FlowHooks, trace: RequestTrace | und
   const read = readBody(hooks)
   // bytes the adapter already held are verified at once, without waiting a tick
   const body = read instanceof Uint8Array ? read : await read
-  if (!(body instanceof Uint8Array)) return reject(s, hooks, body, start, clock() - start, trace)
+  if (!(body instanceof Uint8Array)) return reject(s, hooks, readFailure(body), start, clock() - start, trace)
   const result = await verifyBody(s, hooks, body, trace)
   const verifyMs = clock() - start
   if (!result.ok) return reject(s, hooks, result, start, verifyMs, trace)
@@ -469,6 +477,11 @@ function readBody(hooks: FlowHooks): Uint8Array | Promise<Uint8Array | Failure> 
   } catch (error) {
     return Promise.resolve(unreadable(error))
   }
+}
+
+/** What a read that gave no bytes ended in: its failure, or 400 for an adapter's read that returned neither. */
+function readFailure(read: Failure): Failure {
+  return isFailure(read) ? read : unreadable(new TypeError(`the adapter's body read gave ${typeof read}, not bytes or a failure`))
 }
 
 function unreadable(error: unknown): Failure {

@@ -107,6 +107,24 @@ describe('the adapter flow', () => {
     expect(r.forwarded[0]).toMatchObject({ name: 'WebhookVerificationError', code: 'MISSING_SIGNATURE', status: 401 })
   })
 
+  it.each([
+    ['a string', 'the body'],
+    ['undefined', undefined],
+    ['a number', 42],
+    ['a plain object', { code: 'BODY_TOO_LARGE' }],
+  ])(
+    'run() with an adapter read that gives %s (neither bytes nor a failure) answers 400 INVALID_PAYLOAD, never a crash',
+    async (_what, read) => {
+      const { flow, events } = flowWith()
+      const r = recorder(await orchestDelivery())
+      r.hooks.readBody = async () => read as unknown as Uint8Array
+      await flow.run(r.hooks)
+      expect(r.calls()).toBe(0)
+      expect(r.sent.map((s) => [s.status, JSON.parse(s.body).code])).toEqual([[400, 'INVALID_PAYLOAD']])
+      expect(events).toMatchObject([{ type: 'rejected', code: 'INVALID_PAYLOAD', status: 400 }])
+    },
+  )
+
   it('run() with a body failure from the adapter answers with that code and skips verification', async () => {
     const { flow, events } = flowWith()
     const r = recorder(await orchestDelivery())

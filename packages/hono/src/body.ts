@@ -1,4 +1,4 @@
-import { bodyAlreadyParsed, bodyReadFailure, type Failure, readBodyWithin } from '@hookproof/core/adapter'
+import { bodyAlreadyParsed, bodyReadFailure, type Failure, readBodyWithin, readWebStream } from '@hookproof/core/adapter'
 import type { HonoRequest } from 'hono'
 
 const FIX =
@@ -41,7 +41,9 @@ export async function readRawBody(req: HonoRequest, limit: number, timeoutMs: nu
   else {
     const stream = req.raw.body
     if (stream === null) return keep(req, new Uint8Array(0))
-    reading = readStream(stream.getReader(), limit)
+    const reader = stream.getReader()
+    // past the limit nothing more is kept; the server drains or closes the rest after the answer
+    reading = readWebStream(reader, limit, (why) => (why === 'too-large' ? reader.releaseLock() : void reader.cancel().catch(() => {})))
   }
   try {
     const body = await readBodyWithin(reading, timeoutMs, () => {
@@ -52,31 +54,6 @@ export async function readRawBody(req: HonoRequest, limit: number, timeoutMs: nu
   } catch (error) {
     return bodyReadFailure({ type: 'request.aborted', cause: error }, limit, FIX)
   }
-}
-
-/** Collects the chunks up to `limit` bytes; one copy at the end, none for a single chunk. */
-async function readStream(reader: ReadableStreamDefaultReader<Uint8Array>, limit: number): Promise<Uint8Array | Failure> {
-  const chunks: Uint8Array[] = []
-  let size = 0
-  for (;;) {
-    const { done, value } = await reader.read()
-    if (done) break
-    size += value.byteLength
-    if (size > limit) {
-      // nothing past the limit is kept; the server drains or closes the rest after the answer
-      reader.releaseLock()
-      return tooLarge(limit)
-    }
-    chunks.push(value)
-  }
-  if (chunks.length === 1) return chunks[0] as Uint8Array
-  const out = new Uint8Array(size)
-  let at = 0
-  for (const chunk of chunks) {
-    out.set(chunk, at)
-    at += chunk.byteLength
-  }
-  return out
 }
 
 async function bytesOf(cached: Promise<unknown>): Promise<Uint8Array> {

@@ -1,5 +1,6 @@
 import { getRequestListener } from '@hono/node-server'
 import { MemoryReplayStore, type WebhookEvent, WebhookVerificationError } from '@hookproof/core'
+import fc from 'fast-check'
 import { Hono } from 'hono'
 import { validator } from 'hono/validator'
 import { describe, expect, expectTypeOf, it, vi } from 'vitest'
@@ -95,6 +96,65 @@ describe('a body read before verifyWebhook()', () => {
     expect([res.status, res.body.code]).toEqual([413, 'BODY_TOO_LARGE'])
     const small = await delivery('orchest', { body: JSON.stringify({ pad: 'x'.repeat(990) }) })
     expect((await send(listener(app), small)).status).toBe(204)
+  })
+
+  // a Request built by hand (app.request() in a test, a Worker passing one on) can carry a stream of
+  // anything: one string chunk used to be taken as the read's failure, and the answer crashed into a 500
+  it.each([
+    ['one string', ['{"a":1}']],
+    ['two strings', ['{"a"', ':1}']],
+    ['a number', [42]],
+    ['bytes, then a string', [new Uint8Array([123]), '}']],
+  ])('attack: a body stream of %s answers 400 INVALID_PAYLOAD, never a 500, and the handler never runs', async (_what, chunks) => {
+    const app = new Hono()
+    const handler = vi.fn((c: { body(b: null, s: 204): Response }) => c.body(null, 204))
+    app.post('/hook', verifyWebhook({ provider: 'orchest', secret, logger: false }), handler)
+    const d = await delivery('orchest')
+    const body = new ReadableStream({
+      start(controller) {
+        for (const chunk of chunks) controller.enqueue(chunk)
+        controller.close()
+      },
+    })
+    const res = await app.request('/hook', { method: 'POST', headers: d.headers, body, duplex: 'half' } as RequestInit)
+    expect(res.status).toBe(400)
+    expect(((await res.json()) as { code: string }).code).toBe('INVALID_PAYLOAD')
+    expect(handler).not.toHaveBeenCalled()
+  })
+
+  it('property: a body stream of any chunks answers 4xx with a stable code or runs the handler on bytes, never 500', async () => {
+    const app = new Hono()
+    let handled = 0
+    app.post('/hook', verifyWebhook({ provider: 'orchest', secret, logger: false, replayStore: false }), (c) => {
+      handled++
+      return c.body(null, 204)
+    })
+    const d = await delivery('orchest')
+    const signed = new TextEncoder().encode(d.body)
+    const chunk = fc.oneof(fc.uint8Array({ maxLength: 16 }), fc.string(), fc.integer(), fc.constant(null), fc.constant(signed))
+    await fc.assert(
+      fc.asyncProperty(fc.array(chunk, { maxLength: 4 }), async (chunks) => {
+        const before = handled
+        const body = new ReadableStream({
+          start(controller) {
+            for (const c of chunks) controller.enqueue(c)
+            controller.close()
+          },
+        })
+        const res = await app.request('/hook', { method: 'POST', headers: d.headers, body, duplex: 'half' } as RequestInit)
+        if (res.status === 204) {
+          // only the signed bytes, whole, verify
+          expect(chunks.filter((c) => c instanceof Uint8Array && c.byteLength > 0)).toEqual([signed])
+          expect(handled).toBe(before + 1)
+        } else {
+          expect(res.status).toBeGreaterThanOrEqual(400)
+          expect(res.status).toBeLessThan(500)
+          expect(typeof ((await res.json()) as { code: unknown }).code).toBe('string')
+          expect(handled).toBe(before)
+        }
+      }),
+      { numRuns: 150 },
+    )
   })
 
   it.each([-1, '1 megabyte', Number.NaN, {}])('verifyWebhook({ limit: %s }) throws a TypeError at startup', (limit) => {

@@ -1,4 +1,4 @@
-import { bodyAlreadyParsed, bodyReadFailure, type Failure, readBodyWithin } from '@hookproof/core/adapter'
+import { bodyAlreadyParsed, bodyReadFailure, type Failure, readBodyWithin, readWebStream } from '@hookproof/core/adapter'
 
 /** 413 before reading a byte when the declared `Content-Length` is over the limit. */
 export function declaredTooLarge(contentLength: string | null | undefined, limit: number): Failure | undefined {
@@ -14,18 +14,6 @@ export function overLimit(limit: number): Failure {
 /** 400 `INVALID_PAYLOAD`: the client went away or the stream failed before the body was complete. */
 export function aborted(): Failure {
   return bodyReadFailure({ type: 'request.aborted' }, 0, '')
-}
-
-/** Joins chunks once at the end; a single chunk is returned as it is. */
-export function concat(chunks: Uint8Array[], size: number): Uint8Array {
-  if (chunks.length === 1) return chunks[0] as Uint8Array
-  const out = new Uint8Array(size)
-  let at = 0
-  for (const chunk of chunks) {
-    out.set(chunk, at)
-    at += chunk.byteLength
-  }
-  return out
 }
 
 /**
@@ -51,7 +39,9 @@ export async function readRequestBody(request: Request, limit: number, timeoutMs
   const reader = stream.getReader()
   const cancel = () => void reader.cancel().catch(() => {})
   try {
-    return await readBodyWithin(readChunks(reader, limit, timeoutMs, cancel), timeoutMs, cancel)
+    // past the limit the rest is read and dropped (see discard) so that the 413 arrives
+    const read = readWebStream(reader, limit, (why) => (why === 'too-large' ? discard(reader, timeoutMs) : cancel()))
+    return await readBodyWithin(read, timeoutMs, cancel)
   } catch {
     cancel()
     return aborted()
@@ -79,32 +69,4 @@ function discard(reader: ReadableStreamDefaultReader<Uint8Array>, timeoutMs: num
   next()
     .catch(() => {})
     .finally(() => clearTimeout(timer))
-}
-
-async function readChunks(
-  reader: ReadableStreamDefaultReader<Uint8Array>,
-  limit: number,
-  timeoutMs: number,
-  cancel: () => void,
-): Promise<Uint8Array | Failure> {
-  const chunks: Uint8Array[] = []
-  let size = 0
-  for (;;) {
-    const { done, value } = await reader.read()
-    if (done) return concat(chunks, size)
-    const chunk: unknown = value
-    if (!ArrayBuffer.isView(chunk)) {
-      cancel()
-      return bodyReadFailure(new TypeError('the request body stream yielded something other than bytes'), limit, '')
-    }
-    // a view from another realm (the edge sandbox) or a Buffer is taken as bytes without a copy
-    const bytes = chunk instanceof Uint8Array ? chunk : new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength)
-    size += bytes.byteLength
-    if (size > limit) {
-      // nothing past the limit is kept; the rest is read and dropped so that the 413 arrives
-      discard(reader, timeoutMs)
-      return overLimit(limit)
-    }
-    chunks.push(bytes)
-  }
 }

@@ -4,12 +4,13 @@ import {
   bodyReadFailure,
   type Failure,
   type FlowHooks,
+  joinChunks,
   nodeRequestHeaders,
   readBodyWithin,
   whenAnswered,
 } from '@hookproof/core/adapter'
 import type { NextApiRequest, NextApiResponse } from 'next/types.js'
-import { aborted, concat, declaredTooLarge, overLimit } from './body.js'
+import { aborted, declaredTooLarge, overLimit } from './body.js'
 import { type Compiled, compile } from './options.js'
 import type { ApiRoute, NextWebhookOptions, WebhookApiHandler, WebhookApiRequest } from './types.js'
 
@@ -126,7 +127,7 @@ function collect(req: IncomingMessage, limit: number): Promise<Uint8Array | Fail
       }
       chunks.push(chunk)
     }
-    const onEnd = () => finish(concat(chunks, size))
+    const onEnd = () => finish(joinChunks(chunks, size))
     const onAbort = () => finish(aborted())
     const onClose = () => {
       if (!req.complete) finish(aborted())

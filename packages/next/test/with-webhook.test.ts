@@ -110,6 +110,24 @@ describe('withWebhook() on Web Requests', () => {
     await vi.waitFor(() => expect(pulls).toBe(51))
   })
 
+  it('answers 400 INVALID_PAYLOAD to a body stream of strings and cancels it, without running the handler', async () => {
+    const d = await delivery('orchest')
+    let cancelled = false
+    const body = new ReadableStream({
+      pull: (controller) => controller.enqueue('{"a":1}'),
+      cancel: () => {
+        cancelled = true
+      },
+    })
+    const request = new Request(URL, { method: 'POST', headers: d.headers, body, duplex: 'half' } as RequestInit)
+    const handler = vi.fn(noContent)
+    const res = await withWebhook({ provider: 'orchest', secret, logger: false }, handler)(request, {})
+    expect(res.status).toBe(400)
+    expect((await res.json()).code).toBe('INVALID_PAYLOAD')
+    expect(handler).not.toHaveBeenCalled()
+    await vi.waitFor(() => expect(cancelled).toBe(true), { timeout: 2_000 })
+  })
+
   it('accepts a body exactly at the limit', async () => {
     const d = await delivery('orchest')
     const route = withWebhook({ provider: 'orchest', secret, limit: Buffer.byteLength(d.body) }, noContent)
