@@ -11,7 +11,9 @@
  * every route's saturation (Express 5 at 1 KiB saturates near 6000 req/s on 2 cores, Hono near
  * 19000): a route that cannot keep up is warned about. Compare routes of one run, not runs.
  * A route written `route@<dir>` runs on a build kept by `bench/save-build.ts <name>` before a change:
- * `hookproof@bench/.build/base,hookproof` is an interleaved before/after.
+ * `hookproof@bench/.build/base,hookproof` is an interleaved before/after. With `--together` the
+ * routes of a round run at the same time (pick a rate all of them sustain at once): a drift in the
+ * machine's speed during the round then reaches every route alike, and the ratios are steadier.
  */
 import type { ChildProcess } from 'node:child_process'
 import { resolve as resolvePath } from 'node:path'
@@ -20,8 +22,13 @@ import { buildAll } from './lib/build.js'
 import { deliveries, webhookRequests } from './lib/fixtures.js'
 import { cpuOf, forkRoute } from './lib/route-server.js'
 
-const [framework = 'hono', routeList = 'hand,hookproof', rate = '5000', seconds = '3', roundCount = '5', size = '1024'] =
-  process.argv.slice(2)
+const args = process.argv.slice(2)
+// --together: every route under load at once in each round (each its own autocannon at `rate`),
+// so a drift in the machine's speed during a round reaches all of them alike
+const together = args.includes('--together')
+const [framework = 'hono', routeList = 'hand,hookproof', rate = '5000', seconds = '3', roundCount = '5', size = '1024'] = args.filter(
+  (a) => !a.startsWith('--'),
+)
 process.env.HOOKPROOF_BENCH_BUILD ||= await buildAll()
 
 interface Running {
@@ -51,16 +58,18 @@ try {
     let served = (await load(r.port, 2)).requests.total
     while (served < 10_000) served += (await load(r.port, 1)).requests.total
   }
+  /** One measured run of `r`: its CPU per request, and a warning when it fell behind the rate. */
+  const measure = async (r: Running) => {
+    const before = await cpuOf(r.child)
+    const result = await load(r.port, Number(seconds), Number(rate))
+    r.cpu.push(((await cpuOf(r.child)) - before) / Math.max(1, result.requests.total))
+    const served = result.requests.total / Number(seconds)
+    if (served < Number(rate) * 0.97)
+      console.warn(`${r.route} served ${served.toFixed(0)} of ${rate} req/s: the rate is above what it sustains`)
+  }
   for (let round = 0; round < Number(roundCount); round++) {
-    for (let i = 0; i < running.length; i++) {
-      const r = running[(i + round) % running.length] as Running
-      const before = await cpuOf(r.child)
-      const result = await load(r.port, Number(seconds), Number(rate))
-      r.cpu.push(((await cpuOf(r.child)) - before) / Math.max(1, result.requests.total))
-      const served = result.requests.total / Number(seconds)
-      if (served < Number(rate) * 0.97)
-        console.warn(`${r.route} served ${served.toFixed(0)} of ${rate} req/s: the rate is above what it sustains`)
-    }
+    if (together) await Promise.all(running.map(measure))
+    else for (let i = 0; i < running.length; i++) await measure(running[(i + round) % running.length] as Running)
   }
   const base = running[0] as Running
   for (const r of running) {
