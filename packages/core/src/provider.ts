@@ -383,18 +383,7 @@ export function configurable<R extends Provider, Switches>(
 ): Configurable<R, Switches> {
   const configure = (switches: Switches): Readonly<R> => {
     const fixed = toOptions(switches)
-    // a view whose options are the verifier's with this row's switches over them
-    const view = (request: RequestView): RequestView => ({
-      body: request.body,
-      header: request.header,
-      method: request.method,
-      // read when a scheme signs the URL, not per request (see VerifierOptions.signedUrl)
-      get url() {
-        return request.url
-      },
-      options: { ...request.options, ...fixed },
-      json: () => request.json(),
-    })
+    const view = (request: RequestView): RequestView => new SwitchedView(request, fixed)
     const out: Record<string, unknown> = { ...row }
     out.detect = (request: RequestView) => row.detect(view(request))
     out.parse = (request: RequestView) => row.parse(view(request))
@@ -408,6 +397,36 @@ export function configurable<R extends Provider, Switches>(
   // the row's own fields on the function, so `github` itself is the unconfigured row
   Object.defineProperties(configure, Object.getOwnPropertyDescriptors(row))
   return Object.freeze(configure) as unknown as Configurable<R, Switches>
+}
+
+/**
+ * A request as a configured row sees it: the verifier's options with the row's switches over them.
+ * A class, not an object literal with a `url` getter (built by a runtime call each time).
+ */
+class SwitchedView implements RequestView {
+  readonly body: Uint8Array
+  readonly header: HeaderLookup
+  readonly method: string | undefined
+  readonly options: ProviderOptions
+
+  constructor(
+    private readonly request: RequestView,
+    fixed: ProviderOptions,
+  ) {
+    this.body = request.body
+    this.header = request.header
+    this.method = request.method
+    this.options = { ...request.options, ...fixed }
+  }
+
+  /** Read when a scheme signs the URL, not per request (see VerifierOptions.signedUrl). */
+  get url(): string | undefined {
+    return this.request.url
+  }
+
+  json(): unknown {
+    return this.request.json()
+  }
 }
 
 /** Longest header value any row reads; longer ones are malformed, not parsed. */

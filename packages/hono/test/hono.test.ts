@@ -88,6 +88,42 @@ describe('a body read before verifyWebhook()', () => {
     expect(res.body).toEqual({ json: d.payload, text: d.body })
   })
 
+  it.each([
+    ['with a Content-Length', false],
+    ['as one chunk viewing a larger buffer', true],
+  ])('c.req.arrayBuffer() in the handler after verifyWebhook() is exactly the verified bytes, %s', async (_how, chunked) => {
+    const app = new Hono()
+    app.post('/hook', verifyWebhook({ provider: 'orchest', secret }), async (c) => {
+      const whole = await c.req.arrayBuffer()
+      const raw = c.get('webhook').rawBody
+      return c.json({
+        text: new TextDecoder().decode(whole),
+        bytes: whole.byteLength,
+        raw: raw.byteLength,
+        blob: await (await c.req.blob()).text(),
+      })
+    })
+    const d = await delivery('orchest')
+    const bytes = new TextEncoder().encode(d.body)
+    let res: Response
+    if (!chunked)
+      res = await app.request('/hook', { method: 'POST', headers: { ...d.headers, 'content-length': String(bytes.length) }, body: bytes })
+    else {
+      // a view 7 bytes into a larger buffer with other bytes around it, as a socket's pooled chunk is
+      const slab = new Uint8Array(bytes.length + 20).fill(0x41)
+      slab.set(bytes, 7)
+      const body = new ReadableStream({
+        start(controller) {
+          controller.enqueue(slab.subarray(7, 7 + bytes.length))
+          controller.close()
+        },
+      })
+      res = await app.request('/hook', { method: 'POST', headers: d.headers, body, duplex: 'half' } as RequestInit)
+    }
+    expect(res.status).toBe(200)
+    expect(await res.json()).toEqual({ text: d.body, bytes: bytes.length, raw: bytes.length, blob: d.body })
+  })
+
   it("verifyWebhook({ limit: '1kb' }) answers 413 BODY_TOO_LARGE to a 2 KiB body and takes a 1000-byte one", async () => {
     const app = new Hono()
     app.post('/hook', verifyWebhook({ provider: 'orchest', secret, limit: '1kb' }), (c) => c.body(null, 204))

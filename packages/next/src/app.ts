@@ -1,4 +1,5 @@
-import type { FlowHooks } from '@hookproof/core/adapter'
+import type { VerifiedWebhook } from '@hookproof/core'
+import type { Failure, FlowHooks, FlowRequest, FlowResponse } from '@hookproof/core/adapter'
 import { readRequestBody } from './body.js'
 import { type Compiled, compile } from './options.js'
 import type { NextWebhookOptions, RouteHandler, WebhookHandler } from './types.js'
@@ -36,33 +37,61 @@ export function withWebhook<Context = unknown>(
   const compiled = compile<Request>(options)
 
   return async function hookproofRoute(request: Request, context: Context): Promise<Response> {
-    let response: Response | undefined
-    const hooks: FlowHooks = {
-      readBody: () => readRequestBody(request, compiled.limit, compiled.timeoutMs),
-      readRequest: () => ({
-        headers: request.headers,
-        method: request.method,
-        // built only when a scheme signs the URL (Designer Cloud GET/DELETE): new URL() costs a few µs
-        get url() {
-          return urlOf(request, compiled)
-        },
-      }),
-      send: ({ status, headers, body }) => {
-        // after a body timeout the unread rest makes the connection unusable: ask the server to close it
-        response = new Response(body, { status, headers: status === 408 ? { ...headers, connection: 'close' } : headers })
-      },
-      handle: async (webhook) => {
-        const answer: unknown = await handler(webhook, request, context)
-        if (!isResponse(answer)) {
-          throw new TypeError(`the withWebhook handler must return a Response, it returned ${answer === null ? 'null' : typeof answer}`)
-        }
-        response = answer
-        return answer.status
-      },
-    }
+    const hooks = new AppHooks(request, context, compiled, handler)
     await compiled.flow().run(hooks)
     // every path of run() either sends or handles; a missing answer would be a bug in the flow
-    return response ?? new Response(null, { status: 500 })
+    return hooks.response ?? new Response(null, { status: 500 })
+  }
+}
+
+/**
+ * The flow's hooks for one request, and its {@link FlowRequest}: one object per request with
+ * prototype methods, not an object literal of closures with a `url` getter (a literal with an
+ * accessor is built by a runtime call each time); `url` is built only when a scheme signs it
+ * (Designer Cloud GET/DELETE): `new URL()` costs a few µs.
+ */
+class AppHooks<Context> implements FlowHooks, FlowRequest {
+  response: Response | undefined = undefined
+
+  constructor(
+    readonly request: Request,
+    readonly context: Context,
+    readonly compiled: Compiled<Request>,
+    readonly handler: WebhookHandler<Context>,
+  ) {}
+
+  readBody(): Promise<Uint8Array | Failure> {
+    return readRequestBody(this.request, this.compiled.limit, this.compiled.timeoutMs)
+  }
+
+  readRequest(): FlowRequest {
+    return this
+  }
+
+  get headers(): Headers {
+    return this.request.headers
+  }
+
+  get method(): string {
+    return this.request.method
+  }
+
+  get url(): string {
+    return urlOf(this.request, this.compiled)
+  }
+
+  send({ status, headers, body }: FlowResponse): void {
+    // after a body timeout the unread rest makes the connection unusable: ask the server to close it
+    this.response = new Response(body, { status, headers: status === 408 ? { ...headers, connection: 'close' } : headers })
+  }
+
+  async handle(webhook: VerifiedWebhook): Promise<number> {
+    const answer: unknown = await this.handler(webhook, this.request, this.context)
+    if (!isResponse(answer)) {
+      throw new TypeError(`the withWebhook handler must return a Response, it returned ${answer === null ? 'null' : typeof answer}`)
+    }
+    this.response = answer
+    return answer.status
   }
 }
 

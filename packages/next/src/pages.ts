@@ -1,9 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { VerifiedWebhook } from '@hookproof/core'
 import {
   bodyAlreadyParsed,
   bodyReadFailure,
   type Failure,
   type FlowHooks,
+  type FlowRequest,
+  type FlowResponse,
   joinChunks,
   nodeRequestHeaders,
   readBodyWithin,
@@ -56,35 +59,63 @@ export function withWebhookApi(first: NextWebhookOptions<NextApiRequest> | Webho
   const compiled = compile<NextApiRequest>(options)
 
   return async function hookproofApiRoute(req: NextApiRequest, res: NextApiResponse): Promise<void> {
-    const hooks: FlowHooks = {
-      readBody: () => readApiBody(req, res, compiled.limit, compiled.timeoutMs),
-      readRequest: () => ({
-        // a header sent twice stays two values (headersDistinct only then: it costs an array per header)
-        headers: nodeRequestHeaders(req),
-        method: req.method,
-        // built only when a scheme signs the URL (Designer Cloud GET/DELETE)
-        get url() {
-          return apiUrl(req, compiled)
-        },
-      }),
-      send: ({ status, headers, body }) => {
-        if (res.headersSent) return
-        res.statusCode = status
-        for (const [name, value] of Object.entries(headers)) res.setHeader(name, value)
-        res.end(body)
-      },
-      handle: (webhook) =>
-        new Promise((resolve, reject) => {
-          whenAnswered(res, resolve)
-          const request = req as WebhookApiRequest
-          request.webhook = webhook
-          request.body = webhook.payload
-          Promise.resolve()
-            .then(() => handler(webhook, request, res))
-            .catch(reject)
-        }),
-    }
-    await compiled.flow().run(hooks)
+    await compiled.flow().run(new ApiHooks(req, res, compiled, handler))
+  }
+}
+
+/**
+ * The flow's hooks for one API request, and its {@link FlowRequest}: one object per request with
+ * prototype methods, not an object literal of closures with a `url` getter (a literal with an
+ * accessor is built by a runtime call each time); `url` is built only when a scheme signs it.
+ */
+class ApiHooks implements FlowHooks, FlowRequest {
+  constructor(
+    readonly req: NextApiRequest,
+    readonly res: NextApiResponse,
+    readonly compiled: Compiled<NextApiRequest>,
+    readonly handler: WebhookApiHandler,
+  ) {}
+
+  readBody(): Promise<Uint8Array | Failure> | Uint8Array | Failure {
+    return readApiBody(this.req, this.res, this.compiled.limit, this.compiled.timeoutMs)
+  }
+
+  readRequest(): FlowRequest {
+    return this
+  }
+
+  /** A header sent twice stays two values (headersDistinct only then: it costs an array per header). */
+  get headers(): FlowRequest['headers'] {
+    return nodeRequestHeaders(this.req)
+  }
+
+  get method(): string | undefined {
+    return this.req.method
+  }
+
+  get url(): string {
+    return apiUrl(this.req, this.compiled)
+  }
+
+  send({ status, headers, body }: FlowResponse): void {
+    const res = this.res
+    if (res.headersSent) return
+    res.statusCode = status
+    for (const [name, value] of Object.entries(headers)) res.setHeader(name, value)
+    res.end(body)
+  }
+
+  handle(webhook: VerifiedWebhook): Promise<number | undefined> {
+    return new Promise((resolve, reject) => {
+      const { res, handler } = this
+      whenAnswered(res, resolve)
+      const request = this.req as WebhookApiRequest
+      request.webhook = webhook
+      request.body = webhook.payload
+      Promise.resolve()
+        .then(() => handler(webhook, request, res))
+        .catch(reject)
+    })
   }
 }
 
