@@ -4,11 +4,14 @@
  */
 import { type ChildProcess, fork } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
+import { NEXT_BENCH_APP } from '../http/next-app.js'
+import { buildNextApp } from './next.js'
 
 const serverScript = fileURLToPath(new URL('../http/server.ts', import.meta.url))
 
 /**
- * Starts `bench/http/server.ts <framework> <route>` with `execArgv` (tsx is added) and `env`;
+ * Starts `bench/http/server.ts <framework> <route>` with `execArgv` (tsx is added) and `env`
+ * (the Next frameworks build the bench's Next app first, unless a build of its inputs is there);
  * resolves once it listens, rejects with the reason it skipped (a framework not installed).
  *
  * @example
@@ -20,6 +23,8 @@ export async function forkRoute(
   execArgv: string[] = [],
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<{ child: ChildProcess; port: number }> {
+  // the Next routes serve the bench's built app: `next build` once, cached while its inputs are unchanged
+  if (framework.startsWith('next-')) buildNextApp(fileURLToPath(new URL('../next-app/', import.meta.url)), NEXT_BENCH_APP)
   const child = fork(serverScript, [framework, route], {
     execArgv: [...execArgv, '--import', 'tsx'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
