@@ -1,7 +1,7 @@
 // What a framework adapter needs and a user does not: the shared flow and the body helpers.
 // `@hookproof/core/adapter` re-exports this with `createWebhookFlow` bound to a crypto backend.
 
-export { type EndableResponse, whenAnswered } from './answered.js'
+export { type EndableResponse, sendNodeResponse, type WritableResponse, whenAnswered } from './answered.js'
 export type { Failure } from './errors.js'
 export {
   adapterOptions,

@@ -1,3 +1,5 @@
+import type { FlowResponse } from './flow.js'
+
 /** A Node `ServerResponse`, structurally: the adapters' responses without importing node:http. */
 export interface EndableResponse {
   statusCode: number
@@ -46,4 +48,27 @@ function settleOnEnd(res: EndableResponse, settle: () => void): void {
     // biome-ignore lint/complexity/noArguments: forwarded as is: no array per call, and the original sees the same argument count
     return end.apply(this, arguments as unknown as unknown[])
   } as EndableResponse['end']
+}
+
+/** A Node `ServerResponse`, structurally, as {@link sendNodeResponse} writes it. */
+export interface WritableResponse {
+  statusCode: number
+  readonly headersSent: boolean
+  setHeader(name: string, value: string): unknown
+  end(body: string): unknown
+}
+
+/**
+ * Writes the flow's answer (a rejection or a duplicate's) on a Node response, unless something
+ * answered first: `FlowHooks.send` of an adapter on Node's `http` (Express, Next's Pages Router,
+ * NestJS without Fastify).
+ *
+ * @example
+ * send(response) { sendNodeResponse(this.res, response) }
+ */
+export function sendNodeResponse(res: WritableResponse, { status, headers, body }: FlowResponse): void {
+  if (res.headersSent) return
+  res.statusCode = status
+  for (const name in headers) res.setHeader(name, headers[name] as string)
+  res.end(body)
 }

@@ -7,6 +7,7 @@ import {
   type FlowResponse,
   nodeRequestHeaders,
   routeOptions,
+  sendNodeResponse,
   whenAnswered,
 } from '@hookproof/core/adapter'
 import type { NextFunction, Request, Response } from 'express'
@@ -100,12 +101,8 @@ class ExpressHooks implements FlowHooks, FlowRequest {
     return this.settings.urlOf(this.req)
   }
 
-  send({ status, headers, body }: FlowResponse): void {
-    const res = this.res
-    if (res.headersSent) return
-    res.statusCode = status
-    for (const [name, value] of Object.entries(headers)) res.setHeader(name, value)
-    res.end(body)
+  send(response: FlowResponse): void {
+    sendNodeResponse(this.res, response)
   }
 
   forward(error: WebhookVerificationError): void {

@@ -8,6 +8,7 @@ import {
   type FlowResponse,
   nodeRequestHeaders,
   routeOptions,
+  sendNodeResponse,
   type WebhookFlow,
   whenAnswered,
 } from '@hookproof/core/adapter'
@@ -118,16 +119,14 @@ export abstract class NestHooks implements FlowHooks, FlowRequest {
 }
 
 /** Writes a rejection or a duplicate's answer: through Fastify's reply (its hooks run), else on the Node response. */
-function send(res: NestResponse, raw: ServerResponse, { status, headers, body }: FlowResponse): void {
+function send(res: NestResponse, raw: ServerResponse, response: FlowResponse): void {
   if (raw.headersSent) return
   if (res.raw !== undefined && typeof res.code === 'function' && typeof res.headers === 'function' && typeof res.send === 'function') {
-    res.code(status)
-    res.headers({ ...headers })
+    res.code(response.status)
+    res.headers({ ...response.headers })
     // a Buffer, since Fastify appends "; charset=utf-8" to the content type of a string
-    res.send(Buffer.from(body))
+    res.send(Buffer.from(response.body))
     return
   }
-  raw.statusCode = status
-  for (const [name, value] of Object.entries(headers)) raw.setHeader(name, value)
-  raw.end(body)
+  sendNodeResponse(raw, response)
 }

@@ -10,6 +10,7 @@ import {
   joinChunks,
   nodeRequestHeaders,
   readBodyWithin,
+  sendNodeResponse,
   whenAnswered,
 } from '@hookproof/core/adapter'
 import type { NextApiRequest, NextApiResponse } from 'next/types.js'
@@ -97,12 +98,8 @@ class ApiHooks implements FlowHooks, FlowRequest {
     return apiUrl(this.req, this.compiled)
   }
 
-  send({ status, headers, body }: FlowResponse): void {
-    const res = this.res
-    if (res.headersSent) return
-    res.statusCode = status
-    for (const [name, value] of Object.entries(headers)) res.setHeader(name, value)
-    res.end(body)
+  send(response: FlowResponse): void {
+    sendNodeResponse(this.res, response)
   }
 
   handle(webhook: VerifiedWebhook): Promise<number | undefined> {

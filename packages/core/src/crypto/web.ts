@@ -1,3 +1,4 @@
+import { joinChunks } from '../web-body.js'
 import type { CryptoBackend, Hash, Part } from './types.js'
 
 const encoder = new TextEncoder()
@@ -8,13 +9,7 @@ function join(parts: readonly Part[]): Uint8Array {
   const bytes = parts.map((p) => (typeof p === 'string' ? encoder.encode(p) : p))
   let n = 0
   for (const b of bytes) n += b.length
-  const out = new Uint8Array(n)
-  let o = 0
-  for (const b of bytes) {
-    out.set(b, o)
-    o += b.length
-  }
-  return out
+  return joinChunks(bytes, n)
 }
 
 function subtle(): SubtleCrypto {
