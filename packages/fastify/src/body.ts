@@ -18,10 +18,6 @@ export interface BodyLimits {
 }
 
 /**
- * What hookproof's content-type parser read, by request: the bytes or the failure. Its presence
- * is also how the flow knows hookproof's parser ran, not another one.
- */
-/**
  * A body the parser refused, as it hands it to Fastify in `request.body` (the read bytes go there
  * as they are). Not a `WeakMap` from request to outcome: an entry per request, keyed by an
  * object that dies with it, cost ~7% of the route's CPU at a fixed 1000 req/s (ephemerons are
