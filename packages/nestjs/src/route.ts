@@ -120,8 +120,8 @@ export abstract class NestHooks implements FlowHooks, FlowRequest {
 
 /** Writes a rejection or a duplicate's answer: through Fastify's reply (its hooks run), else on the Node response. */
 function send(res: NestResponse, raw: ServerResponse, response: FlowResponse): void {
-  if (raw.headersSent) return
   if (res.raw !== undefined && typeof res.code === 'function' && typeof res.headers === 'function' && typeof res.send === 'function') {
+    if (raw.headersSent) return
     res.code(response.status)
     res.headers({ ...response.headers })
     // a Buffer, since Fastify appends "; charset=utf-8" to the content type of a string
