@@ -7,8 +7,14 @@ import { createHmac, timingSafeEqual } from 'node:crypto'
 import { load } from '../lib/build.js'
 import { type Api, SECRET } from '../lib/fixtures.js'
 
-/** The routes every framework file serves on POST /webhook, all answering 204 from one handler. */
-export const ROUTES = ['bare', 'hand', 'core-check', 'hookproof', 'hookproof-store'] as const
+/**
+ * The routes every framework file serves on POST /webhook, all answering 204 from one handler.
+ * `hand-middleware` is the hand-written check where the adapter sits (a Hono middleware, a Nest
+ * guard, a Koa middleware calling `next`): the framework's price for that shape, which the
+ * adapter pays too. Express and Fastify check by hand in a middleware (a `preValidation` hook)
+ * already, and Next's wrappers are a plain call, so there it is `hand` and they skip it ({@link sameAsHand}).
+ */
+export const ROUTES = ['bare', 'hand', 'hand-middleware', 'core-check', 'hookproof', 'hookproof-store'] as const
 export type Route = (typeof ROUTES)[number]
 
 /** Body limit of every route: the bench's bodies (up to 64 KiB) fit far below it. */
@@ -24,6 +30,11 @@ export function handVerify(body: Buffer, header: unknown): unknown {
   const mac = createHmac('sha256', SECRET).update(body).digest()
   if (expected.length !== mac.length || !timingSafeEqual(mac, expected)) return undefined
   return JSON.parse(body.toString('utf8'))
+}
+
+/** The `hand-middleware` skip of a framework whose `hand` route has the adapter's shape already. */
+export function sameAsHand(framework: string): Error {
+  return Object.assign(new Error(`${framework}'s hand route is a middleware already`), { code: 'HOOKPROOF_BENCH_SKIP' })
 }
 
 /** `hookproof-store` keeps the adapters' default replay store (a MemoryReplayStore); `hookproof` has none. */

@@ -1,10 +1,11 @@
 /** The Express bench server: `express.raw()` for the hand-written routes, `@hookproof/express` for hookproof's. */
 import type { Server } from 'node:http'
-import { adapter, coreVerifier, counter, handVerify, hookproofOptions, LIMIT, type Route } from './common.js'
+import { adapter, coreVerifier, counter, handVerify, hookproofOptions, LIMIT, type Route, sameAsHand } from './common.js'
 
 type Adapter = typeof import('../../packages/express/src/index.js')
 
 export async function express(route: Route): Promise<Server> {
+  if (route === 'hand-middleware') throw sameAsHand('Express')
   const { default: express } = await import('express')
   const app = express()
   app.disable('x-powered-by')

@@ -15,10 +15,10 @@ import type { Server } from 'node:http'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { load } from '../lib/build.js'
 import { type Api, SECRET } from '../lib/fixtures.js'
-import { counter, handVerify, LIMIT } from './common.js'
+import { counter, handVerify, LIMIT, type Route, sameAsHand } from './common.js'
 
 type Adapter = typeof import('../../packages/fastify/src/index.js')
-export type FastifyRoute = 'bare' | 'hand' | 'hookproof' | 'hookproof-store' | 'core-check'
+export type FastifyRoute = Route
 
 /** A scope whose every content type arrives as a Buffer of at most LIMIT bytes. */
 function rawScope(scope: FastifyInstance): void {
@@ -33,6 +33,7 @@ function rawScope(scope: FastifyInstance): void {
  * const server = await fastify('hookproof', () => handled++)
  */
 export async function fastify(route: FastifyRoute, onHandled: () => void = () => {}): Promise<Server> {
+  if (route === 'hand-middleware') throw sameAsHand('Fastify')
   const { default: Fastify } = await import('fastify')
   const app = Fastify({ logger: false })
   const handler = async (_request: FastifyRequest, reply: FastifyReply) => {

@@ -3,6 +3,7 @@
  * bench/http/server.ts runs them; every route answers 204 from the same handler on POST /webhook:
  *   bare             c.req.arrayBuffer(), no verification (the framework's ceiling)
  *   hand             c.req.arrayBuffer() + createHmac + timingSafeEqual + JSON.parse, written by hand
+ *   hand-middleware  the same check in a middleware before the handler (verifyWebhook()'s shape)
  *   hookproof        verifyWebhook() from @hookproof/hono, replayStore: false
  *   hookproof-store  verifyWebhook() with its default MemoryReplayStore (every request a new delivery: its own body, MAC and id)
  *   core-check       the hand route with core's createVerifier().check() instead of the HMAC
@@ -12,9 +13,9 @@
 import type { Server } from 'node:http'
 import { load } from '../lib/build.js'
 import { type Api, SECRET } from '../lib/fixtures.js'
-import { counter, handVerify, LIMIT } from './common.js'
+import { counter, handVerify, LIMIT, type Route } from './common.js'
 
-export type HonoRoute = 'bare' | 'hand' | 'hookproof' | 'hookproof-store' | 'core-check'
+export type HonoRoute = Route
 
 type Adapter = typeof import('../../packages/hono/src/index.js')
 
@@ -50,6 +51,24 @@ export async function hono(route: HonoRoute, handled: () => void): Promise<Serve
       if (payload === undefined) return c.body(null, 401)
       return handler(c)
     })
+  } else if (route === 'hand-middleware') {
+    // the hand-written check as a middleware before the handler, the shape verifyWebhook() has
+    app.post(
+      '/webhook',
+      async (c, next) => {
+        const body = Buffer.from(await c.req.arrayBuffer())
+        let payload: unknown
+        try {
+          payload = handVerify(body, c.req.header('x-hub-signature-256'))
+        } catch {
+          payload = undefined
+        }
+        if (payload === undefined) return c.body(null, 401)
+        c.set('payload' as never, payload as never)
+        await next()
+      },
+      handler,
+    )
   } else if (route === 'core-check') {
     const { createVerifier } = (await load<Api>('core-node')) as Api
     const verifier = createVerifier({ provider: 'github', secret: SECRET })

@@ -49,6 +49,25 @@ export async function koa(route: Route): Promise<Server> {
         await handler(ctx)
       }),
     )
+  } else if (route === 'hand-middleware') {
+    // the hand-written check as a middleware that calls next() for the handler, composed as the
+    // hookproof route below composes verifyWebhook()
+    const handMiddleware = async (ctx: Ctx, next: () => Promise<unknown>) => {
+      const body = await getRawBody(ctx.req as never, { limit: LIMIT })
+      let payload: unknown
+      try {
+        payload = handVerify(body, ctx.req.headers['x-hub-signature-256'])
+      } catch {
+        payload = undefined
+      }
+      if (payload === undefined) {
+        ctx.status = 401
+        return
+      }
+      ctx.request.body = payload
+      await next()
+    }
+    app.use(onlyWebhook((ctx, next) => handMiddleware(ctx, () => handler(ctx).then(next))))
   } else if (route === 'core-check') {
     const verifier = await coreVerifier()
     app.use(

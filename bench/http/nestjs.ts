@@ -4,6 +4,7 @@
  * (the setup @hookproof/nestjs documents), answering 204 on POST /webhook:
  *   bare             Nest's body parser with rawBody, no verification (the platform's ceiling)
  *   hand             req.rawBody + createHmac + timingSafeEqual + JSON.parse, written by hand
+ *   hand-middleware  the same check in the route's guard (@VerifyWebhook()'s shape)
  *   hookproof        @VerifyWebhook({ replayStore: false })
  *   hookproof-store  @VerifyWebhook() with its default MemoryReplayStore
  *   core-check       the hand route with core's createVerifier().check() instead of the HMAC
@@ -74,6 +75,24 @@ export async function nestjs(route: string, platform: 'express' | 'fastify' = 'e
   const proto = WebhookController.prototype
   const descriptor = Object.getOwnPropertyDescriptor(proto, 'handle') as PropertyDescriptor
   const decorators: MethodDecorator[] = [Post('webhook'), HttpCode(204)]
+  if (route === 'hand-middleware') {
+    // the hand-written check as the route's guard, the shape @VerifyWebhook() has
+    const guard = {
+      canActivate(context: { switchToHttp(): { getRequest(): RawRequest } }): boolean {
+        const req = context.switchToHttp().getRequest()
+        let payload: unknown
+        try {
+          payload = handVerify(req.rawBody, req.headers['x-hub-signature-256'])
+        } catch {
+          payload = undefined
+        }
+        if (payload === undefined) throw new HttpException('', 401)
+        ;(req as RawRequest & { webhook?: unknown }).webhook = payload
+        return true
+      },
+    }
+    decorators.push(common.UseGuards(guard))
+  }
   if (route === 'hookproof' || route === 'hookproof-store') {
     // as shipped (bench/lib/build.ts): tsx's keepNames would add a __name() call per closure
     const { VerifyWebhook } = await adapter<typeof import('../../packages/nestjs/src/index.js')>('nestjs')

@@ -8,7 +8,7 @@
 import { createServer, type Server } from 'node:http'
 import { createRequire } from 'node:module'
 import { builtNextApp, nextEnv } from '../lib/next.js'
-import { counter, type Route } from './common.js'
+import { counter, type Route, sameAsHand } from './common.js'
 
 /** The bench app's build directory under node_modules/.cache. */
 export const NEXT_BENCH_APP = 'hookproof-next-bench'
@@ -37,4 +37,7 @@ export async function nextServer(path: string): Promise<Server> {
 }
 
 /** The factory bench/http/server.ts loads. */
-export default (route: Route): Promise<Server> => nextServer(`/webhook/${route}`)
+export default async (route: Route): Promise<Server> => {
+  if (route === 'hand-middleware') throw sameAsHand('Next (App Router)')
+  return nextServer(`/webhook/${route}`)
+}

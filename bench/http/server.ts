@@ -5,6 +5,7 @@
  * listening on 127.0.0.1:0 and serving POST /webhook on every route of `ROUTES` (common.ts):
  *   bare             raw body read, no verification (the framework's ceiling)
  *   hand             raw body + createHmac + timingSafeEqual + JSON.parse, written by hand
+ *   hand-middleware  the same check where the adapter sits (a middleware, a guard); see common.ts
  *   hookproof        hookproof's middleware, replayStore: false
  *   hookproof-store  hookproof's middleware with a MemoryReplayStore (every request a new delivery: its own body, MAC and id)
  *   core-check       the hand route with core's createVerifier().check() instead of the HMAC
@@ -58,10 +59,14 @@ try {
     }
   })
 } catch (error) {
-  const reason =
-    (error as { code?: string }).code === 'ERR_MODULE_NOT_FOUND' || /Cannot find|not found|does not provide/i.test(String(error))
+  const code = (error as { code?: string }).code
+  const message = String((error as Error).message ?? error).split('\n')[0]
+  const missing = code === 'ERR_MODULE_NOT_FOUND' || /Cannot find|not found|does not provide/i.test(String(error))
   process.send?.({
-    skip: `${framework} ${route}: ${reason ? 'adapter not available yet' : 'failed to start'} (${String((error as Error).message ?? error).split('\n')[0]})`,
+    skip:
+      code === 'HOOKPROOF_BENCH_SKIP'
+        ? `${framework} ${route}: ${message}`
+        : `${framework} ${route}: ${missing ? 'adapter not available yet' : 'failed to start'} (${message})`,
   })
   process.exitCode = 0
   setTimeout(() => process.exit(), 50)

@@ -16,13 +16,19 @@ export interface BodyRead {
 }
 
 /**
- * The raw body of `req`, never more than `limit` bytes of it: the bytes an earlier
+ * The raw body of `req`, never more than `limit` bytes of it (`declared`: its `Content-Length`): the bytes an earlier
  * `c.req.arrayBuffer()` (or `.blob()`) cached, else the stream read chunk by chunk. A declared
  * `Content-Length` over the limit is refused before reading, a chunked body at the first chunk past
  * it; a body not complete within `timeoutMs` is 408 `BODY_TIMEOUT`; a body another reader parsed
  * first (`c.req.json()`, a validator) is 500 `BODY_ALREADY_PARSED` naming the fix.
  */
-export async function readRawBody(req: HonoRequest, limit: number, timeoutMs: number, state: BodyRead): Promise<Uint8Array | Failure> {
+export async function readRawBody(
+  req: HonoRequest,
+  declared: string | readonly string[] | null | undefined,
+  limit: number,
+  timeoutMs: number,
+  state: BodyRead,
+): Promise<Uint8Array | Failure> {
   const cache = req.bodyCache as Cache
   const exact = cache.arrayBuffer ?? cache.blob
   if (exact !== undefined) return withinLimit(asNodeBuffer(await bytesOf(exact)), limit)
@@ -30,8 +36,7 @@ export async function readRawBody(req: HonoRequest, limit: number, timeoutMs: nu
   if (parsed.length > 0 || req.raw.bodyUsed) {
     return bodyAlreadyParsed(FIX, parsed.includes('text') ? '' : parsed.length > 0 ? {} : undefined)
   }
-  const declared = req.raw.headers.get('content-length')
-  const length = declared !== null && /^\s*\d+\s*$/.test(declared) ? Number(declared) : undefined
+  const length = typeof declared === 'string' && /^\s*\d+\s*$/.test(declared) ? Number(declared) : undefined
   if (length !== undefined && length > limit) return tooLarge(limit)
   // a declared length bounds the body (the HTTP parser reads exactly that many bytes): read it in
   // one call, which @hono/node-server serves straight from the socket without building a stream;

@@ -1,5 +1,13 @@
 import type { VerifiedWebhook, WebhookVerificationError } from '@hookproof/core'
-import { type Failure, type FlowHooks, type FlowRequest, type FlowResponse, routeOptions } from '@hookproof/core/adapter'
+import {
+  type Failure,
+  type FlowHooks,
+  type FlowRequest,
+  type FlowResponse,
+  type NodeHeadersSource,
+  nodeRequestHeaders,
+  routeOptions,
+} from '@hookproof/core/adapter'
 import type { Context, Env, Next } from 'hono'
 import { type BodyRead, readRawBody } from './body.js'
 import { flowSource } from './flows.js'
@@ -59,24 +67,35 @@ interface Settings {
 class HonoHooks implements FlowHooks, FlowRequest {
   readonly read: BodyRead = { stalled: false }
   response: Response | undefined = undefined
+  /** On `@hono/node-server`, the Node request the `Request` was made from (`c.env.incoming`). */
+  readonly incoming: NodeHeadersSource | undefined
 
   constructor(
     readonly c: Context<WebhookEnv>,
     readonly next: Next,
     readonly settings: Settings,
-  ) {}
+  ) {
+    this.incoming = nodeIncoming(c.env)
+  }
 
   readBody(): Promise<Uint8Array | Failure> {
     const { maxBytes, timeoutMs } = this.settings
-    return readRawBody(this.c.req, maxBytes, timeoutMs, this.read)
+    const declared = this.incoming === undefined ? this.c.req.raw.headers.get('content-length') : this.incoming.headers['content-length']
+    return readRawBody(this.c.req, declared, maxBytes, timeoutMs, this.read)
   }
 
   readRequest(): FlowRequest {
     return this
   }
 
-  get headers(): Headers {
-    return this.c.req.raw.headers
+  /**
+   * On `@hono/node-server`, Node's own header record (with a header sent twice still two values,
+   * as the Node adapters read it): each `get` of the `Headers` it builds over it validates the name
+   * and the value with regular expressions, and a GitHub delivery reads five. The same header
+   * lines either way; elsewhere (workerd, Deno, Bun) the `Request`'s `Headers`.
+   */
+  get headers(): Headers | FlowRequest['headers'] {
+    return this.incoming === undefined ? this.c.req.raw.headers : nodeRequestHeaders(this.incoming)
   }
 
   get method(): string {
@@ -115,6 +134,18 @@ class HonoHooks implements FlowHooks, FlowRequest {
  */
 function answerable(error: WebhookVerificationError): WebhookVerificationError {
   return Object.assign(error, { getResponse: () => error.toResponse() })
+}
+
+/**
+ * `c.env.incoming` when `@hono/node-server` serves the app (its `HttpBindings`): the Node request,
+ * whose `headers` and `rawHeaders` are what the `Request` was built from. On other runtimes
+ * `c.env` holds the bindings, which have no such pair.
+ */
+function nodeIncoming(env: unknown): NodeHeadersSource | undefined {
+  const incoming = (env as { incoming?: Partial<NodeHeadersSource> } | undefined)?.incoming
+  return typeof incoming === 'object' && incoming !== null && typeof incoming.headers === 'object' && Array.isArray(incoming.rawHeaders)
+    ? (incoming as NodeHeadersSource)
+    : undefined
 }
 
 /** `/path?query` of an absolute URL, as received. */

@@ -1,5 +1,5 @@
 import type { ProviderAbout } from '../about.js'
-import { fail } from '../failure.js'
+import { fail, isFailure } from '../failure.js'
 import { type Configurable, configurable, defineProvider, type Provider } from '../provider.js'
 import { compileSchemeWith } from '../scheme.js'
 import { PREFIX_GRAMMAR } from '../scheme-grammars.js'
@@ -58,9 +58,10 @@ export const github: Configurable<Provider, GithubSwitches> = configurable(
       return request.options.allowLegacySha1 === true && sha1.detect(request)
     },
     parse(request) {
-      if (request.header('x-hub-signature-256') !== undefined || request.header('x-hub-signature') === undefined) {
-        return sha256.parse(request)
-      }
+      // the SHA-256 header read once: its parse is the answer unless it was missing and only the legacy one came
+      const parsed = sha256.parse(request)
+      if (!isFailure(parsed) || parsed.code !== 'MISSING_SIGNATURE' || request.header('x-hub-signature') === undefined) return parsed
+      if (request.header('x-hub-signature-256') !== undefined) return parsed
       if (request.options.allowLegacySha1 === true) return sha1.parse(request)
       return fail(
         'MISSING_SIGNATURE',
