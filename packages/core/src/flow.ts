@@ -12,10 +12,19 @@ import { checkFlowOptions, flowLog } from './flow-log.js'
 import type { HeadersInput } from './headers.js'
 import { checkInbox, type InboxGate, type WebhookInbox } from './inbox.js'
 import { isProcessed, openInboxGate, settleDelivery } from './lifecycle.js'
+import type { Maybe } from './maybe.js'
 import { MemoryReplayStore } from './replay.js'
 import type { RouteResult, Router } from './router.js'
 import { flowTelemetry, type OpenTelemetryApi, type RequestTrace } from './telemetry.js'
-import type { CheckResult, VerifiedWebhook, Verifier, VerifierOptions, VerifyInput } from './verify.js'
+import {
+  CHECK_NOW,
+  type CheckingVerifier,
+  type CheckResult,
+  type VerifiedWebhook,
+  type Verifier,
+  type VerifierOptions,
+  type VerifyInput,
+} from './verify.js'
 
 // defined beside the Fetch body reader, which must not import the flow (the flow reaches the registry)
 export { DEFAULT_BODY_LIMIT } from './fetch.js'
@@ -326,7 +335,7 @@ type Listener = (event: WebhookEvent) => void
 
 /** Everything the flow decides once, at startup, read by the steps of every request. */
 interface FlowState {
-  readonly verifier: Verifier
+  readonly verifier: CheckingVerifier
   readonly log: ReturnType<typeof flowLog>
   readonly telemetry: ReturnType<typeof flowTelemetry>
   readonly inbox: WebhookInbox | undefined
@@ -440,7 +449,9 @@ async function runWith(s: FlowState, hooks: FlowHooks, trace: RequestTrace | und
   // bytes the adapter already held are verified at once, without waiting a tick
   const body = read instanceof Uint8Array ? read : await read
   if (!(body instanceof Uint8Array)) return reject(s, hooks, readFailure(body), start, clock() - start, trace)
-  const result = await verifyBody(s, hooks, body, trace)
+  const checked = verifyBody(s, hooks, body, trace)
+  // node:crypto with no store answers at once: no Promise, no turn
+  const result = checked instanceof Promise ? await checked : checked
   const verifyMs = clock() - start
   if (!result.ok) return reject(s, hooks, result, start, verifyMs, trace)
   let webhook = result.webhook
@@ -457,12 +468,14 @@ async function runWith(s: FlowState, hooks: FlowHooks, trace: RequestTrace | und
     if (trace === undefined && s.router === undefined) status = await hooks.handle(webhook)
     else ({ status, processed } = await handleRouted(s.router, webhook, hooks, trace))
   } catch (error) {
-    await settleDelivery(webhook, false)
+    const settling = settleDelivery(webhook, false)
+    if (settling !== undefined) await settling
     reportVerified(s, webhook, gate, trace, start, verifyMs, 'aborted', undefined)
     throw error
   }
   const ok = isProcessed(status, processed)
-  await settleDelivery(webhook, ok)
+  const settling = settleDelivery(webhook, ok)
+  if (settling !== undefined) await settling
   reportVerified(s, webhook, gate, trace, start, verifyMs, ok ? 'completed' : 'aborted', status)
 }
 
@@ -508,9 +521,11 @@ class FlowInput implements VerifyInput {
   }
 }
 
-function verifyBody(s: FlowState, hooks: FlowHooks, body: Uint8Array, trace: RequestTrace | undefined): Promise<CheckResult> {
+function verifyBody(s: FlowState, hooks: FlowHooks, body: Uint8Array, trace: RequestTrace | undefined): Maybe<CheckResult> {
   const input = new FlowInput(body, hooks.readRequest())
-  return trace === undefined ? s.verifier.check(input) : trace.verify(() => s.verifier.check(input))
+  if (trace !== undefined) return trace.verify(() => s.verifier.check(input))
+  const now = s.verifier[CHECK_NOW]
+  return now !== undefined ? now(input) : s.verifier.check(input)
 }
 
 /** The handler through the router, or inside the handler's span. */

@@ -93,9 +93,13 @@ export function isProcessed(status: number | undefined, routed?: boolean): boole
  * failed or threw: the retry gets in). A store that fails is ignored: the lease lapses instead.
  *
  * @example
- * await settleDelivery(webhook, isProcessed(status))
+ * const settling = settleDelivery(webhook, isProcessed(status))
+ * if (settling !== undefined) await settling
+ * @returns `undefined` for a result that holds no claim (no store, or a store-less verifier):
+ *   nothing to wait for, so the caller spends no microtask turn on it.
  */
-export function settleDelivery(webhook: VerifiedWebhook, processed: boolean): Promise<void> {
+export function settleDelivery(webhook: VerifiedWebhook, processed: boolean): Promise<void> | undefined {
+  if ((processed ? webhook.complete : webhook.abort) === noop) return undefined
   return settle(processed ? webhook.complete() : webhook.abort())
 }
 
