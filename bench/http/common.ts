@@ -23,13 +23,17 @@ export const LIMIT = 5 * 1024 * 1024
 /** Requests a route's handler ran for: the parent checks that a replay store dropped none. */
 export const counter = { handled: 0 }
 
-/** The hand-written check: what a careful receiver writes without a library. */
-export function handVerify(body: Buffer, header: unknown): unknown {
-  if (typeof header !== 'string' || !header.startsWith('sha256=')) return undefined
+/** The hand-written check: what a careful receiver writes without a library; `undefined` when it fails. */
+export function handVerify(body: Buffer | undefined, header: unknown): unknown {
+  if (body === undefined || typeof header !== 'string' || !header.startsWith('sha256=')) return undefined
   const expected = Buffer.from(header.slice(7), 'hex')
   const mac = createHmac('sha256', SECRET).update(body).digest()
   if (expected.length !== mac.length || !timingSafeEqual(mac, expected)) return undefined
-  return JSON.parse(body.toString('utf8'))
+  try {
+    return JSON.parse(body.toString('utf8'))
+  } catch {
+    return undefined
+  }
 }
 
 /** The `hand-middleware` skip of a framework whose `hand` route has the adapter's shape already. */

@@ -20,12 +20,7 @@ export async function express(route: Route): Promise<Server> {
       '/webhook',
       raw,
       (req, res, next) => {
-        let payload: unknown
-        try {
-          payload = handVerify(req.body as Buffer, req.headers['x-hub-signature-256'])
-        } catch {
-          payload = undefined
-        }
+        const payload = handVerify(req.body as Buffer, req.headers['x-hub-signature-256'])
         if (payload === undefined) {
           res.status(401).end()
           return

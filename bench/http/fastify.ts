@@ -61,12 +61,7 @@ export async function fastify(route: FastifyRoute, onHandled: () => void = () =>
           request.body = result.webhook.payload
           return
         }
-        let payload: unknown
-        try {
-          payload = handVerify(body, request.headers['x-hub-signature-256'])
-        } catch {
-          payload = undefined
-        }
+        const payload = handVerify(body, request.headers['x-hub-signature-256'])
         if (payload === undefined) return reply.code(401).send()
         request.body = payload
       })

@@ -42,12 +42,7 @@ export async function hono(route: HonoRoute, handled: () => void): Promise<Serve
   } else if (route === 'hand') {
     app.post('/webhook', async (c) => {
       const body = Buffer.from(await c.req.arrayBuffer())
-      let payload: unknown
-      try {
-        payload = handVerify(body, c.req.header('x-hub-signature-256'))
-      } catch {
-        payload = undefined
-      }
+      const payload = handVerify(body, c.req.header('x-hub-signature-256'))
       if (payload === undefined) return c.body(null, 401)
       return handler(c)
     })
@@ -57,12 +52,7 @@ export async function hono(route: HonoRoute, handled: () => void): Promise<Serve
       '/webhook',
       async (c, next) => {
         const body = Buffer.from(await c.req.arrayBuffer())
-        let payload: unknown
-        try {
-          payload = handVerify(body, c.req.header('x-hub-signature-256'))
-        } catch {
-          payload = undefined
-        }
+        const payload = handVerify(body, c.req.header('x-hub-signature-256'))
         if (payload === undefined) return c.body(null, 401)
         c.set('payload' as never, payload as never)
         await next()

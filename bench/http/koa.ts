@@ -31,35 +31,12 @@ export async function koa(route: Route): Promise<Server> {
         await handler(ctx)
       }),
     )
-  } else if (route === 'hand') {
-    app.use(
-      onlyWebhook(async (ctx) => {
-        const body = await getRawBody(ctx.req as never, { limit: LIMIT })
-        let payload: unknown
-        try {
-          payload = handVerify(body, ctx.req.headers['x-hub-signature-256'])
-        } catch {
-          payload = undefined
-        }
-        if (payload === undefined) {
-          ctx.status = 401
-          return
-        }
-        ctx.request.body = payload
-        await handler(ctx)
-      }),
-    )
-  } else if (route === 'hand-middleware') {
-    // the hand-written check as a middleware that calls next() for the handler, composed as the
-    // hookproof route below composes verifyWebhook()
-    const handMiddleware = async (ctx: Ctx, next: () => Promise<unknown>) => {
+  } else if (route === 'hand' || route === 'hand-middleware') {
+    // the hand-written check; as hand-middleware, a middleware that calls next() for the handler,
+    // composed as the hookproof route below composes verifyWebhook()
+    const handCheck = async (ctx: Ctx, next: () => Promise<unknown>) => {
       const body = await getRawBody(ctx.req as never, { limit: LIMIT })
-      let payload: unknown
-      try {
-        payload = handVerify(body, ctx.req.headers['x-hub-signature-256'])
-      } catch {
-        payload = undefined
-      }
+      const payload = handVerify(body, ctx.req.headers['x-hub-signature-256'])
       if (payload === undefined) {
         ctx.status = 401
         return
@@ -67,7 +44,11 @@ export async function koa(route: Route): Promise<Server> {
       ctx.request.body = payload
       await next()
     }
-    app.use(onlyWebhook((ctx, next) => handMiddleware(ctx, () => handler(ctx).then(next))))
+    app.use(
+      route === 'hand'
+        ? onlyWebhook((ctx) => handCheck(ctx, () => handler(ctx)))
+        : onlyWebhook((ctx, next) => handCheck(ctx, () => handler(ctx).then(next))),
+    )
   } else if (route === 'core-check') {
     const verifier = await coreVerifier()
     app.use(

@@ -12,12 +12,10 @@
  * server.ts wires it with `const builders = { express, koa, nestjs: () => nestjs(route), 'nestjs-fastify': () => nestjs(route, 'fastify') }`.
  */
 
-import { createHmac, timingSafeEqual } from 'node:crypto'
 import type { Server } from 'node:http'
 import { SECRET } from '../lib/fixtures.js'
-import { adapter, coreVerifier, counter } from './common.js'
+import { adapter, coreVerifier, counter, handVerify, LIMIT } from './common.js'
 
-const LIMIT = 5 * 1024 * 1024
 let handled = 0
 
 /** Requests the handler ran, for server.ts's stats message. */
@@ -26,14 +24,6 @@ export const nestHandled = () => handled
 interface RawRequest {
   rawBody?: Buffer
   headers: Record<string, unknown>
-}
-
-function handVerify(body: Buffer | undefined, header: unknown): unknown {
-  if (body === undefined || typeof header !== 'string' || !header.startsWith('sha256=')) return undefined
-  const expected = Buffer.from(header.slice(7), 'hex')
-  const mac = createHmac('sha256', SECRET).update(body).digest()
-  if (expected.length !== mac.length || !timingSafeEqual(mac, expected)) return undefined
-  return JSON.parse(body.toString('utf8'))
 }
 
 /**
@@ -50,12 +40,7 @@ export async function nestjs(route: string, platform: 'express' | 'fastify' = 'e
   class WebhookController {
     async handle(req: RawRequest) {
       if (route === 'hand') {
-        let payload: unknown
-        try {
-          payload = handVerify(req.rawBody, req.headers['x-hub-signature-256'])
-        } catch {
-          payload = undefined
-        }
+        const payload = handVerify(req.rawBody, req.headers['x-hub-signature-256'])
         if (payload === undefined) throw new HttpException('', 401)
       } else if (route === 'core-check') {
         const result = await check({ body: req.rawBody ?? Buffer.alloc(0), headers: req.headers as Record<string, string> })
@@ -80,12 +65,7 @@ export async function nestjs(route: string, platform: 'express' | 'fastify' = 'e
     const guard = {
       canActivate(context: { switchToHttp(): { getRequest(): RawRequest } }): boolean {
         const req = context.switchToHttp().getRequest()
-        let payload: unknown
-        try {
-          payload = handVerify(req.rawBody, req.headers['x-hub-signature-256'])
-        } catch {
-          payload = undefined
-        }
+        const payload = handVerify(req.rawBody, req.headers['x-hub-signature-256'])
         if (payload === undefined) throw new HttpException('', 401)
         ;(req as RawRequest & { webhook?: unknown }).webhook = payload
         return true
