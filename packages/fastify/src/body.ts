@@ -53,7 +53,7 @@ export function readRawBody(request: FastifyRequest, reply: FastifyReply, { limi
   if (body instanceof Refused) return closeIfStalled(body.failure, reply)
   const left = leftBuffer(request)
   if (left !== undefined) return left
-  if (request.body !== undefined || request.raw.readableEnded) return bodyAlreadyParsed(FIX, request.body)
+  if (body !== undefined || request.raw.readableEnded) return bodyAlreadyParsed(FIX, body)
   return new Promise((resolve) =>
     readStream(request.raw, declaredLength(request, request.raw), limit, timeoutMs, (outcome) => resolve(closeIfStalled(outcome, reply))),
   )

@@ -60,8 +60,8 @@ export const github: Configurable<Provider, GithubSwitches> = configurable(
     parse(request) {
       // the SHA-256 header read once: its parse is the answer unless it was missing and only the legacy one came
       const parsed = sha256.parse(request)
-      if (!isFailure(parsed) || parsed.code !== 'MISSING_SIGNATURE' || request.header('x-hub-signature') === undefined) return parsed
-      if (request.header('x-hub-signature-256') !== undefined) return parsed
+      if (!isFailure(parsed) || parsed.code !== 'MISSING_SIGNATURE') return parsed
+      if (request.header('x-hub-signature-256') !== undefined || request.header('x-hub-signature') === undefined) return parsed
       if (request.options.allowLegacySha1 === true) return sha1.parse(request)
       return fail(
         'MISSING_SIGNATURE',
